@@ -1,0 +1,26 @@
+// Per-chunk tables of the periodic drive and the spike phase, computed once on
+// the host in double precision and shared by every backend, so that no backend
+// evaluates sin() on its own.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace srlif {
+
+struct ChunkTables {
+  std::int64_t first_step = 0;  // k of entry 0
+  std::int64_t length = 0;      // entries per frequency
+  // [frequency][k - first_step] = sin(2 pi f t_k), float
+  std::vector<float> drive_sin;
+  // [frequency][k - first_step] = cos / sin of the phase 2 pi f t_{k+1} of a spike
+  // emitted by step k, in fixed point (scale kPhaseScale = 2^24).
+  std::vector<std::int32_t> phase_cos;
+  std::vector<std::int32_t> phase_sin;
+};
+
+// Tables for steps [first_step, first_step + length) at each frequency (Hz), dt in ms.
+ChunkTables make_chunk_tables(const std::vector<double>& frequencies, double dt,
+                              std::int64_t first_step, std::int64_t length);
+
+}  // namespace srlif

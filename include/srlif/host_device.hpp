@@ -1,0 +1,36 @@
+// Portability macros for code compiled by both the host compiler and nvcc.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#if defined(__CUDACC__)
+#define SRLIF_HD __host__ __device__ __forceinline__
+#else
+#define SRLIF_HD inline
+#endif
+
+namespace srlif {
+
+// Reinterpret the bits of a float (a register move on both compilers).
+SRLIF_HD std::uint32_t float_bits(float value) {
+#if defined(__CUDA_ARCH__)
+  return __float_as_uint(value);
+#else
+  std::uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+#endif
+}
+
+SRLIF_HD float float_from_bits(std::uint32_t bits) {
+#if defined(__CUDA_ARCH__)
+  return __uint_as_float(bits);
+#else
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+#endif
+}
+
+}  // namespace srlif

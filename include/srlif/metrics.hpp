@@ -1,0 +1,51 @@
+// Grid-point measures (DESIGN.md section 2) from exact tallies, and sigma_opt.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "srlif/accumulators.hpp"
+#include "srlif/grid.hpp"
+
+namespace srlif {
+
+struct PointMetrics {
+  double mean_rate_hz;            // spikes / (neurons * duration), Hz per neuron
+  double rate_std_hz;             // sample standard deviation of per-neuron rates, Hz
+  double pooled_vector_strength;  // |sum e^{i phi}| / n over all spikes; NaN without spikes
+  double preferred_phase_rad;     // arg sum e^{i phi} in [0, 2 pi); NaN without spikes
+  double mean_vector_strength;    // mean of R_i over valid neurons; NaN if none valid
+  double std_vector_strength;     // sample std of R_i over valid neurons; NaN if < 2 valid
+  std::uint64_t valid_neurons;
+  double valid_fraction;
+  double rayleigh_z;              // n R^2 (pooled)
+  double rayleigh_p;              // p-value of the Rayleigh test (Zar's approximation)
+  std::uint64_t total_spikes;
+};
+
+PointMetrics compute_metrics(const PointTally& tally, double duration_ms);
+
+// The p-value of the Rayleigh test of uniformity for n angles with statistic Z = n R^2.
+double rayleigh_p_value(double z, double n);
+
+// sigma_opt of one slice (all sigma at fixed amplitude, bias, frequency).
+struct SliceOptimum {
+  std::size_t amplitude_index;
+  std::size_t bias_index;
+  std::size_t frequency_index;
+  std::size_t eligible_points;  // sigma values with valid fraction >= 0.5
+  bool found;                   // false when no sigma is eligible
+  std::size_t point;            // grid index of the optimum (when found)
+  double sigma_opt;             // pA sqrt(ms)
+  double sigma_opt_refined;     // vertex of the parabola through the peak and its neighbours
+};
+
+// The study's rule: the sigma maximising mean R over valid neurons among the
+// sigma whose valid fraction >= 0.5; ties go to the smaller sigma.
+std::vector<SliceOptimum> find_optima(const Grid& grid, const std::vector<PointMetrics>& metrics);
+
+// Vertex of the parabola through three points (x sorted); falls back to x1
+// when the parabola is not concave. Clamped to [x0, x2].
+double parabola_peak(double x0, double y0, double x1, double y1, double x2, double y2);
+
+}  // namespace srlif

@@ -1,0 +1,34 @@
+// The LIF neuron's parameters (DESIGN.md section 1) and the time grid.
+// Units: mV, ms, pA, nS.
+#pragma once
+
+#include <cstdint>
+
+namespace srlif {
+
+struct NeuronParams {
+  double v_threshold = -55.0;  // mV
+  double v_reset = -75.0;      // mV
+  double e_leak = -75.0;       // mV, leak reversal
+  double v_init = -75.0;       // mV, v_0
+  double tau_m = 10.0;         // ms
+  double g_leak = 10.0;        // nS
+  double t_ref = 2.0;          // ms, absolute refractory period
+};
+
+struct TimeGrid {
+  double dt = 0.1;            // ms
+  double duration = 10000.0;  // ms
+
+  // K = ceil(duration / dt) samples t_k = k dt, k = 0..K-1; K-1 integration steps.
+  // The tiny relative slack stops 10000/0.1 = 100000.00000000001 from becoming 100001.
+  std::int64_t samples() const;
+  std::int64_t steps() const { return samples() - 1; }
+  // n_ref = max(round(t_ref / dt), 0): samples held at V_reset, the spike sample included.
+  static std::int64_t refractory_samples(double t_ref, double dt);
+};
+
+// Throws InputError naming the flag for any parameter outside its rule.
+void validate(const NeuronParams& neuron, const TimeGrid& time);
+
+}  // namespace srlif

@@ -1,0 +1,44 @@
+// Output files: shortest round-trip numbers, tidy CSVs, run.json, atomic writes.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "srlif/metrics.hpp"
+#include "srlif/sweep_config.hpp"
+
+namespace srlif {
+
+// Shortest text that parses back to the same double (std::to_chars); "nan"
+// for NaN, "inf"/"-inf" for infinities.
+std::string format_number(double value);
+
+// Column names of points.csv, in order.
+const std::vector<std::string>& points_csv_columns();
+
+std::string points_csv(const Grid& grid, std::uint64_t neurons,
+                       const std::vector<PointMetrics>& metrics);
+std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
+                        const std::vector<SliceOptimum>& optima);
+
+struct RunRecord {
+  std::string version;
+  std::string command_line;
+  std::string backend;
+  std::string device;
+  double wall_seconds = 0.0;
+  std::uint64_t neuron_steps = 0;
+};
+std::string run_json(const SweepConfig& config, const RunRecord& record);
+
+// Makes `directory` (and parents) and checks that a file can be created in it.
+// Throws InputError("--out", ...) when it cannot.
+void prepare_output_directory(const std::filesystem::path& directory);
+
+// Writes all files so that each appears complete or not at all: every file is
+// first written and fsync'ed under a temporary name, then all are renamed.
+void write_files_atomically(const std::filesystem::path& directory,
+                            const std::vector<std::pair<std::string, std::string>>& files);
+
+}  // namespace srlif

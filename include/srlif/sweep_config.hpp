@@ -1,0 +1,64 @@
+// Everything that defines a sweep's result, plus the execution options that
+// must not change it (backend, threads, chunk and batch sizes).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "srlif/accumulators.hpp"
+#include "srlif/euler_step.hpp"
+#include "srlif/grid.hpp"
+#include "srlif/host_device.hpp"
+#include "srlif/neuron_params.hpp"
+
+namespace srlif {
+
+struct ExecutionOptions {
+  std::string backend = "auto";  // auto | cpu | cuda
+  int threads = 0;               // CPU worker threads, 0 = all cores
+  std::int64_t chunk_steps = 4096;   // time steps per chunk (multiple of 4)
+  std::int64_t batch_points = 0;     // grid points in flight, 0 = automatic
+};
+
+struct SweepConfig {
+  NeuronParams neuron;
+  TimeGrid time;
+  Grid grid;
+  std::uint64_t neurons = 1000;  // per grid point
+  std::uint64_t seed = 1;
+  ValidityRule validity{10, 400};
+  // false: every grid point sees the same noise realisations (common random
+  // numbers); true: each point's streams are tagged with a hash of its values.
+  bool decorrelate_points = false;
+  ExecutionOptions execution;
+};
+
+// Checks every rule on the configuration; throws InputError naming the flag.
+void validate(const SweepConfig& config);
+
+// The resolved, backend-neutral description of a run.
+struct SweepPlan {
+  SweepConfig config;
+  std::int64_t samples = 0;  // K
+  std::int64_t steps = 0;    // K - 1
+  StepConstants constants{};
+  std::vector<PointCoefficients> points;  // one per grid point, grid order
+  std::int64_t chunk_steps = 0;
+  std::int64_t batch_points = 0;
+
+  std::uint64_t neuron_steps() const {
+    return static_cast<std::uint64_t>(points.size()) * config.neurons *
+           static_cast<std::uint64_t>(steps);
+  }
+};
+
+// Validates `config` and derives the plan (coefficients in double, rounded to float).
+SweepPlan make_plan(const SweepConfig& config);
+
+// The stream id of neuron `neuron` at a point: high 32 bits tag, low 32 bits index.
+SRLIF_HD std::uint64_t stream_id(std::uint32_t stream_tag, std::uint64_t neuron) {
+  return (static_cast<std::uint64_t>(stream_tag) << 32) | neuron;
+}
+
+}  // namespace srlif

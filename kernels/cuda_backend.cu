@@ -1,0 +1,152 @@
+// The CUDA backend: grid points in flight live on the device as per-neuron
+// state; each time chunk is one kernel launch; at the end a reduction kernel
+// leaves one exact PointTally per grid point, the only data copied back.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "srlif/backend.hpp"
+#include "srlif/drive_tables.hpp"
+#include "srlif/errors.hpp"
+#include "sweep_kernels.cuh"
+
+namespace srlif {
+namespace {
+
+void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) {
+    throw std::runtime_error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
+  }
+}
+
+// Owning device buffer.
+template <typename T>
+class DeviceBuffer {
+ public:
+  explicit DeviceBuffer(std::size_t count) : count_(count) {
+    if (count > 0) check(cudaMalloc(&data_, count * sizeof(T)), "cudaMalloc");
+  }
+  ~DeviceBuffer() { cudaFree(data_); }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  T* get() const { return data_; }
+  void upload(const T* host, std::size_t count) {
+    check(cudaMemcpy(data_, host, count * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy to device");
+  }
+  void download(T* host, std::size_t count) const {
+    check(cudaMemcpy(host, data_, count * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy to host");
+  }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t count_;
+};
+
+class CudaBackend final : public Backend {
+ public:
+  explicit CudaBackend(CudaDeviceInfo device) : device_(std::move(device)) {}
+
+  std::string name() const override { return "cuda"; }
+  std::string device() const override {
+    return device_.name + " (device " + std::to_string(device_.index) + ", sm_" +
+           std::to_string(device_.compute_major) + std::to_string(device_.compute_minor) + ")";
+  }
+
+  std::vector<PointTally> run(const SweepPlan& plan, const ProgressCallback& progress) override {
+    check(cudaSetDevice(device_.index), "cudaSetDevice");
+    const std::size_t point_count = plan.points.size();
+    const std::uint64_t neurons = plan.config.neurons;
+    const std::uint64_t blocks_per_point = (neurons + cuda::kThreadsPerBlock - 1) / cuda::kThreadsPerBlock;
+    const auto batch_capacity = static_cast<std::size_t>(plan.batch_points);
+    const std::size_t capacity = batch_capacity * neurons;
+
+    DeviceBuffer<float> v(capacity);
+    DeviceBuffer<std::int32_t> refractory(capacity);
+    DeviceBuffer<std::uint32_t> spikes(capacity);
+    DeviceBuffer<std::int64_t> cos_sum(capacity);
+    DeviceBuffer<std::int64_t> sin_sum(capacity);
+    const cuda::DevicePopulation population{v.get(), refractory.get(), spikes.get(), cos_sum.get(),
+                                            sin_sum.get()};
+    DeviceBuffer<PointCoefficients> coefficients(batch_capacity);
+    DeviceBuffer<PointTally> device_tallies(batch_capacity);
+    const std::size_t frequencies = plan.config.grid.frequency.size();
+    const std::size_t table_entries = frequencies * static_cast<std::size_t>(plan.chunk_steps);
+    DeviceBuffer<float> drive_sin(table_entries);
+    DeviceBuffer<std::int32_t> phase_cos(table_entries);
+    DeviceBuffer<std::int32_t> phase_sin(table_entries);
+
+    std::vector<PointTally> tallies(point_count);
+    std::uint64_t neuron_steps_done = 0;
+    for (std::size_t batch_first = 0; batch_first < point_count; batch_first += batch_capacity) {
+      const std::size_t batch_points = std::min(point_count - batch_first, batch_capacity);
+      const std::uint64_t batch_neurons = batch_points * neurons;
+      coefficients.upload(plan.points.data() + batch_first, batch_points);
+      check(cudaMemset(device_tallies.get(), 0, batch_points * sizeof(PointTally)), "cudaMemset");
+      cuda::initialise_population<<<static_cast<unsigned>((batch_neurons + 255) / 256), 256>>>(
+          population, batch_neurons, plan.constants.v_init);
+      check(cudaGetLastError(), "initialise_population");
+
+      const cuda::Layout layout{neurons, blocks_per_point};
+      const std::uint64_t blocks = batch_points * blocks_per_point;
+      if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one batch");
+      for (std::int64_t chunk_begin = 0; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
+        const std::int64_t chunk_end = std::min(plan.steps, chunk_begin + plan.chunk_steps);
+        const ChunkTables tables = make_chunk_tables(plan.config.grid.frequency, plan.config.time.dt,
+                                                     chunk_begin, chunk_end - chunk_begin);
+        drive_sin.upload(tables.drive_sin.data(), tables.drive_sin.size());
+        phase_cos.upload(tables.phase_cos.data(), tables.phase_cos.size());
+        phase_sin.upload(tables.phase_sin.data(), tables.phase_sin.size());
+        const cuda::DeviceChunkTables device_tables{drive_sin.get(), phase_cos.get(), phase_sin.get(),
+                                                    tables.length};
+        cuda::advance_chunk<<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
+            population, coefficients.get(), plan.constants, plan.config.seed, layout, device_tables,
+            chunk_begin, chunk_end);
+        check(cudaGetLastError(), "advance_chunk launch");
+        check(cudaDeviceSynchronize(), "advance_chunk");
+        neuron_steps_done += batch_neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
+        if (progress) progress(neuron_steps_done);
+      }
+      cuda::reduce_points<<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
+          population, layout, plan.config.validity, device_tallies.get());
+      check(cudaGetLastError(), "reduce_points launch");
+      device_tallies.download(tallies.data() + batch_first, batch_points);
+    }
+    return tallies;
+  }
+
+ private:
+  CudaDeviceInfo device_;
+};
+
+}  // namespace
+
+bool cuda_backend_built() { return true; }
+
+std::vector<CudaDeviceInfo> cuda_devices(std::string& why_not) {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    why_not = cudaGetErrorString(status);
+    return {};
+  }
+  std::vector<CudaDeviceInfo> devices;
+  for (int index = 0; index < count; ++index) {
+    cudaDeviceProp properties{};
+    if (cudaGetDeviceProperties(&properties, index) != cudaSuccess) continue;
+    devices.push_back(CudaDeviceInfo{index, properties.name, properties.major, properties.minor,
+                                     properties.totalGlobalMem, properties.multiProcessorCount});
+  }
+  if (devices.empty()) why_not = "no CUDA device found";
+  return devices;
+}
+
+std::unique_ptr<Backend> make_cuda_backend() {
+  std::string why_not;
+  std::vector<CudaDeviceInfo> devices = cuda_devices(why_not);
+  if (devices.empty()) throw UnavailableError("no usable CUDA device: " + why_not);
+  return std::make_unique<CudaBackend>(devices.front());
+}
+
+}  // namespace srlif

@@ -1,0 +1,141 @@
+// CUDA kernels of the sweep: one thread integrates one neuron of one grid point
+// with its state in registers, drawing raw words from cuRAND's Philox4_32_10
+// device generator; the per-step arithmetic is the shared host/device code.
+#pragma once
+
+#include <cub/block/block_reduce.cuh>
+#include <curand_kernel.h>
+
+#include <cstdint>
+
+#include "srlif/accumulators.hpp"
+#include "srlif/euler_step.hpp"
+#include "srlif/neuron_chunk.hpp"
+#include "srlif/sweep_config.hpp"
+
+namespace srlif::cuda {
+
+inline constexpr int kThreadsPerBlock = 256;
+
+// Device arrays of the neurons in flight (structure of arrays, point-major).
+struct DevicePopulation {
+  float* v;
+  std::int32_t* refractory;
+  std::uint32_t* spikes;
+  std::int64_t* cos_sum;
+  std::int64_t* sin_sum;
+};
+
+struct DeviceChunkTables {
+  const float* drive_sin;  // [frequency][length]
+  const std::int32_t* phase_cos;
+  const std::int32_t* phase_sin;
+  std::int64_t length;
+};
+
+// Thread layout: block b covers neurons [(b % blocks_per_point) * 256, ...) of
+// local point b / blocks_per_point, so no block straddles two grid points.
+struct Layout {
+  std::uint64_t neurons;
+  std::uint64_t blocks_per_point;
+};
+
+__device__ __forceinline__ bool locate(const Layout& layout, std::uint64_t& local_point,
+                                       std::uint64_t& neuron) {
+  local_point = blockIdx.x / layout.blocks_per_point;
+  neuron = (blockIdx.x % layout.blocks_per_point) * kThreadsPerBlock + threadIdx.x;
+  return neuron < layout.neurons;
+}
+
+__global__ void __launch_bounds__(kThreadsPerBlock)
+    advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
+                  StepConstants constants, std::uint64_t seed, Layout layout,
+                  DeviceChunkTables tables, std::int64_t step_begin, std::int64_t step_end) {
+  std::uint64_t local_point = 0;
+  std::uint64_t neuron = 0;
+  if (!locate(layout, local_point, neuron)) return;
+  const std::uint64_t at = local_point * layout.neurons + neuron;
+  const PointCoefficients point = points[local_point];
+  const std::uint64_t table_at = point.frequency_index * static_cast<std::uint64_t>(tables.length);
+  const ChunkTableView view{tables.drive_sin + table_at, tables.phase_cos + table_at,
+                            tables.phase_sin + table_at};
+
+  NeuronState state{population.v[at], population.refractory[at]};
+  NeuronTally tally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
+
+  // Word offset = 4 * block = step_begin, since chunks start on Philox blocks.
+  curandStatePhilox4_32_10_t generator;
+  curand_init(seed, stream_id(point.stream_tag, neuron), static_cast<std::uint64_t>(step_begin),
+              &generator);
+  for (std::int64_t step = step_begin; step < step_end; step += 4) {
+    const uint4 words = curand4(&generator);
+    const NormalQuad normals = normals_from_block(PhiloxWords{{words.x, words.y, words.z, words.w}});
+    const std::int64_t remaining = step_end - step;
+    if (remaining >= 4) {
+      advance_block(state, tally, constants, point, normals, view, step - step_begin, 4);
+    } else {
+      advance_block(state, tally, constants, point, normals, view, step - step_begin,
+                    static_cast<int>(remaining));
+    }
+  }
+
+  population.v[at] = state.v;
+  population.refractory[at] = state.refractory;
+  population.spikes[at] = tally.spikes;
+  population.cos_sum[at] = tally.cos_sum;
+  population.sin_sum[at] = tally.sin_sum;
+}
+
+struct TallySum {
+  __device__ PointTally operator()(PointTally a, const PointTally& b) const {
+    add_tally(a, b);
+    return a;
+  }
+};
+
+__device__ __forceinline__ void atomic_add_u64(std::uint64_t* address, std::uint64_t value) {
+  atomicAdd(reinterpret_cast<unsigned long long*>(address), static_cast<unsigned long long>(value));
+}
+
+// Per-neuron contributions reduced per block (CUB), then one integer atomic per
+// field and block into the point's tally: exact, so order cannot matter.
+__global__ void __launch_bounds__(kThreadsPerBlock)
+    reduce_points(DevicePopulation population, Layout layout, ValidityRule rule,
+                  PointTally* __restrict__ tallies) {
+  using BlockReduce = cub::BlockReduce<PointTally, kThreadsPerBlock>;
+  __shared__ typename BlockReduce::TempStorage storage;
+  std::uint64_t local_point = 0;
+  std::uint64_t neuron = 0;
+  PointTally contribution{};
+  if (locate(layout, local_point, neuron)) {
+    const std::uint64_t at = local_point * layout.neurons + neuron;
+    contribution = neuron_contribution(
+        NeuronTally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]}, rule);
+  }
+  const PointTally block_total = BlockReduce(storage).Reduce(contribution, TallySum{});
+  if (threadIdx.x == 0) {
+    PointTally* target = tallies + local_point;
+    atomic_add_u64(&target->neurons, block_total.neurons);
+    atomic_add_u64(&target->spikes, block_total.spikes);
+    atomic_add_u64(&target->spikes_squared, block_total.spikes_squared);
+    atomic_add_u64(reinterpret_cast<std::uint64_t*>(&target->cos_sum),
+                   static_cast<std::uint64_t>(block_total.cos_sum));
+    atomic_add_u64(reinterpret_cast<std::uint64_t*>(&target->sin_sum),
+                   static_cast<std::uint64_t>(block_total.sin_sum));
+    atomic_add_u64(&target->valid_neurons, block_total.valid_neurons);
+    atomic_add_u64(&target->strength_sum, block_total.strength_sum);
+    atomic_add_u64(&target->strength_squared_sum, block_total.strength_squared_sum);
+  }
+}
+
+__global__ void initialise_population(DevicePopulation population, std::uint64_t count, float v_init) {
+  const std::uint64_t at = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (at >= count) return;
+  population.v[at] = v_init;
+  population.refractory[at] = 0;
+  population.spikes[at] = 0;
+  population.cos_sum[at] = 0;
+  population.sin_sum[at] = 0;
+}
+
+}  // namespace srlif::cuda

@@ -1,0 +1,47 @@
+// srlif: stochastic resonance in leaky integrate-and-fire neurons, on CPU or GPU.
+// Exit codes: 0 success, 1 runtime failure, 2 bad input (nothing written).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "srlif/errors.hpp"
+#include "srlif/version.hpp"
+
+int main(int argc, char** argv) {
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+
+  CLI::App app{"srlif: stochastic resonance in leaky integrate-and-fire neurons, on CPU or GPU"};
+  app.name("srlif");
+  app.set_version_flag("--version", srlif::kVersion);
+  app.require_subcommand(1);
+  const srlif::cli::CommandRunner sweep = srlif::cli::add_sweep_command(app, command_line);
+  const srlif::cli::CommandRunner info = srlif::cli::add_info_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& success) {
+    return app.exit(success);
+  } catch (const CLI::ParseError& error) {
+    std::fprintf(stderr, "srlif: error: %s\nRun with --help for usage.\n", error.what());
+    return 2;
+  }
+
+  try {
+    if (app.got_subcommand("sweep")) return sweep();
+    if (app.got_subcommand("info")) return info();
+  } catch (const srlif::InputError& error) {
+    std::fprintf(stderr, "srlif: error: %s\n", error.what());
+    return 2;
+  } catch (const srlif::UnavailableError& error) {
+    std::fprintf(stderr, "srlif: error: %s\n", error.what());
+    return 2;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "srlif: failed: %s\n", error.what());
+    return 1;
+  }
+  return 2;
+}

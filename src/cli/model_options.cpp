@@ -1,0 +1,79 @@
+#include "cli/model_options.hpp"
+
+#include "srlif/errors.hpp"
+
+namespace srlif::cli {
+
+void add_model_options(CLI::App& command, ModelOptions& options) {
+  const char* axes = "Axes (start:stop:count | log:start:stop:count | a,b,c)";
+  command.add_option("--sigma", options.sigma, "Noise intensity sigma, pA*sqrt(ms)")
+      ->capture_default_str()->group(axes);
+  command.add_option("--amplitude", options.amplitude, "Signal amplitude A, pA")
+      ->capture_default_str()->group(axes);
+  command.add_option("--bias", options.bias, "Bias current I_bias, pA")
+      ->capture_default_str()->group(axes);
+  command.add_option("--frequency", options.frequency, "Signal frequency f, Hz")
+      ->capture_default_str()->group(axes);
+
+  const char* neuron = "Neuron";
+  NeuronParams& n = options.neuron;
+  command.add_option("--v-th", n.v_threshold, "Threshold V_th, mV")->capture_default_str()->group(neuron);
+  command.add_option("--v-reset", n.v_reset, "Reset potential V_reset, mV")->capture_default_str()->group(neuron);
+  command.add_option("--e-leak", n.e_leak, "Leak reversal E_L, mV")->capture_default_str()->group(neuron);
+  command.add_option("--v-init", n.v_init, "Initial potential V_init, mV")->capture_default_str()->group(neuron);
+  command.add_option("--tau-m", n.tau_m, "Membrane time constant tau_m, ms")->capture_default_str()->group(neuron);
+  command.add_option("--g-leak", n.g_leak, "Leak conductance g_L, nS")->capture_default_str()->group(neuron);
+  command.add_option("--t-ref", n.t_ref, "Absolute refractory period t_ref, ms")->capture_default_str()->group(neuron);
+
+  const char* simulation = "Simulation";
+  command.add_option("--dt", options.time.dt, "Time step, ms")->capture_default_str()->group(simulation);
+  command.add_option("--duration", options.time.duration, "Simulated time per neuron, ms")
+      ->capture_default_str()->group(simulation);
+  command.add_option("--neurons", options.neurons, "Neurons (trials) per grid point")
+      ->capture_default_str()->group(simulation);
+  command.add_option("--seed", options.seed, "Random seed (64-bit)")->capture_default_str()->group(simulation);
+  command.add_option("--min-spikes", options.min_spikes, "A neuron is valid with at least this many spikes")
+      ->capture_default_str()->group(simulation);
+  command.add_option("--max-spikes", options.max_spikes, "... and at most this many")
+      ->capture_default_str()->group(simulation);
+  command.add_flag("--decorrelate", options.decorrelate,
+                   "Independent noise per grid point (default: common random numbers)")
+      ->group(simulation);
+
+  const char* execution = "Execution (never changes results)";
+  command.add_option("--backend", options.execution.backend, "auto | cpu | cuda (auto = GPU when usable)")
+      ->capture_default_str()->group(execution);
+  command.add_option("--threads", options.execution.threads, "CPU threads, 0 = all cores")
+      ->capture_default_str()->group(execution);
+  command.add_option("--chunk-steps", options.execution.chunk_steps, "Time steps per chunk (multiple of 4)")
+      ->capture_default_str()->group(execution);
+  command.add_option("--batch-points", options.execution.batch_points, "Grid points in flight, 0 = automatic")
+      ->capture_default_str()->group(execution);
+}
+
+SweepConfig to_sweep_config(const ModelOptions& options) {
+  SweepConfig config;
+  config.neuron = options.neuron;
+  config.time = options.time;
+  config.grid.sigma = parse_axis(options.sigma, "--sigma");
+  config.grid.amplitude = parse_axis(options.amplitude, "--amplitude");
+  config.grid.bias = parse_axis(options.bias, "--bias");
+  config.grid.frequency = parse_axis(options.frequency, "--frequency");
+  if (options.neurons < 1) throw InputError("--neurons", "must be >= 1");
+  config.neurons = static_cast<std::uint64_t>(options.neurons);
+  config.seed = options.seed;
+  constexpr std::int64_t kMaxCount = 4294967295LL;
+  if (options.min_spikes < 0 || options.min_spikes > kMaxCount) {
+    throw InputError("--min-spikes", "must be between 0 and 2^32-1");
+  }
+  if (options.max_spikes < 0 || options.max_spikes > kMaxCount) {
+    throw InputError("--max-spikes", "must be between 0 and 2^32-1");
+  }
+  config.validity = ValidityRule{static_cast<std::uint32_t>(options.min_spikes),
+                                 static_cast<std::uint32_t>(options.max_spikes)};
+  config.decorrelate_points = options.decorrelate;
+  config.execution = options.execution;
+  return config;
+}
+
+}  // namespace srlif::cli

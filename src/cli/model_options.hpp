@@ -1,0 +1,35 @@
+// Command-line options shared by the commands that simulate: the neuron
+// (DESIGN.md section 1), the time grid, the axes, the population and the
+// execution options. Defaults are the reference study's values.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "srlif/sweep_config.hpp"
+
+namespace srlif::cli {
+
+struct ModelOptions {
+  NeuronParams neuron;
+  TimeGrid time;
+  std::string sigma = "0:60:25";
+  std::string amplitude = "20";
+  std::string bias = "178";
+  std::string frequency = "10";
+  std::int64_t neurons = 1000;
+  std::uint64_t seed = 1;
+  std::int64_t min_spikes = 10;
+  std::int64_t max_spikes = 400;
+  bool decorrelate = false;
+  ExecutionOptions execution;
+};
+
+void add_model_options(CLI::App& command, ModelOptions& options);
+
+// Parses the axes and checks the integer options; throws InputError.
+SweepConfig to_sweep_config(const ModelOptions& options);
+
+}  // namespace srlif::cli

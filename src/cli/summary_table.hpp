@@ -1,0 +1,14 @@
+// The table a sweep prints to stdout: one row per grid point (for small grids)
+// and the sigma_opt of each slice.
+#pragma once
+
+#include <string>
+
+#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_runner.hpp"
+
+namespace srlif::cli {
+
+std::string summary_table(const SweepConfig& config, const SweepResult& result);
+
+}  // namespace srlif::cli

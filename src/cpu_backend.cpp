@@ -1,0 +1,163 @@
+// The CPU backend: OpenMP across (grid point, block of neurons) work items, and
+// within an item the neurons advance in lockstep in lanes that the compiler
+// vectorises. Each neuron's arithmetic is exactly the shared scalar code, so
+// the bits do not depend on the vector width or the thread count.
+#include <omp.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "srlif/backend.hpp"
+#include "srlif/drive_tables.hpp"
+#include "srlif/neuron_chunk.hpp"
+#include "srlif/philox.hpp"
+
+namespace srlif {
+namespace {
+
+constexpr int kLanes = 16;  // neurons advanced together in one work item
+
+// State of all neurons of the grid points in flight, structure of arrays.
+struct PopulationState {
+  std::vector<float> v;
+  std::vector<std::int32_t> refractory;
+  std::vector<std::uint32_t> spikes;
+  std::vector<std::int64_t> cos_sum;
+  std::vector<std::int64_t> sin_sum;
+
+  void reset(std::size_t neurons, float v_init) {
+    v.assign(neurons, v_init);
+    refractory.assign(neurons, 0);
+    spikes.assign(neurons, 0);
+    cos_sum.assign(neurons, 0);
+    sin_sum.assign(neurons, 0);
+  }
+};
+
+// Advances up to kLanes neurons [first, first + lanes) of one point through
+// steps [step_begin, step_end) of the chunk whose tables are given.
+__attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_lanes(
+    PopulationState& population, std::size_t first, int lanes, std::uint64_t first_neuron,
+    const SweepPlan& plan, const PointCoefficients& point, const ChunkTableView& tables,
+    std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
+  float v[kLanes];
+  std::int32_t refractory[kLanes];
+  std::uint32_t spikes[kLanes];
+  std::int64_t cos_sum[kLanes];
+  std::int64_t sin_sum[kLanes];
+  std::uint64_t stream[kLanes];
+  for (int lane = 0; lane < kLanes; ++lane) {
+    const std::size_t at = first + static_cast<std::size_t>(std::min(lane, lanes - 1));
+    v[lane] = population.v[at];
+    refractory[lane] = population.refractory[at];
+    spikes[lane] = population.spikes[at];
+    cos_sum[lane] = population.cos_sum[at];
+    sin_sum[lane] = population.sin_sum[at];
+    stream[lane] = stream_id(point.stream_tag, first_neuron + static_cast<std::uint64_t>(lane));
+  }
+  const StepConstants constants = plan.constants;
+  const std::uint64_t seed = plan.config.seed;
+
+  for (std::int64_t block_step = step_begin; block_step < step_end; block_step += 4) {
+    const auto block = static_cast<std::uint64_t>(block_step / 4);
+    const std::int64_t offset = block_step - table_first_step;
+    const int count = static_cast<int>(std::min<std::int64_t>(4, step_end - block_step));
+#pragma omp simd
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const NormalQuad normals = normals_from_block(philox4x32_10(seed, stream[lane], block));
+      NeuronState state{v[lane], refractory[lane]};
+      NeuronTally tally{spikes[lane], cos_sum[lane], sin_sum[lane]};
+      if (count == 4) {
+        advance_block(state, tally, constants, point, normals, tables, offset, 4);
+      } else {
+        advance_block(state, tally, constants, point, normals, tables, offset, count);
+      }
+      v[lane] = state.v;
+      refractory[lane] = state.refractory;
+      spikes[lane] = tally.spikes;
+      cos_sum[lane] = tally.cos_sum;
+      sin_sum[lane] = tally.sin_sum;
+    }
+  }
+
+  for (int lane = 0; lane < lanes; ++lane) {
+    const std::size_t at = first + static_cast<std::size_t>(lane);
+    population.v[at] = v[lane];
+    population.refractory[at] = refractory[lane];
+    population.spikes[at] = spikes[lane];
+    population.cos_sum[at] = cos_sum[lane];
+    population.sin_sum[at] = sin_sum[lane];
+  }
+}
+
+class CpuBackend final : public Backend {
+ public:
+  explicit CpuBackend(int threads)
+      : threads_(threads > 0 ? threads : std::max(1, omp_get_num_procs())) {}
+
+  std::string name() const override { return "cpu"; }
+  std::string device() const override {
+    return "CPU, " + std::to_string(threads_) + " thread" + (threads_ == 1 ? "" : "s");
+  }
+
+  std::vector<PointTally> run(const SweepPlan& plan, const ProgressCallback& progress) override {
+    const std::size_t point_count = plan.points.size();
+    const std::uint64_t neurons = plan.config.neurons;
+    const std::size_t blocks_per_point = static_cast<std::size_t>((neurons + kLanes - 1) / kLanes);
+    std::vector<PointTally> tallies(point_count, PointTally{});
+    PopulationState population;
+    std::uint64_t neuron_steps_done = 0;
+
+    for (std::size_t batch_first = 0; batch_first < point_count;
+         batch_first += static_cast<std::size_t>(plan.batch_points)) {
+      const std::size_t batch_points =
+          std::min(point_count - batch_first, static_cast<std::size_t>(plan.batch_points));
+      population.reset(batch_points * neurons, plan.constants.v_init);
+
+      for (std::int64_t chunk_begin = 0; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
+        const std::int64_t chunk_end = std::min(plan.steps, chunk_begin + plan.chunk_steps);
+        const ChunkTables tables = make_chunk_tables(plan.config.grid.frequency, plan.config.time.dt,
+                                                     chunk_begin, chunk_end - chunk_begin);
+        const auto items = static_cast<std::int64_t>(batch_points * blocks_per_point);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
+        for (std::int64_t item = 0; item < items; ++item) {
+          const std::size_t local_point = static_cast<std::size_t>(item) / blocks_per_point;
+          const std::size_t block = static_cast<std::size_t>(item) % blocks_per_point;
+          const PointCoefficients& point = plan.points[batch_first + local_point];
+          const std::size_t table_at = point.frequency_index * static_cast<std::size_t>(tables.length);
+          const ChunkTableView view{tables.drive_sin.data() + table_at,
+                                    tables.phase_cos.data() + table_at,
+                                    tables.phase_sin.data() + table_at};
+          const std::uint64_t first_neuron = block * kLanes;
+          const int lanes = static_cast<int>(std::min<std::uint64_t>(kLanes, neurons - first_neuron));
+          advance_lanes(population, local_point * neurons + first_neuron, lanes, first_neuron, plan,
+                        point, view, chunk_begin, chunk_end, chunk_begin);
+        }
+        neuron_steps_done += batch_points * neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
+        if (progress) progress(neuron_steps_done);
+      }
+
+      for (std::size_t local_point = 0; local_point < batch_points; ++local_point) {
+        PointTally& tally = tallies[batch_first + local_point];
+        for (std::uint64_t neuron = 0; neuron < neurons; ++neuron) {
+          const std::size_t at = local_point * neurons + neuron;
+          const NeuronTally neuron_tally{population.spikes[at], population.cos_sum[at],
+                                         population.sin_sum[at]};
+          add_tally(tally, neuron_contribution(neuron_tally, plan.config.validity));
+        }
+      }
+    }
+    return tallies;
+  }
+
+ private:
+  int threads_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(int threads) {
+  return std::make_unique<CpuBackend>(threads);
+}
+
+}  // namespace srlif

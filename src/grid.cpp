@@ -1,0 +1,118 @@
+#include "srlif/grid.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+#include "srlif/errors.hpp"
+
+namespace srlif {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    parts.push_back(text.substr(start, end == std::string_view::npos ? text.size() - start : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+double parse_number(std::string_view item, const std::string& flag, const std::string& whole) {
+  item = trim(item);
+  double value = 0.0;
+  if (!item.empty() && item.front() == '+') item.remove_prefix(1);
+  const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), value);
+  if (item.empty() || error != std::errc() || end != item.data() + item.size()) {
+    throw InputError(flag, "'" + std::string(item) + "' in '" + whole +
+                               "' is not a number (expected start:stop:count, "
+                               "log:start:stop:count or a comma list)");
+  }
+  if (!std::isfinite(value)) {
+    throw InputError(flag, "'" + whole + "' contains a non-finite value; values must be finite");
+  }
+  return value;
+}
+
+long long parse_count(std::string_view item, const std::string& flag, const std::string& whole) {
+  item = trim(item);
+  long long count = 0;
+  const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), count);
+  if (item.empty() || error != std::errc() || end != item.data() + item.size()) {
+    throw InputError(flag, "count '" + std::string(item) + "' in '" + whole +
+                               "' must be a whole number >= 1");
+  }
+  if (count < 1) throw InputError(flag, "count in '" + whole + "' must be >= 1");
+  if (count > 100000000LL) throw InputError(flag, "count in '" + whole + "' must be <= 10^8");
+  return count;
+}
+
+void append_item(std::string_view item, const std::string& flag, const std::string& whole,
+                 std::vector<double>& values) {
+  std::vector<std::string_view> fields = split(item, ':');
+  const bool logarithmic = trim(fields.front()) == "log";
+  if (logarithmic) fields.erase(fields.begin());
+  if (fields.size() == 1 && !logarithmic) {
+    values.push_back(parse_number(fields[0], flag, whole));
+    return;
+  }
+  if (fields.size() != 3) {
+    throw InputError(flag, "'" + std::string(trim(item)) +
+                               "' is not a range: use start:stop:count or log:start:stop:count");
+  }
+  const double start = parse_number(fields[0], flag, whole);
+  const double stop = parse_number(fields[1], flag, whole);
+  const long long count = parse_count(fields[2], flag, whole);
+  if (logarithmic && (start <= 0.0 || stop <= 0.0)) {
+    throw InputError(flag, "log range '" + std::string(trim(item)) + "' needs start > 0 and stop > 0");
+  }
+  const double first = logarithmic ? std::log(start) : start;
+  const double last = logarithmic ? std::log(stop) : stop;
+  // numpy.linspace: start + i * step, with the last value set to stop exactly.
+  const double step = count > 1 ? (last - first) / static_cast<double>(count - 1) : 0.0;
+  for (long long i = 0; i < count; ++i) {
+    double value = first + static_cast<double>(i) * step;
+    if (i == count - 1 && count > 1) value = last;
+    values.push_back(logarithmic ? (i == 0 ? start : (i == count - 1 ? stop : std::exp(value)))
+                                 : value);
+  }
+}
+
+}  // namespace
+
+std::vector<double> parse_axis(const std::string& text, const std::string& flag) {
+  if (trim(text).empty()) throw InputError(flag, "needs at least one value");
+  std::vector<double> values;
+  for (std::string_view item : split(text, ',')) {
+    if (trim(item).empty()) throw InputError(flag, "'" + text + "' has an empty list item");
+    append_item(item, flag, text, values);
+    if (values.size() > 100000000ULL) throw InputError(flag, "more than 10^8 values");
+  }
+  return values;
+}
+
+GridPoint Grid::point(std::size_t index) const {
+  GridPoint point{};
+  point.index = index;
+  point.sigma_index = index % sigma.size();
+  index /= sigma.size();
+  point.amplitude_index = index % amplitude.size();
+  index /= amplitude.size();
+  point.bias_index = index % bias.size();
+  point.frequency_index = index / bias.size();
+  point.sigma = sigma[point.sigma_index];
+  point.amplitude = amplitude[point.amplitude_index];
+  point.bias = bias[point.bias_index];
+  point.frequency = frequency[point.frequency_index];
+  return point;
+}
+
+}  // namespace srlif

@@ -1,0 +1,140 @@
+#include "srlif/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <numeric>
+
+namespace srlif {
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}
+
+double rayleigh_p_value(double z, double n) {
+  if (!(n > 0.0)) return kNaN;
+  // Zar, Biostatistical Analysis (1999), eq. 27.4.
+  const double p = std::exp(-z) * (1.0 + (2.0 * z - z * z) / (4.0 * n) -
+                                   (24.0 * z - 132.0 * z * z + 76.0 * z * z * z -
+                                    9.0 * z * z * z * z) / (288.0 * n * n));
+  return std::clamp(p, 0.0, 1.0);
+}
+
+PointMetrics compute_metrics(const PointTally& tally, double duration_ms) {
+  PointMetrics metrics{};
+  const double seconds = duration_ms / 1000.0;
+  const auto neurons = static_cast<double>(tally.neurons);
+  const auto spikes = static_cast<double>(tally.spikes);
+  metrics.total_spikes = tally.spikes;
+  metrics.mean_rate_hz = spikes / neurons / seconds;
+  if (tally.neurons > 1) {
+    // N sum n^2 - (sum n)^2 is exact in 128-bit integers.
+    const unsigned __int128 n = tally.neurons;
+    const unsigned __int128 scatter =
+        n * static_cast<unsigned __int128>(tally.spikes_squared) -
+        static_cast<unsigned __int128>(tally.spikes) * tally.spikes;
+    metrics.rate_std_hz =
+        std::sqrt(static_cast<double>(scatter) / (neurons * (neurons - 1.0))) / seconds;
+  } else {
+    metrics.rate_std_hz = kNaN;
+  }
+  if (tally.spikes > 0) {
+    const double c = static_cast<double>(tally.cos_sum) / kPhaseScale;
+    const double s = static_cast<double>(tally.sin_sum) / kPhaseScale;
+    metrics.pooled_vector_strength = std::min(1.0, std::hypot(c, s) / spikes);
+    double phase = std::atan2(s, c);
+    if (phase < 0.0) phase += 2.0 * std::numbers::pi;
+    metrics.preferred_phase_rad = phase;
+    metrics.rayleigh_z = spikes * metrics.pooled_vector_strength * metrics.pooled_vector_strength;
+    metrics.rayleigh_p = rayleigh_p_value(metrics.rayleigh_z, spikes);
+  } else {
+    metrics.pooled_vector_strength = kNaN;
+    metrics.preferred_phase_rad = kNaN;
+    metrics.rayleigh_z = kNaN;
+    metrics.rayleigh_p = kNaN;
+  }
+  metrics.valid_neurons = tally.valid_neurons;
+  metrics.valid_fraction = static_cast<double>(tally.valid_neurons) / neurons;
+  if (tally.valid_neurons > 0) {
+    const auto valid = static_cast<double>(tally.valid_neurons);
+    const double sum = static_cast<double>(tally.strength_sum) / kStrengthScale;
+    const double sum_sq = static_cast<double>(tally.strength_squared_sum) / kStrengthScale;
+    metrics.mean_vector_strength = sum / valid;
+    metrics.std_vector_strength =
+        tally.valid_neurons > 1
+            ? std::sqrt(std::max(0.0, (sum_sq - sum * sum / valid) / (valid - 1.0)))
+            : kNaN;
+  } else {
+    metrics.mean_vector_strength = kNaN;
+    metrics.std_vector_strength = kNaN;
+  }
+  return metrics;
+}
+
+double parabola_peak(double x0, double y0, double x1, double y1, double x2, double y2) {
+  // Second divided difference < 0 <=> concave.
+  const double slope01 = (y1 - y0) / (x1 - x0);
+  const double slope12 = (y2 - y1) / (x2 - x1);
+  const double curvature = (slope12 - slope01) / (x2 - x0);
+  if (!(curvature < 0.0) || !std::isfinite(curvature)) return x1;
+  // p(x) = y0 + slope01 (x - x0) + curvature (x - x0)(x - x1); p'(x) = 0.
+  const double vertex = 0.5 * (x0 + x1) - slope01 / (2.0 * curvature);
+  return std::clamp(vertex, x0, x2);
+}
+
+std::vector<SliceOptimum> find_optima(const Grid& grid, const std::vector<PointMetrics>& metrics) {
+  std::vector<std::size_t> by_sigma(grid.sigma.size());
+  std::iota(by_sigma.begin(), by_sigma.end(), 0);
+  std::stable_sort(by_sigma.begin(), by_sigma.end(),
+                   [&](std::size_t a, std::size_t b) { return grid.sigma[a] < grid.sigma[b]; });
+
+  std::vector<SliceOptimum> optima;
+  optima.reserve(grid.slice_count());
+  for (std::size_t slice = 0; slice < grid.slice_count(); ++slice) {
+    const GridPoint first = grid.point(slice * grid.sigma.size());
+    SliceOptimum optimum{};
+    optimum.amplitude_index = first.amplitude_index;
+    optimum.bias_index = first.bias_index;
+    optimum.frequency_index = first.frequency_index;
+    optimum.sigma_opt = std::numeric_limits<double>::quiet_NaN();
+    optimum.sigma_opt_refined = optimum.sigma_opt;
+    const std::size_t base = slice * grid.sigma.size();
+    std::size_t best_rank = 0;
+    for (std::size_t rank = 0; rank < by_sigma.size(); ++rank) {
+      const PointMetrics& m = metrics[base + by_sigma[rank]];
+      if (!(m.valid_fraction >= 0.5) || !std::isfinite(m.mean_vector_strength)) continue;
+      ++optimum.eligible_points;
+      if (!optimum.found ||
+          m.mean_vector_strength > metrics[base + by_sigma[best_rank]].mean_vector_strength) {
+        optimum.found = true;
+        best_rank = rank;
+      }
+    }
+    if (optimum.found) {
+      optimum.point = base + by_sigma[best_rank];
+      optimum.sigma_opt = grid.sigma[by_sigma[best_rank]];
+      optimum.sigma_opt_refined = optimum.sigma_opt;
+      if (best_rank > 0 && best_rank + 1 < by_sigma.size()) {
+        const std::size_t lower = by_sigma[best_rank - 1];
+        const std::size_t upper = by_sigma[best_rank + 1];
+        const double r_lower = metrics[base + lower].mean_vector_strength;
+        const double r_upper = metrics[base + upper].mean_vector_strength;
+        // Only eligible neighbours: at the edge of the eligible range the
+        // optimum is the edge itself, not an extrapolation beyond it.
+        const auto eligible = [&](std::size_t sigma_index) {
+          return metrics[base + sigma_index].valid_fraction >= 0.5;
+        };
+        if (eligible(lower) && eligible(upper) && std::isfinite(r_lower) && std::isfinite(r_upper) &&
+            grid.sigma[lower] < optimum.sigma_opt && optimum.sigma_opt < grid.sigma[upper]) {
+          optimum.sigma_opt_refined =
+              parabola_peak(grid.sigma[lower], r_lower, optimum.sigma_opt,
+                            metrics[optimum.point].mean_vector_strength, grid.sigma[upper], r_upper);
+        }
+      }
+    }
+    optima.push_back(optimum);
+  }
+  return optima;
+}
+
+}  // namespace srlif

@@ -1,0 +1,75 @@
+#include "srlif/neuron_params.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "srlif/errors.hpp"
+
+namespace srlif {
+namespace {
+
+std::string show(double value) {
+  std::string text = std::to_string(value);
+  while (text.size() > 1 && text.back() == '0') text.pop_back();
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
+void require_finite(double value, const char* flag) {
+  if (!std::isfinite(value)) throw InputError(flag, "must be a finite number");
+}
+
+}  // namespace
+
+std::int64_t TimeGrid::samples() const {
+  return static_cast<std::int64_t>(std::ceil(duration / dt * (1.0 - 1e-12)));
+}
+
+std::int64_t TimeGrid::refractory_samples(double t_ref, double dt) {
+  const double samples = std::round(t_ref / dt);
+  return samples > 0.0 ? static_cast<std::int64_t>(samples) : 0;
+}
+
+void validate(const NeuronParams& neuron, const TimeGrid& time) {
+  require_finite(neuron.v_threshold, "--v-th");
+  require_finite(neuron.v_reset, "--v-reset");
+  require_finite(neuron.e_leak, "--e-leak");
+  require_finite(neuron.v_init, "--v-init");
+  require_finite(neuron.tau_m, "--tau-m");
+  require_finite(neuron.g_leak, "--g-leak");
+  require_finite(neuron.t_ref, "--t-ref");
+  require_finite(time.dt, "--dt");
+  require_finite(time.duration, "--duration");
+  if (time.dt <= 0.0) throw InputError("--dt", "must be > 0 ms (got " + show(time.dt) + ")");
+  if (neuron.tau_m <= 0.0) {
+    throw InputError("--tau-m", "must be > 0 ms (got " + show(neuron.tau_m) + ")");
+  }
+  if (time.dt >= neuron.tau_m) {
+    throw InputError("--dt", "must be smaller than --tau-m (" + show(time.dt) +
+                                 " ms >= " + show(neuron.tau_m) + " ms makes Euler unstable)");
+  }
+  if (neuron.g_leak <= 0.0) {
+    throw InputError("--g-leak", "must be > 0 nS (got " + show(neuron.g_leak) + ")");
+  }
+  if (neuron.v_reset >= neuron.v_threshold) {
+    throw InputError("--v-reset", "must be below --v-th (" + show(neuron.v_reset) +
+                                      " mV >= " + show(neuron.v_threshold) + " mV)");
+  }
+  if (neuron.t_ref < 0.0) {
+    throw InputError("--t-ref", "must be >= 0 ms (got " + show(neuron.t_ref) + ")");
+  }
+  if (time.duration <= 0.0) {
+    throw InputError("--duration", "must be > 0 ms (got " + show(time.duration) + ")");
+  }
+  if (time.duration / time.dt > 1e12) {
+    throw InputError("--duration", "needs more than 10^12 time steps; use a larger --dt");
+  }
+  if (time.samples() < 2) {
+    throw InputError("--duration", "must be longer than --dt so that at least one step is taken");
+  }
+  if (neuron.t_ref / time.dt > 1e9) {
+    throw InputError("--t-ref", "is more than 10^9 time steps");
+  }
+}
+
+}  // namespace srlif

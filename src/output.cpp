@@ -1,0 +1,240 @@
+#include "srlif/output.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+
+#include "srlif/errors.hpp"
+
+namespace srlif {
+namespace {
+
+std::string format_count(std::uint64_t value) { return std::to_string(value); }
+
+std::vector<std::string> metric_fields(const PointMetrics& m) {
+  return {format_number(m.mean_rate_hz),
+          format_number(m.rate_std_hz),
+          format_number(m.pooled_vector_strength),
+          format_number(m.preferred_phase_rad),
+          format_number(m.mean_vector_strength),
+          format_number(m.std_vector_strength),
+          format_count(m.valid_neurons),
+          format_number(m.valid_fraction),
+          format_number(m.rayleigh_z),
+          format_number(m.rayleigh_p),
+          format_count(m.total_spikes)};
+}
+
+const std::vector<std::string> kMetricColumns = {
+    "mean_rate_hz",         "rate_std_hz",         "pooled_vector_strength",
+    "preferred_phase_rad",  "mean_vector_strength", "std_vector_strength",
+    "valid_neurons",        "valid_fraction",       "rayleigh_z",
+    "rayleigh_p",           "total_spikes"};
+
+std::string join(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line += ',';
+    line += fields[i];
+  }
+  line += '\n';
+  return line;
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          out += escaped;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// JSON has no NaN: undefined numbers become null.
+std::string json_number(double value) {
+  return std::isfinite(value) ? format_number(value) : "null";
+}
+
+std::string json_array(const std::vector<double>& values) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += json_number(values[i]);
+  }
+  return out + "]";
+}
+
+void write_and_sync(const std::filesystem::path& path, const std::string& contents) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot create " + path.string());
+  std::size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int error = errno;
+      ::close(fd);
+      throw std::system_error(error, std::generic_category(), "cannot write " + path.string());
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    throw std::system_error(errno, std::generic_category(), "cannot sync " + path.string());
+  }
+}
+
+}  // namespace
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  std::array<char, 64> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), result.ptr);
+}
+
+const std::vector<std::string>& points_csv_columns() {
+  static const std::vector<std::string> columns = [] {
+    std::vector<std::string> names = {"point", "sigma", "amplitude", "bias", "frequency", "neurons"};
+    names.insert(names.end(), kMetricColumns.begin(), kMetricColumns.end());
+    return names;
+  }();
+  return columns;
+}
+
+std::string points_csv(const Grid& grid, std::uint64_t neurons,
+                       const std::vector<PointMetrics>& metrics) {
+  std::string out = join(points_csv_columns());
+  out.reserve(out.size() + metrics.size() * 200);
+  for (std::size_t index = 0; index < metrics.size(); ++index) {
+    const GridPoint point = grid.point(index);
+    std::vector<std::string> fields = {format_count(index), format_number(point.sigma),
+                                       format_number(point.amplitude), format_number(point.bias),
+                                       format_number(point.frequency), format_count(neurons)};
+    const std::vector<std::string> values = metric_fields(metrics[index]);
+    fields.insert(fields.end(), values.begin(), values.end());
+    out += join(fields);
+  }
+  return out;
+}
+
+std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
+                        const std::vector<SliceOptimum>& optima) {
+  std::vector<std::string> header = {"amplitude", "bias", "frequency", "eligible_points",
+                                     "sigma_opt", "sigma_opt_refined", "point"};
+  header.insert(header.end(), kMetricColumns.begin(), kMetricColumns.end());
+  std::string out = join(header);
+  for (const SliceOptimum& optimum : optima) {
+    std::vector<std::string> fields = {format_number(grid.amplitude[optimum.amplitude_index]),
+                                       format_number(grid.bias[optimum.bias_index]),
+                                       format_number(grid.frequency[optimum.frequency_index]),
+                                       format_count(optimum.eligible_points),
+                                       format_number(optimum.sigma_opt),
+                                       format_number(optimum.sigma_opt_refined)};
+    if (optimum.found) {
+      fields.push_back(format_count(optimum.point));
+      const std::vector<std::string> values = metric_fields(metrics[optimum.point]);
+      fields.insert(fields.end(), values.begin(), values.end());
+    } else {
+      fields.push_back("");
+      for (std::size_t i = 0; i < kMetricColumns.size(); ++i) fields.push_back("nan");
+    }
+    out += join(fields);
+  }
+  return out;
+}
+
+std::string run_json(const SweepConfig& config, const RunRecord& record) {
+  const NeuronParams& n = config.neuron;
+  const double rate = record.wall_seconds > 0.0
+                          ? static_cast<double>(record.neuron_steps) / record.wall_seconds
+                          : 0.0;
+  std::string out = "{\n";
+  out += "  \"srlif_version\": " + json_string(record.version) + ",\n";
+  out += "  \"command_line\": " + json_string(record.command_line) + ",\n";
+  out += "  \"scheme\": \"euler\",\n";
+  out += "  \"seed\": " + std::to_string(config.seed) + ",\n";
+  out += "  \"neurons_per_point\": " + std::to_string(config.neurons) + ",\n";
+  out += "  \"grid_points\": " + std::to_string(config.grid.size()) + ",\n";
+  out += "  \"noise\": " + json_string(config.decorrelate_points ? "decorrelated" : "common") + ",\n";
+  out += "  \"neuron\": {\"v_th_mV\": " + json_number(n.v_threshold) +
+         ", \"v_reset_mV\": " + json_number(n.v_reset) + ", \"e_leak_mV\": " + json_number(n.e_leak) +
+         ", \"v_init_mV\": " + json_number(n.v_init) + ", \"tau_m_ms\": " + json_number(n.tau_m) +
+         ", \"g_leak_nS\": " + json_number(n.g_leak) + ", \"t_ref_ms\": " + json_number(n.t_ref) +
+         "},\n";
+  out += "  \"time\": {\"dt_ms\": " + json_number(config.time.dt) +
+         ", \"duration_ms\": " + json_number(config.time.duration) +
+         ", \"samples\": " + std::to_string(config.time.samples()) + "},\n";
+  out += "  \"validity\": {\"min_spikes\": " + std::to_string(config.validity.min_spikes) +
+         ", \"max_spikes\": " + std::to_string(config.validity.max_spikes) + "},\n";
+  out += "  \"axes\": {\"sigma\": " + json_array(config.grid.sigma) +
+         ", \"amplitude\": " + json_array(config.grid.amplitude) +
+         ", \"bias\": " + json_array(config.grid.bias) +
+         ", \"frequency\": " + json_array(config.grid.frequency) + "},\n";
+  out += "  \"execution\": {\"backend\": " + json_string(record.backend) +
+         ", \"device\": " + json_string(record.device) +
+         ", \"chunk_steps\": " + std::to_string(config.execution.chunk_steps) +
+         ", \"batch_points\": " + std::to_string(config.execution.batch_points) + "},\n";
+  out += "  \"wall_seconds\": " + json_number(record.wall_seconds) + ",\n";
+  out += "  \"neuron_steps\": " + std::to_string(record.neuron_steps) + ",\n";
+  out += "  \"neuron_steps_per_second\": " + json_number(rate) + "\n";
+  out += "}\n";
+  return out;
+}
+
+void prepare_output_directory(const std::filesystem::path& directory) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error) {
+    throw InputError("--out", "cannot create directory '" + directory.string() + "': " + error.message());
+  }
+  if (!std::filesystem::is_directory(directory)) {
+    throw InputError("--out", "'" + directory.string() + "' exists and is not a directory");
+  }
+  if (::access(directory.c_str(), W_OK | X_OK) != 0) {
+    throw InputError("--out", "directory '" + directory.string() + "' is not writable");
+  }
+}
+
+void write_files_atomically(const std::filesystem::path& directory,
+                            const std::vector<std::pair<std::string, std::string>>& files) {
+  const std::string suffix = ".tmp." + std::to_string(::getpid());
+  std::vector<std::filesystem::path> temporaries;
+  try {
+    for (const auto& [name, contents] : files) {
+      temporaries.push_back(directory / (name + suffix));
+      write_and_sync(temporaries.back(), contents);
+    }
+  } catch (...) {
+    for (const auto& path : temporaries) ::unlink(path.c_str());
+    throw;
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    std::filesystem::rename(temporaries[i], directory / files[i].first);
+  }
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+}  // namespace srlif

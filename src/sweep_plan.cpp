@@ -1,0 +1,164 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <string>
+
+#include "srlif/errors.hpp"
+#include "srlif/sweep_config.hpp"
+
+namespace srlif {
+namespace {
+
+// Bytes the host keeps per grid point until the outputs are written: the
+// coefficients, the tally, the metrics and the formatted CSV row.
+constexpr double kBytesPerPoint = 640.0;
+
+std::uint64_t mix64(std::uint64_t value) {  // splitmix64 finaliser
+  value ^= value >> 30;
+  value *= 0xBF58476D1CE4E5B9ULL;
+  value ^= value >> 27;
+  value *= 0x94D049BB133111EBULL;
+  return value ^ (value >> 31);
+}
+
+// A 32-bit tag from the point's values only, so a point's streams do not
+// depend on the rest of the grid. Never 0, which is the common-noise tag.
+std::uint32_t point_tag(const GridPoint& point) {
+  std::uint64_t hash = 0x5EED5EED5EED5EEDULL;
+  for (double value : {point.sigma, point.amplitude, point.bias, point.frequency}) {
+    hash = mix64(hash ^ std::bit_cast<std::uint64_t>(value == 0.0 ? 0.0 : value));
+  }
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  return tag == 0 ? 1u : tag;
+}
+
+void validate_axis(const std::vector<double>& values, const char* flag, double minimum,
+                   bool strictly, const char* rule) {
+  if (values.empty()) throw InputError(flag, "needs at least one value");
+  for (double value : values) {
+    if (!std::isfinite(value)) throw InputError(flag, "values must be finite");
+    if (strictly ? value <= minimum : value < minimum) throw InputError(flag, rule);
+  }
+}
+
+double physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return 16.0 * (1ULL << 30);
+  return static_cast<double>(pages) * static_cast<double>(page_size);
+}
+
+std::string gib(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g GiB", bytes / (1ULL << 30));
+  return text;
+}
+
+}  // namespace
+
+void validate(const SweepConfig& config) {
+  validate(config.neuron, config.time);
+  validate_axis(config.grid.sigma, "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)");
+  validate_axis(config.grid.amplitude, "--amplitude", 0.0, false, "amplitude must be >= 0 pA");
+  validate_axis(config.grid.bias, "--bias", -1e300, false, "bias must be finite");
+  const double nyquist = 1000.0 / (2.0 * config.time.dt);
+  validate_axis(config.grid.frequency, "--frequency", 0.0, true, "frequency must be > 0 Hz");
+  for (double frequency : config.grid.frequency) {
+    if (frequency >= nyquist) {
+      throw InputError("--frequency", "must be below the Nyquist frequency 1000/(2 dt) = " +
+                                          std::to_string(nyquist) + " Hz");
+    }
+  }
+  if (config.neurons == 0) throw InputError("--neurons", "must be >= 1");
+  if (config.neurons > (1ULL << 32)) throw InputError("--neurons", "must be <= 2^32 per grid point");
+  if (config.validity.min_spikes > config.validity.max_spikes) {
+    throw InputError("--min-spikes", "must not exceed --max-spikes");
+  }
+  if (config.execution.threads < 0) throw InputError("--threads", "must be >= 0 (0 = all cores)");
+  if (config.execution.chunk_steps < 4 || config.execution.chunk_steps % 4 != 0) {
+    throw InputError("--chunk-steps", "must be a positive multiple of 4");
+  }
+  if (config.execution.batch_points < 0) {
+    throw InputError("--batch-points", "must be >= 0 (0 = automatic)");
+  }
+  const std::string& backend = config.execution.backend;
+  if (backend != "auto" && backend != "cpu" && backend != "cuda") {
+    throw InputError("--backend", "must be one of auto, cpu, cuda (got '" + backend + "')");
+  }
+
+  // Grid size against memory, computed in double so the product cannot overflow.
+  const double points = static_cast<double>(config.grid.sigma.size()) *
+                        static_cast<double>(config.grid.amplitude.size()) *
+                        static_cast<double>(config.grid.bias.size()) *
+                        static_cast<double>(config.grid.frequency.size());
+  const double needed = points * kBytesPerPoint;
+  const double available = physical_memory_bytes() / 2.0;
+  if (needed > available) {
+    throw InputError("--sigma/--amplitude/--bias/--frequency",
+                     "the grid has " + std::to_string(static_cast<long double>(points)) +
+                         " points and its results need about " + gib(needed) +
+                         ", more than the " + gib(available) +
+                         " allowed (half of this machine's memory); split it into smaller sweeps");
+  }
+
+  // Exact accumulation bounds (accumulators.hpp): the pooled phase sums hold at
+  // most 2^63 / 2^24 = 2^39 spikes, and sum n_i^2 must fit in 63 bits.
+  const auto samples = static_cast<double>(config.time.samples());
+  const double n_ref = static_cast<double>(
+      std::max<std::int64_t>(TimeGrid::refractory_samples(config.neuron.t_ref, config.time.dt), 1));
+  const double max_spikes_per_neuron = std::ceil((samples - 1.0) / n_ref);
+  const double neurons = static_cast<double>(config.neurons);
+  if (max_spikes_per_neuron > 4294967295.0 ||
+      neurons * max_spikes_per_neuron > 549755813888.0 ||  // 2^39
+      neurons * max_spikes_per_neuron * max_spikes_per_neuron > 9.2e18) {
+    throw InputError("--neurons", "with this --duration, --dt and --t-ref a grid point could "
+                                  "produce more spikes than exact accumulation allows (2^39); "
+                                  "use fewer neurons per point");
+  }
+}
+
+SweepPlan make_plan(const SweepConfig& config) {
+  validate(config);
+  SweepPlan plan;
+  plan.config = config;
+  plan.samples = config.time.samples();
+  plan.steps = plan.samples - 1;
+
+  const NeuronParams& neuron = config.neuron;
+  const double dt = config.time.dt;
+  const double rate = dt / neuron.tau_m;  // dt / tau_m, dimensionless
+  const std::int64_t n_ref = TimeGrid::refractory_samples(neuron.t_ref, dt);
+  plan.constants.decay = static_cast<float>(1.0 - rate);
+  plan.constants.v_threshold = static_cast<float>(neuron.v_threshold);
+  plan.constants.v_reset = static_cast<float>(neuron.v_reset);
+  plan.constants.v_init = static_cast<float>(neuron.v_init);
+  plan.constants.hold_steps = static_cast<std::int32_t>(std::max<std::int64_t>(n_ref - 1, 0));
+
+  const Grid& grid = config.grid;
+  plan.points.reserve(grid.size());
+  for (std::size_t index = 0; index < grid.size(); ++index) {
+    const GridPoint point = grid.point(index);
+    PointCoefficients coefficients{};
+    coefficients.drive_base =
+        static_cast<float>(rate * (neuron.e_leak + point.bias / neuron.g_leak));
+    coefficients.drive_amplitude = static_cast<float>(rate * point.amplitude / neuron.g_leak);
+    coefficients.noise_gain =
+        static_cast<float>(rate * point.sigma / (neuron.g_leak * std::sqrt(dt)));
+    coefficients.frequency_index = static_cast<std::uint32_t>(point.frequency_index);
+    coefficients.stream_tag = config.decorrelate_points ? point_tag(point) : 0u;
+    plan.points.push_back(coefficients);
+  }
+
+  plan.chunk_steps = config.execution.chunk_steps;
+  // Per-neuron state in flight is 24 bytes; keep it near 200 MB by default.
+  constexpr std::uint64_t kNeuronsInFlight = 8ULL << 20;
+  const std::uint64_t automatic = std::max<std::uint64_t>(1, kNeuronsInFlight / config.neurons);
+  plan.batch_points = config.execution.batch_points > 0
+                          ? config.execution.batch_points
+                          : static_cast<std::int64_t>(std::min<std::uint64_t>(automatic, grid.size()));
+  return plan;
+}
+
+}  // namespace srlif

@@ -1,0 +1,64 @@
+#include "test_support.hpp"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "srlif/backend.hpp"
+#include "srlif/output.hpp"
+#include "srlif/sweep_runner.hpp"
+
+namespace srlif::test {
+
+SweepConfig reference_config(std::vector<double> sigma, std::uint64_t neurons, double duration_ms) {
+  SweepConfig config;
+  config.grid.sigma = std::move(sigma);
+  config.grid.amplitude = {20.0};
+  config.grid.bias = {178.0};
+  config.grid.frequency = {10.0};
+  config.neurons = neurons;
+  config.time.duration = duration_ms;
+  config.seed = 12345;
+  return config;
+}
+
+std::string cpu_points_csv(const SweepConfig& config) {
+  const SweepPlan plan = make_plan(config);
+  const auto backend = make_cpu_backend(config.execution.threads);
+  const SweepResult result = run_sweep(plan, *backend, {});
+  return points_csv(config.grid, config.neurons, result.metrics);
+}
+
+CommandResult run_srlif(const std::string& arguments) {
+  const std::string command = std::string(SRLIF_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("popen failed");
+  std::string output;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+std::string temporary_directory(const std::string& name) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("srlif_test_" + std::to_string(::getpid())) / name;
+  std::filesystem::remove_all(path);
+  std::filesystem::create_directories(path.parent_path());
+  return path.string();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+}  // namespace srlif::test

@@ -1,0 +1,30 @@
+// Helpers shared by the tests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "srlif/sweep_config.hpp"
+
+namespace srlif::test {
+
+// The reference neuron's sweep configuration with a small default grid.
+SweepConfig reference_config(std::vector<double> sigma, std::uint64_t neurons, double duration_ms);
+
+// points.csv contents of a run of `config` on the CPU backend.
+std::string cpu_points_csv(const SweepConfig& config);
+
+// Runs the srlif binary with `arguments` (a shell-quoted string); captures
+// stdout+stderr and the exit code.
+struct CommandResult {
+  int exit_code;
+  std::string output;
+};
+CommandResult run_srlif(const std::string& arguments);
+
+// A fresh empty directory under the test temp dir.
+std::string temporary_directory(const std::string& name);
+
+std::string read_file(const std::string& path);
+
+}  // namespace srlif::test
