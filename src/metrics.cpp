@@ -13,10 +13,11 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double rayleigh_p_value(double z, double n) {
   if (!(n > 0.0)) return kNaN;
-  // Zar, Biostatistical Analysis (1999), eq. 27.4.
-  const double p = std::exp(-z) * (1.0 + (2.0 * z - z * z) / (4.0 * n) -
-                                   (24.0 * z - 132.0 * z * z + 76.0 * z * z * z -
-                                    9.0 * z * z * z * z) / (288.0 * n * n));
+  // Zar, Biostatistical Analysis (4th ed. 1999), eq. 27.4 (after Greenwood and
+  // Durand 1955): p = exp(sqrt(1 + 4n + 4(n^2 - R_n^2)) - (1 + 2n)), R_n = n R,
+  // accurate for small n and large z where the series in z alone goes negative.
+  const double resultant_sq = z * n;  // R_n^2 = n^2 R^2 = n Z
+  const double p = std::exp(std::sqrt(1.0 + 4.0 * n + 4.0 * (n * n - resultant_sq)) - (1.0 + 2.0 * n));
   return std::clamp(p, 0.0, 1.0);
 }
 

@@ -19,7 +19,7 @@ struct PointMetrics {
   std::uint64_t valid_neurons;
   double valid_fraction;
   double rayleigh_z;              // n R^2 (pooled)
-  double rayleigh_p;              // p-value of the Rayleigh test (Zar's approximation)
+  double rayleigh_p;              // p-value of the Rayleigh test (Zar 1999, eq. 27.4)
   std::uint64_t total_spikes;
 };
 

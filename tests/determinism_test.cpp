@@ -1,0 +1,96 @@
+// The determinism contract (DESIGN.md section 3.1): points.csv is a pure
+// function of the configuration and the seed, whatever the thread count, the
+// batch of grid points in flight, the time-chunk size or the rest of the grid.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test_support.hpp"
+
+namespace srlif {
+namespace {
+
+// 37 neurons (two full 16-lane blocks and a ragged one), 4999 steps (the last
+// Philox block is partial), two amplitudes, three noise levels.
+SweepConfig small_grid() {
+  SweepConfig config = test::reference_config({20.0, 30.0, 60.0}, 37, 500.0);
+  config.grid.amplitude = {10.0, 20.0};
+  config.validity = {1, 400};
+  return config;
+}
+
+// Rows of points.csv without the leading point index.
+std::vector<std::string> rows_without_index(const std::string& csv) {
+  std::vector<std::string> rows;
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);  // header
+  while (std::getline(lines, line)) rows.push_back(line.substr(line.find(',') + 1));
+  return rows;
+}
+
+TEST(Determinism, ResultHasSpikesToCompare) {
+  const std::string csv = test::cpu_points_csv(small_grid());
+  EXPECT_EQ(rows_without_index(csv).size(), 6u);
+  EXPECT_EQ(csv.find(",0\n"), std::string::npos) << "every point should have spikes:\n" << csv;
+}
+
+TEST(Determinism, IdenticalAcrossThreadCounts) {
+  SweepConfig config = small_grid();
+  config.execution.threads = 1;
+  const std::string one = test::cpu_points_csv(config);
+  for (int threads : {2, 5}) {
+    config.execution.threads = threads;
+    EXPECT_EQ(test::cpu_points_csv(config), one) << threads << " threads";
+  }
+}
+
+TEST(Determinism, IdenticalAcrossChunkSizes) {
+  SweepConfig config = small_grid();
+  const std::string reference = test::cpu_points_csv(config);
+  for (std::int64_t chunk : {4, 12, 1000, 1 << 20}) {
+    config.execution.chunk_steps = chunk;
+    EXPECT_EQ(test::cpu_points_csv(config), reference) << "chunk " << chunk;
+  }
+}
+
+TEST(Determinism, IdenticalAcrossBatchSizes) {
+  SweepConfig config = small_grid();
+  const std::string reference = test::cpu_points_csv(config);
+  for (std::int64_t batch : {1, 4, 6, 100}) {
+    config.execution.batch_points = batch;
+    EXPECT_EQ(test::cpu_points_csv(config), reference) << "batch " << batch;
+  }
+}
+
+// A point's row does not depend on what else is in the grid, with common
+// random numbers (the default) and with decorrelated points.
+TEST(Determinism, PointAloneEqualsPointInGrid) {
+  for (bool decorrelate : {false, true}) {
+    SCOPED_TRACE(decorrelate ? "decorrelated" : "common random numbers");
+    SweepConfig full = small_grid();
+    full.decorrelate_points = decorrelate;
+    const std::vector<std::string> grid_rows = rows_without_index(test::cpu_points_csv(full));
+    SweepConfig alone = full;
+    alone.grid.sigma = {30.0};
+    alone.grid.amplitude = {20.0};
+    const std::vector<std::string> alone_rows = rows_without_index(test::cpu_points_csv(alone));
+    ASSERT_EQ(alone_rows.size(), 1u);
+    EXPECT_EQ(alone_rows[0], grid_rows[4]);  // sigma 30 (index 1) at amplitude 20 (index 1)
+  }
+}
+
+TEST(Determinism, SeedAndDecorrelationChangeTheResult) {
+  SweepConfig config = small_grid();
+  const std::string reference = test::cpu_points_csv(config);
+  config.seed += 1;
+  EXPECT_NE(test::cpu_points_csv(config), reference);
+  config.seed -= 1;
+  config.decorrelate_points = true;
+  EXPECT_NE(test::cpu_points_csv(config), reference);
+}
+
+}  // namespace
+}  // namespace srlif
