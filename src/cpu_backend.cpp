@@ -58,20 +58,53 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_lanes(
   const StepConstants constants = plan.constants;
   const std::uint64_t seed = plan.config.seed;
 
-  for (std::int64_t block_step = step_begin; block_step < step_end; block_step += 4) {
+  // Full Philox blocks. Each stage is its own short lane loop without control
+  // flow, which the compiler vectorises across the kLanes neurons.
+  const std::int64_t full_end = step_begin + (step_end - step_begin) / 4 * 4;
+  float normal[4][kLanes];
+  for (std::int64_t block_step = step_begin; block_step < full_end; block_step += 4) {
     const auto block = static_cast<std::uint64_t>(block_step / 4);
-    const std::int64_t offset = block_step - table_first_step;
-    const int count = static_cast<int>(std::min<std::int64_t>(4, step_end - block_step));
+    std::uint32_t words[4][kLanes];
 #pragma omp simd
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const PhiloxWords draw = philox4x32_10(seed, stream[lane], block);
+      words[0][lane] = draw.word[0];
+      words[1][lane] = draw.word[1];
+      words[2][lane] = draw.word[2];
+      words[3][lane] = draw.word[3];
+    }
+    for (int pair = 0; pair < 2; ++pair) {
+#pragma omp simd
+      for (int lane = 0; lane < kLanes; ++lane) {
+        const NormalPair normals = box_muller(words[2 * pair][lane], words[2 * pair + 1][lane]);
+        normal[2 * pair][lane] = normals.first;
+        normal[2 * pair + 1][lane] = normals.second;
+      }
+    }
+    for (int j = 0; j < 4; ++j) {
+      const std::int64_t at = block_step + j - table_first_step;
+#pragma omp simd
+      for (int lane = 0; lane < kLanes; ++lane) {
+        NeuronState state{v[lane], refractory[lane]};
+        NeuronTally tally{spikes[lane], cos_sum[lane], sin_sum[lane]};
+        advance_step(state, tally, constants, point, normal[j][lane], tables, at);
+        v[lane] = state.v;
+        refractory[lane] = state.refractory;
+        spikes[lane] = tally.spikes;
+        cos_sum[lane] = tally.cos_sum;
+        sin_sum[lane] = tally.sin_sum;
+      }
+    }
+  }
+  // The run's last, partial block (K - 1 not a multiple of 4).
+  if (full_end < step_end) {
+    const auto block = static_cast<std::uint64_t>(full_end / 4);
+    const int count = static_cast<int>(step_end - full_end);
     for (int lane = 0; lane < kLanes; ++lane) {
       const NormalQuad normals = normals_from_block(philox4x32_10(seed, stream[lane], block));
       NeuronState state{v[lane], refractory[lane]};
       NeuronTally tally{spikes[lane], cos_sum[lane], sin_sum[lane]};
-      if (count == 4) {
-        advance_block(state, tally, constants, point, normals, tables, offset, 4);
-      } else {
-        advance_block(state, tally, constants, point, normals, tables, offset, count);
-      }
+      advance_block(state, tally, constants, point, normals, tables, full_end - table_first_step, count);
       v[lane] = state.v;
       refractory[lane] = state.refractory;
       spikes[lane] = tally.spikes;

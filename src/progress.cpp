@@ -14,7 +14,10 @@ std::string ProgressBar::render(std::uint64_t done, std::uint64_t total, double 
   const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(fraction * kWidth);
-  std::string bar = "[" + std::string(filled, '#') + std::string(kWidth - filled, ' ') + "]";
+  std::string bar(kWidth + 2, ' ');
+  bar.front() = '[';
+  bar.back() = ']';
+  bar.replace(1, static_cast<std::size_t>(filled), static_cast<std::size_t>(filled), '#');
   const double rate = elapsed_seconds > 0.0 ? static_cast<double>(done) / elapsed_seconds : 0.0;
   const double eta = rate > 0.0 ? static_cast<double>(total - done) / rate : 0.0;
   char text[160];

@@ -10,6 +10,16 @@
 #define SRLIF_HD inline
 #endif
 
+// Full unrolling of short constant loops, which the CPU backend needs in order
+// to vectorise across neurons.
+#if defined(__CUDA_ARCH__)
+#define SRLIF_UNROLL _Pragma("unroll")
+#elif defined(__CUDACC__)
+#define SRLIF_UNROLL  // host pass of nvcc: the CPU backend is not built by nvcc
+#else
+#define SRLIF_UNROLL _Pragma("GCC unroll 16")
+#endif
+
 namespace srlif {
 
 // Reinterpret the bits of a float (a register move on both compilers).

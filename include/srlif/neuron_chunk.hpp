@@ -1,6 +1,6 @@
-// Advancing one neuron through the steps of one Philox block (4 steps): the
-// piece of the inner loop that the CPU backend (vectorised across neurons) and
-// the CUDA kernel (one neuron per thread) share.
+// Advancing one neuron by one step and by one Philox block (4 steps): the
+// inner loop that the CPU backend (vectorised across neurons) and the CUDA
+// kernel (one neuron per thread) share.
 #pragma once
 
 #include <cstdint>
@@ -19,18 +19,31 @@ struct ChunkTableView {
   const std::int32_t* phase_sin;
 };
 
+// One step k of one neuron (table index `at` = k - first step of the chunk)
+// with its normal z_k: integrate, detect the spike, add its phase.
+SRLIF_HD void advance_step(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
+                           const PointCoefficients& point, float normal, const ChunkTableView& tables,
+                           std::int64_t at) {
+  const float drive = step_drive(point, tables.drive_sin[at]);
+  const bool spike = euler_step(state, constants, drive, point.noise_gain * normal);
+  // Unconditional loads and masks keep the step branch-free (vectorisable on
+  // the CPU, no divergence on the GPU).
+  const std::int64_t spike_cos = tables.phase_cos[at];
+  const std::int64_t spike_sin = tables.phase_sin[at];
+  const std::int64_t mask = -static_cast<std::int64_t>(spike);
+  tally.spikes += static_cast<std::uint32_t>(spike);
+  tally.cos_sum += spike_cos & mask;
+  tally.sin_sum += spike_sin & mask;
+}
+
 // Steps k = table_offset + j (relative to the chunk) for j in [0, count), with
 // normal z[j]; count is 4 except in a run's last, partial block.
 SRLIF_HD void advance_block(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
                             const PointCoefficients& point, const NormalQuad& normals,
                             const ChunkTableView& tables, std::int64_t table_offset, int count) {
+  SRLIF_UNROLL
   for (int j = 0; j < count; ++j) {
-    const std::int64_t at = table_offset + j;
-    const float drive = step_drive(point, tables.drive_sin[at]);
-    const bool spike = euler_step(state, constants, drive, point.noise_gain * normals.z[j]);
-    tally.spikes += spike ? 1u : 0u;
-    tally.cos_sum += spike ? tables.phase_cos[at] : 0;
-    tally.sin_sum += spike ? tables.phase_sin[at] : 0;
+    advance_step(state, tally, constants, point, normals.z[j], tables, table_offset + j);
   }
 }
 

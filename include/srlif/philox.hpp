@@ -32,6 +32,7 @@ SRLIF_HD PhiloxWords philox4x32_10(std::uint64_t seed, std::uint64_t stream, std
   std::uint32_t c3 = static_cast<std::uint32_t>(stream >> 32);
   std::uint32_t k0 = static_cast<std::uint32_t>(seed);
   std::uint32_t k1 = static_cast<std::uint32_t>(seed >> 32);
+  SRLIF_UNROLL
   for (int round = 0; round < 10; ++round) {
     const std::uint64_t product0 = static_cast<std::uint64_t>(kMultiplier0) * c0;
     const std::uint64_t product1 = static_cast<std::uint64_t>(kMultiplier1) * c2;
