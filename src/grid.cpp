@@ -9,6 +9,8 @@
 namespace srlif {
 namespace {
 
+constexpr std::uint64_t kMaxAxisValues = 100000000;  // 10^8
+
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
@@ -51,17 +53,23 @@ long long parse_count(std::string_view item, const std::string& flag, const std:
                                "' must be a whole number >= 1");
   }
   if (count < 1) throw InputError(flag, "count in '" + whole + "' must be >= 1");
-  if (count > 100000000LL) throw InputError(flag, "count in '" + whole + "' must be <= 10^8");
+  if (count > static_cast<long long>(kMaxAxisValues)) {
+    throw InputError(flag, "count in '" + whole + "' must be <= 10^8");
+  }
   return count;
 }
 
+// Appends the item's values to `values`, or only counts them into `count` when
+// `values` is null (so a huge grid can be refused before it is built).
 void append_item(std::string_view item, const std::string& flag, const std::string& whole,
-                 std::vector<double>& values) {
+                 std::vector<double>* values, std::uint64_t& count_out) {
   std::vector<std::string_view> fields = split(item, ':');
   const bool logarithmic = trim(fields.front()) == "log";
   if (logarithmic) fields.erase(fields.begin());
   if (fields.size() == 1 && !logarithmic) {
-    values.push_back(parse_number(fields[0], flag, whole));
+    const double value = parse_number(fields[0], flag, whole);
+    if (values != nullptr) values->push_back(value);
+    ++count_out;
     return;
   }
   if (fields.size() != 3) {
@@ -74,6 +82,8 @@ void append_item(std::string_view item, const std::string& flag, const std::stri
   if (logarithmic && (start <= 0.0 || stop <= 0.0)) {
     throw InputError(flag, "log range '" + std::string(trim(item)) + "' needs start > 0 and stop > 0");
   }
+  count_out += static_cast<std::uint64_t>(count);
+  if (values == nullptr) return;
   const double first = logarithmic ? std::log(start) : start;
   const double last = logarithmic ? std::log(stop) : stop;
   // numpy.linspace: start + i * step, with the last value set to stop exactly.
@@ -81,21 +91,35 @@ void append_item(std::string_view item, const std::string& flag, const std::stri
   for (long long i = 0; i < count; ++i) {
     double value = first + static_cast<double>(i) * step;
     if (i == count - 1 && count > 1) value = last;
-    values.push_back(logarithmic ? (i == 0 ? start : (i == count - 1 ? stop : std::exp(value)))
-                                 : value);
+    values->push_back(logarithmic ? (i == 0 ? start : (i == count - 1 ? stop : std::exp(value)))
+                                  : value);
   }
 }
 
 }  // namespace
 
-std::vector<double> parse_axis(const std::string& text, const std::string& flag) {
+namespace {
+
+std::uint64_t visit_axis(const std::string& text, const std::string& flag, std::vector<double>* values) {
   if (trim(text).empty()) throw InputError(flag, "needs at least one value");
-  std::vector<double> values;
+  std::uint64_t count = 0;
   for (std::string_view item : split(text, ',')) {
     if (trim(item).empty()) throw InputError(flag, "'" + text + "' has an empty list item");
-    append_item(item, flag, text, values);
-    if (values.size() > 100000000ULL) throw InputError(flag, "more than 10^8 values");
+    append_item(item, flag, text, values, count);
+    if (count > kMaxAxisValues) throw InputError(flag, "more than 10^8 values");
   }
+  return count;
+}
+
+}  // namespace
+
+std::uint64_t count_axis(const std::string& text, const std::string& flag) {
+  return visit_axis(text, flag, nullptr);
+}
+
+std::vector<double> parse_axis(const std::string& text, const std::string& flag) {
+  std::vector<double> values;
+  visit_axis(text, flag, &values);
   return values;
 }
 

@@ -4,16 +4,12 @@
 #include <string>
 
 #include "srlif/errors.hpp"
+#include "srlif/output.hpp"
 
 namespace srlif {
 namespace {
 
-std::string show(double value) {
-  std::string text = std::to_string(value);
-  while (text.size() > 1 && text.back() == '0') text.pop_back();
-  if (!text.empty() && text.back() == '.') text.pop_back();
-  return text;
-}
+std::string show(double value) { return format_number(value); }
 
 void require_finite(double value, const char* flag) {
   if (!std::isfinite(value)) throw InputError(flag, "must be a finite number");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "srlif/errors.hpp"
+#include "srlif/output.hpp"
 #include "srlif/sweep_config.hpp"
 
 namespace srlif {
@@ -58,6 +59,17 @@ std::string gib(double bytes) {
 
 }  // namespace
 
+void check_grid_fits_memory(double grid_points) {
+  const double needed = grid_points * kBytesPerPoint;
+  const double available = physical_memory_bytes() / 2.0;
+  if (needed > available) {
+    throw InputError("--sigma/--amplitude/--bias/--frequency",
+                     "the grid has " + format_number(grid_points) + " points and its results need about " +
+                         gib(needed) + ", more than the " + gib(available) +
+                         " allowed (half of this machine's memory); split it into smaller sweeps");
+  }
+}
+
 void validate(const SweepConfig& config) {
   validate(config.neuron, config.time);
   validate_axis(config.grid.sigma, "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)");
@@ -68,7 +80,7 @@ void validate(const SweepConfig& config) {
   for (double frequency : config.grid.frequency) {
     if (frequency >= nyquist) {
       throw InputError("--frequency", "must be below the Nyquist frequency 1000/(2 dt) = " +
-                                          std::to_string(nyquist) + " Hz");
+                                          format_number(nyquist) + " Hz");
     }
   }
   if (config.neurons == 0) throw InputError("--neurons", "must be >= 1");
@@ -88,20 +100,10 @@ void validate(const SweepConfig& config) {
     throw InputError("--backend", "must be one of auto, cpu, cuda (got '" + backend + "')");
   }
 
-  // Grid size against memory, computed in double so the product cannot overflow.
-  const double points = static_cast<double>(config.grid.sigma.size()) *
-                        static_cast<double>(config.grid.amplitude.size()) *
-                        static_cast<double>(config.grid.bias.size()) *
-                        static_cast<double>(config.grid.frequency.size());
-  const double needed = points * kBytesPerPoint;
-  const double available = physical_memory_bytes() / 2.0;
-  if (needed > available) {
-    throw InputError("--sigma/--amplitude/--bias/--frequency",
-                     "the grid has " + std::to_string(static_cast<long double>(points)) +
-                         " points and its results need about " + gib(needed) +
-                         ", more than the " + gib(available) +
-                         " allowed (half of this machine's memory); split it into smaller sweeps");
-  }
+  check_grid_fits_memory(static_cast<double>(config.grid.sigma.size()) *
+                         static_cast<double>(config.grid.amplitude.size()) *
+                         static_cast<double>(config.grid.bias.size()) *
+                         static_cast<double>(config.grid.frequency.size()));
 
   // Exact accumulation bounds (accumulators.hpp): the pooled phase sums hold at
   // most 2^63 / 2^24 = 2^39 spikes, and sum n_i^2 must fit in 63 bits.

@@ -8,7 +8,12 @@
 // tally determines: the spike count and the pooled mean resultant vector of the
 // spike phases. Identical spike steps give identical counts and (up to the 2^-24
 // fixed point of the phase tables) identical resultants; a spike moved by one step
-// changes the resultant by ~2 pi f dt / n, far above the tolerance used.
+// changes the mean resultant by ~(2 pi f dt / 1000) / n, far above the tolerance used.
+//
+// Threshold decisions closer to a tie than float32 rounding can reach cannot be
+// predicted by a double reference; inputs compared against it are chosen (and checked)
+// to have none, and the remaining inputs are compared against a float32 replica of
+// the documented arithmetic instead.
 //
 // Units: mV, ms, pA, nS, Hz.
 #include <gtest/gtest.h>
@@ -16,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <numbers>
 #include <string>
@@ -53,6 +59,14 @@ std::int64_t refractory_samples(const Model& m) {
   return std::max<std::int64_t>(std::llround(m.t_ref / m.dt), 0);
 }
 
+// Worst-case deviation (mV) of the float32 engine from exact arithmetic between two
+// resets (both restart from V_reset exactly). Per step the engine rounds twice
+// (decay*v and + drive, |values| < 128 so half an ulp <= 2^-18 = 3.8e-6 mV each) and
+// carries coefficient rounding (|float(1 - dt/tau) - 0.99| * 75 mV = 7e-7 mV, the drive
+// terms ~1e-7 mV): < 8.5e-6 mV per step. The recurrence contracts errors by
+// decay = 0.99, so they accumulate to at most 8.5e-6 / (1 - 0.99) = 8.5e-4 mV.
+constexpr double kFloatDeviationBound = 1e-3;  // mV
+
 struct ReferenceRun {
   std::vector<std::int64_t> spike_samples;  // k + 1 for a spike emitted by step k
   // min over all integrated steps of |v' - V_th| (mV): how far every threshold
@@ -60,6 +74,9 @@ struct ReferenceRun {
   // from exact arithmetic for "identical spike steps" to be a fair expectation.
   double min_threshold_margin = std::numeric_limits<double>::infinity();
   double max_v = -std::numeric_limits<double>::infinity();  // mV, over all samples
+  // The sample k + 1 of the first step k whose |v' - V_th| <= kFloatDeviationBound;
+  // spikes at earlier samples are decided beyond doubt for a float32 engine.
+  std::int64_t first_ambiguous_sample = std::numeric_limits<std::int64_t>::max();
 };
 
 // Independent double-precision Euler integrator of one noiseless neuron.
@@ -79,7 +96,11 @@ ReferenceRun reference_euler(const Model& m, double bias, double amplitude, doub
     const double t = static_cast<double>(k) * m.dt;  // ms
     const double current = bias + amplitude * std::sin(2.0 * kPi * frequency * t / 1000.0);  // pA
     const double v_next = v + (m.dt / m.tau_m) * (m.e_leak - v + current / m.g_leak);
-    run.min_threshold_margin = std::min(run.min_threshold_margin, std::abs(v_next - m.v_threshold));
+    const double margin = std::abs(v_next - m.v_threshold);
+    run.min_threshold_margin = std::min(run.min_threshold_margin, margin);
+    if (margin <= kFloatDeviationBound) {
+      run.first_ambiguous_sample = std::min(run.first_ambiguous_sample, k + 1);
+    }
     if (v < m.v_threshold && v_next >= m.v_threshold) {
       run.spike_samples.push_back(k + 1);
       v = m.v_reset;
@@ -135,7 +156,7 @@ srlif::SweepConfig noiseless_config(const Model& m, std::vector<double> amplitud
   config.grid.frequency = std::move(frequency);
   config.neurons = 1;
   config.seed = 20240601;
-  config.execution.threads = 2;
+  config.execution.threads = 1;  // one neuron per point: one work item; no thread team to wake
   return config;
 }
 
@@ -145,13 +166,6 @@ srlif::SweepResult run_engine(const srlif::SweepConfig& config) {
   return srlif::run_sweep(plan, *backend, {});
 }
 
-// Worst-case deviation (mV) of the float32 engine from exact arithmetic between two
-// resets (both restart from V_reset exactly). Per step the engine rounds twice
-// (decay*v and + drive, |values| < 128 so half an ulp <= 2^-18 = 3.8e-6 mV each) and
-// carries coefficient rounding (|float(1 - dt/tau) - 0.99| * 75 mV = 7e-7 mV, the drive
-// terms ~1e-7 mV): < 8.5e-6 mV per step. The recurrence contracts errors by
-// decay = 0.99, so they accumulate to at most 8.5e-6 / (1 - 0.99) = 8.5e-4 mV.
-constexpr double kFloatDeviationBound = 1e-3;  // mV
 
 // Tolerance on the mean resultant vector: each spike's cos/sin enters in fixed point
 // with scale 2^24, i.e. rounded by <= 2^-25 per component, so the mean resultant is
@@ -317,12 +331,18 @@ TEST(EulerReference, NoiselessModulatedInputMatchesFloat32Replica) {
           float32_replica(m, point.bias, point.amplitude, point.frequency);
       ASSERT_GT(replica.size(), 500u);
       expect_same_spikes(result.metrics[index], replica, m.dt, point.frequency);
-      // And the replica tracks the double reference: the same number of spikes up to the
-      // few near-tie crossings (each shifts one spike by one step, not the count, in a
-      // contracting system; allow 2).
+      // The replica is itself checked against the double reference: up to the first
+      // threshold decision within float32 reach of a tie, the spike trains must be
+      // identical (afterwards a one-step shift may persist: the phase of a
+      // non-locked orbit is neutrally stable).
       const ReferenceRun reference = reference_euler(m, point.bias, point.amplitude, point.frequency);
-      EXPECT_NEAR(static_cast<double>(replica.size()),
-                  static_cast<double>(reference.spike_samples.size()), 2.0);
+      const auto before = [&](const std::vector<std::int64_t>& spikes) {
+        return std::vector<std::int64_t>(
+            spikes.begin(), std::lower_bound(spikes.begin(), spikes.end(),
+                                             reference.first_ambiguous_sample));
+      };
+      const std::vector<std::int64_t> reference_prefix = before(reference.spike_samples);
+      EXPECT_EQ(before(replica), reference_prefix);
     }
   }
 }
@@ -356,9 +376,11 @@ TEST(EulerReference, SubthresholdReferenceNeuronIsSilentWithoutNoise) {
 // so for T below ~2 tau = 20 ms).
 //
 // Refractory hold: the spike sample and the next n_ref - 1 samples are V_reset, and
-// integration resumes from the last held sample, so the ISI is
-// (hold + k_E) steps with hold = max(n_ref - 1, 0) (n_ref = 0 and 1 both give hold 0).
-// The first spike (V_init = V_reset) is at sample k_E.
+// integration resumes from the last held sample, so the ISI is (hold + k_E) steps with
+// hold = max(n_ref - 1, 0) (n_ref = 0 and 1 both give hold 0): the discrete hold is
+// t_ref - dt, because the spike sample, which already lies up to one step after the
+// continuous crossing, is the first held sample. The first spike (V_init = V_reset) is
+// at sample k_E.
 // ---------------------------------------------------------------------------------
 
 struct ConstantInputPrediction {
@@ -394,7 +416,9 @@ std::uint64_t closed_form_count(const Model& m, const ConstantInputPrediction& p
                                     (p.hold_steps + p.first_passage_steps)) + 1;
 }
 
-// Exact: the engine's spike count equals the closed-form Euler solution's.
+// Exact: the engine's spike count equals the closed-form Euler solution's (the ISI in
+// steps is an integer, so there is nothing to round; the margin precondition keeps the
+// ceil() away from a tie that float32 could tip).
 TEST(EulerReference, ConstantInputSpikeCountMatchesClosedFormEulerSolution) {
   const std::vector<double> biases = {205.0, 230.0, 250.0, 270.0, 300.0, 400.0, 1000.0};  // pA
   for (double t_ref : {0.0, 0.1, 1.0, 2.0, 5.0}) {
@@ -416,8 +440,9 @@ TEST(EulerReference, ConstantInputSpikeCountMatchesClosedFormEulerSolution) {
 // checked through the count. With first spike t_1 in (T - dt, T + dt) and ISI P in
 // (hold + T - dt, hold + T + dt), the count n = floor((t_end - t_1)/P) + 1 over
 // t_end = (K - 1) dt lies in
-//   [floor((t_end - T - dt)/(hold + T + dt)) + 1, floor((t_end - T + dt)/(hold + T - dt)) + 1].
-// An ISI off by one step more than allowed moves n by ~n dt / P = 3 or more spikes here.
+//   [floor((t_end - T - dt)/(hold + T + dt)) + 1, floor((t_end - T + dt)/(hold + T - dt)) + 1],
+// a window about 2 n dt / P wide (7 spikes at 250 pA, t_ref 2 ms; the exact count is
+// checked by ConstantInputSpikeCountMatchesClosedFormEulerSolution).
 TEST(EulerReference, ConstantInputIsiWithinOneStepOfContinuousTimeFormula) {
   // T = 16.1, 11.0, 6.9, 2.2 ms, all with T - T' < dt (asserted below).
   const std::vector<double> biases = {250.0, 300.0, 400.0, 1000.0};  // pA

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <numbers>
 #include <random>
@@ -43,6 +44,8 @@ constexpr double kAmplitude = 20.0;   // pA
 constexpr double kFrequency = 10.0;   // Hz
 
 constexpr std::uint64_t kNeurons = 600;  // per grid point, both implementations
+constexpr std::uint32_t kMinSpikes = 10;   // validity rule of the study (DESIGN.md section 2)
+constexpr std::uint32_t kMaxSpikes = 400;
 constexpr double kStandardErrors = 4.0;  // acceptance band, in standard errors
 
 // Per-neuron results of the reference: spike count and sums of cos/sin of the spike
@@ -53,7 +56,8 @@ struct Population {
   std::vector<double> sin_sum;
 };
 
-// Standard normals by the Marsaglia polar method from 53-bit uniforms.
+// Standard normals by the Marsaglia polar method (32-bit uniforms: the largest |z| is
+// ~9.4, far beyond what 1.8e8 draws reach).
 class PolarNormal {
  public:
   explicit PolarNormal(std::uint64_t seed) : engine_(seed) {}
@@ -62,9 +66,10 @@ class PolarNormal {
     if (has_spare_ && !out.empty()) out[i++] = spare_, has_spare_ = false;
     while (i < out.size()) {
       double a = 0.0, b = 0.0, s = 0.0;
-      do {
-        a = static_cast<double>(engine_() >> 11) * 0x1p-52 - 1.0;  // [-1, 1)
-        b = static_cast<double>(engine_() >> 11) * 0x1p-52 - 1.0;
+      do {  // one 64-bit draw gives both coordinates, 32 bits each, in [-1, 1)
+        const std::uint64_t word = engine_();
+        a = static_cast<double>(static_cast<std::uint32_t>(word)) * 0x1p-31 - 1.0;
+        b = static_cast<double>(word >> 32) * 0x1p-31 - 1.0;
         s = a * a + b * b;
       } while (s >= 1.0 || s == 0.0);
       const double factor = std::sqrt(-2.0 * std::log(s) / s);
@@ -144,6 +149,10 @@ struct ReferenceEstimates {
   double preferred_phase;     // rad
   double preferred_phase_se;  // jackknife over neurons, rad
   std::uint64_t total_spikes;
+  double valid_fraction;        // neurons with kMinSpikes <= n <= kMaxSpikes
+  std::uint64_t valid_neurons;
+  double mean_strength;         // mean of the per-neuron R over valid neurons
+  double mean_strength_se;      // sample std / sqrt(valid neurons)
 };
 
 double wrap(double angle) { return std::remainder(angle, 2.0 * kPi); }  // (-pi, pi]
@@ -184,11 +193,25 @@ ReferenceEstimates estimate(const Population& p) {
   }
   e.pooled_strength_se = std::sqrt((n - 1.0) / n * strength_scatter);
   e.preferred_phase_se = std::sqrt((n - 1.0) / n * phase_scatter);
+
+  std::vector<double> valid_strength;
+  for (std::size_t i = 0; i < p.spikes.size(); ++i) {
+    if (p.spikes[i] < kMinSpikes || p.spikes[i] > kMaxSpikes) continue;
+    valid_strength.push_back(std::hypot(p.cos_sum[i], p.sin_sum[i]) / p.spikes[i]);
+  }
+  e.valid_neurons = valid_strength.size();
+  e.valid_fraction = static_cast<double>(valid_strength.size()) / n;
+  const auto valid = static_cast<double>(valid_strength.size());
+  double sum = 0.0, sum_squares = 0.0;
+  for (double value : valid_strength) sum += value;
+  e.mean_strength = sum / valid;
+  for (double value : valid_strength) sum_squares += (value - e.mean_strength) * (value - e.mean_strength);
+  e.mean_strength_se = std::sqrt(sum_squares / (valid - 1.0) / valid);
   return e;
 }
 
 srlif::SweepResult run_engine(const std::vector<double>& sigma) {
-  srlif::SweepConfig config;  // srlif's defaults are the reference neuron's
+  srlif::SweepConfig config;  // every model parameter set explicitly, from the constants above
   config.neuron.v_threshold = kThreshold;
   config.neuron.v_reset = kReset;
   config.neuron.e_leak = kLeak;
@@ -204,14 +227,15 @@ srlif::SweepResult run_engine(const std::vector<double>& sigma) {
   config.grid.frequency = {kFrequency};
   config.neurons = kNeurons;
   config.seed = 7177;
+  config.validity = {kMinSpikes, kMaxSpikes};
   config.execution.threads = 2;
   const srlif::SweepPlan plan = srlif::make_plan(config);
   const auto backend = srlif::make_cpu_backend(config.execution.threads);
   return srlif::run_sweep(plan, *backend, {});
 }
 
-// Engine runs and reference runs are shared by the tests of this suite (each costs
-// ~1 s); computed on first use.
+// The engine run (4 grid points) and the three reference runs are shared by the tests
+// of this suite (about 1 s each); computed on first use.
 class Statistics : public ::testing::Test {
  protected:
   // Engine grid: the three compared noise levels plus 33, which differs from 30 by 10%
@@ -271,6 +295,32 @@ TEST_F(Statistics, PooledVectorStrengthAndPhaseMatchIndependentReference) {
     EXPECT_LT(std::abs(wrap(e.preferred_phase_rad - r.preferred_phase)), kStandardErrors * phase_se)
         << "engine " << e.preferred_phase_rad << " rad, reference " << r.preferred_phase
         << " rad, SE " << phase_se;
+  }
+}
+
+// The study's own measure: mean of the per-neuron R over valid neurons, with standard
+// error sample std / sqrt(valid neurons) for each implementation (the engine reports
+// the std), combined in quadrature; and the valid fraction, a binomial proportion with
+// standard error sqrt(p (1 - p) / N) for each.
+TEST_F(Statistics, MeanVectorStrengthOfValidNeuronsMatchesIndependentReference) {
+  for (std::size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE("sigma " + std::to_string(engine_sigma()[i]) + " pA sqrt(ms)");
+    const srlif::PointMetrics& e = engine().metrics.at(i);
+    const ReferenceEstimates& r = reference(i);
+    ASSERT_GE(r.valid_neurons, 100u) << "too few valid neurons for a meaningful comparison";
+    ASSERT_GE(e.valid_neurons, 2u);
+    const double engine_se = e.std_vector_strength / std::sqrt(static_cast<double>(e.valid_neurons));
+    const double se = std::hypot(engine_se, r.mean_strength_se);
+    EXPECT_NEAR(e.mean_vector_strength, r.mean_strength, kStandardErrors * se)
+        << "engine " << e.mean_vector_strength << ", reference " << r.mean_strength << ", SE " << se;
+    const auto n = static_cast<double>(kNeurons);
+    const double fraction_se =
+        std::hypot(std::sqrt(e.valid_fraction * (1.0 - e.valid_fraction) / n),
+                   std::sqrt(r.valid_fraction * (1.0 - r.valid_fraction) / n));
+    EXPECT_NEAR(e.valid_fraction, r.valid_fraction, kStandardErrors * fraction_se)
+        << "engine " << e.valid_fraction << ", reference " << r.valid_fraction << ", SE "
+        << fraction_se;
+    std::printf("DBG meanR %g: e %.4f r %.4f se %.4f (%.2f) vf e %.4f r %.4f se %.4f\n", engine_sigma()[i], e.mean_vector_strength, r.mean_strength, se, (e.mean_vector_strength-r.mean_strength)/se, e.valid_fraction, r.valid_fraction, fraction_se);
   }
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ namespace srlif {
 //   "x"                     a single value
 // Throws InputError naming `flag` on malformed text or non-finite numbers.
 std::vector<double> parse_axis(const std::string& text, const std::string& flag);
+
+// The number of values `text` describes, with the same checks, without building them.
+std::uint64_t count_axis(const std::string& text, const std::string& flag);
 
 struct GridPoint {
   std::size_t index;

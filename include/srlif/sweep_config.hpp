@@ -37,6 +37,10 @@ struct SweepConfig {
 // Checks every rule on the configuration; throws InputError naming the flag.
 void validate(const SweepConfig& config);
 
+// Refuses (InputError) a grid whose results would not fit in memory, with the
+// estimate; callable before the axes are built.
+void check_grid_fits_memory(double grid_points);
+
 // The resolved, backend-neutral description of a run.
 struct SweepPlan {
   SweepConfig config;

@@ -31,7 +31,10 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
       ->capture_default_str()->group(simulation);
   command.add_option("--neurons", options.neurons, "Neurons (trials) per grid point")
       ->capture_default_str()->group(simulation);
-  command.add_option("--seed", options.seed, "Random seed (64-bit)")->capture_default_str()->group(simulation);
+  command.add_option("--seed", options.seed, "Random seed (64-bit, >= 0)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(simulation);
   command.add_option("--min-spikes", options.min_spikes, "A neuron is valid with at least this many spikes")
       ->capture_default_str()->group(simulation);
   command.add_option("--max-spikes", options.max_spikes, "... and at most this many")
@@ -52,6 +55,11 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
 }
 
 SweepConfig to_sweep_config(const ModelOptions& options) {
+  // Refuse a huge grid from the axis counts alone, before building any axis.
+  check_grid_fits_memory(static_cast<double>(count_axis(options.sigma, "--sigma")) *
+                         static_cast<double>(count_axis(options.amplitude, "--amplitude")) *
+                         static_cast<double>(count_axis(options.bias, "--bias")) *
+                         static_cast<double>(count_axis(options.frequency, "--frequency")));
   SweepConfig config;
   config.neuron = options.neuron;
   config.time = options.time;

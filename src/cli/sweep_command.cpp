@@ -6,9 +6,11 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/config_file.hpp"
 #include "cli/model_options.hpp"
 #include "cli/summary_table.hpp"
 #include "srlif/backend.hpp"
+#include "srlif/errors.hpp"
 #include "srlif/output.hpp"
 #include "srlif/progress.hpp"
 #include "srlif/sweep_runner.hpp"
@@ -21,13 +23,14 @@ struct SweepOptions {
   std::string out;
   bool quiet = false;
   bool progress = false;
+  std::string config;
 };
 
 // Removes the output directory on failure if this run created it and it is empty.
 class OutputDirectoryGuard {
  public:
   explicit OutputDirectoryGuard(std::filesystem::path directory)
-      : directory_(std::move(directory)), created_(!std::filesystem::exists(directory_)) {}
+      : directory_(std::move(directory)), created_(!exists_quietly(directory_)) {}
   ~OutputDirectoryGuard() {
     std::error_code ignored;
     if (created_ && !committed_ && std::filesystem::is_empty(directory_, ignored)) {
@@ -39,12 +42,18 @@ class OutputDirectoryGuard {
   void commit() { committed_ = true; }
 
  private:
+  static bool exists_quietly(const std::filesystem::path& path) {
+    std::error_code error;  // e.g. a name too long: prepare_output_directory reports it
+    return std::filesystem::exists(path, error);
+  }
+
   std::filesystem::path directory_;
   bool created_;
   bool committed_ = false;
 };
 
 int run(const SweepOptions& options, const std::string& command_line) {
+  if (options.out.empty()) throw InputError("--out", "is required (on the command line or in --config)");
   const SweepPlan plan = make_plan(to_sweep_config(options.model));
   const std::unique_ptr<Backend> backend =
       make_backend(plan.config.execution.backend, plan.config.execution.threads);
@@ -78,11 +87,16 @@ CommandRunner add_sweep_command(CLI::App& app, const std::string& command_line) 
   CLI::App* command = app.add_subcommand(
       "sweep", "Simulate a grid of (sigma x amplitude x bias x frequency) and write the measures");
   add_model_options(*command, options->model);
-  command->add_option("--out", options->out, "Output directory (created if missing)")->required();
+  command->add_option("--out", options->out, "Output directory (created if missing); required");
   command->add_flag("--quiet", options->quiet, "No table, no progress bar");
   command->add_flag("--progress", options->progress, "Progress bar even when stderr is not a terminal");
-  command->set_config("--config", "", "Read options from a TOML or INI file (keys = long flag names)");
-  return [options, command_line] { return run(*options, command_line); };
+  command->add_option("--config", options->config,
+                      "Read options from a TOML or INI file (keys = long flag names, e.g. v-th = -56); "
+                      "the command line wins");
+  return [options, command, command_line] {
+    apply_config_file(*command, options->config);
+    return run(*options, command_line);
+  };
 }
 
 }  // namespace srlif::cli

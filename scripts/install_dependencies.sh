@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages srlif builds with, if any is missing.
+# The CUDA toolkit is optional: without nvcc the CPU backend alone is built.
+set -euo pipefail
+packages=(cmake make g++ libgtest-dev libcli11-dev)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "srlif: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,16 @@
+// Options from a TOML/INI file for a subcommand (`--config FILE`).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace srlif::cli {
+
+// CLI11 2.1 reads config files for the main app only, so a subcommand's file
+// is applied here, after parsing: keys are long flag names without dashes
+// ("v-th = -56"), values are validated like flags, and the command line wins
+// over the file. Unknown keys and unreadable files throw InputError.
+void apply_config_file(CLI::App& command, const std::string& path);
+
+}  // namespace srlif::cli
