@@ -1,0 +1,74 @@
+// The stderr progress bar: what it draws, and that it stays silent when it should.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "srlif/progress.hpp"
+#include "test_support.hpp"
+
+namespace srlif {
+namespace {
+
+std::string contents_of(std::FILE* file) {
+  std::fflush(file);
+  std::rewind(file);
+  std::string text;
+  char buffer[512];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
+  return text;
+}
+
+TEST(ProgressBar, RenderShowsPercentEtaAndThroughput) {
+  const std::string text = ProgressBar::render(250, 1000, 2.0);
+  EXPECT_NE(text.find(" 25.0%"), std::string::npos) << text;
+  EXPECT_NE(text.find("ETA 6 s"), std::string::npos) << text;  // 750 left at 125/s
+  EXPECT_NE(text.find("125 neuron-steps/s"), std::string::npos) << text;
+  EXPECT_NE(text.find("[#######"), std::string::npos) << text;
+  EXPECT_NE(ProgressBar::render(1000, 1000, 1.0).find("100.0%"), std::string::npos);
+}
+
+TEST(ProgressBar, DrawsWhenEnabledAndClearsOnFinish) {
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  ProgressBar bar(100, true, file, std::chrono::milliseconds(0));
+  bar.update(100);
+  bar.finish();
+  const std::string text = contents_of(file);
+  std::fclose(file);
+  EXPECT_NE(text.find("100.0%"), std::string::npos) << text;
+  EXPECT_EQ(text.back(), '\r');  // the line is blanked and the cursor returned
+}
+
+TEST(ProgressBar, SilentWhenDisabledOrBeforeTheDelay) {
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  ProgressBar disabled(100, false, file, std::chrono::milliseconds(0));
+  disabled.update(50);
+  disabled.finish();
+  ProgressBar delayed(100, true, file, std::chrono::hours(1));
+  delayed.update(50);
+  delayed.finish();
+  EXPECT_EQ(contents_of(file), "");
+  std::fclose(file);
+}
+
+// stderr is a pipe here, so the bar appears only when --progress asks for it.
+// 6 * 10^8 neuron-steps take longer than the bar's one-second delay even on
+// a fast machine (about 1.5 s at 4 * 10^8 neuron-steps/s).
+TEST(ProgressBar, CommandLineDrawsOnlyWhenAskedWithoutATerminal) {
+  const std::string run = "sweep --sigma 30 --neurons 3000 --duration 20000 --quiet --out ";
+  const test::CommandResult asked = test::run_srlif(run + test::temporary_directory("progress_on") +
+                                                    " --progress");
+  EXPECT_EQ(asked.exit_code, 0);
+  EXPECT_NE(asked.output.find("neuron-steps/s"), std::string::npos) << asked.output;
+  EXPECT_NE(asked.output.find('%'), std::string::npos);
+  const test::CommandResult silent = test::run_srlif(run + test::temporary_directory("progress_off"));
+  EXPECT_EQ(silent.exit_code, 0);
+  EXPECT_EQ(silent.output, "");
+}
+
+}  // namespace
+}  // namespace srlif
