@@ -55,20 +55,25 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const char* flag = argv[i];
     const char* value = argv[i + 1];
-    if (std::strcmp(flag, "--neurons") == 0) workload.neurons = std::strtoull(value, nullptr, 10);
-    else if (std::strcmp(flag, "--steps") == 0) workload.steps = std::strtoll(value, nullptr, 10);
-    else if (std::strcmp(flag, "--points") == 0) workload.points = std::strtoull(value, nullptr, 10);
-    else if (std::strcmp(flag, "--repeat") == 0) workload.repeat = std::atoi(value);
+    if (std::strcmp(flag, "--neurons") == 0)
+      workload.neurons = std::strtoull(value, nullptr, 10);
+    else if (std::strcmp(flag, "--steps") == 0)
+      workload.steps = std::strtoll(value, nullptr, 10);
+    else if (std::strcmp(flag, "--points") == 0)
+      workload.points = std::strtoull(value, nullptr, 10);
+    else if (std::strcmp(flag, "--repeat") == 0)
+      workload.repeat = std::atoi(value);
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag);
       return 2;
     }
   }
   const srlif::SweepPlan plan = reference_plan(workload);
-  std::printf("reference workload: sigma 30, A 20, I_bias 178, f 10; %llu neurons x %lld steps x %zu points "
-              "= %.3g neuron-steps\n",
-              static_cast<unsigned long long>(workload.neurons), static_cast<long long>(plan.steps),
-              workload.points, static_cast<double>(plan.neuron_steps()));
+  std::printf(
+      "reference workload: sigma 30, A 20, I_bias 178, f 10; %llu neurons x %lld steps x %zu points "
+      "= %.3g neuron-steps\n",
+      static_cast<unsigned long long>(workload.neurons), static_cast<long long>(plan.steps), workload.points,
+      static_cast<double>(plan.neuron_steps()));
   auto single = srlif::make_cpu_backend(1);
   measure("cpu, 1 thread", *single, plan, workload.repeat);
   const int cores = omp_get_num_procs();

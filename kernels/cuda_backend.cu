@@ -129,6 +129,9 @@ std::vector<CudaDeviceInfo> cuda_devices(std::string& why_not) {
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess) {
     why_not = cudaGetErrorString(status);
+    if (status == cudaErrorInsufficientDriver || status == cudaErrorNoDevice) {
+      why_not = "no NVIDIA GPU or driver on this machine (" + why_not + ")";
+    }
     return {};
   }
   std::vector<CudaDeviceInfo> devices;

@@ -3,10 +3,10 @@
 // device generator; the per-step arithmetic is the shared host/device code.
 #pragma once
 
-#include <cub/block/block_reduce.cuh>
 #include <curand_kernel.h>
 
 #include <cstdint>
+#include <cub/block/block_reduce.cuh>
 
 #include "srlif/accumulators.hpp"
 #include "srlif/euler_step.hpp"
@@ -49,8 +49,8 @@ __device__ __forceinline__ bool locate(const Layout& layout, std::uint64_t& loca
 
 __global__ void __launch_bounds__(kThreadsPerBlock)
     advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
-                  StepConstants constants, std::uint64_t seed, Layout layout,
-                  DeviceChunkTables tables, std::int64_t step_begin, std::int64_t step_end) {
+                  StepConstants constants, std::uint64_t seed, Layout layout, DeviceChunkTables tables,
+                  std::int64_t step_begin, std::int64_t step_end) {
   std::uint64_t local_point = 0;
   std::uint64_t neuron = 0;
   if (!locate(layout, local_point, neuron)) return;
@@ -65,8 +65,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
 
   // Word offset = 4 * block = step_begin, since chunks start on Philox blocks.
   curandStatePhilox4_32_10_t generator;
-  curand_init(seed, stream_id(point.stream_tag, neuron), static_cast<std::uint64_t>(step_begin),
-              &generator);
+  curand_init(seed, stream_id(point.stream_tag, neuron), static_cast<std::uint64_t>(step_begin), &generator);
   for (std::int64_t step = step_begin; step < step_end; step += 4) {
     const uint4 words = curand4(&generator);
     const NormalQuad normals = normals_from_block(PhiloxWords{{words.x, words.y, words.z, words.w}});

@@ -125,8 +125,7 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_lanes(
 
 class CpuBackend final : public Backend {
  public:
-  explicit CpuBackend(int threads)
-      : threads_(threads > 0 ? threads : std::max(1, omp_get_num_procs())) {}
+  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : std::max(1, omp_get_num_procs())) {}
 
   std::string name() const override { return "cpu"; }
   std::string device() const override {
@@ -152,19 +151,20 @@ class CpuBackend final : public Backend {
         const ChunkTables tables = make_chunk_tables(plan.config.grid.frequency, plan.config.time.dt,
                                                      chunk_begin, chunk_end - chunk_begin);
         const auto items = static_cast<std::int64_t>(batch_points * blocks_per_point);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
+        // No more threads than work items: idle threads only add fork/join cost.
+        const int team = static_cast<int>(std::min<std::int64_t>(threads_, items));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team)
         for (std::int64_t item = 0; item < items; ++item) {
           const std::size_t local_point = static_cast<std::size_t>(item) / blocks_per_point;
           const std::size_t block = static_cast<std::size_t>(item) % blocks_per_point;
           const PointCoefficients& point = plan.points[batch_first + local_point];
           const std::size_t table_at = point.frequency_index * static_cast<std::size_t>(tables.length);
-          const ChunkTableView view{tables.drive_sin.data() + table_at,
-                                    tables.phase_cos.data() + table_at,
+          const ChunkTableView view{tables.drive_sin.data() + table_at, tables.phase_cos.data() + table_at,
                                     tables.phase_sin.data() + table_at};
           const std::uint64_t first_neuron = block * kLanes;
           const int lanes = static_cast<int>(std::min<std::uint64_t>(kLanes, neurons - first_neuron));
-          advance_lanes(population, local_point * neurons + first_neuron, lanes, first_neuron, plan,
-                        point, view, chunk_begin, chunk_end, chunk_begin);
+          advance_lanes(population, local_point * neurons + first_neuron, lanes, first_neuron, plan, point,
+                        view, chunk_begin, chunk_end, chunk_begin);
         }
         neuron_steps_done += batch_points * neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
         if (progress) progress(neuron_steps_done);
@@ -189,8 +189,6 @@ class CpuBackend final : public Backend {
 
 }  // namespace
 
-std::unique_ptr<Backend> make_cpu_backend(int threads) {
-  return std::make_unique<CpuBackend>(threads);
-}
+std::unique_ptr<Backend> make_cpu_backend(int threads) { return std::make_unique<CpuBackend>(threads); }
 
 }  // namespace srlif

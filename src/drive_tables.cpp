@@ -21,8 +21,8 @@ std::int32_t fixed_point(double unit_value) {
 
 }  // namespace
 
-ChunkTables make_chunk_tables(const std::vector<double>& frequencies, double dt,
-                              std::int64_t first_step, std::int64_t length) {
+ChunkTables make_chunk_tables(const std::vector<double>& frequencies, double dt, std::int64_t first_step,
+                              std::int64_t length) {
   ChunkTables tables;
   tables.first_step = first_step;
   tables.length = length;

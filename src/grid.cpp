@@ -49,8 +49,8 @@ long long parse_count(std::string_view item, const std::string& flag, const std:
   long long count = 0;
   const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), count);
   if (item.empty() || error != std::errc() || end != item.data() + item.size()) {
-    throw InputError(flag, "count '" + std::string(item) + "' in '" + whole +
-                               "' must be a whole number >= 1");
+    throw InputError(flag,
+                     "count '" + std::string(item) + "' in '" + whole + "' must be a whole number >= 1");
   }
   if (count < 1) throw InputError(flag, "count in '" + whole + "' must be >= 1");
   if (count > static_cast<long long>(kMaxAxisValues)) {
@@ -91,8 +91,7 @@ void append_item(std::string_view item, const std::string& flag, const std::stri
   for (long long i = 0; i < count; ++i) {
     double value = first + static_cast<double>(i) * step;
     if (i == count - 1 && count > 1) value = last;
-    values->push_back(logarithmic ? (i == 0 ? start : (i == count - 1 ? stop : std::exp(value)))
-                                  : value);
+    values->push_back(logarithmic ? (i == 0 ? start : (i == count - 1 ? stop : std::exp(value))) : value);
   }
 }
 

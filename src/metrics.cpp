@@ -31,11 +31,9 @@ PointMetrics compute_metrics(const PointTally& tally, double duration_ms) {
   if (tally.neurons > 1) {
     // N sum n^2 - (sum n)^2 is exact in 128-bit integers.
     const unsigned __int128 n = tally.neurons;
-    const unsigned __int128 scatter =
-        n * static_cast<unsigned __int128>(tally.spikes_squared) -
-        static_cast<unsigned __int128>(tally.spikes) * tally.spikes;
-    metrics.rate_std_hz =
-        std::sqrt(static_cast<double>(scatter) / (neurons * (neurons - 1.0))) / seconds;
+    const unsigned __int128 scatter = n * static_cast<unsigned __int128>(tally.spikes_squared) -
+                                      static_cast<unsigned __int128>(tally.spikes) * tally.spikes;
+    metrics.rate_std_hz = std::sqrt(static_cast<double>(scatter) / (neurons * (neurons - 1.0))) / seconds;
   } else {
     metrics.rate_std_hz = kNaN;
   }
@@ -61,10 +59,9 @@ PointMetrics compute_metrics(const PointTally& tally, double duration_ms) {
     const double sum = static_cast<double>(tally.strength_sum) / kStrengthScale;
     const double sum_sq = static_cast<double>(tally.strength_squared_sum) / kStrengthScale;
     metrics.mean_vector_strength = sum / valid;
-    metrics.std_vector_strength =
-        tally.valid_neurons > 1
-            ? std::sqrt(std::max(0.0, (sum_sq - sum * sum / valid) / (valid - 1.0)))
-            : kNaN;
+    metrics.std_vector_strength = tally.valid_neurons > 1
+                                      ? std::sqrt(std::max(0.0, (sum_sq - sum * sum / valid) / (valid - 1.0)))
+                                      : kNaN;
   } else {
     metrics.mean_vector_strength = kNaN;
     metrics.std_vector_strength = kNaN;

@@ -32,10 +32,10 @@ std::vector<std::string> metric_fields(const PointMetrics& m) {
 }
 
 const std::vector<std::string> kMetricColumns = {
-    "mean_rate_hz",         "rate_std_hz",         "pooled_vector_strength",
-    "preferred_phase_rad",  "mean_vector_strength", "std_vector_strength",
-    "valid_neurons",        "valid_fraction",       "rayleigh_z",
-    "rayleigh_p",           "total_spikes"};
+    "mean_rate_hz",        "rate_std_hz",          "pooled_vector_strength",
+    "preferred_phase_rad", "mean_vector_strength", "std_vector_strength",
+    "valid_neurons",       "valid_fraction",       "rayleigh_z",
+    "rayleigh_p",          "total_spikes"};
 
 std::string join(const std::vector<std::string>& fields) {
   std::string line;
@@ -51,10 +51,18 @@ std::string json_string(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char escaped[8];
@@ -69,9 +77,7 @@ std::string json_string(const std::string& text) {
 }
 
 // JSON has no NaN: undefined numbers become null.
-std::string json_number(double value) {
-  return std::isfinite(value) ? format_number(value) : "null";
-}
+std::string json_number(double value) { return std::isfinite(value) ? format_number(value) : "null"; }
 
 std::string json_array(const std::vector<double>& values) {
   std::string out = "[";
@@ -120,15 +126,14 @@ const std::vector<std::string>& points_csv_columns() {
   return columns;
 }
 
-std::string points_csv(const Grid& grid, std::uint64_t neurons,
-                       const std::vector<PointMetrics>& metrics) {
+std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics) {
   std::string out = join(points_csv_columns());
   out.reserve(out.size() + metrics.size() * 200);
   for (std::size_t index = 0; index < metrics.size(); ++index) {
     const GridPoint point = grid.point(index);
-    std::vector<std::string> fields = {format_count(index), format_number(point.sigma),
-                                       format_number(point.amplitude), format_number(point.bias),
-                                       format_number(point.frequency), format_count(neurons)};
+    std::vector<std::string> fields = {
+        format_count(index),       format_number(point.sigma),     format_number(point.amplitude),
+        format_number(point.bias), format_number(point.frequency), format_count(neurons)};
     const std::vector<std::string> values = metric_fields(metrics[index]);
     fields.insert(fields.end(), values.begin(), values.end());
     out += join(fields);
@@ -138,8 +143,8 @@ std::string points_csv(const Grid& grid, std::uint64_t neurons,
 
 std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
                         const std::vector<SliceOptimum>& optima) {
-  std::vector<std::string> header = {"amplitude", "bias", "frequency", "eligible_points",
-                                     "sigma_opt", "sigma_opt_refined", "point"};
+  std::vector<std::string> header = {"amplitude",         "bias", "frequency", "eligible_points", "sigma_opt",
+                                     "sigma_opt_refined", "point"};
   header.insert(header.end(), kMetricColumns.begin(), kMetricColumns.end());
   std::string out = join(header);
   for (const SliceOptimum& optimum : optima) {
@@ -164,9 +169,8 @@ std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metri
 
 std::string run_json(const SweepConfig& config, const RunRecord& record) {
   const NeuronParams& n = config.neuron;
-  const double rate = record.wall_seconds > 0.0
-                          ? static_cast<double>(record.neuron_steps) / record.wall_seconds
-                          : 0.0;
+  const double rate =
+      record.wall_seconds > 0.0 ? static_cast<double>(record.neuron_steps) / record.wall_seconds : 0.0;
   std::string out = "{\n";
   out += "  \"srlif_version\": " + json_string(record.version) + ",\n";
   out += "  \"command_line\": " + json_string(record.command_line) + ",\n";
@@ -178,8 +182,7 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
   out += "  \"neuron\": {\"v_th_mV\": " + json_number(n.v_threshold) +
          ", \"v_reset_mV\": " + json_number(n.v_reset) + ", \"e_leak_mV\": " + json_number(n.e_leak) +
          ", \"v_init_mV\": " + json_number(n.v_init) + ", \"tau_m_ms\": " + json_number(n.tau_m) +
-         ", \"g_leak_nS\": " + json_number(n.g_leak) + ", \"t_ref_ms\": " + json_number(n.t_ref) +
-         "},\n";
+         ", \"g_leak_nS\": " + json_number(n.g_leak) + ", \"t_ref_ms\": " + json_number(n.t_ref) + "},\n";
   out += "  \"time\": {\"dt_ms\": " + json_number(config.time.dt) +
          ", \"duration_ms\": " + json_number(config.time.duration) +
          ", \"samples\": " + std::to_string(config.time.samples()) + "},\n";

@@ -7,8 +7,12 @@ namespace srlif {
 
 ProgressBar::ProgressBar(std::uint64_t total, bool enabled, std::FILE* stream,
                          std::chrono::milliseconds delay)
-    : total_(total), enabled_(enabled), stream_(stream), delay_(delay),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : total_(total),
+      enabled_(enabled),
+      stream_(stream),
+      delay_(delay),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
 std::string ProgressBar::render(std::uint64_t done, std::uint64_t total, double elapsed_seconds) {
   const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;

@@ -35,8 +35,8 @@ std::uint32_t point_tag(const GridPoint& point) {
   return tag == 0 ? 1u : tag;
 }
 
-void validate_axis(const std::vector<double>& values, const char* flag, double minimum,
-                   bool strictly, const char* rule) {
+void validate_axis(const std::vector<double>& values, const char* flag, double minimum, bool strictly,
+                   const char* rule) {
   if (values.empty()) throw InputError(flag, "needs at least one value");
   for (double value : values) {
     if (!std::isfinite(value)) throw InputError(flag, "values must be finite");
@@ -79,8 +79,8 @@ void validate(const SweepConfig& config) {
   validate_axis(config.grid.frequency, "--frequency", 0.0, true, "frequency must be > 0 Hz");
   for (double frequency : config.grid.frequency) {
     if (frequency >= nyquist) {
-      throw InputError("--frequency", "must be below the Nyquist frequency 1000/(2 dt) = " +
-                                          format_number(nyquist) + " Hz");
+      throw InputError("--frequency",
+                       "must be below the Nyquist frequency 1000/(2 dt) = " + format_number(nyquist) + " Hz");
     }
   }
   if (config.neurons == 0) throw InputError("--neurons", "must be >= 1");
@@ -100,10 +100,9 @@ void validate(const SweepConfig& config) {
     throw InputError("--backend", "must be one of auto, cpu, cuda (got '" + backend + "')");
   }
 
-  check_grid_fits_memory(static_cast<double>(config.grid.sigma.size()) *
-                         static_cast<double>(config.grid.amplitude.size()) *
-                         static_cast<double>(config.grid.bias.size()) *
-                         static_cast<double>(config.grid.frequency.size()));
+  check_grid_fits_memory(
+      static_cast<double>(config.grid.sigma.size()) * static_cast<double>(config.grid.amplitude.size()) *
+      static_cast<double>(config.grid.bias.size()) * static_cast<double>(config.grid.frequency.size()));
 
   // Exact accumulation bounds (accumulators.hpp): the pooled phase sums hold at
   // most 2^63 / 2^24 = 2^39 spikes, and sum n_i^2 must fit in 63 bits.
@@ -112,12 +111,12 @@ void validate(const SweepConfig& config) {
       std::max<std::int64_t>(TimeGrid::refractory_samples(config.neuron.t_ref, config.time.dt), 1));
   const double max_spikes_per_neuron = std::ceil((samples - 1.0) / n_ref);
   const double neurons = static_cast<double>(config.neurons);
-  if (max_spikes_per_neuron > 4294967295.0 ||
-      neurons * max_spikes_per_neuron > 549755813888.0 ||  // 2^39
+  if (max_spikes_per_neuron > 4294967295.0 || neurons * max_spikes_per_neuron > 549755813888.0 ||  // 2^39
       neurons * max_spikes_per_neuron * max_spikes_per_neuron > 9.2e18) {
-    throw InputError("--neurons", "with this --duration, --dt and --t-ref a grid point could "
-                                  "produce more spikes than exact accumulation allows (2^39); "
-                                  "use fewer neurons per point");
+    throw InputError("--neurons",
+                     "with this --duration, --dt and --t-ref a grid point could "
+                     "produce more spikes than exact accumulation allows (2^39); "
+                     "use fewer neurons per point");
   }
 }
 
@@ -143,11 +142,9 @@ SweepPlan make_plan(const SweepConfig& config) {
   for (std::size_t index = 0; index < grid.size(); ++index) {
     const GridPoint point = grid.point(index);
     PointCoefficients coefficients{};
-    coefficients.drive_base =
-        static_cast<float>(rate * (neuron.e_leak + point.bias / neuron.g_leak));
+    coefficients.drive_base = static_cast<float>(rate * (neuron.e_leak + point.bias / neuron.g_leak));
     coefficients.drive_amplitude = static_cast<float>(rate * point.amplitude / neuron.g_leak);
-    coefficients.noise_gain =
-        static_cast<float>(rate * point.sigma / (neuron.g_leak * std::sqrt(dt)));
+    coefficients.noise_gain = static_cast<float>(rate * point.sigma / (neuron.g_leak * std::sqrt(dt)));
     coefficients.frequency_index = static_cast<std::uint32_t>(point.frequency_index);
     coefficients.stream_tag = config.decorrelate_points ? point_tag(point) : 0u;
     plan.points.push_back(coefficients);

@@ -23,8 +23,9 @@ SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCal
   return result;
 }
 
-std::vector<std::pair<std::string, std::string>> sweep_output_files(
-    const SweepConfig& config, const SweepResult& result, const std::string& command_line) {
+std::vector<std::pair<std::string, std::string>> sweep_output_files(const SweepConfig& config,
+                                                                    const SweepResult& result,
+                                                                    const std::string& command_line) {
   RunRecord record;
   record.version = kVersion;
   record.command_line = command_line;

@@ -1,4 +1,6 @@
 // Exact per-neuron and per-point accumulation.
+#include "srlif/accumulators.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -6,8 +8,6 @@
 #include <numeric>
 #include <random>
 #include <vector>
-
-#include "srlif/accumulators.hpp"
 
 namespace srlif {
 namespace {

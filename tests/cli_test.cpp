@@ -81,15 +81,15 @@ TEST_P(CliBadInput, ExitsTwoNamingTheFlagAndWritesNothing) {
     const std::string arguments = input.arguments;
     const std::string small = std::string(contains(arguments, "--neurons") ? "" : " --neurons 4") +
                               (contains(arguments, "--duration") ? "" : " --duration 200");
-    const test::CommandResult result =
-        test::run_srlif("sweep" + small + " --out " + out + " " + arguments);
+    const test::CommandResult result = test::run_srlif("sweep" + small + " --out " + out + " " + arguments);
 
     EXPECT_EQ(result.exit_code, kBadInput) << result.output;
     EXPECT_TRUE(contains(result.output, "srlif: error: ")) << result.output;
-    EXPECT_TRUE(contains(result.output, input.flag))
-        << "message should name " << input.flag << ":\n" << result.output;
+    EXPECT_TRUE(contains(result.output, input.flag)) << "message should name " << input.flag << ":\n"
+                                                     << result.output;
     EXPECT_TRUE(contains(result.output, input.rule_word))
-        << "message should state the rule ('" << input.rule_word << "'):\n" << result.output;
+        << "message should state the rule ('" << input.rule_word << "'):\n"
+        << result.output;
     EXPECT_FALSE(contains(result.output, "sigma_opt")) << "no table on bad input:\n" << result.output;
     if (out_exists) {
       ASSERT_TRUE(fs::is_directory(out));
@@ -153,8 +153,8 @@ const BadInput kBadInputs[] = {
     {"NegativeBatchPoints", "--batch-points -1", "--batch-points", ">= 0"},
     // The parser itself.
     {"UnknownFlag", "--bogus", "--bogus", "not expected"},
-    {"GridTooLargeFromSmallAxes",
-     "--sigma 0:1:100000 --amplitude 0:1:100000 --bias 0:1:100000", "--sigma", "GiB"},
+    {"GridTooLargeFromSmallAxes", "--sigma 0:1:100000 --amplitude 0:1:100000 --bias 0:1:100000", "--sigma",
+     "GiB"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Cli, CliBadInput, ::testing::ValuesIn(kBadInputs),
@@ -165,8 +165,7 @@ INSTANTIATE_TEST_SUITE_P(Cli, CliBadInput, ::testing::ValuesIn(kBadInputs),
 // The message has the documented shape `srlif: error: <flag>: <rule>`.
 TEST(CliBadInputMessage, HasTheDocumentedShape) {
   const std::string out = test::temporary_directory("bad_shape");
-  const test::CommandResult result =
-      test::run_srlif("sweep " + kSmall + " --out " + out + " --dt -0.1");
+  const test::CommandResult result = test::run_srlif("sweep " + kSmall + " --out " + out + " --dt -0.1");
   EXPECT_EQ(result.exit_code, kBadInput);
   EXPECT_EQ(result.output.rfind("srlif: error: --dt: ", 0), 0u) << result.output;
   EXPECT_FALSE(fs::exists(out));
@@ -192,10 +191,9 @@ TEST(CliBadInputMessage, MissingSubcommandIsBadInput) {
 TEST(CliGridTooLarge, FailsFastWithTheEstimate) {
   const std::string out = test::temporary_directory("too_large");
   const auto start = std::chrono::steady_clock::now();
-  const test::CommandResult result = test::run_srlif(
-      "sweep " + kSmall + " --out " + out + " --sigma 0:1:100000000 --amplitude 0:1:100000000");
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const test::CommandResult result = test::run_srlif("sweep " + kSmall + " --out " + out +
+                                                     " --sigma 0:1:100000000 --amplitude 0:1:100000000");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(result.exit_code, kBadInput) << result.output;
   EXPECT_TRUE(contains(result.output, "--sigma")) << result.output;
   EXPECT_TRUE(contains(result.output, "GiB")) << result.output;
@@ -213,8 +211,7 @@ TEST(CliBadOut, PathUnderARegularFile) {
   fs::create_directories(base);
   const std::string file = base + "/plain_file";
   write_text(file, "keep me\n");
-  const test::CommandResult result =
-      test::run_srlif("sweep " + kSmall + " --out " + file + "/sub");
+  const test::CommandResult result = test::run_srlif("sweep " + kSmall + " --out " + file + "/sub");
   EXPECT_EQ(result.exit_code, kBadInput) << result.output;
   EXPECT_TRUE(contains(result.output, "srlif: error: --out: ")) << result.output;
   EXPECT_TRUE(contains(result.output, "directory")) << result.output;
@@ -270,8 +267,7 @@ TEST(CliBackend, CudaWithoutUsableDeviceIsBadInput) {
     GTEST_SKIP() << "a CUDA device is usable here:\n" << info.output;
   }
   const std::string out = test::temporary_directory("cuda_unavailable");
-  const test::CommandResult result =
-      test::run_srlif("sweep " + kSmall + " --out " + out + " --backend cuda");
+  const test::CommandResult result = test::run_srlif("sweep " + kSmall + " --out " + out + " --backend cuda");
   EXPECT_EQ(result.exit_code, kBadInput) << result.output;
   EXPECT_TRUE(contains(result.output, "srlif: error: --backend cuda: ")) << result.output;
   if (contains(info.output, "cuda:     not built")) {
@@ -293,8 +289,7 @@ const char* const kPointsHeader =
 TEST(CliSweep, WritesExactlyTheThreeFiles) {
   const std::string out = test::temporary_directory("sweep_files");
   const test::CommandResult result = test::run_srlif(
-      "sweep " + kSmall + " --sigma 0:40:3 --amplitude 5,10 --seed 42 --backend cpu --quiet --out " +
-      out);
+      "sweep " + kSmall + " --sigma 0:40:3 --amplitude 5,10 --seed 42 --backend cpu --quiet --out " + out);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(entries(out), (std::set<std::string>{"optimum.csv", "points.csv", "run.json"}))
       << "no temp files may be left behind";
@@ -312,8 +307,7 @@ TEST(CliSweep, WritesExactlyTheThreeFiles) {
   // optimum.csv: one row per (amplitude, bias, frequency) slice.
   const std::vector<std::string> optimum = lines_of(test::read_file(out + "/optimum.csv"));
   ASSERT_EQ(optimum.size(), 1u + 2u);
-  EXPECT_EQ(optimum[0].rfind("amplitude,bias,frequency,eligible_points,sigma_opt,", 0), 0u)
-      << optimum[0];
+  EXPECT_EQ(optimum[0].rfind("amplitude,bias,frequency,eligible_points,sigma_opt,", 0), 0u) << optimum[0];
 
   // run.json: the configuration, the seed and the backend.
   const std::string json = test::read_file(out + "/run.json");
@@ -337,8 +331,7 @@ TEST(CliSweep, QuietPrintsNothing) {
 
 TEST(CliSweep, WithoutQuietPrintsTheTable) {
   const std::string out = test::temporary_directory("sweep_table");
-  const test::CommandResult result =
-      test::run_srlif("sweep " + kSmall + " --sigma 0,30 --out " + out);
+  const test::CommandResult result = test::run_srlif("sweep " + kSmall + " --sigma 0,30 --out " + out);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_TRUE(contains(result.output, "sigma_opt")) << result.output;
   EXPECT_TRUE(contains(result.output, "mean_R")) << result.output;
@@ -349,8 +342,7 @@ TEST(CliSweep, WithoutQuietPrintsTheTable) {
 TEST(CliSweep, RerunIntoTheSameDirectoryReplacesTheFiles) {
   const std::string out = test::temporary_directory("sweep_rerun");
   ASSERT_EQ(test::run_srlif("sweep " + kSmall + " --sigma 0,30 --quiet --out " + out).exit_code, 0);
-  ASSERT_EQ(test::run_srlif("sweep " + kSmall + " --sigma 0,10,30 --quiet --out " + out).exit_code,
-            0);
+  ASSERT_EQ(test::run_srlif("sweep " + kSmall + " --sigma 0,10,30 --quiet --out " + out).exit_code, 0);
   EXPECT_EQ(entries(out), (std::set<std::string>{"optimum.csv", "points.csv", "run.json"}));
   EXPECT_EQ(lines_of(test::read_file(out + "/points.csv")).size(), 4u);
 }
@@ -364,8 +356,8 @@ bool config_file_is_read(const std::string& base, std::string& output) {
   const std::string config = base + "/probe.toml";
   write_text(config, "min-spikes = 10\nmax-spikes = 5\n");
   const std::string out = base + "/probe_out";
-  const test::CommandResult result = test::run_srlif("sweep " + kSmall + " --sigma 0 --quiet --config " +
-                                                     config + " --out " + out);
+  const test::CommandResult result =
+      test::run_srlif("sweep " + kSmall + " --sigma 0 --quiet --config " + config + " --out " + out);
   output = result.output;
   return result.exit_code == kBadInput && contains(result.output, "--min-spikes");
 }
@@ -449,9 +441,8 @@ TEST(CliConfig, BadValueInFileNamesTheFlag) {
 TEST(CliConfig, MissingFileIsBadInput) {
   const std::string base = test::temporary_directory("config_missing");
   fs::create_directories(base);
-  const test::CommandResult result =
-      test::run_srlif("sweep " + kSmall + " --sigma 0 --quiet --config " + base +
-                      "/does_not_exist.toml --out " + base + "/out");
+  const test::CommandResult result = test::run_srlif("sweep " + kSmall + " --sigma 0 --quiet --config " +
+                                                     base + "/does_not_exist.toml --out " + base + "/out");
   EXPECT_EQ(result.exit_code, kBadInput) << result.output;
   EXPECT_TRUE(contains(result.output, "does_not_exist.toml")) << result.output;
   EXPECT_FALSE(fs::exists(base + "/out"));
@@ -497,8 +488,8 @@ TEST(CliHelp, TopLevelListsTheSubcommands) {
 TEST(CliHelp, SweepListsItsOptions) {
   const test::CommandResult result = test::run_srlif("sweep --help");
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  for (const char* flag : {"--sigma", "--amplitude", "--dt", "--neurons", "--seed", "--out",
-                           "--config", "--quiet", "--backend"}) {
+  for (const char* flag : {"--sigma", "--amplitude", "--dt", "--neurons", "--seed", "--out", "--config",
+                           "--quiet", "--backend"}) {
     EXPECT_TRUE(contains(result.output, flag)) << flag << " missing from:\n" << result.output;
   }
 }

@@ -92,7 +92,7 @@ ReferenceRun reference_euler(const Model& m, double bias, double amplitude, doub
       --refractory;
       continue;
     }
-    const double t = static_cast<double>(k) * m.dt;  // ms
+    const double t = static_cast<double>(k) * m.dt;                                          // ms
     const double current = bias + amplitude * std::sin(2.0 * kPi * frequency * t / 1000.0);  // pA
     const double v_next = v + (m.dt / m.tau_m) * (m.e_leak - v + current / m.g_leak);
     const double margin = std::abs(v_next - m.v_threshold);
@@ -123,8 +123,7 @@ struct Resultant {
   }
 };
 
-Resultant reference_resultant(const std::vector<std::int64_t>& spike_samples, double dt,
-                              double frequency) {
+Resultant reference_resultant(const std::vector<std::int64_t>& spike_samples, double dt, double frequency) {
   Resultant r;
   for (std::int64_t sample : spike_samples) {
     const double phase = 2.0 * kPi * frequency * (static_cast<double>(sample) * dt) / 1000.0;
@@ -137,8 +136,8 @@ Resultant reference_resultant(const std::vector<std::int64_t>& spike_samples, do
   return r;
 }
 
-srlif::SweepConfig noiseless_config(const Model& m, std::vector<double> amplitude,
-                                    std::vector<double> bias, std::vector<double> frequency) {
+srlif::SweepConfig noiseless_config(const Model& m, std::vector<double> amplitude, std::vector<double> bias,
+                                    std::vector<double> frequency) {
   srlif::SweepConfig config;
   config.neuron.v_threshold = m.v_threshold;
   config.neuron.v_reset = m.v_reset;
@@ -165,7 +164,6 @@ srlif::SweepResult run_engine(const srlif::SweepConfig& config) {
   return srlif::run_sweep(plan, *backend, {});
 }
 
-
 // Tolerance on the mean resultant vector: each spike's cos/sin enters in fixed point
 // with scale 2^24, i.e. rounded by <= 2^-25 per component, so the mean resultant is
 // within sqrt(2) 2^-25 = 4.2e-8 of the exact one. A spike one step (0.1 ms) early or
@@ -174,9 +172,8 @@ srlif::SweepResult run_engine(const srlif::SweepConfig& config) {
 constexpr double kResultantTolerance = 1e-6;
 
 // Compares one engine grid point (1 neuron) with the spike samples of a reference run.
-void expect_same_spikes(const srlif::PointMetrics& engine,
-                        const std::vector<std::int64_t>& spike_samples, double dt,
-                        double frequency) {
+void expect_same_spikes(const srlif::PointMetrics& engine, const std::vector<std::int64_t>& spike_samples,
+                        double dt, double frequency) {
   EXPECT_EQ(engine.total_spikes, spike_samples.size());
   if (spike_samples.empty()) return;
   const Resultant expected = reference_resultant(spike_samples, dt, frequency);
@@ -188,8 +185,7 @@ void expect_same_spikes(const srlif::PointMetrics& engine,
       << "mean resultant vector";
   // The angle itself carries an error <= 4.2e-8 / R, below 1e-6 rad for R >= 0.1.
   if (expected.strength() >= 0.1) {
-    const double difference =
-        std::remainder(engine.preferred_phase_rad - expected.phase(), 2.0 * kPi);
+    const double difference = std::remainder(engine.preferred_phase_rad - expected.phase(), 2.0 * kPi);
     EXPECT_LT(std::abs(difference), kResultantTolerance) << "preferred phase, rad";
   }
 }
@@ -202,8 +198,8 @@ struct DriveCase {
 };
 
 std::string describe(const DriveCase& c) {
-  return "t_ref " + std::to_string(c.t_ref) + " ms, I_bias " + std::to_string(c.bias) +
-         " pA, A " + std::to_string(c.amplitude) + " pA, f " + std::to_string(c.frequency) + " Hz";
+  return "t_ref " + std::to_string(c.t_ref) + " ms, I_bias " + std::to_string(c.bias) + " pA, A " +
+         std::to_string(c.amplitude) + " pA, f " + std::to_string(c.frequency) + " Hz";
 }
 
 // Each case through the engine (1 neuron, sigma = 0) and the double reference.
@@ -221,8 +217,7 @@ void expect_engine_matches_double_reference(const std::vector<DriveCase>& cases)
       continue;
     }
     EXPECT_GE(reference.spike_samples.size(), 90u) << "test input meant to fire";
-    const srlif::SweepResult result =
-        run_engine(noiseless_config(m, {c.amplitude}, {c.bias}, {c.frequency}));
+    const srlif::SweepResult result = run_engine(noiseless_config(m, {c.amplitude}, {c.bias}, {c.frequency}));
     ASSERT_EQ(result.metrics.size(), 1u);
     expect_same_spikes(result.metrics[0], reference.spike_samples, m.dt, c.frequency);
   }
@@ -249,26 +244,11 @@ TEST(EulerReference, NoiselessConstantInputMatchesDoubleReference) {
 // preferred phase is tested at large R.
 TEST(EulerReference, NoiselessPhaseLockedInputMatchesDoubleReference) {
   expect_engine_matches_double_reference({
-      {2.0, 195.0, 20.0, 10.0},
-      {2.0, 195.0, 20.0, 20.0},
-      {2.0, 195.0, 20.0, 25.0},
-      {2.0, 195.0, 20.0, 50.0},
-      {2.0, 200.0, 20.0, 20.0},
-      {2.0, 205.0, 20.0, 5.0},
-      {2.0, 205.0, 20.0, 25.0},
-      {2.0, 205.0, 20.0, 50.0},
-      {2.0, 270.0, 10.0, 5.0},
-      {2.0, 300.0, 20.0, 50.0},
-      {0.0, 195.0, 20.0, 5.0},
-      {0.0, 195.0, 20.0, 25.0},
-      {0.0, 200.0, 20.0, 50.0},
-      {0.0, 205.0, 20.0, 10.0},
-      {0.0, 210.0, 20.0, 20.0},
-      {0.0, 230.0, 20.0, 50.0},
-      {0.0, 300.0, 20.0, 50.0},
-      {1.3, 195.0, 20.0, 20.0},
-      {1.3, 205.0, 20.0, 20.0},
-      {1.3, 205.0, 10.0, 50.0},
+      {2.0, 195.0, 20.0, 10.0}, {2.0, 195.0, 20.0, 20.0}, {2.0, 195.0, 20.0, 25.0}, {2.0, 195.0, 20.0, 50.0},
+      {2.0, 200.0, 20.0, 20.0}, {2.0, 205.0, 20.0, 5.0},  {2.0, 205.0, 20.0, 25.0}, {2.0, 205.0, 20.0, 50.0},
+      {2.0, 270.0, 10.0, 5.0},  {2.0, 300.0, 20.0, 50.0}, {0.0, 195.0, 20.0, 5.0},  {0.0, 195.0, 20.0, 25.0},
+      {0.0, 200.0, 20.0, 50.0}, {0.0, 205.0, 20.0, 10.0}, {0.0, 210.0, 20.0, 20.0}, {0.0, 230.0, 20.0, 50.0},
+      {0.0, 300.0, 20.0, 50.0}, {1.3, 195.0, 20.0, 20.0}, {1.3, 205.0, 20.0, 20.0}, {1.3, 205.0, 10.0, 50.0},
       {1.3, 210.0, 20.0, 20.0},
   });
 }
@@ -278,8 +258,7 @@ TEST(EulerReference, NoiselessPhaseLockedInputMatchesDoubleReference) {
 // coefficients computed in double and rounded to float, sin_k = float(sin(2 pi x)) with
 // x the fractional part of f k dt / 1000 (the drive table's reduction). At sigma = 0
 // the noise term is +-0 and changes nothing. Written here without srlif's code.
-std::vector<std::int64_t> float32_replica(const Model& m, double bias, double amplitude,
-                                          double frequency) {
+std::vector<std::int64_t> float32_replica(const Model& m, double bias, double amplitude, double frequency) {
   const double rate = m.dt / m.tau_m;
   const auto decay = static_cast<float>(1.0 - rate);
   const auto drive_base = static_cast<float>(rate * (m.e_leak + bias / m.g_leak));
@@ -319,8 +298,7 @@ TEST(EulerReference, NoiselessModulatedInputMatchesFloat32Replica) {
   for (double t_ref : {0.0, 2.0}) {
     Model m;
     m.t_ref = t_ref;
-    const srlif::SweepConfig config =
-        noiseless_config(m, {0.0, 20.0}, {250.0, 300.0}, {5.0, 10.0, 37.0});
+    const srlif::SweepConfig config = noiseless_config(m, {0.0, 20.0}, {250.0, 300.0}, {5.0, 10.0, 37.0});
     const srlif::SweepResult result = run_engine(config);
     ASSERT_EQ(result.metrics.size(), config.grid.size());
     for (std::size_t index = 0; index < config.grid.size(); ++index) {
@@ -337,8 +315,7 @@ TEST(EulerReference, NoiselessModulatedInputMatchesFloat32Replica) {
       const ReferenceRun reference = reference_euler(m, point.bias, point.amplitude, point.frequency);
       const auto before = [&](const std::vector<std::int64_t>& spikes) {
         return std::vector<std::int64_t>(
-            spikes.begin(), std::lower_bound(spikes.begin(), spikes.end(),
-                                             reference.first_ambiguous_sample));
+            spikes.begin(), std::lower_bound(spikes.begin(), spikes.end(), reference.first_ambiguous_sample));
       };
       const std::vector<std::int64_t> reference_prefix = before(reference.spike_samples);
       EXPECT_EQ(before(replica), reference_prefix);
@@ -383,11 +360,11 @@ TEST(EulerReference, SubthresholdReferenceNeuronIsSilentWithoutNoise) {
 // ---------------------------------------------------------------------------------
 
 struct ConstantInputPrediction {
-  double passage_ms;        // T, continuous time
-  double euler_passage_ms;  // T'
+  double passage_ms;                 // T, continuous time
+  double euler_passage_ms;           // T'
   std::int64_t first_passage_steps;  // k_E
   std::int64_t hold_steps;           // max(n_ref - 1, 0)
-  double margin_mv;  // min(|v_{k_E} - V_th|, |v_{k_E - 1} - V_th|): distance from a tie
+  double margin_mv;                  // min(|v_{k_E} - V_th|, |v_{k_E - 1} - V_th|): distance from a tie
 };
 
 ConstantInputPrediction predict_constant_input(const Model& m, double bias) {
@@ -411,8 +388,8 @@ ConstantInputPrediction predict_constant_input(const Model& m, double bias) {
 std::uint64_t closed_form_count(const Model& m, const ConstantInputPrediction& p) {
   const std::int64_t last = sample_count(m) - 1;
   if (p.first_passage_steps > last) return 0;
-  return static_cast<std::uint64_t>((last - p.first_passage_steps) /
-                                    (p.hold_steps + p.first_passage_steps)) + 1;
+  return static_cast<std::uint64_t>((last - p.first_passage_steps) / (p.hold_steps + p.first_passage_steps)) +
+         1;
 }
 
 // Exact: the engine's spike count equals the closed-form Euler solution's (the ISI in
@@ -426,8 +403,7 @@ TEST(EulerReference, ConstantInputSpikeCountMatchesClosedFormEulerSolution) {
     const srlif::SweepResult result = run_engine(noiseless_config(m, {0.0}, biases, {10.0}));
     ASSERT_EQ(result.metrics.size(), biases.size());
     for (std::size_t i = 0; i < biases.size(); ++i) {
-      SCOPED_TRACE("t_ref " + std::to_string(t_ref) + " ms, I_bias " + std::to_string(biases[i]) +
-                   " pA");
+      SCOPED_TRACE("t_ref " + std::to_string(t_ref) + " ms, I_bias " + std::to_string(biases[i]) + " pA");
       const ConstantInputPrediction p = predict_constant_input(m, biases[i]);
       ASSERT_GT(p.margin_mv, kFloatDeviationBound) << "ill-conditioned test input";
       EXPECT_EQ(result.metrics[i].total_spikes, closed_form_count(m, p));
@@ -451,8 +427,7 @@ TEST(EulerReference, ConstantInputIsiWithinOneStepOfContinuousTimeFormula) {
     const srlif::SweepResult result = run_engine(noiseless_config(m, {0.0}, biases, {10.0}));
     ASSERT_EQ(result.metrics.size(), biases.size());
     for (std::size_t i = 0; i < biases.size(); ++i) {
-      SCOPED_TRACE("t_ref " + std::to_string(t_ref) + " ms, I_bias " + std::to_string(biases[i]) +
-                   " pA");
+      SCOPED_TRACE("t_ref " + std::to_string(t_ref) + " ms, I_bias " + std::to_string(biases[i]) + " pA");
       const ConstantInputPrediction p = predict_constant_input(m, biases[i]);
       ASSERT_LT(p.passage_ms - p.euler_passage_ms, m.dt) << "Euler bias exceeds one step";
       ASSERT_GE(p.passage_ms, p.euler_passage_ms);

@@ -1,10 +1,11 @@
 // Axis parsing (DESIGN.md section 5) and grid point numbering.
+#include "srlif/grid.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "srlif/errors.hpp"
-#include "srlif/grid.hpp"
 
 namespace srlif {
 namespace {

@@ -1,10 +1,10 @@
 // Grid-point measures from tallies, the Rayleigh p-value and sigma_opt.
+#include "srlif/metrics.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <numbers>
-
-#include "srlif/metrics.hpp"
 
 namespace srlif {
 namespace {
@@ -29,7 +29,7 @@ TEST(ComputeMetrics, RatesAndPhases) {
   // Neuron 0: 2 spikes at phase pi/2; neuron 1: 4 spikes at pi/2; duration 2 s.
   const std::vector<double> phases(6, std::numbers::pi / 2);
   const PointMetrics m = compute_metrics(tally_of({2, 4}, phases, {3, 10}), 2000.0);
-  EXPECT_DOUBLE_EQ(m.mean_rate_hz, 1.5);           // 6 spikes / 2 neurons / 2 s
+  EXPECT_DOUBLE_EQ(m.mean_rate_hz, 1.5);                    // 6 spikes / 2 neurons / 2 s
   EXPECT_NEAR(m.rate_std_hz, std::sqrt(2.0) / 2.0, 1e-12);  // sd of {1, 2} Hz
   EXPECT_NEAR(m.pooled_vector_strength, 1.0, 1e-7);
   EXPECT_NEAR(m.preferred_phase_rad, std::numbers::pi / 2, 1e-7);

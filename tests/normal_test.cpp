@@ -1,4 +1,6 @@
 // The word -> uniform -> normal transform shared by CPU and GPU.
+#include "srlif/normal.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include <numbers>
 #include <vector>
 
-#include "srlif/normal.hpp"
 #include "srlif/philox.hpp"
 
 namespace srlif {
@@ -19,7 +20,7 @@ double float_ulp(double value) {
 }
 
 TEST(Uniform, OpenIntervalAndExactGrid) {
-  EXPECT_EQ(uniform_open(0u), 5.9604644775390625e-08f);            // 2^-24, never 0
+  EXPECT_EQ(uniform_open(0u), 5.9604644775390625e-08f);                  // 2^-24, never 0
   EXPECT_EQ(uniform_open(0xFFFFFFFFu), 1.0f - 5.9604644775390625e-08f);  // never 1
   EXPECT_GT(uniform_open(0x00000200u), uniform_open(0u));
 }
@@ -99,7 +100,7 @@ TEST_F(NormalSample, MeanAndVarianceWithinFourStandardErrors) {
   }
   const double mean = sum / n;
   const double variance = sum_sq / n - mean * mean;
-  EXPECT_LT(std::fabs(mean), 4.0 / std::sqrt(n));               // SE of the mean = 1/sqrt(n)
+  EXPECT_LT(std::fabs(mean), 4.0 / std::sqrt(n));                  // SE of the mean = 1/sqrt(n)
   EXPECT_LT(std::fabs(variance - 1.0), 4.0 * std::sqrt(2.0 / n));  // SE of the variance = sqrt(2/n)
 }
 

@@ -1,11 +1,11 @@
 // The CPU Philox4x32-10 against published known answers and, word for word,
 // against cuRAND's host generator (which needs no GPU).
+#include "srlif/philox.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <vector>
-
-#include "srlif/philox.hpp"
 
 #if defined(SRLIF_HAVE_CUDA)
 #include <curand.h>
@@ -29,8 +29,7 @@ TEST(Philox, MatchesRandom123KnownAnswers) {
   EXPECT_EQ(ones.word[2], 0xa20bc7c6u);
   EXPECT_EQ(ones.word[3], 0x6d5451fdu);
 
-  const PhiloxWords pi = philox4x32_10(0x299f31d0a4093822ULL, 0x0370734413198a2eULL,
-                                       0x85a308d3243f6a88ULL);
+  const PhiloxWords pi = philox4x32_10(0x299f31d0a4093822ULL, 0x0370734413198a2eULL, 0x85a308d3243f6a88ULL);
   EXPECT_EQ(pi.word[0], 0xd16cfe09u);
   EXPECT_EQ(pi.word[1], 0x94fdccebu);
   EXPECT_EQ(pi.word[2], 0x5001e420u);
@@ -86,13 +85,13 @@ TEST_P(PhiloxVersusCurandHost, EveryWordEqual) {
   EXPECT_EQ(mismatches, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    SeedsAndOffsets, PhiloxVersusCurandHost,
-    ::testing::Values(HostCase{0, 0}, HostCase{1, 0}, HostCase{0x123456789abcdefULL, 4},
-                      HostCase{0xfedcba9876543210ULL, 3},       // offset inside a block
-                      HostCase{42, 1000003},                    // blocks 3..7
-                      HostCase{99, (1ULL << 52) + 4 * 12345}),  // block >= 2^32: high counter word
-    [](const auto& info) { return "case" + std::to_string(info.index); });
+INSTANTIATE_TEST_SUITE_P(SeedsAndOffsets, PhiloxVersusCurandHost,
+                         ::testing::Values(HostCase{0, 0}, HostCase{1, 0}, HostCase{0x123456789abcdefULL, 4},
+                                           HostCase{0xfedcba9876543210ULL, 3},  // offset inside a block
+                                           HostCase{42, 1000003},               // blocks 3..7
+                                           HostCase{99, (1ULL << 52) +
+                                                            4 * 12345}),  // block >= 2^32: high counter word
+                         [](const auto& info) { return "case" + std::to_string(info.index); });
 #endif
 
 }  // namespace

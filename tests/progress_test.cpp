@@ -1,11 +1,12 @@
 // The stderr progress bar: what it draws, and that it stays silent when it should.
+#include "srlif/progress.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
 #include <string>
 
-#include "srlif/progress.hpp"
 #include "test_support.hpp"
 
 namespace srlif {
@@ -60,8 +61,8 @@ TEST(ProgressBar, SilentWhenDisabledOrBeforeTheDelay) {
 // a fast machine (about 1.5 s at 4 * 10^8 neuron-steps/s).
 TEST(ProgressBar, CommandLineDrawsOnlyWhenAskedWithoutATerminal) {
   const std::string run = "sweep --sigma 30 --neurons 3000 --duration 20000 --quiet --out ";
-  const test::CommandResult asked = test::run_srlif(run + test::temporary_directory("progress_on") +
-                                                    " --progress");
+  const test::CommandResult asked =
+      test::run_srlif(run + test::temporary_directory("progress_on") + " --progress");
   EXPECT_EQ(asked.exit_code, 0);
   EXPECT_NE(asked.output.find("neuron-steps/s"), std::string::npos) << asked.output;
   EXPECT_NE(asked.output.find('%'), std::string::npos);

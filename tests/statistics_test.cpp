@@ -30,21 +30,21 @@ namespace {
 constexpr double kPi = std::numbers::pi;
 
 // The study's reference neuron (DESIGN.md section 1), restated here for the reference.
-constexpr double kThreshold = -55.0;  // mV
-constexpr double kReset = -75.0;      // mV
-constexpr double kLeak = -75.0;       // mV, E_L
-constexpr double kInit = -75.0;       // mV
-constexpr double kTau = 10.0;         // ms
-constexpr double kConductance = 10.0; // nS
-constexpr double kRefractory = 2.0;   // ms
-constexpr double kDt = 0.1;           // ms
-constexpr double kDuration = 10000.0; // ms
-constexpr double kBias = 178.0;       // pA
-constexpr double kAmplitude = 20.0;   // pA
-constexpr double kFrequency = 10.0;   // Hz
+constexpr double kThreshold = -55.0;   // mV
+constexpr double kReset = -75.0;       // mV
+constexpr double kLeak = -75.0;        // mV, E_L
+constexpr double kInit = -75.0;        // mV
+constexpr double kTau = 10.0;          // ms
+constexpr double kConductance = 10.0;  // nS
+constexpr double kRefractory = 2.0;    // ms
+constexpr double kDt = 0.1;            // ms
+constexpr double kDuration = 10000.0;  // ms
+constexpr double kBias = 178.0;        // pA
+constexpr double kAmplitude = 20.0;    // pA
+constexpr double kFrequency = 10.0;    // Hz
 
-constexpr std::uint64_t kNeurons = 600;  // per grid point, both implementations
-constexpr std::uint32_t kMinSpikes = 10;   // validity rule of the study (DESIGN.md section 2)
+constexpr std::uint64_t kNeurons = 600;   // per grid point, both implementations
+constexpr std::uint32_t kMinSpikes = 10;  // validity rule of the study (DESIGN.md section 2)
 constexpr std::uint32_t kMaxSpikes = 400;
 constexpr double kStandardErrors = 4.0;  // acceptance band, in standard errors
 
@@ -94,8 +94,7 @@ class PolarNormal {
 //   v'  = v + dt/tau (E_L - v + I_k/g_L)
 // spike when v < V_th <= v' (time t_{k+1}); then V_reset for n_ref samples including
 // the spike sample (counter n_ref - 1 after the spike step).
-void simulate_block(double sigma, std::uint64_t seed, std::size_t first, std::size_t count,
-                    Population& out) {
+void simulate_block(double sigma, std::uint64_t seed, std::size_t first, std::size_t count, Population& out) {
   const auto samples = static_cast<std::int64_t>(std::ceil(kDuration / kDt - 1e-9));
   const std::int32_t hold = static_cast<std::int32_t>(std::llround(kRefractory / kDt)) - 1;
   const double rate = kDt / kTau;
@@ -142,17 +141,17 @@ Population reference_population(double sigma, std::uint64_t neurons, std::uint64
 }
 
 struct ReferenceEstimates {
-  double rate_hz;           // mean rate, Hz per neuron
-  double rate_se_hz;        // its standard error: sample std of per-neuron rates / sqrt(N)
-  double pooled_strength;   // |sum e^{i phi}| / n over all spikes
+  double rate_hz;             // mean rate, Hz per neuron
+  double rate_se_hz;          // its standard error: sample std of per-neuron rates / sqrt(N)
+  double pooled_strength;     // |sum e^{i phi}| / n over all spikes
   double pooled_strength_se;  // jackknife over neurons
   double preferred_phase;     // rad
   double preferred_phase_se;  // jackknife over neurons, rad
   std::uint64_t total_spikes;
-  double valid_fraction;        // neurons with kMinSpikes <= n <= kMaxSpikes
+  double valid_fraction;  // neurons with kMinSpikes <= n <= kMaxSpikes
   std::uint64_t valid_neurons;
-  double mean_strength;         // mean of the per-neuron R over valid neurons
-  double mean_strength_se;      // sample std / sqrt(valid neurons)
+  double mean_strength;     // mean of the per-neuron R over valid neurons
+  double mean_strength_se;  // sample std / sqrt(valid neurons)
 };
 
 double wrap(double angle) { return std::remainder(angle, 2.0 * kPi); }  // (-pi, pi]
@@ -275,32 +274,30 @@ void expect_matches_reference(double sigma, std::uint64_t reference_seed) {
   ASSERT_GE(r.total_spikes, 1000u) << "too few spikes for a meaningful comparison";
   ASSERT_GE(r.valid_neurons, 100u) << "too few valid neurons for a meaningful comparison";
 
-  const double rate_se =
-      std::hypot(e.rate_std_hz / std::sqrt(static_cast<double>(kNeurons)), r.rate_se_hz);
+  const double rate_se = std::hypot(e.rate_std_hz / std::sqrt(static_cast<double>(kNeurons)), r.rate_se_hz);
   EXPECT_NEAR(e.mean_rate_hz, r.rate_hz, kStandardErrors * rate_se)
-      << "mean rate: engine " << e.mean_rate_hz << " Hz, reference " << r.rate_hz << " Hz, SE "
-      << rate_se;
+      << "mean rate: engine " << e.mean_rate_hz << " Hz, reference " << r.rate_hz << " Hz, SE " << rate_se;
 
   const double strength_se = std::sqrt(2.0) * r.pooled_strength_se;
   EXPECT_NEAR(e.pooled_vector_strength, r.pooled_strength, kStandardErrors * strength_se)
-      << "pooled R: engine " << e.pooled_vector_strength << ", reference " << r.pooled_strength
-      << ", SE " << strength_se;
+      << "pooled R: engine " << e.pooled_vector_strength << ", reference " << r.pooled_strength << ", SE "
+      << strength_se;
   const double phase_se = std::sqrt(2.0) * r.preferred_phase_se;
   EXPECT_LT(std::abs(wrap(e.preferred_phase_rad - r.preferred_phase)), kStandardErrors * phase_se)
-      << "preferred phase: engine " << e.preferred_phase_rad << " rad, reference "
-      << r.preferred_phase << " rad, SE " << phase_se;
+      << "preferred phase: engine " << e.preferred_phase_rad << " rad, reference " << r.preferred_phase
+      << " rad, SE " << phase_se;
 
   ASSERT_GE(e.valid_neurons, 2u);
-  const double mean_strength_se = std::hypot(
-      e.std_vector_strength / std::sqrt(static_cast<double>(e.valid_neurons)), r.mean_strength_se);
+  const double mean_strength_se =
+      std::hypot(e.std_vector_strength / std::sqrt(static_cast<double>(e.valid_neurons)), r.mean_strength_se);
   EXPECT_NEAR(e.mean_vector_strength, r.mean_strength, kStandardErrors * mean_strength_se)
-      << "mean R of valid neurons: engine " << e.mean_vector_strength << ", reference "
-      << r.mean_strength << ", SE " << mean_strength_se;
+      << "mean R of valid neurons: engine " << e.mean_vector_strength << ", reference " << r.mean_strength
+      << ", SE " << mean_strength_se;
   const double pooled = 0.5 * (e.valid_fraction + r.valid_fraction);
   const double fraction_se = std::sqrt(2.0 * pooled * (1.0 - pooled) / static_cast<double>(kNeurons));
   EXPECT_NEAR(e.valid_fraction, r.valid_fraction, kStandardErrors * fraction_se)
-      << "valid fraction: engine " << e.valid_fraction << ", reference " << r.valid_fraction
-      << ", SE " << fraction_se;
+      << "valid fraction: engine " << e.valid_fraction << ", reference " << r.valid_fraction << ", SE "
+      << fraction_se;
 }
 
 // sigma in pA sqrt(ms). At 11 only about half the neurons reach the study's 10 spikes
@@ -317,8 +314,7 @@ TEST(Statistics, Sigma60MatchesIndependentReference) { expect_matches_reference(
 TEST(Statistics, ComparisonResolvesTenPercentNoiseError) {
   const srlif::PointMetrics& e = engine(33.0);
   const ReferenceEstimates& r = reference(30.0, 1002);
-  const double se =
-      std::hypot(e.rate_std_hz / std::sqrt(static_cast<double>(kNeurons)), r.rate_se_hz);
+  const double se = std::hypot(e.rate_std_hz / std::sqrt(static_cast<double>(kNeurons)), r.rate_se_hz);
   EXPECT_GT(std::abs(e.mean_rate_hz - r.rate_hz), 2.0 * kStandardErrors * se)
       << "engine(33) " << e.mean_rate_hz << " Hz, reference(30) " << r.rate_hz << " Hz, SE " << se;
 }

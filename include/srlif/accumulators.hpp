@@ -15,8 +15,8 @@
 
 namespace srlif {
 
-inline constexpr double kPhaseScale = 16777216.0;        // 2^24
-inline constexpr double kStrengthScale = 4294967296.0;   // 2^32
+inline constexpr double kPhaseScale = 16777216.0;       // 2^24
+inline constexpr double kStrengthScale = 4294967296.0;  // 2^32
 
 struct NeuronTally {
   std::uint32_t spikes;
@@ -29,12 +29,12 @@ struct NeuronTally {
 struct PointTally {
   std::uint64_t neurons;
   std::uint64_t spikes;
-  std::uint64_t spikes_squared;       // sum of n_i^2, for the rate spread
-  std::int64_t cos_sum;               // pooled, scale 2^24
-  std::int64_t sin_sum;               // pooled, scale 2^24
-  std::uint64_t valid_neurons;        // min_spikes <= n_i <= max_spikes
-  std::uint64_t strength_sum;         // sum of R_i * 2^32 over valid neurons
-  std::uint64_t strength_squared_sum; // sum of R_i^2 * 2^32 over valid neurons
+  std::uint64_t spikes_squared;        // sum of n_i^2, for the rate spread
+  std::int64_t cos_sum;                // pooled, scale 2^24
+  std::int64_t sin_sum;                // pooled, scale 2^24
+  std::uint64_t valid_neurons;         // min_spikes <= n_i <= max_spikes
+  std::uint64_t strength_sum;          // sum of R_i * 2^32 over valid neurons
+  std::uint64_t strength_squared_sum;  // sum of R_i^2 * 2^32 over valid neurons
 };
 
 struct ValidityRule {
@@ -60,8 +60,7 @@ SRLIF_HD PointTally neuron_contribution(const NeuronTally& neuron, const Validit
       double strength = sqrt(c * c + s * s) / (static_cast<double>(neuron.spikes) * kPhaseScale);
       strength = strength > 1.0 ? 1.0 : strength;  // fixed-point rounding can exceed 1 by ~1e-7
       tally.strength_sum = static_cast<std::uint64_t>(strength * kStrengthScale + 0.5);
-      tally.strength_squared_sum =
-          static_cast<std::uint64_t>((strength * strength) * kStrengthScale + 0.5);
+      tally.strength_squared_sum = static_cast<std::uint64_t>((strength * strength) * kStrengthScale + 0.5);
     }
   }
   return tally;

@@ -20,7 +20,7 @@ struct ChunkTables {
 };
 
 // Tables for steps [first_step, first_step + length) at each frequency (Hz), dt in ms.
-ChunkTables make_chunk_tables(const std::vector<double>& frequencies, double dt,
-                              std::int64_t first_step, std::int64_t length);
+ChunkTables make_chunk_tables(const std::vector<double>& frequencies, double dt, std::int64_t first_step,
+                              std::int64_t length);
 
 }  // namespace srlif

@@ -15,18 +15,18 @@ namespace srlif {
 
 // Constants of one sweep, the same for every grid point (float, mV / samples).
 struct StepConstants {
-  float decay;               // 1 - dt/tau_m
-  float v_threshold;         // mV
-  float v_reset;             // mV
-  float v_init;              // mV
-  std::int32_t hold_steps;   // max(n_ref - 1, 0): refractory steps after the spike sample
+  float decay;              // 1 - dt/tau_m
+  float v_threshold;        // mV
+  float v_reset;            // mV
+  float v_init;             // mV
+  std::int32_t hold_steps;  // max(n_ref - 1, 0): refractory steps after the spike sample
 };
 
 // Coefficients of one grid point (float, mV per step).
 struct PointCoefficients {
-  float drive_base;       // dt/tau_m (E_L + I_bias/g_L)
-  float drive_amplitude;  // dt/tau_m A/g_L, multiplies sin(2 pi f t_k)
-  float noise_gain;       // dt/tau_m sigma/(g_L sqrt(dt))
+  float drive_base;               // dt/tau_m (E_L + I_bias/g_L)
+  float drive_amplitude;          // dt/tau_m A/g_L, multiplies sin(2 pi f t_k)
+  float noise_gain;               // dt/tau_m sigma/(g_L sqrt(dt))
   std::uint32_t frequency_index;  // which drive/phase table
   std::uint32_t stream_tag;       // high 32 bits of each neuron's stream id (0 = common noise)
 };
@@ -43,8 +43,7 @@ SRLIF_HD float step_drive(const PointCoefficients& point, float sin_k) {
 
 // Advance one neuron from sample k to k+1; returns true when it spikes at t_{k+1}.
 // While refractory the normal z_k was drawn by the caller but is not used.
-SRLIF_HD bool euler_step(NeuronState& state, const StepConstants& constants, float drive,
-                         float noise) {
+SRLIF_HD bool euler_step(NeuronState& state, const StepConstants& constants, float drive, float noise) {
   const float v_free = (constants.decay * state.v + drive) + noise;
   const bool held = state.refractory > 0;
   const bool spike = !held && state.v < constants.v_threshold && v_free >= constants.v_threshold;

@@ -39,9 +39,7 @@ struct Grid {
   std::vector<double> bias;
   std::vector<double> frequency;
 
-  std::size_t size() const {
-    return sigma.size() * amplitude.size() * bias.size() * frequency.size();
-  }
+  std::size_t size() const { return sigma.size() * amplitude.size() * bias.size() * frequency.size(); }
   std::size_t slice_count() const { return amplitude.size() * bias.size() * frequency.size(); }
   GridPoint point(std::size_t index) const;
 };

@@ -18,8 +18,8 @@ struct PointMetrics {
   double std_vector_strength;     // sample std of R_i over valid neurons; NaN if < 2 valid
   std::uint64_t valid_neurons;
   double valid_fraction;
-  double rayleigh_z;              // n R^2 (pooled)
-  double rayleigh_p;              // p-value of the Rayleigh test (Zar 1999, eq. 27.4)
+  double rayleigh_z;  // n R^2 (pooled)
+  double rayleigh_p;  // p-value of the Rayleigh test (Zar 1999, eq. 27.4)
   std::uint64_t total_spikes;
 };
 

@@ -41,9 +41,11 @@ SRLIF_HD void advance_step(NeuronState& state, NeuronTally& tally, const StepCon
 SRLIF_HD void advance_block(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
                             const PointCoefficients& point, const NormalQuad& normals,
                             const ChunkTableView& tables, std::int64_t table_offset, int count) {
+  // A constant trip count with a guard keeps every z[j] index constant, so
+  // the normals stay in registers on the GPU even for the partial block.
   SRLIF_UNROLL
-  for (int j = 0; j < count; ++j) {
-    advance_step(state, tally, constants, point, normals.z[j], tables, table_offset + j);
+  for (int j = 0; j < 4; ++j) {
+    if (j < count) advance_step(state, tally, constants, point, normals.z[j], tables, table_offset + j);
   }
 }
 

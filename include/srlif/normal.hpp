@@ -26,8 +26,8 @@ SRLIF_HD float uniform_open(std::uint32_t word) {
 // about 1 ulp on the reduced range [sqrt(1/2), sqrt(2))).
 SRLIF_HD float log_positive(float x) {
   const std::uint32_t bits = float_bits(x);
-  int exponent = static_cast<int>(bits >> 23) - 126;                         // x = m * 2^e
-  float mantissa = float_from_bits((bits & 0x007FFFFFu) | 0x3F000000u);      // m in [0.5, 1)
+  int exponent = static_cast<int>(bits >> 23) - 126;                     // x = m * 2^e
+  float mantissa = float_from_bits((bits & 0x007FFFFFu) | 0x3F000000u);  // m in [0.5, 1)
   const bool small = mantissa < 0.707106781186547524f;
   exponent = small ? exponent - 1 : exponent;
   const float reduced = small ? (mantissa + mantissa) - 1.0f : mantissa - 1.0f;  // exact

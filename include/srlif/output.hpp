@@ -17,8 +17,7 @@ std::string format_number(double value);
 // Column names of points.csv, in order.
 const std::vector<std::string>& points_csv_columns();
 
-std::string points_csv(const Grid& grid, std::uint64_t neurons,
-                       const std::vector<PointMetrics>& metrics);
+std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics);
 std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
                         const std::vector<SliceOptimum>& optima);
 

@@ -15,10 +15,10 @@
 namespace srlif {
 
 struct ExecutionOptions {
-  std::string backend = "auto";  // auto | cpu | cuda
-  int threads = 0;               // CPU worker threads, 0 = all cores
-  std::int64_t chunk_steps = 4096;   // time steps per chunk (multiple of 4)
-  std::int64_t batch_points = 0;     // grid points in flight, 0 = automatic
+  std::string backend = "auto";     // auto | cpu | cuda
+  int threads = 0;                  // CPU worker threads, 0 = all cores
+  std::int64_t chunk_steps = 4096;  // time steps per chunk (multiple of 4)
+  std::int64_t batch_points = 0;    // grid points in flight, 0 = automatic
 };
 
 struct SweepConfig {
@@ -52,8 +52,7 @@ struct SweepPlan {
   std::int64_t batch_points = 0;
 
   std::uint64_t neuron_steps() const {
-    return static_cast<std::uint64_t>(points.size()) * config.neurons *
-           static_cast<std::uint64_t>(steps);
+    return static_cast<std::uint64_t>(points.size()) * config.neurons * static_cast<std::uint64_t>(steps);
   }
 };
 

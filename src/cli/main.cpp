@@ -1,7 +1,6 @@
 // srlif: stochastic resonance in leaky integrate-and-fire neurons, on CPU or GPU.
 // Exit codes: 0 success, 1 runtime failure, 2 bad input (nothing written).
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 #include <string>

@@ -7,51 +7,71 @@ namespace srlif::cli {
 void add_model_options(CLI::App& command, ModelOptions& options) {
   const char* axes = "Axes (start:stop:count | log:start:stop:count | a,b,c)";
   command.add_option("--sigma", options.sigma, "Noise intensity sigma, pA*sqrt(ms)")
-      ->capture_default_str()->group(axes);
+      ->capture_default_str()
+      ->group(axes);
   command.add_option("--amplitude", options.amplitude, "Signal amplitude A, pA")
-      ->capture_default_str()->group(axes);
-  command.add_option("--bias", options.bias, "Bias current I_bias, pA")
-      ->capture_default_str()->group(axes);
+      ->capture_default_str()
+      ->group(axes);
+  command.add_option("--bias", options.bias, "Bias current I_bias, pA")->capture_default_str()->group(axes);
   command.add_option("--frequency", options.frequency, "Signal frequency f, Hz")
-      ->capture_default_str()->group(axes);
+      ->capture_default_str()
+      ->group(axes);
 
   const char* neuron = "Neuron";
   NeuronParams& n = options.neuron;
   command.add_option("--v-th", n.v_threshold, "Threshold V_th, mV")->capture_default_str()->group(neuron);
-  command.add_option("--v-reset", n.v_reset, "Reset potential V_reset, mV")->capture_default_str()->group(neuron);
+  command.add_option("--v-reset", n.v_reset, "Reset potential V_reset, mV")
+      ->capture_default_str()
+      ->group(neuron);
   command.add_option("--e-leak", n.e_leak, "Leak reversal E_L, mV")->capture_default_str()->group(neuron);
-  command.add_option("--v-init", n.v_init, "Initial potential V_init, mV")->capture_default_str()->group(neuron);
-  command.add_option("--tau-m", n.tau_m, "Membrane time constant tau_m, ms")->capture_default_str()->group(neuron);
+  command.add_option("--v-init", n.v_init, "Initial potential V_init, mV")
+      ->capture_default_str()
+      ->group(neuron);
+  command.add_option("--tau-m", n.tau_m, "Membrane time constant tau_m, ms")
+      ->capture_default_str()
+      ->group(neuron);
   command.add_option("--g-leak", n.g_leak, "Leak conductance g_L, nS")->capture_default_str()->group(neuron);
-  command.add_option("--t-ref", n.t_ref, "Absolute refractory period t_ref, ms")->capture_default_str()->group(neuron);
+  command.add_option("--t-ref", n.t_ref, "Absolute refractory period t_ref, ms")
+      ->capture_default_str()
+      ->group(neuron);
 
   const char* simulation = "Simulation";
   command.add_option("--dt", options.time.dt, "Time step, ms")->capture_default_str()->group(simulation);
   command.add_option("--duration", options.time.duration, "Simulated time per neuron, ms")
-      ->capture_default_str()->group(simulation);
+      ->capture_default_str()
+      ->group(simulation);
   command.add_option("--neurons", options.neurons, "Neurons (trials) per grid point")
-      ->capture_default_str()->group(simulation);
+      ->capture_default_str()
+      ->group(simulation);
   command.add_option("--seed", options.seed, "Random seed (64-bit, >= 0)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str()
       ->group(simulation);
   command.add_option("--min-spikes", options.min_spikes, "A neuron is valid with at least this many spikes")
-      ->capture_default_str()->group(simulation);
+      ->capture_default_str()
+      ->group(simulation);
   command.add_option("--max-spikes", options.max_spikes, "... and at most this many")
-      ->capture_default_str()->group(simulation);
-  command.add_flag("--decorrelate", options.decorrelate,
-                   "Independent noise per grid point (default: common random numbers)")
+      ->capture_default_str()
+      ->group(simulation);
+  command
+      .add_flag("--decorrelate", options.decorrelate,
+                "Independent noise per grid point (default: common random numbers)")
       ->group(simulation);
 
   const char* execution = "Execution (never changes results)";
   command.add_option("--backend", options.execution.backend, "auto | cpu | cuda (auto = GPU when usable)")
-      ->capture_default_str()->group(execution);
+      ->capture_default_str()
+      ->group(execution);
   command.add_option("--threads", options.execution.threads, "CPU threads, 0 = all cores")
-      ->capture_default_str()->group(execution);
+      ->capture_default_str()
+      ->group(execution);
   command.add_option("--chunk-steps", options.execution.chunk_steps, "Time steps per chunk (multiple of 4)")
-      ->capture_default_str()->group(execution);
-  command.add_option("--batch-points", options.execution.batch_points, "Grid points in flight, 0 = automatic")
-      ->capture_default_str()->group(execution);
+      ->capture_default_str()
+      ->group(execution);
+  command
+      .add_option("--batch-points", options.execution.batch_points, "Grid points in flight, 0 = automatic")
+      ->capture_default_str()
+      ->group(execution);
 }
 
 SweepConfig to_sweep_config(const ModelOptions& options) {

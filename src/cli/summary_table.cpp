@@ -12,16 +12,16 @@ std::string summary_table(const SweepConfig& config, const SweepResult& result) 
   char line[256];
   const Grid& grid = config.grid;
   if (result.metrics.size() <= kMaxRows) {
-    std::snprintf(line, sizeof line, "%9s %8s %8s %7s  %10s %10s %9s %9s %7s %9s\n", "sigma", "A",
-                  "I_bias", "f", "rate_Hz", "rate_sd", "pooled_R", "mean_R", "sd_R", "valid");
+    std::snprintf(line, sizeof line, "%9s %8s %8s %7s  %10s %10s %9s %9s %7s %9s\n", "sigma", "A", "I_bias",
+                  "f", "rate_Hz", "rate_sd", "pooled_R", "mean_R", "sd_R", "valid");
     out += line;
     for (std::size_t index = 0; index < result.metrics.size(); ++index) {
       const GridPoint point = grid.point(index);
       const PointMetrics& m = result.metrics[index];
       std::snprintf(line, sizeof line, "%9.4g %8.4g %8.4g %7.4g  %10.4f %10.4f %9.4f %9.4f %7.4f %9.3f\n",
-                    point.sigma, point.amplitude, point.bias, point.frequency, m.mean_rate_hz,
-                    m.rate_std_hz, m.pooled_vector_strength, m.mean_vector_strength,
-                    m.std_vector_strength, m.valid_fraction);
+                    point.sigma, point.amplitude, point.bias, point.frequency, m.mean_rate_hz, m.rate_std_hz,
+                    m.pooled_vector_strength, m.mean_vector_strength, m.std_vector_strength,
+                    m.valid_fraction);
       out += line;
     }
   } else {

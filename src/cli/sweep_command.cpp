@@ -64,18 +64,17 @@ int run(const SweepOptions& options, const std::string& command_line) {
 
   const bool show_progress = options.progress || (!options.quiet && ::isatty(STDERR_FILENO));
   ProgressBar bar(plan.neuron_steps(), show_progress);
-  const SweepResult result =
-      run_sweep(plan, *backend, [&bar](std::uint64_t done) { bar.update(done); });
+  const SweepResult result = run_sweep(plan, *backend, [&bar](std::uint64_t done) { bar.update(done); });
   bar.finish();
 
   write_files_atomically(out, sweep_output_files(plan.config, result, command_line));
   guard.commit();
   if (!options.quiet) {
     std::fputs(summary_table(plan.config, result).c_str(), stdout);
-    std::printf("wrote %s/{points.csv,optimum.csv,run.json}  (%s, %.3g s, %.3g neuron-steps/s)\n",
-                out.string().c_str(), result.device.c_str(), result.wall_seconds,
-                result.wall_seconds > 0 ? static_cast<double>(result.neuron_steps) / result.wall_seconds
-                                        : 0.0);
+    std::printf(
+        "wrote %s/{points.csv,optimum.csv,run.json}  (%s, %.3g s, %.3g neuron-steps/s)\n",
+        out.string().c_str(), result.device.c_str(), result.wall_seconds,
+        result.wall_seconds > 0 ? static_cast<double>(result.neuron_steps) / result.wall_seconds : 0.0);
   }
   return 0;
 }
