@@ -57,6 +57,17 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_lanes(
   }
   const StepConstants constants = plan.constants;
   const std::uint64_t seed = plan.config.seed;
+  // One step of one lane with its normal, at table index `at`: the shared physics.
+  const auto step_lane = [&](int lane, float normal, std::int64_t at) {
+    NeuronState state{v[lane], refractory[lane]};
+    NeuronTally tally{spikes[lane], cos_sum[lane], sin_sum[lane]};
+    advance_step(state, tally, constants, point, normal, tables, at);
+    v[lane] = state.v;
+    refractory[lane] = state.refractory;
+    spikes[lane] = tally.spikes;
+    cos_sum[lane] = tally.cos_sum;
+    sin_sum[lane] = tally.sin_sum;
+  };
 
   // Full Philox blocks. Each stage is its own short lane loop without control
   // flow, which the compiler vectorises across the kLanes neurons.
@@ -84,16 +95,7 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_lanes(
     for (int j = 0; j < 4; ++j) {
       const std::int64_t at = block_step + j - table_first_step;
 #pragma omp simd
-      for (int lane = 0; lane < kLanes; ++lane) {
-        NeuronState state{v[lane], refractory[lane]};
-        NeuronTally tally{spikes[lane], cos_sum[lane], sin_sum[lane]};
-        advance_step(state, tally, constants, point, normal[j][lane], tables, at);
-        v[lane] = state.v;
-        refractory[lane] = state.refractory;
-        spikes[lane] = tally.spikes;
-        cos_sum[lane] = tally.cos_sum;
-        sin_sum[lane] = tally.sin_sum;
-      }
+      for (int lane = 0; lane < kLanes; ++lane) step_lane(lane, normal[j][lane], at);
     }
   }
   // The run's last, partial block (K - 1 not a multiple of 4).
@@ -102,14 +104,7 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_lanes(
     const int count = static_cast<int>(step_end - full_end);
     for (int lane = 0; lane < kLanes; ++lane) {
       const NormalQuad normals = normals_from_block(philox4x32_10(seed, stream[lane], block));
-      NeuronState state{v[lane], refractory[lane]};
-      NeuronTally tally{spikes[lane], cos_sum[lane], sin_sum[lane]};
-      advance_block(state, tally, constants, point, normals, tables, full_end - table_first_step, count);
-      v[lane] = state.v;
-      refractory[lane] = state.refractory;
-      spikes[lane] = tally.spikes;
-      cos_sum[lane] = tally.cos_sum;
-      sin_sum[lane] = tally.sin_sum;
+      for (int j = 0; j < count; ++j) step_lane(lane, normals.z[j], full_end + j - table_first_step);
     }
   }
 
