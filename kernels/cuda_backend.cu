@@ -33,16 +33,51 @@ class DeviceBuffer {
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
   T* get() const { return data_; }
   void upload(const T* host, std::size_t count) {
-    check(cudaMemcpy(data_, host, count * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy to device");
+    if (count > 0)
+      check(cudaMemcpy(data_, host, count * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy to device");
   }
   void download(T* host, std::size_t count) const {
-    check(cudaMemcpy(host, data_, count * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy to host");
+    if (count > 0)
+      check(cudaMemcpy(host, data_, count * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy to host");
+  }
+  void zero(std::size_t count) {
+    if (count > 0) check(cudaMemset(data_, 0, count * sizeof(T)), "cudaMemset");
   }
 
  private:
   T* data_ = nullptr;
   std::size_t count_;
 };
+
+// Copies one batch's readouts into the result at the batch's grid offset.
+void download_readouts(PopulationReadouts& readouts, const ReadoutLayout& layout, std::size_t batch_first,
+                       std::size_t batch_points, std::uint64_t neurons,
+                       const DeviceBuffer<unsigned long long>& phase_histogram,
+                       const DeviceBuffer<unsigned long long>& psth,
+                       const DeviceBuffer<std::uint32_t>& max_v_key, const DeviceBuffer<std::int32_t>& raster,
+                       const DeviceBuffer<std::uint32_t>& spikes) {
+  static_assert(sizeof(unsigned long long) == sizeof(std::uint64_t));
+  phase_histogram.download(reinterpret_cast<unsigned long long*>(readouts.phase_histogram.data()) +
+                               batch_first * layout.phase_bins,
+                           batch_points * layout.phase_bins);
+  psth.download(reinterpret_cast<unsigned long long*>(readouts.psth.data()) + batch_first * layout.psth_bins,
+                batch_points * layout.psth_bins);
+  std::vector<std::uint32_t> keys(batch_points);
+  max_v_key.download(keys.data(), batch_points);
+  for (std::size_t i = 0; i < batch_points; ++i)
+    readouts.max_v[batch_first + i] = float_from_ordered_key(keys[i]);
+  const std::size_t raster_per_point = std::size_t{layout.raster_neurons} * layout.raster_capacity;
+  raster.download(readouts.raster_steps.data() + batch_first * raster_per_point,
+                  batch_points * raster_per_point);
+  if (layout.raster_neurons > 0) {
+    // Spike counts of the first raster_neurons neurons of each point.
+    check(cudaMemcpy2D(readouts.raster_counts.data() + batch_first * layout.raster_neurons,
+                       layout.raster_neurons * sizeof(std::uint32_t), spikes.get(),
+                       neurons * sizeof(std::uint32_t), layout.raster_neurons * sizeof(std::uint32_t),
+                       batch_points, cudaMemcpyDeviceToHost),
+          "cudaMemcpy2D raster counts");
+  }
+}
 
 class CudaBackend final : public Backend {
  public:
@@ -54,13 +89,15 @@ class CudaBackend final : public Backend {
            std::to_string(device_.compute_major) + std::to_string(device_.compute_minor) + ")";
   }
 
-  std::vector<PointTally> run(const SweepPlan& plan, const ProgressCallback& progress) override {
+  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress) override {
     check(cudaSetDevice(device_.index), "cudaSetDevice");
     const std::size_t point_count = plan.points.size();
     const std::uint64_t neurons = plan.config.neurons;
     const std::uint64_t blocks_per_point = (neurons + cuda::kThreadsPerBlock - 1) / cuda::kThreadsPerBlock;
     const auto batch_capacity = static_cast<std::size_t>(plan.batch_points);
     const std::size_t capacity = batch_capacity * neurons;
+    const bool record = plan.config.readouts.enabled;
+    const ReadoutLayout& layout = plan.readout_layout;
 
     DeviceBuffer<float> v(capacity);
     DeviceBuffer<std::int32_t> refractory(capacity);
@@ -76,44 +113,74 @@ class CudaBackend final : public Backend {
     DeviceBuffer<float> drive_sin(table_entries);
     DeviceBuffer<std::int32_t> phase_cos(table_entries);
     DeviceBuffer<std::int32_t> phase_sin(table_entries);
+    DeviceBuffer<std::int32_t> phase_bin(record ? table_entries : 0);
+    DeviceBuffer<std::int32_t> psth_bin(record ? static_cast<std::size_t>(plan.chunk_steps) : 0);
 
-    std::vector<PointTally> tallies(point_count);
+    const std::size_t raster_per_point = std::size_t{layout.raster_neurons} * layout.raster_capacity;
+    DeviceBuffer<unsigned long long> phase_histogram(batch_capacity * layout.phase_bins);
+    DeviceBuffer<unsigned long long> psth(batch_capacity * layout.psth_bins);
+    DeviceBuffer<std::uint32_t> max_v_key(record ? batch_capacity : 0);
+    DeviceBuffer<std::int32_t> raster(batch_capacity * raster_per_point);
+    const cuda::DeviceReadouts device_readouts{
+        phase_histogram.get(), psth.get(),       max_v_key.get(),       raster.get(),
+        layout.phase_bins,     layout.psth_bins, layout.raster_neurons, layout.raster_capacity};
+
+    BackendResult result;
+    result.tallies.resize(point_count);
+    if (record) result.readouts.resize(point_count, layout, plan.constants.v_init);
     std::uint64_t neuron_steps_done = 0;
     for (std::size_t batch_first = 0; batch_first < point_count; batch_first += batch_capacity) {
       const std::size_t batch_points = std::min(point_count - batch_first, batch_capacity);
       const std::uint64_t batch_neurons = batch_points * neurons;
       coefficients.upload(plan.points.data() + batch_first, batch_points);
-      check(cudaMemset(device_tallies.get(), 0, batch_points * sizeof(PointTally)), "cudaMemset");
+      device_tallies.zero(batch_points);
+      if (record) {
+        phase_histogram.zero(batch_points * layout.phase_bins);
+        psth.zero(batch_points * layout.psth_bins);
+        raster.zero(batch_points * raster_per_point);
+        const std::vector<std::uint32_t> initial(batch_points, ordered_float_key(plan.constants.v_init));
+        max_v_key.upload(initial.data(), batch_points);
+      }
       cuda::initialise_population<<<static_cast<unsigned>((batch_neurons + 255) / 256), 256>>>(
           population, batch_neurons, plan.constants.v_init);
       check(cudaGetLastError(), "initialise_population");
 
-      const cuda::Layout layout{neurons, blocks_per_point};
+      const cuda::Layout thread_layout{neurons, blocks_per_point};
       const std::uint64_t blocks = batch_points * blocks_per_point;
       if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one batch");
       for (std::int64_t chunk_begin = 0; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
         const std::int64_t chunk_end = std::min(plan.steps, chunk_begin + plan.chunk_steps);
-        const ChunkTables tables = make_chunk_tables(plan.config.grid.frequency, plan.config.time.dt,
-                                                     chunk_begin, chunk_end - chunk_begin);
+        const ChunkTables tables = make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin);
         drive_sin.upload(tables.drive_sin.data(), tables.drive_sin.size());
         phase_cos.upload(tables.phase_cos.data(), tables.phase_cos.size());
         phase_sin.upload(tables.phase_sin.data(), tables.phase_sin.size());
+        phase_bin.upload(tables.phase_bin.data(), tables.phase_bin.size());
+        psth_bin.upload(tables.psth_bin.data(), tables.psth_bin.size());
         const cuda::DeviceChunkTables device_tables{drive_sin.get(), phase_cos.get(), phase_sin.get(),
-                                                    tables.length};
-        cuda::advance_chunk<<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
-            population, coefficients.get(), plan.constants, plan.config.seed, layout, device_tables,
-            chunk_begin, chunk_end);
+                                                    phase_bin.get(), psth_bin.get(),  tables.length};
+        if (record) {
+          cuda::advance_chunk<true><<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
+              population, coefficients.get(), plan.constants, plan.config.seed, thread_layout, device_tables,
+              device_readouts, chunk_begin, chunk_end);
+        } else {
+          cuda::advance_chunk<false><<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
+              population, coefficients.get(), plan.constants, plan.config.seed, thread_layout, device_tables,
+              device_readouts, chunk_begin, chunk_end);
+        }
         check(cudaGetLastError(), "advance_chunk launch");
         check(cudaDeviceSynchronize(), "advance_chunk");
         neuron_steps_done += batch_neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
         if (progress) progress(neuron_steps_done);
       }
       cuda::reduce_points<<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
-          population, layout, plan.config.validity, device_tallies.get());
+          population, thread_layout, plan.config.validity, device_tallies.get());
       check(cudaGetLastError(), "reduce_points launch");
-      device_tallies.download(tallies.data() + batch_first, batch_points);
+      device_tallies.download(result.tallies.data() + batch_first, batch_points);
+      if (record)
+        download_readouts(result.readouts, layout, batch_first, batch_points, neurons, phase_histogram, psth,
+                          max_v_key, raster, spikes);
     }
-    return tallies;
+    return result;
   }
 
  private:

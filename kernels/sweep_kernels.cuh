@@ -11,6 +11,7 @@
 #include "srlif/accumulators.hpp"
 #include "srlif/euler_step.hpp"
 #include "srlif/neuron_chunk.hpp"
+#include "srlif/readouts.hpp"
 #include "srlif/sweep_config.hpp"
 
 namespace srlif::cuda {
@@ -30,7 +31,21 @@ struct DeviceChunkTables {
   const float* drive_sin;  // [frequency][length]
   const std::int32_t* phase_cos;
   const std::int32_t* phase_sin;
+  const std::int32_t* phase_bin;  // [frequency][length], readouts only
+  const std::int32_t* psth_bin;   // [length], readouts only
   std::int64_t length;
+};
+
+// Population readouts of the points in flight (local point index first).
+struct DeviceReadouts {
+  unsigned long long* phase_histogram;  // [point][phase_bins]
+  unsigned long long* psth;             // [point][psth_bins]
+  std::uint32_t* max_v_key;             // [point], ordered_float_key of the max of v
+  std::int32_t* raster;                 // [point][raster_neurons][raster_capacity]
+  std::uint32_t phase_bins;
+  std::uint32_t psth_bins;
+  std::uint32_t raster_neurons;
+  std::uint32_t raster_capacity;
 };
 
 // Thread layout: block b covers neurons [(b % blocks_per_point) * 256, ...) of
@@ -47,10 +62,11 @@ __device__ __forceinline__ bool locate(const Layout& layout, std::uint64_t& loca
   return neuron < layout.neurons;
 }
 
+template <bool kRecord>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
                   StepConstants constants, std::uint64_t seed, Layout layout, DeviceChunkTables tables,
-                  std::int64_t step_begin, std::int64_t step_end) {
+                  DeviceReadouts readouts, std::int64_t step_begin, std::int64_t step_end) {
   std::uint64_t local_point = 0;
   std::uint64_t neuron = 0;
   if (!locate(layout, local_point, neuron)) return;
@@ -58,10 +74,28 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   const PointCoefficients point = points[local_point];
   const std::uint64_t table_at = point.frequency_index * static_cast<std::uint64_t>(tables.length);
   const ChunkTableView view{tables.drive_sin + table_at, tables.phase_cos + table_at,
-                            tables.phase_sin + table_at};
+                            tables.phase_sin + table_at, kRecord ? tables.phase_bin + table_at : nullptr,
+                            tables.psth_bin};
 
   NeuronState state{population.v[at], population.refractory[at]};
   NeuronTally tally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
+  float max_v = state.v;
+
+  // Readouts of one step: rare spike events as integer atomics, the max of v in a register.
+  const auto on_step = [&](std::int64_t table_index, bool spiked, const NeuronState& after) {
+    if constexpr (kRecord) {
+      max_v = fmaxf(max_v, after.v);
+      if (spiked) {
+        atomicAdd(readouts.phase_histogram + local_point * readouts.phase_bins + view.phase_bin[table_index],
+                  1ULL);
+        atomicAdd(readouts.psth + local_point * readouts.psth_bins + view.psth_bin[table_index], 1ULL);
+        if (neuron < readouts.raster_neurons) {
+          readouts.raster[(local_point * readouts.raster_neurons + neuron) * readouts.raster_capacity +
+                          tally.spikes - 1] = static_cast<std::int32_t>(step_begin + table_index);
+        }
+      }
+    }
+  };
 
   // Word offset = 4 * block = step_begin, since chunks start on Philox blocks.
   curandStatePhilox4_32_10_t generator;
@@ -70,12 +104,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     const uint4 words = curand4(&generator);
     const NormalQuad normals = normals_from_block(PhiloxWords{{words.x, words.y, words.z, words.w}});
     const std::int64_t remaining = step_end - step;
-    if (remaining >= 4) {
-      advance_block(state, tally, constants, point, normals, view, step - step_begin, 4);
-    } else {
-      advance_block(state, tally, constants, point, normals, view, step - step_begin,
-                    static_cast<int>(remaining));
-    }
+    advance_block(state, tally, constants, point, normals, view, step - step_begin,
+                  remaining >= 4 ? 4 : static_cast<int>(remaining), on_step);
   }
 
   population.v[at] = state.v;
@@ -83,6 +113,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   population.spikes[at] = tally.spikes;
   population.cos_sum[at] = tally.cos_sum;
   population.sin_sum[at] = tally.sin_sum;
+  if constexpr (kRecord) atomicMax(readouts.max_v_key + local_point, ordered_float_key(max_v));
 }
 
 struct TallySum {

@@ -1,5 +1,6 @@
 #include "srlif/drive_tables.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -21,8 +22,10 @@ std::int32_t fixed_point(double unit_value) {
 
 }  // namespace
 
-ChunkTables make_chunk_tables(const std::vector<double>& frequencies, double dt, std::int64_t first_step,
-                              std::int64_t length) {
+ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, std::int64_t length) {
+  const std::vector<double>& frequencies = plan.config.grid.frequency;
+  const double dt = plan.config.time.dt;
+  const ReadoutLayout& readouts = plan.readout_layout;
   ChunkTables tables;
   tables.first_step = first_step;
   tables.length = length;
@@ -30,6 +33,7 @@ ChunkTables make_chunk_tables(const std::vector<double>& frequencies, double dt,
   tables.drive_sin.resize(entries);
   tables.phase_cos.resize(entries);
   tables.phase_sin.resize(entries);
+  if (readouts.phase_bins > 0) tables.phase_bin.resize(entries);
   for (std::size_t f = 0; f < frequencies.size(); ++f) {
     for (std::int64_t offset = 0; offset < length; ++offset) {
       const std::size_t at = f * static_cast<std::size_t>(length) + static_cast<std::size_t>(offset);
@@ -38,6 +42,19 @@ ChunkTables make_chunk_tables(const std::vector<double>& frequencies, double dt,
       const double spike_phase = phase_angle(frequencies[f], dt, step + 1);
       tables.phase_cos[at] = fixed_point(std::cos(spike_phase));
       tables.phase_sin[at] = fixed_point(std::sin(spike_phase));
+      if (readouts.phase_bins > 0) {
+        const auto bin =
+            static_cast<std::int64_t>(spike_phase / (2.0 * std::numbers::pi) * readouts.phase_bins);
+        tables.phase_bin[at] =
+            static_cast<std::int32_t>(std::min<std::int64_t>(bin, readouts.phase_bins - 1));
+      }
+    }
+  }
+  if (readouts.psth_bins > 0) {
+    tables.psth_bin.resize(static_cast<std::size_t>(length));
+    for (std::int64_t offset = 0; offset < length; ++offset) {
+      tables.psth_bin[static_cast<std::size_t>(offset)] =
+          static_cast<std::int32_t>(psth_bin_of_step(plan, first_step + offset));
     }
   }
   return tables;

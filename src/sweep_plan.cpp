@@ -70,6 +70,44 @@ void check_grid_fits_memory(double grid_points) {
   }
 }
 
+namespace {
+
+// The most spikes one neuron can fire in the run: one per n_ref samples.
+std::int64_t most_spikes_per_neuron(const SweepConfig& config) {
+  const std::int64_t n_ref =
+      std::max<std::int64_t>(TimeGrid::refractory_samples(config.neuron.t_ref, config.time.dt), 1);
+  return (config.time.samples() - 1 + n_ref - 1) / n_ref;
+}
+
+void validate_readouts(const SweepConfig& config, double max_spikes_per_neuron) {
+  const ReadoutConfig& readouts = config.readouts;
+  if (!readouts.enabled) return;
+  if (readouts.phase_bins < 1 || readouts.phase_bins > 3600) {
+    throw InputError("--phase-bins", "must be between 1 and 3600");
+  }
+  if (!std::isfinite(readouts.psth_bin_ms) || readouts.psth_bin_ms < config.time.dt) {
+    throw InputError("--psth", "bin width must be a finite number of ms >= --dt (got " +
+                                   format_number(readouts.psth_bin_ms) + ")");
+  }
+  if (readouts.psth_bin_ms > config.time.duration) {
+    throw InputError("--psth", "bin width must not exceed --duration");
+  }
+  if (readouts.raster_neurons > config.neurons) {
+    throw InputError("--raster",
+                     "cannot show more neurons than --neurons (" + std::to_string(config.neurons) + ")");
+  }
+  const double points = static_cast<double>(config.grid.size());
+  const double psth_bins = std::ceil(config.time.duration / readouts.psth_bin_ms);
+  const double bytes = points * (8.0 * (readouts.phase_bins + psth_bins) +
+                                 4.0 * readouts.raster_neurons * (max_spikes_per_neuron + 1.0));
+  if (bytes > physical_memory_bytes() / 4.0) {
+    throw InputError("--raster/--psth", "the readouts of " + format_number(points) + " points need about " +
+                                            gib(bytes) + ", more than a quarter of this machine's memory");
+  }
+}
+
+}  // namespace
+
 void validate(const SweepConfig& config) {
   validate(config.neuron, config.time);
   validate_axis(config.grid.sigma, "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)");
@@ -106,10 +144,7 @@ void validate(const SweepConfig& config) {
 
   // Exact accumulation bounds (accumulators.hpp): the pooled phase sums hold at
   // most 2^63 / 2^24 = 2^39 spikes, and sum n_i^2 must fit in 63 bits.
-  const auto samples = static_cast<double>(config.time.samples());
-  const double n_ref = static_cast<double>(
-      std::max<std::int64_t>(TimeGrid::refractory_samples(config.neuron.t_ref, config.time.dt), 1));
-  const double max_spikes_per_neuron = std::ceil((samples - 1.0) / n_ref);
+  const auto max_spikes_per_neuron = static_cast<double>(most_spikes_per_neuron(config));
   const double neurons = static_cast<double>(config.neurons);
   if (max_spikes_per_neuron > 4294967295.0 || neurons * max_spikes_per_neuron > 549755813888.0 ||  // 2^39
       neurons * max_spikes_per_neuron * max_spikes_per_neuron > 9.2e18) {
@@ -118,6 +153,21 @@ void validate(const SweepConfig& config) {
                      "produce more spikes than exact accumulation allows (2^39); "
                      "use fewer neurons per point");
   }
+  validate_readouts(config, max_spikes_per_neuron);
+}
+
+std::int64_t psth_bin_of_step(const SweepPlan& plan, std::int64_t step) {
+  const double bin_ms = plan.config.readouts.psth_bin_ms;
+  const double dt = plan.config.time.dt;
+  const double steps_per_bin = bin_ms / dt;
+  const double whole = std::round(steps_per_bin);
+  std::int64_t bin = 0;
+  if (std::fabs(steps_per_bin - whole) < 1e-9 * whole) {
+    bin = (step + 1) / static_cast<std::int64_t>(whole);
+  } else {
+    bin = static_cast<std::int64_t>(std::floor(static_cast<double>(step + 1) * dt / bin_ms));
+  }
+  return std::min<std::int64_t>(bin, static_cast<std::int64_t>(plan.readout_layout.psth_bins) - 1);
 }
 
 SweepPlan make_plan(const SweepConfig& config) {
@@ -148,6 +198,15 @@ SweepPlan make_plan(const SweepConfig& config) {
     coefficients.frequency_index = static_cast<std::uint32_t>(point.frequency_index);
     coefficients.stream_tag = config.decorrelate_points ? point_tag(point) : 0u;
     plan.points.push_back(coefficients);
+  }
+
+  if (config.readouts.enabled) {
+    ReadoutLayout& layout = plan.readout_layout;
+    layout.phase_bins = config.readouts.phase_bins;
+    layout.psth_bins = static_cast<std::uint32_t>(
+        std::ceil(config.time.duration / config.readouts.psth_bin_ms * (1.0 - 1e-12)));
+    layout.raster_neurons = config.readouts.raster_neurons;
+    layout.raster_capacity = static_cast<std::uint32_t>(most_spikes_per_neuron(config));
   }
 
   plan.chunk_steps = config.execution.chunk_steps;

@@ -12,7 +12,9 @@ SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCal
   result.backend = backend.name();
   result.device = backend.device();
   const auto start = std::chrono::steady_clock::now();
-  result.tallies = backend.run(plan, progress);
+  BackendResult output = backend.run(plan, progress);
+  result.tallies = std::move(output.tallies);
+  result.readouts = std::move(output.readouts);
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.neuron_steps = plan.neuron_steps();
   result.metrics.reserve(result.tallies.size());

@@ -8,9 +8,17 @@
 #include <vector>
 
 #include "srlif/accumulators.hpp"
+#include "srlif/readouts.hpp"
 #include "srlif/sweep_config.hpp"
 
 namespace srlif {
+
+// What a backend returns: one exact tally per grid point, and the population
+// readouts when the plan asks for them.
+struct BackendResult {
+  std::vector<PointTally> tallies;
+  PopulationReadouts readouts;
+};
 
 // Called from the driving thread after each chunk with the neuron-steps done so far.
 using ProgressCallback = std::function<void(std::uint64_t neuron_steps_done)>;
@@ -20,8 +28,8 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string name() const = 0;    // "cpu" or "cuda"
   virtual std::string device() const = 0;  // human-readable device description
-  // Simulates every grid point of the plan; result[i] belongs to plan.points[i].
-  virtual std::vector<PointTally> run(const SweepPlan& plan, const ProgressCallback& progress) = 0;
+  // Simulates every grid point of the plan; tallies[i] belongs to plan.points[i].
+  virtual BackendResult run(const SweepPlan& plan, const ProgressCallback& progress) = 0;
 };
 
 // `threads` = 0 uses all cores.

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "srlif/sweep_config.hpp"
+
 namespace srlif {
 
 struct ChunkTables {
@@ -17,10 +19,14 @@ struct ChunkTables {
   // emitted by step k, in fixed point (scale kPhaseScale = 2^24).
   std::vector<std::int32_t> phase_cos;
   std::vector<std::int32_t> phase_sin;
+  // Only with population readouts (empty otherwise):
+  // [frequency][k - first_step] = phase-histogram bin of a spike at t_{k+1}
+  std::vector<std::int32_t> phase_bin;
+  // [k - first_step] = PSTH bin of a spike at t_{k+1}
+  std::vector<std::int32_t> psth_bin;
 };
 
-// Tables for steps [first_step, first_step + length) at each frequency (Hz), dt in ms.
-ChunkTables make_chunk_tables(const std::vector<double>& frequencies, double dt, std::int64_t first_step,
-                              std::int64_t length);
+// Tables for steps [first_step, first_step + length) of the plan's run.
+ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, std::int64_t length);
 
 }  // namespace srlif

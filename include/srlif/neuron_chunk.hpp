@@ -17,11 +17,13 @@ struct ChunkTableView {
   const float* drive_sin;
   const std::int32_t* phase_cos;
   const std::int32_t* phase_sin;
+  const std::int32_t* phase_bin;  // readouts only, else null
+  const std::int32_t* psth_bin;   // readouts only (indexed by k - first step alone), else null
 };
 
 // One step k of one neuron (table index `at` = k - first step of the chunk)
 // with its normal z_k: integrate, detect the spike, add its phase.
-SRLIF_HD void advance_step(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
+SRLIF_HD bool advance_step(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
                            const PointCoefficients& point, float normal, const ChunkTableView& tables,
                            std::int64_t at) {
   const float drive = step_drive(point, tables.drive_sin[at]);
@@ -34,18 +36,26 @@ SRLIF_HD void advance_step(NeuronState& state, NeuronTally& tally, const StepCon
   tally.spikes += static_cast<std::uint32_t>(spike);
   tally.cos_sum += spike_cos & mask;
   tally.sin_sum += spike_sin & mask;
+  return spike;
 }
 
 // Steps k = table_offset + j (relative to the chunk) for j in [0, count), with
-// normal z[j]; count is 4 except in a run's last, partial block.
+// normal z[j]; count is 4 except in a run's last, partial block. After each
+// step `on_step(table index, spiked, state)` lets a caller record readouts.
+template <typename OnStep>
 SRLIF_HD void advance_block(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
                             const PointCoefficients& point, const NormalQuad& normals,
-                            const ChunkTableView& tables, std::int64_t table_offset, int count) {
+                            const ChunkTableView& tables, std::int64_t table_offset, int count,
+                            OnStep&& on_step) {
   // A constant trip count with a guard keeps every z[j] index constant, so
   // the normals stay in registers on the GPU even for the partial block.
   SRLIF_UNROLL
   for (int j = 0; j < 4; ++j) {
-    if (j < count) advance_step(state, tally, constants, point, normals.z[j], tables, table_offset + j);
+    if (j < count) {
+      const bool spiked =
+          advance_step(state, tally, constants, point, normals.z[j], tables, table_offset + j);
+      on_step(table_offset + j, spiked, state);
+    }
   }
 }
 

@@ -11,6 +11,7 @@
 #include "srlif/grid.hpp"
 #include "srlif/host_device.hpp"
 #include "srlif/neuron_params.hpp"
+#include "srlif/readouts.hpp"
 
 namespace srlif {
 
@@ -31,6 +32,7 @@ struct SweepConfig {
   // false: every grid point sees the same noise realisations (common random
   // numbers); true: each point's streams are tagged with a hash of its values.
   bool decorrelate_points = false;
+  ReadoutConfig readouts;  // population readouts, off for plain sweeps
   ExecutionOptions execution;
 };
 
@@ -50,6 +52,7 @@ struct SweepPlan {
   std::vector<PointCoefficients> points;  // one per grid point, grid order
   std::int64_t chunk_steps = 0;
   std::int64_t batch_points = 0;
+  ReadoutLayout readout_layout;  // all zero without readouts
 
   std::uint64_t neuron_steps() const {
     return static_cast<std::uint64_t>(points.size()) * config.neurons * static_cast<std::uint64_t>(steps);
@@ -58,6 +61,10 @@ struct SweepPlan {
 
 // Validates `config` and derives the plan (coefficients in double, rounded to float).
 SweepPlan make_plan(const SweepConfig& config);
+
+// The PSTH bin of a spike emitted by step k (at t_{k+1}); exact integer
+// arithmetic when the bin width is a whole number of steps.
+std::int64_t psth_bin_of_step(const SweepPlan& plan, std::int64_t step);
 
 // The stream id of neuron `neuron` at a point: high 32 bits tag, low 32 bits index.
 SRLIF_HD std::uint64_t stream_id(std::uint32_t stream_tag, std::uint64_t neuron) {

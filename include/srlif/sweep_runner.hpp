@@ -15,6 +15,7 @@ struct SweepResult {
   std::vector<PointTally> tallies;
   std::vector<PointMetrics> metrics;
   std::vector<SliceOptimum> optima;
+  PopulationReadouts readouts;  // filled when plan.config.readouts.enabled
   std::string backend;
   std::string device;
   double wall_seconds = 0.0;

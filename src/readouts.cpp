@@ -1,0 +1,13 @@
+#include "srlif/readouts.hpp"
+
+namespace srlif {
+
+void PopulationReadouts::resize(std::size_t points, const ReadoutLayout& layout, float initial_max_v) {
+  phase_histogram.assign(points * layout.phase_bins, 0);
+  psth.assign(points * layout.psth_bins, 0);
+  max_v.assign(points, initial_max_v);
+  raster_counts.assign(points * layout.raster_neurons, 0);
+  raster_steps.assign(points * std::size_t{layout.raster_neurons} * layout.raster_capacity, 0);
+}
+
+}  // namespace srlif
