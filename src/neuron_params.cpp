@@ -21,6 +21,13 @@ std::int64_t TimeGrid::samples() const {
   return static_cast<std::int64_t>(std::ceil(duration / dt * (1.0 - 1e-12)));
 }
 
+double TimeGrid::time_of(std::int64_t k) const {
+  const double per_ms = 1.0 / dt;
+  const double whole = std::round(per_ms);
+  if (whole >= 1.0 && std::fabs(per_ms - whole) < 1e-9 * whole) return static_cast<double>(k) / whole;
+  return static_cast<double>(k) * dt;
+}
+
 std::int64_t TimeGrid::refractory_samples(double t_ref, double dt) {
   const double samples = std::round(t_ref / dt);
   return samples > 0.0 ? static_cast<std::int64_t>(samples) : 0;

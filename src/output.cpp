@@ -37,7 +37,9 @@ const std::vector<std::string> kMetricColumns = {
     "valid_neurons",       "valid_fraction",       "rayleigh_z",
     "rayleigh_p",          "total_spikes"};
 
-std::string join(const std::vector<std::string>& fields) {
+}  // namespace
+
+std::string csv_line(const std::vector<std::string>& fields) {
   std::string line;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) line += ',';
@@ -46,6 +48,8 @@ std::string join(const std::vector<std::string>& fields) {
   line += '\n';
   return line;
 }
+
+namespace {
 
 std::string json_string(const std::string& text) {
   std::string out = "\"";
@@ -126,17 +130,22 @@ const std::vector<std::string>& points_csv_columns() {
   return columns;
 }
 
+std::vector<std::string> points_csv_fields(const Grid& grid, std::uint64_t neurons, std::size_t index,
+                                           const PointMetrics& metrics) {
+  const GridPoint point = grid.point(index);
+  std::vector<std::string> fields = {
+      format_count(index),       format_number(point.sigma),     format_number(point.amplitude),
+      format_number(point.bias), format_number(point.frequency), format_count(neurons)};
+  const std::vector<std::string> values = metric_fields(metrics);
+  fields.insert(fields.end(), values.begin(), values.end());
+  return fields;
+}
+
 std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics) {
-  std::string out = join(points_csv_columns());
+  std::string out = csv_line(points_csv_columns());
   out.reserve(out.size() + metrics.size() * 200);
   for (std::size_t index = 0; index < metrics.size(); ++index) {
-    const GridPoint point = grid.point(index);
-    std::vector<std::string> fields = {
-        format_count(index),       format_number(point.sigma),     format_number(point.amplitude),
-        format_number(point.bias), format_number(point.frequency), format_count(neurons)};
-    const std::vector<std::string> values = metric_fields(metrics[index]);
-    fields.insert(fields.end(), values.begin(), values.end());
-    out += join(fields);
+    out += csv_line(points_csv_fields(grid, neurons, index, metrics[index]));
   }
   return out;
 }
@@ -146,7 +155,7 @@ std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metri
   std::vector<std::string> header = {"amplitude",         "bias", "frequency", "eligible_points", "sigma_opt",
                                      "sigma_opt_refined", "point"};
   header.insert(header.end(), kMetricColumns.begin(), kMetricColumns.end());
-  std::string out = join(header);
+  std::string out = csv_line(header);
   for (const SliceOptimum& optimum : optima) {
     std::vector<std::string> fields = {format_number(grid.amplitude[optimum.amplitude_index]),
                                        format_number(grid.bias[optimum.bias_index]),
@@ -162,7 +171,7 @@ std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metri
       fields.push_back("");
       for (std::size_t i = 0; i < kMetricColumns.size(); ++i) fields.push_back("nan");
     }
-    out += join(fields);
+    out += csv_line(fields);
   }
   return out;
 }
@@ -192,6 +201,11 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
          ", \"amplitude\": " + json_array(config.grid.amplitude) +
          ", \"bias\": " + json_array(config.grid.bias) +
          ", \"frequency\": " + json_array(config.grid.frequency) + "},\n";
+  if (config.readouts.enabled) {
+    out += "  \"readouts\": {\"phase_bins\": " + std::to_string(config.readouts.phase_bins) +
+           ", \"psth_bin_ms\": " + json_number(config.readouts.psth_bin_ms) +
+           ", \"raster_neurons\": " + std::to_string(config.readouts.raster_neurons) + "},\n";
+  }
   out += "  \"execution\": {\"backend\": " + json_string(record.backend) +
          ", \"device\": " + json_string(record.device) +
          ", \"chunk_steps\": " + std::to_string(config.execution.chunk_steps) +

@@ -68,7 +68,12 @@ SpectralReadout pooled_spectrum(std::span<const std::uint64_t> psth_counts, doub
   const std::size_t middle = band_power.size() / 2;
   const double median =
       band_power.size() % 2 == 1 ? band_power[middle] : 0.5 * (band_power[middle - 1] + band_power[middle]);
-  readout.snr_db = 10.0 * std::log10(std::norm(at_signal) / median);
+  const double signal_power = std::norm(at_signal);
+  if (median > 0.0) {
+    readout.snr_db = 10.0 * std::log10(signal_power / median);
+  } else if (signal_power > 0.0) {
+    readout.snr_db = std::numeric_limits<double>::infinity();
+  }  // else no activity at all: NaN
   return readout;
 }
 

@@ -2,9 +2,6 @@
 
 #include <chrono>
 
-#include "srlif/output.hpp"
-#include "srlif/version.hpp"
-
 namespace srlif {
 
 SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCallback& progress) {
@@ -23,21 +20,6 @@ SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCal
   }
   result.optima = find_optima(plan.config.grid, result.metrics);
   return result;
-}
-
-std::vector<std::pair<std::string, std::string>> sweep_output_files(const SweepConfig& config,
-                                                                    const SweepResult& result,
-                                                                    const std::string& command_line) {
-  RunRecord record;
-  record.version = kVersion;
-  record.command_line = command_line;
-  record.backend = result.backend;
-  record.device = result.device;
-  record.wall_seconds = result.wall_seconds;
-  record.neuron_steps = result.neuron_steps;
-  return {{"points.csv", points_csv(config.grid, config.neurons, result.metrics)},
-          {"optimum.csv", optimum_csv(config.grid, result.metrics, result.optima)},
-          {"run.json", run_json(config, record)}};
 }
 
 }  // namespace srlif

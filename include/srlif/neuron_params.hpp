@@ -24,6 +24,9 @@ struct TimeGrid {
   // The tiny relative slack stops 10000/0.1 = 100000.00000000001 from becoming 100001.
   std::int64_t samples() const;
   std::int64_t steps() const { return samples() - 1; }
+  // t_k in ms, as k / (1/dt) when 1/dt is a whole number so that 2251 * 0.1
+  // prints as 225.1, not 225.10000000000002.
+  double time_of(std::int64_t k) const;
   // n_ref = max(round(t_ref / dt), 0): samples held at V_reset, the spike sample included.
   static std::int64_t refractory_samples(double t_ref, double dt);
 };

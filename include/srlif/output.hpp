@@ -17,6 +17,13 @@ std::string format_number(double value);
 // Column names of points.csv, in order.
 const std::vector<std::string>& points_csv_columns();
 
+// One CSV line (fields joined by commas, newline-terminated).
+std::string csv_line(const std::vector<std::string>& fields);
+
+// The fields of one points.csv row.
+std::vector<std::string> points_csv_fields(const Grid& grid, std::uint64_t neurons, std::size_t index,
+                                           const PointMetrics& metrics);
+
 std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics);
 std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
                         const std::vector<SliceOptimum>& optima);

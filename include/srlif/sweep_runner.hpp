@@ -25,9 +25,4 @@ struct SweepResult {
 // Simulates the plan on `backend` and derives the measures.
 SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCallback& progress);
 
-// The three output files of a sweep: points.csv, optimum.csv, run.json.
-std::vector<std::pair<std::string, std::string>> sweep_output_files(const SweepConfig& config,
-                                                                    const SweepResult& result,
-                                                                    const std::string& command_line);
-
 }  // namespace srlif

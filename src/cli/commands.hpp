@@ -11,6 +11,8 @@ namespace srlif::cli {
 using CommandRunner = std::function<int()>;
 
 CommandRunner add_sweep_command(CLI::App& app, const std::string& command_line);
+CommandRunner add_population_command(CLI::App& app, const std::string& command_line);
+CommandRunner add_trace_command(CLI::App& app, const std::string& command_line);
 CommandRunner add_info_command(CLI::App& app);
 
 }  // namespace srlif::cli

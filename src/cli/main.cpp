@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", srlif::kVersion);
   app.require_subcommand(1);
   const srlif::cli::CommandRunner sweep = srlif::cli::add_sweep_command(app, command_line);
+  const srlif::cli::CommandRunner population = srlif::cli::add_population_command(app, command_line);
+  const srlif::cli::CommandRunner trace = srlif::cli::add_trace_command(app, command_line);
   const srlif::cli::CommandRunner info = srlif::cli::add_info_command(app);
 
   try {
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
 
   try {
     if (app.got_subcommand("sweep")) return sweep();
+    if (app.got_subcommand("population")) return population();
+    if (app.got_subcommand("trace")) return trace();
     if (app.got_subcommand("info")) return info();
   } catch (const srlif::InputError& error) {
     std::fprintf(stderr, "srlif: error: %s\n", error.what());

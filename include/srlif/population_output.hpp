@@ -1,0 +1,27 @@
+// Output files of `srlif population`: per-point summary with the readout
+// measures, phase histograms, PSTHs and rasters.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "srlif/spectrum.hpp"
+#include "srlif/sweep_runner.hpp"
+
+namespace srlif {
+
+// Readout measures of one grid point.
+struct PopulationMeasures {
+  SpectralReadout spectrum;
+  double max_v_mv;                // max of v over all neurons and samples, mV
+  double subthreshold_margin_mv;  // V_th - max V: > 0 means the neuron never reached threshold
+};
+
+PopulationMeasures population_measures(const SweepPlan& plan, const SweepResult& result, std::size_t point);
+
+// population.csv, phase_histogram.csv, psth.csv, raster.csv (when --raster > 0).
+std::vector<std::pair<std::string, std::string>> population_files(const SweepPlan& plan,
+                                                                  const SweepResult& result);
+
+}  // namespace srlif

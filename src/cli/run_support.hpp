@@ -1,0 +1,34 @@
+// What the simulating commands share after parsing: the output options, the
+// run with its progress bar, and the all-or-nothing write of the output folder.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "srlif/sweep_runner.hpp"
+
+namespace srlif::cli {
+
+struct OutputOptions {
+  std::string out;
+  bool quiet = false;
+  bool progress = false;
+  std::string config;
+};
+
+// --out, --quiet, --progress, --config.
+void add_output_options(CLI::App& command, OutputOptions& options);
+
+using FileList = std::vector<std::pair<std::string, std::string>>;
+
+// Picks the backend, prepares --out (refused with exit code 2 if unusable),
+// runs the plan with a progress bar when wanted, and writes `files(result)`
+// plus run.json atomically. On failure an output folder this run created is removed.
+SweepResult run_and_write(const SweepPlan& plan, const OutputOptions& options, const std::string& command_line,
+                          const std::function<FileList(const SweepResult&)>& files);
+
+}  // namespace srlif::cli

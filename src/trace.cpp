@@ -1,0 +1,54 @@
+#include "srlif/trace.hpp"
+
+#include <cmath>
+
+#include "srlif/drive_tables.hpp"
+#include "srlif/neuron_chunk.hpp"
+#include "srlif/output.hpp"
+#include "srlif/philox.hpp"
+
+namespace srlif {
+
+std::vector<TraceSample> trace_neuron(const SweepPlan& plan, std::uint64_t neuron) {
+  const GridPoint grid_point = plan.config.grid.point(0);
+  const PointCoefficients& point = plan.points.front();
+  const double dt = plan.config.time.dt;
+  const double noise_pa = grid_point.sigma / std::sqrt(dt);  // pA per unit normal
+  const std::uint64_t stream = stream_id(point.stream_tag, neuron);
+
+  std::vector<TraceSample> samples;
+  samples.reserve(static_cast<std::size_t>(plan.samples));
+  NeuronState state{plan.constants.v_init, 0};
+  NeuronTally tally{0, 0, 0};
+  bool spiked = false;
+  for (std::int64_t chunk_begin = 0; chunk_begin < plan.samples; chunk_begin += plan.chunk_steps) {
+    const std::int64_t chunk_end = std::min(plan.samples, chunk_begin + plan.chunk_steps);
+    const ChunkTables tables = make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin);
+    const ChunkTableView view{tables.drive_sin.data(), tables.phase_cos.data(), tables.phase_sin.data(),
+                              nullptr, nullptr};
+    for (std::int64_t k = chunk_begin; k < chunk_end; ++k) {
+      const float z =
+          normals_from_block(philox4x32_10(plan.config.seed, stream, static_cast<std::uint64_t>(k / 4)))
+              .z[k % 4];
+      const std::int64_t at = k - chunk_begin;
+      const double input = grid_point.bias + grid_point.amplitude * static_cast<double>(view.drive_sin[at]) +
+                           noise_pa * static_cast<double>(z);
+      samples.push_back(TraceSample{plan.config.time.time_of(k), state.v, input, spiked});
+      // The last sample takes no step (there are K - 1 steps).
+      if (k + 1 < plan.samples) spiked = advance_step(state, tally, plan.constants, point, z, view, at);
+    }
+  }
+  return samples;
+}
+
+std::string trace_csv(const std::vector<TraceSample>& samples) {
+  std::string out = "time_ms,v_mv,input_pa,spike\n";
+  out.reserve(samples.size() * 40);
+  for (const TraceSample& sample : samples) {
+    out += csv_line({format_number(sample.time_ms), format_number(sample.v_mv),
+                     format_number(sample.input_pa), sample.spike ? "1" : "0"});
+  }
+  return out;
+}
+
+}  // namespace srlif
