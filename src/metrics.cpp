@@ -6,6 +6,8 @@
 #include <numbers>
 #include <numeric>
 
+#include "srlif/errors.hpp"
+
 namespace srlif {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -23,6 +25,8 @@ double rayleigh_p_value(double z, double n) {
 
 PointMetrics compute_metrics(const PointTally& tally, double duration_ms) {
   PointMetrics metrics{};
+  metrics.spectral_amplitude_hz = kNaN;  // filled by run_sweep when spectra are recorded
+  metrics.snr_db = kNaN;
   const double seconds = duration_ms / 1000.0;
   const auto neurons = static_cast<double>(tally.neurons);
   const auto spikes = static_cast<double>(tally.spikes);
@@ -46,6 +50,8 @@ PointMetrics compute_metrics(const PointTally& tally, double duration_ms) {
     metrics.preferred_phase_rad = phase;
     metrics.rayleigh_z = spikes * metrics.pooled_vector_strength * metrics.pooled_vector_strength;
     metrics.rayleigh_p = rayleigh_p_value(metrics.rayleigh_z, spikes);
+    metrics.rayleigh_rate_hz =
+        metrics.mean_rate_hz * metrics.pooled_vector_strength * metrics.pooled_vector_strength;
   } else {
     metrics.pooled_vector_strength = kNaN;
     metrics.preferred_phase_rad = kNaN;
@@ -80,7 +86,43 @@ double parabola_peak(double x0, double y0, double x1, double y1, double x2, doub
   return std::clamp(vertex, x0, x2);
 }
 
-std::vector<SliceOptimum> find_optima(const Grid& grid, const std::vector<PointMetrics>& metrics) {
+Objective parse_objective(const std::string& name) {
+  if (name == "vs-valid") return Objective::valid_vector_strength;
+  if (name == "snr") return Objective::snr;
+  if (name == "rayleigh-rate") return Objective::rayleigh_rate;
+  throw InputError("--objective", "must be one of vs-valid, snr, rayleigh-rate (got '" + name + "')");
+}
+
+const char* objective_name(Objective objective) {
+  switch (objective) {
+    case Objective::snr:
+      return "snr";
+    case Objective::rayleigh_rate:
+      return "rayleigh-rate";
+    case Objective::valid_vector_strength:
+      break;
+  }
+  return "vs-valid";
+}
+
+double objective_value(Objective objective, const PointMetrics& metrics) {
+  double value = kNaN;
+  switch (objective) {
+    case Objective::valid_vector_strength:
+      value = metrics.valid_fraction >= 0.5 ? metrics.mean_vector_strength : kNaN;
+      break;
+    case Objective::snr:
+      value = metrics.snr_db;
+      break;
+    case Objective::rayleigh_rate:
+      value = metrics.rayleigh_rate_hz;
+      break;
+  }
+  return std::isfinite(value) ? value : kNaN;
+}
+
+std::vector<SliceOptimum> find_optima(const Grid& grid, const std::vector<PointMetrics>& metrics,
+                                      Objective objective) {
   std::vector<std::size_t> by_sigma(grid.sigma.size());
   std::iota(by_sigma.begin(), by_sigma.end(), 0);
   std::stable_sort(by_sigma.begin(), by_sigma.end(),
@@ -94,40 +136,37 @@ std::vector<SliceOptimum> find_optima(const Grid& grid, const std::vector<PointM
     optimum.amplitude_index = first.amplitude_index;
     optimum.bias_index = first.bias_index;
     optimum.frequency_index = first.frequency_index;
-    optimum.sigma_opt = std::numeric_limits<double>::quiet_NaN();
-    optimum.sigma_opt_refined = optimum.sigma_opt;
+    optimum.sigma_opt = kNaN;
+    optimum.sigma_opt_refined = kNaN;
     const std::size_t base = slice * grid.sigma.size();
+    const auto value = [&](std::size_t rank) {
+      return objective_value(objective, metrics[base + by_sigma[rank]]);
+    };
     std::size_t best_rank = 0;
     for (std::size_t rank = 0; rank < by_sigma.size(); ++rank) {
-      const PointMetrics& m = metrics[base + by_sigma[rank]];
-      if (!(m.valid_fraction >= 0.5) || !std::isfinite(m.mean_vector_strength)) continue;
+      if (std::isnan(value(rank))) continue;
       ++optimum.eligible_points;
-      if (!optimum.found ||
-          m.mean_vector_strength > metrics[base + by_sigma[best_rank]].mean_vector_strength) {
+      if (!optimum.found || value(rank) > value(best_rank)) {
         optimum.found = true;
         best_rank = rank;
       }
     }
-    if (optimum.found) {
-      optimum.point = base + by_sigma[best_rank];
-      optimum.sigma_opt = grid.sigma[by_sigma[best_rank]];
-      optimum.sigma_opt_refined = optimum.sigma_opt;
-      if (best_rank > 0 && best_rank + 1 < by_sigma.size()) {
-        const std::size_t lower = by_sigma[best_rank - 1];
-        const std::size_t upper = by_sigma[best_rank + 1];
-        const double r_lower = metrics[base + lower].mean_vector_strength;
-        const double r_upper = metrics[base + upper].mean_vector_strength;
-        // Only eligible neighbours: at the edge of the eligible range the
-        // optimum is the edge itself, not an extrapolation beyond it.
-        const auto eligible = [&](std::size_t sigma_index) {
-          return metrics[base + sigma_index].valid_fraction >= 0.5;
-        };
-        if (eligible(lower) && eligible(upper) && std::isfinite(r_lower) && std::isfinite(r_upper) &&
-            grid.sigma[lower] < optimum.sigma_opt && optimum.sigma_opt < grid.sigma[upper]) {
-          optimum.sigma_opt_refined =
-              parabola_peak(grid.sigma[lower], r_lower, optimum.sigma_opt,
-                            metrics[optimum.point].mean_vector_strength, grid.sigma[upper], r_upper);
-        }
+    if (!optimum.found) {
+      optima.push_back(optimum);
+      continue;
+    }
+    optimum.point = base + by_sigma[best_rank];
+    optimum.sigma_opt = grid.sigma[by_sigma[best_rank]];
+    optimum.sigma_opt_refined = optimum.sigma_opt;
+    // Only eligible neighbours: at the edge of the eligible range the optimum
+    // is the edge itself, not an extrapolation beyond it.
+    if (best_rank > 0 && best_rank + 1 < by_sigma.size() && !std::isnan(value(best_rank - 1)) &&
+        !std::isnan(value(best_rank + 1))) {
+      const double lower = grid.sigma[by_sigma[best_rank - 1]];
+      const double upper = grid.sigma[by_sigma[best_rank + 1]];
+      if (lower < optimum.sigma_opt && optimum.sigma_opt < upper) {
+        optimum.sigma_opt_refined = parabola_peak(lower, value(best_rank - 1), optimum.sigma_opt,
+                                                  value(best_rank), upper, value(best_rank + 1));
       }
     }
     optima.push_back(optimum);

@@ -28,14 +28,26 @@ std::vector<std::string> metric_fields(const PointMetrics& m) {
           format_number(m.valid_fraction),
           format_number(m.rayleigh_z),
           format_number(m.rayleigh_p),
-          format_count(m.total_spikes)};
+          format_count(m.total_spikes),
+          format_number(m.rayleigh_rate_hz),
+          format_number(m.spectral_amplitude_hz),
+          format_number(m.snr_db)};
 }
 
-const std::vector<std::string> kMetricColumns = {
-    "mean_rate_hz",        "rate_std_hz",          "pooled_vector_strength",
-    "preferred_phase_rad", "mean_vector_strength", "std_vector_strength",
-    "valid_neurons",       "valid_fraction",       "rayleigh_z",
-    "rayleigh_p",          "total_spikes"};
+const std::vector<std::string> kMetricColumns = {"mean_rate_hz",
+                                                 "rate_std_hz",
+                                                 "pooled_vector_strength",
+                                                 "preferred_phase_rad",
+                                                 "mean_vector_strength",
+                                                 "std_vector_strength",
+                                                 "valid_neurons",
+                                                 "valid_fraction",
+                                                 "rayleigh_z",
+                                                 "rayleigh_p",
+                                                 "total_spikes",
+                                                 "rayleigh_rate_hz",
+                                                 "spectral_amplitude_hz",
+                                                 "snr_db"};
 
 }  // namespace
 
@@ -151,13 +163,14 @@ std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vecto
 }
 
 std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
-                        const std::vector<SliceOptimum>& optima) {
-  std::vector<std::string> header = {"amplitude",         "bias", "frequency", "eligible_points", "sigma_opt",
-                                     "sigma_opt_refined", "point"};
+                        const std::vector<SliceOptimum>& optima, Objective objective) {
+  std::vector<std::string> header = {"objective", "amplitude",         "bias", "frequency", "eligible_points",
+                                     "sigma_opt", "sigma_opt_refined", "point"};
   header.insert(header.end(), kMetricColumns.begin(), kMetricColumns.end());
   std::string out = csv_line(header);
   for (const SliceOptimum& optimum : optima) {
-    std::vector<std::string> fields = {format_number(grid.amplitude[optimum.amplitude_index]),
+    std::vector<std::string> fields = {objective_name(objective),
+                                       format_number(grid.amplitude[optimum.amplitude_index]),
                                        format_number(grid.bias[optimum.bias_index]),
                                        format_number(grid.frequency[optimum.frequency_index]),
                                        format_count(optimum.eligible_points),

@@ -1,7 +1,6 @@
 #include "srlif/population_output.hpp"
 
 #include <numbers>
-#include <span>
 
 #include "srlif/output.hpp"
 
@@ -23,7 +22,7 @@ std::string header(std::vector<std::string> extra) {
 
 std::string summary_csv(const SweepPlan& plan, const SweepResult& result) {
   std::vector<std::string> columns = points_csv_columns();
-  for (const char* extra : {"spectral_amplitude_hz", "snr_db", "max_v_mv", "subthreshold_margin_mv"}) {
+  for (const char* extra : {"max_v_mv", "subthreshold_margin_mv"}) {
     columns.emplace_back(extra);
   }
   std::string out = csv_line(columns);
@@ -31,8 +30,6 @@ std::string summary_csv(const SweepPlan& plan, const SweepResult& result) {
     std::vector<std::string> fields =
         points_csv_fields(plan.config.grid, plan.config.neurons, index, result.metrics[index]);
     const PopulationMeasures measures = population_measures(plan, result, index);
-    fields.push_back(format_number(measures.spectrum.amplitude_hz));
-    fields.push_back(format_number(measures.spectrum.snr_db));
     fields.push_back(format_number(measures.max_v_mv));
     fields.push_back(format_number(measures.subthreshold_margin_mv));
     out += csv_line(fields);
@@ -104,11 +101,9 @@ std::string raster_csv(const SweepPlan& plan, const SweepResult& result) {
 }  // namespace
 
 PopulationMeasures population_measures(const SweepPlan& plan, const SweepResult& result, std::size_t point) {
-  const std::uint32_t bins = plan.readout_layout.psth_bins;
-  const std::span<const std::uint64_t> psth(result.readouts.psth.data() + point * bins, bins);
   PopulationMeasures measures{};
-  measures.spectrum = pooled_spectrum(psth, plan.config.readouts.psth_bin_ms, plan.config.time.duration,
-                                      plan.config.neurons, plan.config.grid.point(point).frequency);
+  measures.spectrum =
+      SpectralReadout{result.metrics[point].spectral_amplitude_hz, result.metrics[point].snr_db};
   measures.max_v_mv = result.readouts.max_v[point];
   measures.subthreshold_margin_mv = plan.config.neuron.v_threshold - measures.max_v_mv;
   return measures;

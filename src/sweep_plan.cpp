@@ -110,6 +110,9 @@ void validate_readouts(const SweepConfig& config, double max_spikes_per_neuron) 
 
 void validate(const SweepConfig& config) {
   validate(config.neuron, config.time);
+  if (config.objective == Objective::snr && !config.readouts.enabled) {
+    throw InputError("--objective", "snr needs recorded spectra (--spectrum)");
+  }
   validate_axis(config.grid.sigma, "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)");
   validate_axis(config.grid.amplitude, "--amplitude", 0.0, false, "amplitude must be >= 0 pA");
   validate_axis(config.grid.bias, "--bias", -1e300, false, "bias must be finite");

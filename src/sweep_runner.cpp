@@ -1,6 +1,9 @@
 #include "srlif/sweep_runner.hpp"
 
 #include <chrono>
+#include <span>
+
+#include "srlif/spectrum.hpp"
 
 namespace srlif {
 
@@ -18,7 +21,18 @@ SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCal
   for (const PointTally& tally : result.tallies) {
     result.metrics.push_back(compute_metrics(tally, plan.config.time.duration));
   }
-  result.optima = find_optima(plan.config.grid, result.metrics);
+  if (plan.config.readouts.enabled) {
+    const std::uint32_t bins = plan.readout_layout.psth_bins;
+    for (std::size_t point = 0; point < result.metrics.size(); ++point) {
+      const SpectralReadout spectrum =
+          pooled_spectrum(std::span<const std::uint64_t>(result.readouts.psth.data() + point * bins, bins),
+                          plan.config.readouts.psth_bin_ms, plan.config.time.duration, plan.config.neurons,
+                          plan.config.grid.point(point).frequency);
+      result.metrics[point].spectral_amplitude_hz = spectrum.amplitude_hz;
+      result.metrics[point].snr_db = spectrum.snr_db;
+    }
+  }
+  result.optima = find_optima(plan.config.grid, result.metrics, plan.config.objective);
   return result;
 }
 

@@ -284,7 +284,8 @@ TEST(CliBackend, CudaWithoutUsableDeviceIsBadInput) {
 const char* const kPointsHeader =
     "point,sigma,amplitude,bias,frequency,neurons,mean_rate_hz,rate_std_hz,"
     "pooled_vector_strength,preferred_phase_rad,mean_vector_strength,std_vector_strength,"
-    "valid_neurons,valid_fraction,rayleigh_z,rayleigh_p,total_spikes";
+    "valid_neurons,valid_fraction,rayleigh_z,rayleigh_p,total_spikes,rayleigh_rate_hz,"
+    "spectral_amplitude_hz,snr_db";
 
 TEST(CliSweep, WritesExactlyTheThreeFiles) {
   const std::string out = test::temporary_directory("sweep_files");
@@ -307,7 +308,9 @@ TEST(CliSweep, WritesExactlyTheThreeFiles) {
   // optimum.csv: one row per (amplitude, bias, frequency) slice.
   const std::vector<std::string> optimum = lines_of(test::read_file(out + "/optimum.csv"));
   ASSERT_EQ(optimum.size(), 1u + 2u);
-  EXPECT_EQ(optimum[0].rfind("amplitude,bias,frequency,eligible_points,sigma_opt,", 0), 0u) << optimum[0];
+  EXPECT_EQ(optimum[0].rfind("objective,amplitude,bias,frequency,eligible_points,sigma_opt,", 0), 0u)
+      << optimum[0];
+  EXPECT_EQ(optimum[1].rfind("vs-valid,5,178,10,", 0), 0u) << optimum[1];
 
   // run.json: the configuration, the seed and the backend.
   const std::string json = test::read_file(out + "/run.json");

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "srlif/errors.hpp"
+
 namespace srlif {
 namespace {
 
@@ -120,6 +122,54 @@ TEST(FindOptima, NoEligibleSigma) {
   EXPECT_TRUE(optima[1].found);
   EXPECT_EQ(optima[1].sigma_opt, 0.0);
   EXPECT_EQ(optima[1].amplitude_index, 1u);
+}
+
+}  // namespace
+}  // namespace srlif
+
+namespace srlif {
+namespace {
+
+TEST(Objective, NamesRoundTripAndBadNameIsRefused) {
+  for (const char* name : {"vs-valid", "snr", "rayleigh-rate"})
+    EXPECT_STREQ(objective_name(parse_objective(name)), name);
+  EXPECT_THROW(parse_objective("vs"), InputError);
+}
+
+// The SNR and rayleigh-rate objectives have no validity rule: a point with few
+// valid neurons still counts, and a NaN value (no spectrum) never does.
+TEST(Objective, InteriorOptimumOfRayleighRateAndSnr) {
+  Grid grid{{0, 10, 20, 30}, {20}, {178}, {10}};
+  std::vector<PointMetrics> metrics(4, PointMetrics{});
+  const double rayleigh_rate[] = {0.0, 2.0, 3.0, 1.0};
+  const double snr[] = {NAN, 30.0, 20.0, 10.0};
+  for (std::size_t i = 0; i < 4; ++i) {
+    metrics[i].rayleigh_rate_hz = rayleigh_rate[i];
+    metrics[i].snr_db = snr[i];
+    metrics[i].valid_fraction = 0.1;
+    metrics[i].mean_vector_strength = NAN;
+  }
+  const SliceOptimum by_rate = find_optima(grid, metrics, Objective::rayleigh_rate).front();
+  EXPECT_EQ(by_rate.sigma_opt, 20.0);
+  EXPECT_EQ(by_rate.eligible_points, 4u);
+  EXPECT_DOUBLE_EQ(by_rate.sigma_opt_refined, parabola_peak(10, 2.0, 20, 3.0, 30, 1.0));
+  const SliceOptimum by_snr = find_optima(grid, metrics, Objective::snr).front();
+  EXPECT_EQ(by_snr.sigma_opt, 10.0);
+  EXPECT_EQ(by_snr.eligible_points, 3u);
+  EXPECT_EQ(by_snr.sigma_opt_refined, 10.0);  // its lower neighbour has no SNR
+  EXPECT_FALSE(find_optima(grid, metrics, Objective::valid_vector_strength).front().found);
+}
+
+TEST(ComputeMetrics, RayleighRateIsRateTimesPooledStrengthSquared) {
+  PointTally tally{};
+  tally.neurons = 2;
+  tally.spikes = 10;
+  tally.spikes_squared = 50;
+  tally.cos_sum = static_cast<std::int64_t>(6 * kPhaseScale);  // R = 0.6
+  const PointMetrics m = compute_metrics(tally, 1000.0);
+  EXPECT_NEAR(m.rayleigh_rate_hz, 5.0 * 0.36, 1e-12);
+  EXPECT_TRUE(std::isnan(m.snr_db));
+  EXPECT_TRUE(std::isnan(m.spectral_amplitude_hz));
 }
 
 }  // namespace

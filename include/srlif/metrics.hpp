@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "srlif/accumulators.hpp"
@@ -21,6 +22,12 @@ struct PointMetrics {
   double rayleigh_z;  // n R^2 (pooled)
   double rayleigh_p;  // p-value of the Rayleigh test (Zar 1999, eq. 27.4)
   std::uint64_t total_spikes;
+  // Rayleigh Z per second and neuron, mean rate x pooled R^2 (Hz): the height of
+  // the spike-train power spectrum at f; 0 without spikes.
+  double rayleigh_rate_hz;
+  // From the PSTH when the run records spectra (else NaN), see spectrum.hpp.
+  double spectral_amplitude_hz;
+  double snr_db;
 };
 
 PointMetrics compute_metrics(const PointTally& tally, double duration_ms);
@@ -33,16 +40,31 @@ struct SliceOptimum {
   std::size_t amplitude_index;
   std::size_t bias_index;
   std::size_t frequency_index;
-  std::size_t eligible_points;  // sigma values with valid fraction >= 0.5
+  std::size_t eligible_points;  // sigma values where the objective is defined
   bool found;                   // false when no sigma is eligible
   std::size_t point;            // grid index of the optimum (when found)
   double sigma_opt;             // pA sqrt(ms)
   double sigma_opt_refined;     // vertex of the parabola through the peak and its neighbours
 };
 
-// The study's rule: the sigma maximising mean R over valid neurons among the
-// sigma whose valid fraction >= 0.5; ties go to the smaller sigma.
-std::vector<SliceOptimum> find_optima(const Grid& grid, const std::vector<PointMetrics>& metrics);
+// What sigma_opt maximises.
+enum class Objective {
+  valid_vector_strength,  // "vs-valid": the study's rule, mean R over valid neurons among
+                          // the sigma whose valid fraction >= 0.5
+  snr,                    // "snr": snr_db of the pooled activity (needs recorded spectra)
+  rayleigh_rate,          // "rayleigh-rate": rayleigh_rate_hz
+};
+
+// "vs-valid" | "snr" | "rayleigh-rate" -> Objective; throws InputError("--objective").
+Objective parse_objective(const std::string& name);
+const char* objective_name(Objective objective);
+// The objective's value at a point, NaN where the point is not eligible.
+double objective_value(Objective objective, const PointMetrics& metrics);
+
+// Per slice, the sigma maximising the objective among eligible sigma (ties go
+// to the smaller sigma), refined by a parabola through it and its neighbours.
+std::vector<SliceOptimum> find_optima(const Grid& grid, const std::vector<PointMetrics>& metrics,
+                                      Objective objective = Objective::valid_vector_strength);
 
 // Vertex of the parabola through three points (x sorted); falls back to x1
 // when the parabola is not concave. Clamped to [x0, x2].

@@ -26,7 +26,7 @@ std::vector<std::string> points_csv_fields(const Grid& grid, std::uint64_t neuro
 
 std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics);
 std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
-                        const std::vector<SliceOptimum>& optima);
+                        const std::vector<SliceOptimum>& optima, Objective objective);
 
 struct RunRecord {
   std::string version;

@@ -13,7 +13,7 @@ namespace srlif {
 
 // Readout measures of one grid point.
 struct PopulationMeasures {
-  SpectralReadout spectrum;
+  SpectralReadout spectrum;       // as in the point's metrics
   double max_v_mv;                // max of v over all neurons and samples, mV
   double subthreshold_margin_mv;  // V_th - max V: > 0 means the neuron never reached threshold
 };

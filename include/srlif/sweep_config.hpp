@@ -10,6 +10,7 @@
 #include "srlif/euler_step.hpp"
 #include "srlif/grid.hpp"
 #include "srlif/host_device.hpp"
+#include "srlif/metrics.hpp"
 #include "srlif/neuron_params.hpp"
 #include "srlif/readouts.hpp"
 
@@ -32,7 +33,8 @@ struct SweepConfig {
   // false: every grid point sees the same noise realisations (common random
   // numbers); true: each point's streams are tagged with a hash of its values.
   bool decorrelate_points = false;
-  ReadoutConfig readouts;  // population readouts, off for plain sweeps
+  ReadoutConfig readouts;  // population readouts (and spectra), off for plain sweeps
+  Objective objective = Objective::valid_vector_strength;  // what sigma_opt maximises
   ExecutionOptions execution;
 };
 

@@ -34,17 +34,18 @@ std::string summary_table(const SweepConfig& config, const SweepResult& result) 
     if (++shown > kMaxRows) break;
     if (optimum.found) {
       std::snprintf(line, sizeof line,
-                    "sigma_opt = %.4g (refined %.4g) pA*sqrt(ms) at A = %g pA, I_bias = %g pA, f = %g Hz: "
-                    "mean R = %.4f\n",
-                    optimum.sigma_opt, optimum.sigma_opt_refined, grid.amplitude[optimum.amplitude_index],
-                    grid.bias[optimum.bias_index], grid.frequency[optimum.frequency_index],
-                    result.metrics[optimum.point].mean_vector_strength);
+                    "sigma_opt[%s] = %.4g (refined %.4g) pA*sqrt(ms) at A = %g pA, I_bias = %g pA, "
+                    "f = %g Hz: value %.4g\n",
+                    objective_name(config.objective), optimum.sigma_opt, optimum.sigma_opt_refined,
+                    grid.amplitude[optimum.amplitude_index], grid.bias[optimum.bias_index],
+                    grid.frequency[optimum.frequency_index],
+                    objective_value(config.objective, result.metrics[optimum.point]));
     } else {
       std::snprintf(line, sizeof line,
-                    "sigma_opt undefined at A = %g pA, I_bias = %g pA, f = %g Hz: no sigma has valid "
-                    "fraction >= 0.5\n",
-                    grid.amplitude[optimum.amplitude_index], grid.bias[optimum.bias_index],
-                    grid.frequency[optimum.frequency_index]);
+                    "sigma_opt[%s] undefined at A = %g pA, I_bias = %g pA, f = %g Hz: the objective "
+                    "is defined at no sigma\n",
+                    objective_name(config.objective), grid.amplitude[optimum.amplitude_index],
+                    grid.bias[optimum.bias_index], grid.frequency[optimum.frequency_index]);
     }
     out += line;
   }

@@ -15,13 +15,30 @@ namespace {
 struct SweepOptions {
   ModelOptions model;
   OutputOptions output;
+  std::string objective = "vs-valid";
+  bool spectrum = false;
+  double psth_bin_ms = 10.0;
 };
 
+SweepConfig sweep_config(const SweepOptions& options) {
+  SweepConfig config = to_sweep_config(options.model);
+  config.objective = parse_objective(options.objective);
+  if (options.spectrum || config.objective == Objective::snr) {
+    // Spectra come from the PSTH; one phase bin and no raster keep the cost low.
+    config.readouts.enabled = true;
+    config.readouts.phase_bins = 1;
+    config.readouts.psth_bin_ms = options.psth_bin_ms;
+    config.readouts.raster_neurons = 0;
+  }
+  return config;
+}
+
 int run(const SweepOptions& options, const std::string& command_line) {
-  const SweepPlan plan = make_plan(to_sweep_config(options.model));
+  const SweepPlan plan = make_plan(sweep_config(options));
   const SweepResult result = run_and_write(plan, options.output, command_line, [&](const SweepResult& r) {
-    return FileList{{"points.csv", points_csv(plan.config.grid, plan.config.neurons, r.metrics)},
-                    {"optimum.csv", optimum_csv(plan.config.grid, r.metrics, r.optima)}};
+    return FileList{
+        {"points.csv", points_csv(plan.config.grid, plan.config.neurons, r.metrics)},
+        {"optimum.csv", optimum_csv(plan.config.grid, r.metrics, r.optima, plan.config.objective)}};
   });
   if (!options.output.quiet) {
     std::fputs(summary_table(plan.config, result).c_str(), stdout);
@@ -40,6 +57,21 @@ CommandRunner add_sweep_command(CLI::App& app, const std::string& command_line) 
   CLI::App* command = app.add_subcommand(
       "sweep", "Simulate a grid of (sigma x amplitude x bias x frequency) and write the measures");
   add_model_options(*command, options->model);
+  const char* measures = "Measures";
+  command
+      ->add_option("--objective", options->objective,
+                   "What sigma_opt maximises: vs-valid (the study's rule: mean R of valid neurons where the "
+                   "valid fraction >= 0.5), snr (needs spectra), rayleigh-rate (rate x R^2)")
+      ->capture_default_str()
+      ->group(measures);
+  command
+      ->add_flag("--spectrum", options->spectrum,
+                 "Record the pooled activity's spectrum: spectral_amplitude_hz and snr_db (implied by "
+                 "--objective snr)")
+      ->group(measures);
+  command->add_option("--psth", options->psth_bin_ms, "Bin width of the pooled activity for --spectrum, ms")
+      ->capture_default_str()
+      ->group(measures);
   add_output_options(*command, options->output);
   return [options, command, command_line] {
     apply_config_file(*command, options->output.config);
