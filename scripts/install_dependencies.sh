@@ -2,7 +2,8 @@
 # Installs the Debian packages srlif builds with, if any is missing.
 # The CUDA toolkit is optional: without nvcc the CPU backend alone is built.
 set -euo pipefail
-packages=(cmake make g++ libgtest-dev libcli11-dev)
+# python3-matplotlib draws the figures of `srlif reproduce`.
+packages=(cmake make g++ libgtest-dev libcli11-dev python3 python3-matplotlib)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

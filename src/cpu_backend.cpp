@@ -65,7 +65,7 @@ __attribute__((always_inline)) inline void advance_lanes(
   std::int64_t cos_sum[kLanes];
   std::int64_t sin_sum[kLanes];
   float max_v[kLanes];
-  bool spiked[kLanes];
+  std::int32_t spiked[kLanes];  // int32 like the other lanes, so the step loop vectorises
   std::uint64_t stream[kLanes];
   for (int lane = 0; lane < kLanes; ++lane) {
     const std::size_t at = first + static_cast<std::size_t>(std::min(lane, lanes - 1));
@@ -90,12 +90,15 @@ __attribute__((always_inline)) inline void advance_lanes(
     cos_sum[lane] = tally.cos_sum;
     sin_sum[lane] = tally.sin_sum;
     if constexpr (kRecord) {
-      spiked[lane] = spike;
+      spiked[lane] = spike ? 1 : 0;
       max_v[lane] = state.v > max_v[lane] ? state.v : max_v[lane];
     }
   };
   // Readouts of the spikes of step `at` (rare: a scalar pass after the vector step).
   const auto record_spikes = [&](std::int64_t at) {
+    std::int32_t any = 0;  // vectorised test first: most steps have no spike at all
+    for (int lane = 0; lane < kLanes; ++lane) any |= spiked[lane];
+    if (!any) return;
     for (int lane = 0; lane < lanes; ++lane) {
       if (!spiked[lane]) continue;
       count_spike(readouts.phase_histogram[tables.phase_bin[at]]);

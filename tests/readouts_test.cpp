@@ -27,13 +27,13 @@
 namespace srlif {
 namespace {
 
-struct Run {
+struct Simulation {
   SweepPlan plan;
   SweepResult result;
 };
 
-Run run_cpu(const SweepConfig& config) {
-  Run run{make_plan(config), {}};
+Simulation run_cpu(const SweepConfig& config) {
+  Simulation run{make_plan(config), {}};
   const auto backend = make_cpu_backend(config.execution.threads);
   run.result = run_sweep(run.plan, *backend, {});
   return run;
@@ -118,12 +118,12 @@ std::vector<T> slice(const std::vector<T>& values, std::size_t point, std::size_
 }
 
 // The first `count` raster steps of one neuron of one point.
-std::vector<std::int32_t> raster_of(const Run& run, std::size_t point, std::uint32_t neuron) {
+std::vector<std::int32_t> raster_of(const Simulation& run, std::size_t point, std::uint32_t neuron) {
   const ReadoutLayout& layout = run.plan.readout_layout;
   const std::size_t slot = point * layout.raster_neurons + neuron;
   const std::uint32_t count = run.result.readouts.raster_counts[slot];
-  const auto first = run.result.readouts.raster_steps.begin() +
-                     static_cast<std::ptrdiff_t>(slot * layout.raster_capacity);
+  const auto first =
+      run.result.readouts.raster_steps.begin() + static_cast<std::ptrdiff_t>(slot * layout.raster_capacity);
   return std::vector<std::int32_t>(first, first + count);
 }
 
@@ -134,7 +134,7 @@ std::vector<std::int32_t> raster_of(const Run& run, std::size_t point, std::uint
 // for every spike exactly once.
 TEST(Readouts, CountsAddUpToTheTalliesAtSeveralSigma) {
   SweepConfig config = with_readouts(test::reference_config({0.0, 10.0, 20.0, 30.0, 60.0}, 40, 2000.0), 40);
-  const Run run = run_cpu(config);
+  const Simulation run = run_cpu(config);
   const ReadoutLayout& layout = run.plan.readout_layout;
   const PopulationReadouts& r = run.result.readouts;
   ASSERT_EQ(layout.phase_bins, 30u);
@@ -168,7 +168,9 @@ TEST(Readouts, CountsAddUpToTheTalliesAtSeveralSigma) {
         ASSERT_GE(steps[j], 0);
         ASSERT_LT(steps[j], run.plan.steps);
         // A neuron is held at V_reset for n_ref samples, the spike sample included.
-        if (j > 0) ASSERT_GE(steps[j] - steps[j - 1], n_ref) << "neuron " << neuron << " spike " << j;
+        if (j > 0) {
+          ASSERT_GE(steps[j] - steps[j - 1], n_ref) << "neuron " << neuron << " spike " << j;
+        }
       }
     }
     // With every neuron in the raster the raster holds every spike, and the
@@ -186,15 +188,16 @@ TEST(Readouts, CountsAddUpToTheTalliesAtSeveralSigma) {
 // j's spike count, independently of the raster.
 TEST(Readouts, RasterCountOfEachNeuronIsItsSpikeCount) {
   const SweepConfig base = with_readouts(test::reference_config({30.0}, 8, 2000.0), 8);
-  const Run all = run_cpu(base);
+  const Simulation all = run_cpu(base);
   std::uint64_t previous_total = 0;
   for (std::uint64_t neurons = 1; neurons <= 8; ++neurons) {
     SweepConfig config = base;
     config.neurons = neurons;
     config.readouts.raster_neurons = static_cast<std::uint32_t>(neurons);
-    const Run part = run_cpu(config);
+    const Simulation part = run_cpu(config);
     const std::uint64_t total = part.result.metrics[0].total_spikes;
-    EXPECT_EQ(total - previous_total, all.result.readouts.raster_counts[neurons - 1]) << "neuron " << neurons - 1;
+    EXPECT_EQ(total - previous_total, all.result.readouts.raster_counts[neurons - 1])
+        << "neuron " << neurons - 1;
     // ... and the raster of a neuron does not depend on the population either.
     EXPECT_EQ(raster_of(part, 0, static_cast<std::uint32_t>(neurons - 1)),
               raster_of(all, 0, static_cast<std::uint32_t>(neurons - 1)));
@@ -212,7 +215,7 @@ TEST(Readouts, RasterCountOfEachNeuronIsItsSpikeCount) {
 // neighbouring bin: the edge is a floating-point tie.
 TEST(Readouts, HistogramsAgreeWithTheRaster) {
   const SweepConfig config = with_readouts(test::reference_config({20.0, 45.0}, 24, 3000.0), 24);
-  const Run run = run_cpu(config);
+  const Simulation run = run_cpu(config);
   const ReadoutLayout& layout = run.plan.readout_layout;
   for (std::size_t point = 0; point < 2; ++point) {
     std::vector<std::uint64_t> psth(layout.psth_bins, 0);
@@ -233,7 +236,8 @@ TEST(Readouts, HistogramsAgreeWithTheRaster) {
       EXPECT_GE(hist[bin], interior[bin]) << "bin " << bin;
       EXPECT_LE(hist[bin], interior[bin] + on_edge[bin] + on_edge[(bin + 1) % 30]) << "bin " << bin;
     }
-    EXPECT_EQ(std::accumulate(hist.begin(), hist.end(), std::uint64_t{0}), run.result.metrics[point].total_spikes);
+    EXPECT_EQ(std::accumulate(hist.begin(), hist.end(), std::uint64_t{0}),
+              run.result.metrics[point].total_spikes);
   }
 }
 
@@ -248,7 +252,7 @@ TEST(Readouts, PsthIntegralEqualsMeanRate) {
     SCOPED_TRACE("duration " + format_number(c.duration_ms) + " bin " + format_number(c.psth_bin_ms));
     const SweepConfig config =
         with_readouts(test::reference_config({20.0, 60.0}, 30, c.duration_ms), 0, c.psth_bin_ms);
-    const Run run = run_cpu(config);
+    const Simulation run = run_cpu(config);
     const std::uint32_t bins = run.plan.readout_layout.psth_bins;
     EXPECT_EQ(bins, static_cast<std::uint32_t>(std::ceil(c.duration_ms / c.psth_bin_ms - 1e-9)));
     const Csv psth = parse_csv(file_named(population_files(run.plan, run.result), "psth.csv"));
@@ -285,7 +289,7 @@ TEST(Readouts, PsthIntegralEqualsMeanRate) {
 // asin(w / (2 R)), which is below w for R above about 1/2.
 TEST(Readouts, PhaseHistogramCircularMeanIsThePreferredPhase) {
   const SweepConfig config = with_readouts(test::reference_config({30.0}, 200, 5000.0), 0);
-  const Run run = run_cpu(config);
+  const Simulation run = run_cpu(config);
   const std::uint32_t bins = run.plan.readout_layout.phase_bins;
   const double width = 2.0 * std::numbers::pi / bins;
   double c = 0.0;
@@ -318,7 +322,7 @@ TEST(Readouts, PhaseHistogramCircularMeanIsThePreferredPhase) {
 // about 1e-3 mV, so the simulated maximum is V_max within 0.05 mV.
 TEST(Readouts, SubthresholdMarginAtZeroNoise) {
   const SweepConfig config = with_readouts(test::reference_config({0.0}, 1, 10000.0), 1);
-  const Run run = run_cpu(config);
+  const Simulation run = run_cpu(config);
   const NeuronParams& neuron = config.neuron;
   const double omega_tau = 2.0 * std::numbers::pi * 10.0 * neuron.tau_m / 1000.0;
   const double analytic_max =
@@ -336,7 +340,8 @@ TEST(Readouts, SubthresholdMarginAtZeroNoise) {
   const Csv summary = parse_csv(file_named(population_files(run.plan, run.result), "population.csv"));
   ASSERT_EQ(summary.rows.size(), 1u);
   EXPECT_EQ(std::stod(summary.rows[0][summary.column("max_v_mv")]), measures.max_v_mv);
-  EXPECT_EQ(std::stod(summary.rows[0][summary.column("subthreshold_margin_mv")]), measures.subthreshold_margin_mv);
+  EXPECT_EQ(std::stod(summary.rows[0][summary.column("subthreshold_margin_mv")]),
+            measures.subthreshold_margin_mv);
 }
 
 // A suprathreshold bias (250 pA: steady state about -50 mV) fires without
@@ -345,7 +350,7 @@ TEST(Readouts, SubthresholdMarginAtZeroNoise) {
 TEST(Readouts, SuprathresholdNeuronSpikesButMaxVStaysBelowThreshold) {
   SweepConfig config = with_readouts(test::reference_config({0.0}, 1, 2000.0), 1);
   config.grid.bias = {250.0};
-  const Run run = run_cpu(config);
+  const Simulation run = run_cpu(config);
   const PopulationMeasures measures = population_measures(run.plan, run.result, 0);
   EXPECT_GT(run.result.metrics[0].total_spikes, 50u);
   EXPECT_LT(measures.max_v_mv, config.neuron.v_threshold);
@@ -367,26 +372,26 @@ SweepConfig small_population() {
 TEST(Readouts, FilesIdenticalAcrossThreadsChunksAndBatches) {
   SweepConfig config = small_population();
   config.execution.threads = 1;
-  const Run reference = run_cpu(config);
+  const Simulation reference = run_cpu(config);
   const auto expected = population_files(reference.plan, reference.result);
   ASSERT_EQ(expected.size(), 4u);
   EXPECT_NE(file_named(expected, "raster.csv").find('\n'), file_named(expected, "raster.csv").rfind('\n'))
       << "the raster should hold spikes";
   for (int threads : {2, 5}) {
     config.execution.threads = threads;
-    const Run run = run_cpu(config);
+    const Simulation run = run_cpu(config);
     EXPECT_EQ(population_files(run.plan, run.result), expected) << threads << " threads";
   }
   config.execution.threads = 2;
   for (std::int64_t chunk : {4, 1000, 1 << 20}) {
     config.execution.chunk_steps = chunk;
-    const Run run = run_cpu(config);
+    const Simulation run = run_cpu(config);
     EXPECT_EQ(population_files(run.plan, run.result), expected) << "chunk " << chunk;
   }
   config.execution.chunk_steps = 4096;
   for (std::int64_t batch : {1, 2, 0}) {
     config.execution.batch_points = batch;
-    const Run run = run_cpu(config);
+    const Simulation run = run_cpu(config);
     EXPECT_EQ(population_files(run.plan, run.result), expected) << "batch " << batch;
   }
 }
@@ -397,11 +402,11 @@ TEST(Readouts, PointAloneEqualsPointInGrid) {
     SCOPED_TRACE(decorrelate ? "decorrelated" : "common random numbers");
     SweepConfig full = small_population();
     full.decorrelate_points = decorrelate;
-    const Run grid = run_cpu(full);
+    const Simulation grid = run_cpu(full);
     SweepConfig alone_config = full;
     alone_config.grid.sigma = {30.0};
     alone_config.grid.amplitude = {20.0};
-    const Run alone = run_cpu(alone_config);
+    const Simulation alone = run_cpu(alone_config);
     const std::size_t in_grid = 4;  // sigma 30 (index 1) at amplitude 20 (index 1)
     const ReadoutLayout& layout = grid.plan.readout_layout;
     const PopulationReadouts& g = grid.result.readouts;
@@ -413,8 +418,10 @@ TEST(Readouts, PointAloneEqualsPointInGrid) {
     EXPECT_EQ(slice(g.raster_steps, in_grid, std::size_t{layout.raster_neurons} * layout.raster_capacity),
               a.raster_steps);
     // population.csv: the same row but for the point index.
-    const Csv grid_summary = parse_csv(file_named(population_files(grid.plan, grid.result), "population.csv"));
-    const Csv alone_summary = parse_csv(file_named(population_files(alone.plan, alone.result), "population.csv"));
+    const Csv grid_summary =
+        parse_csv(file_named(population_files(grid.plan, grid.result), "population.csv"));
+    const Csv alone_summary =
+        parse_csv(file_named(population_files(alone.plan, alone.result), "population.csv"));
     ASSERT_EQ(alone_summary.rows.size(), 1u);
     ASSERT_EQ(grid_summary.rows.size(), 6u);
     auto grid_row = grid_summary.rows[in_grid];
@@ -430,10 +437,11 @@ TEST(Readouts, RecordingDoesNotChangeTheMetrics) {
   SweepConfig with = small_population();
   SweepConfig without = with;
   without.readouts = ReadoutConfig{};
-  const Run recorded = run_cpu(with);
-  const Run plain = run_cpu(without);
+  const Simulation recorded = run_cpu(with);
+  const Simulation plain = run_cpu(without);
   EXPECT_TRUE(plain.result.readouts.phase_histogram.empty());
-  EXPECT_EQ(points_csv_without_spectra(with, recorded.result), points_csv_without_spectra(without, plain.result));
+  EXPECT_EQ(points_csv_without_spectra(with, recorded.result),
+            points_csv_without_spectra(without, plain.result));
   for (std::size_t point = 0; point < recorded.result.tallies.size(); ++point) {
     const PointTally& a = recorded.result.tallies[point];
     const PointTally& b = plain.result.tallies[point];
@@ -449,7 +457,7 @@ TEST(Readouts, RecordingDoesNotChangeTheMetrics) {
 // spikes the SNR is undefined.
 TEST(Readouts, SpectralMeasuresArePooledSpectrumOfThePsth) {
   const SweepConfig config = with_readouts(test::reference_config({0.0, 30.0}, 40, 2000.0), 0);
-  const Run run = run_cpu(config);
+  const Simulation run = run_cpu(config);
   const std::uint32_t bins = run.plan.readout_layout.psth_bins;
   for (std::size_t point = 0; point < 2; ++point) {
     const SpectralReadout expected =
@@ -479,7 +487,7 @@ TEST(Trace, SpikesAndMaximumMatchTheEngine) {
   constexpr std::uint32_t kNeurons = 6;  // trace neurons 0..5, the last one is n = 5
   SweepConfig config = with_readouts(test::reference_config({30.0}, kNeurons, 2000.0), kNeurons);
   config.execution.chunk_steps = 1000;  // the trace crosses chunk boundaries too
-  const Run run = run_cpu(config);
+  const Simulation run = run_cpu(config);
   const std::int64_t n_ref = TimeGrid::refractory_samples(config.neuron.t_ref, config.time.dt);
   const auto v_reset = static_cast<float>(config.neuron.v_reset);
   float max_v = -1e30f;

@@ -12,6 +12,7 @@ using CommandRunner = std::function<int()>;
 
 CommandRunner add_sweep_command(CLI::App& app, const std::string& command_line);
 CommandRunner add_population_command(CLI::App& app, const std::string& command_line);
+CommandRunner add_reproduce_command(CLI::App& app, const std::string& command_line);
 CommandRunner add_trace_command(CLI::App& app, const std::string& command_line);
 CommandRunner add_info_command(CLI::App& app);
 

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const srlif::cli::CommandRunner sweep = srlif::cli::add_sweep_command(app, command_line);
   const srlif::cli::CommandRunner population = srlif::cli::add_population_command(app, command_line);
+  const srlif::cli::CommandRunner reproduce = srlif::cli::add_reproduce_command(app, command_line);
   const srlif::cli::CommandRunner trace = srlif::cli::add_trace_command(app, command_line);
   const srlif::cli::CommandRunner info = srlif::cli::add_info_command(app);
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("sweep")) return sweep();
     if (app.got_subcommand("population")) return population();
     if (app.got_subcommand("trace")) return trace();
+    if (app.got_subcommand("reproduce")) return reproduce();
     if (app.got_subcommand("info")) return info();
   } catch (const srlif::InputError& error) {
     std::fprintf(stderr, "srlif: error: %s\n", error.what());

@@ -12,35 +12,20 @@
 #include "srlif/version.hpp"
 
 namespace srlif::cli {
-namespace {
+OutputDirectoryGuard::OutputDirectoryGuard(std::filesystem::path directory)
+    : directory_(std::move(directory)), created_(!exists_quietly(directory_)) {}
 
-// Removes the output directory on failure if this run created it and it is empty.
-class OutputDirectoryGuard {
- public:
-  explicit OutputDirectoryGuard(std::filesystem::path directory)
-      : directory_(std::move(directory)), created_(!exists_quietly(directory_)) {}
-  ~OutputDirectoryGuard() {
-    std::error_code ignored;
-    if (created_ && !committed_ && std::filesystem::is_empty(directory_, ignored)) {
-      std::filesystem::remove(directory_, ignored);
-    }
+OutputDirectoryGuard::~OutputDirectoryGuard() {
+  std::error_code ignored;
+  if (created_ && !committed_ && std::filesystem::is_empty(directory_, ignored)) {
+    std::filesystem::remove(directory_, ignored);
   }
-  OutputDirectoryGuard(const OutputDirectoryGuard&) = delete;
-  OutputDirectoryGuard& operator=(const OutputDirectoryGuard&) = delete;
-  void commit() { committed_ = true; }
+}
 
- private:
-  static bool exists_quietly(const std::filesystem::path& path) {
-    std::error_code error;  // e.g. a name too long: prepare_output_directory reports it
-    return std::filesystem::exists(path, error);
-  }
-
-  std::filesystem::path directory_;
-  bool created_;
-  bool committed_ = false;
-};
-
-}  // namespace
+bool OutputDirectoryGuard::exists_quietly(const std::filesystem::path& path) {
+  std::error_code error;  // e.g. a name too long: prepare_output_directory reports it
+  return std::filesystem::exists(path, error);
+}
 
 void add_output_options(CLI::App& command, OutputOptions& options) {
   command.add_option("--out", options.out, "Output directory (created if missing); required");

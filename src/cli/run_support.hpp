@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <utility>
@@ -12,6 +13,22 @@
 #include "srlif/sweep_runner.hpp"
 
 namespace srlif::cli {
+
+// Removes the output directory on failure if this run created it and it is empty.
+class OutputDirectoryGuard {
+ public:
+  explicit OutputDirectoryGuard(std::filesystem::path directory);
+  ~OutputDirectoryGuard();
+  OutputDirectoryGuard(const OutputDirectoryGuard&) = delete;
+  OutputDirectoryGuard& operator=(const OutputDirectoryGuard&) = delete;
+  void commit() { committed_ = true; }
+
+ private:
+  static bool exists_quietly(const std::filesystem::path& path);
+  std::filesystem::path directory_;
+  bool created_;
+  bool committed_ = false;
+};
 
 struct OutputOptions {
   std::string out;

@@ -1,0 +1,78 @@
+// The CUDA backend's population readouts (phase histogram, PSTH, raster, max V
+// and the measures derived from them) are byte-identical to the CPU's.
+// Skips itself without a usable GPU.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "srlif/backend.hpp"
+#include "srlif/population_output.hpp"
+#include "srlif/sweep_runner.hpp"
+#include "test_support.hpp"
+
+namespace srlif {
+namespace {
+
+bool gpu_usable() {
+  std::string why_not;
+  return !cuda_devices(why_not).empty();
+}
+
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+Files population_files_on(Backend& backend, const SweepConfig& config) {
+  const SweepPlan plan = make_plan(config);
+  const SweepResult result = run_sweep(plan, backend, {});
+  return population_files(plan, result);
+}
+
+// 300 neurons (ragged blocks), 999.9 ms (a partial Philox block and a partial
+// PSTH bin), two frequencies, sigma from subthreshold silence to strong noise,
+// a raster of 20 neurons.
+SweepConfig small_population() {
+  SweepConfig config = test::reference_config({0.0, 15.0, 30.0, 60.0}, 300, 999.9);
+  config.grid.frequency = {7.0, 10.0};
+  config.validity = {1, 400};
+  config.readouts.enabled = true;
+  config.readouts.phase_bins = 24;
+  config.readouts.psth_bin_ms = 10.0;
+  config.readouts.raster_neurons = 20;
+  return config;
+}
+
+TEST(GpuReadouts, IdenticalToCpuAcrossChunks) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  SweepConfig config = small_population();
+  const auto cpu = make_cpu_backend(0);
+  const auto cuda = make_cuda_backend();
+  const Files reference = population_files_on(*cpu, config);
+  ASSERT_EQ(reference.size(), 4u);
+  for (std::int64_t chunk : {4, 4096}) {
+    config.execution.chunk_steps = chunk;
+    const Files files = population_files_on(*cuda, config);
+    ASSERT_EQ(files.size(), reference.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      EXPECT_EQ(files[i].first, reference[i].first);
+      EXPECT_TRUE(files[i].second == reference[i].second)
+          << files[i].first << " differs from the CPU's at chunk " << chunk;
+    }
+  }
+}
+
+TEST(GpuReadouts, IdenticalToCpuAcrossBatchesAndDecorrelatedPoints) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  SweepConfig config = small_population();
+  config.decorrelate_points = true;
+  const auto cpu = make_cpu_backend(0);
+  const auto cuda = make_cuda_backend();
+  const Files reference = population_files_on(*cpu, config);
+  for (std::int64_t batch : {1, 3}) {
+    config.execution.batch_points = batch;
+    EXPECT_TRUE(population_files_on(*cuda, config) == reference) << "batch " << batch;
+  }
+}
+
+}  // namespace
+}  // namespace srlif
