@@ -20,6 +20,21 @@ std::int32_t fixed_point(double unit_value) {
   return static_cast<std::int32_t>(std::lround(unit_value * kPhaseScale));
 }
 
+// The phase-histogram bin of t_k. When a period is a whole number P of steps
+// the bin is ((k mod P) * bins) / P in integers, so spikes exactly on a bin
+// edge always go to the upper bin; otherwise from the reduced phase.
+std::int32_t phase_bin(double frequency, double dt, std::int64_t step, std::uint32_t bins) {
+  const double steps_per_period = 1000.0 / (frequency * dt);
+  const double whole = std::round(steps_per_period);
+  if (whole >= 1.0 && std::fabs(steps_per_period - whole) < 1e-9 * whole) {
+    const auto period = static_cast<std::int64_t>(whole);
+    return static_cast<std::int32_t>((step % period) * static_cast<std::int64_t>(bins) / period);
+  }
+  const auto bin =
+      static_cast<std::int64_t>(phase_angle(frequency, dt, step) / (2.0 * std::numbers::pi) * bins);
+  return static_cast<std::int32_t>(std::min<std::int64_t>(bin, bins - 1));
+}
+
 }  // namespace
 
 ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, std::int64_t length) {
@@ -43,10 +58,7 @@ ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, st
       tables.phase_cos[at] = fixed_point(std::cos(spike_phase));
       tables.phase_sin[at] = fixed_point(std::sin(spike_phase));
       if (readouts.phase_bins > 0) {
-        const auto bin =
-            static_cast<std::int64_t>(spike_phase / (2.0 * std::numbers::pi) * readouts.phase_bins);
-        tables.phase_bin[at] =
-            static_cast<std::int32_t>(std::min<std::int64_t>(bin, readouts.phase_bins - 1));
+        tables.phase_bin[at] = phase_bin(frequencies[f], dt, step + 1, readouts.phase_bins);
       }
     }
   }

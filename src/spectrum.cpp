@@ -55,9 +55,12 @@ SpectralReadout pooled_spectrum(std::span<const std::uint64_t> psth_counts, doub
   const double resolution_hz = 1.0 / (static_cast<double>(full_bins) * bin_seconds);
   const double nyquist_hz = 0.5 / bin_seconds;
   std::vector<double> band_power;
+  // m starts above 0.6 Hz (the slack keeps 0.6 / 0.1 = 5.999... from admitting
+  // 0.6 Hz itself) and at 2 at least: the Hann window's main lobe spreads the
+  // signal into f +- 1/T, which must not count as noise.
+  const long first_m = std::max(2L, static_cast<long>(std::floor(0.6 / resolution_hz * (1.0 + 1e-12))) + 1);
   for (int side : {-1, 1}) {
-    for (long m = static_cast<long>(std::floor(0.6 / resolution_hz)) + 1;
-         static_cast<double>(m) * resolution_hz <= 2.0 * (1.0 + 1e-12); ++m) {
+    for (long m = first_m; static_cast<double>(m) * resolution_hz <= 2.0 * (1.0 + 1e-12); ++m) {
       const double frequency = frequency_hz + side * static_cast<double>(m) * resolution_hz;
       if (frequency <= 0.0 || frequency >= nyquist_hz) continue;
       band_power.push_back(std::norm(windowed_transform(series, window, bin_ms, frequency)));

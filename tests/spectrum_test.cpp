@@ -63,7 +63,8 @@ std::vector<std::uint64_t> poisson_counts(const std::vector<double>& means, std:
 // An independent, direct implementation of the documented definition, with
 // the band chosen in exact integer arithmetic (whole-ms bins and durations):
 // T = full_bins * bin_ms, the grid offsets m / T with 0.6 Hz < m / T <= 2 Hz,
-// i.e. 3 T_ms < 5000 m and 500 m <= T_ms, inside (0, Nyquist).
+// i.e. 3 T_ms < 5000 m and 500 m <= T_ms, and m >= 2 (outside the Hann main
+// lobe), inside (0, Nyquist).
 SpectralReadout direct_spectrum(const std::vector<std::uint64_t>& counts, std::int64_t bin_ms,
                                 std::int64_t duration_ms, double neurons, double f) {
   const auto full_bins = static_cast<std::size_t>(duration_ms / bin_ms);
@@ -83,7 +84,7 @@ SpectralReadout direct_spectrum(const std::vector<std::uint64_t>& counts, std::i
   SpectralReadout out{2.0 * std::abs(at_f) / sum(w), std::numeric_limits<double>::quiet_NaN()};
   const std::int64_t t_ms = static_cast<std::int64_t>(full_bins) * bin_ms;
   std::vector<double> band;
-  for (std::int64_t m = 1; 500 * m <= t_ms; ++m) {
+  for (std::int64_t m = 2; 500 * m <= t_ms; ++m) {
     if (3 * t_ms >= 5000 * m) continue;
     for (int side : {-1, 1}) {
       const double frequency = f + side * 1000.0 * static_cast<double>(m) / static_cast<double>(t_ms);
@@ -185,7 +186,7 @@ TEST(Spectrum, MatchesTheDocumentedDefinition) {
     double f;
   };
   std::mt19937_64 generator(77);
-  for (const Case c : {Case{10, 10000, 10.0}, Case{5, 5000, 7.0}, Case{10, 995, 10.0}, Case{1, 2000, 10.25},
+  for (const Case c : {Case{10, 10000, 10.0}, Case{5, 5000, 7.0}, Case{10, 1500, 10.0}, Case{1, 2000, 10.25},
                        Case{10, 20000, 10.0}, Case{2, 3000, 3.0}}) {
     SCOPED_TRACE("bin " + std::to_string(c.bin_ms) + " duration " + std::to_string(c.duration_ms) + " f " +
                  std::to_string(c.f));
@@ -250,20 +251,20 @@ TEST(Spectrum, HomogeneousPoissonSnrAboveZeroHalfTheTime) {
   EXPECT_NEAR(fraction, 0.497, 4.0 * std::sqrt(0.25 / kRealisations));
 }
 
-// (d) Under 0.5 s the grid spacing 1/T exceeds 2 Hz and the band is empty:
-// SNR is NaN (the amplitude is still defined). At exactly 0.5 s the band is
-// {f - 2 Hz, f + 2 Hz}.
-TEST(Spectrum, RunsUnderHalfASecondHaveNoSnr) {
+// (d) Under 1 s the only grid offset within 2 Hz is m = 1, inside the Hann
+// main lobe, so the band is empty: SNR is NaN (the amplitude is still
+// defined). At exactly 1 s the band is {f - 2 Hz, f + 2 Hz}.
+TEST(Spectrum, RunsUnderOneSecondHaveNoSnr) {
   std::mt19937_64 generator(5);
-  const std::vector<double> means(60, 5.0);
+  const std::vector<double> means(100, 5.0);
   const std::vector<std::uint64_t> counts = poisson_counts(means, generator);
-  for (double duration : {490.0, 499.0, 400.0, 100.0}) {
+  for (double duration : {990.0, 900.0, 500.0, 100.0}) {
     const SpectralReadout readout = pooled_spectrum(counts, 10.0, duration, 50, 10.0);
     EXPECT_TRUE(std::isnan(readout.snr_db)) << duration << " ms: " << readout.snr_db;
     EXPECT_TRUE(std::isfinite(readout.amplitude_hz)) << duration << " ms";
   }
-  const SpectralReadout half_second = pooled_spectrum(counts, 10.0, 500.0, 50, 10.0);
-  EXPECT_TRUE(std::isfinite(half_second.snr_db));
+  const SpectralReadout one_second = pooled_spectrum(counts, 10.0, 1000.0, 50, 10.0);
+  EXPECT_TRUE(std::isfinite(one_second.snr_db));
   const std::vector<std::uint64_t> fine = poisson_counts(std::vector<double>(400, 1.0), generator);
   EXPECT_TRUE(std::isnan(pooled_spectrum(fine, 1.0, 400.0, 50, 10.0).snr_db));
 }

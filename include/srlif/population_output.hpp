@@ -13,9 +13,11 @@ namespace srlif {
 
 // Readout measures of one grid point.
 struct PopulationMeasures {
-  SpectralReadout spectrum;       // as in the point's metrics
-  double max_v_mv;                // max of v over all neurons and samples, mV
-  double subthreshold_margin_mv;  // V_th - max V: > 0 means the neuron never reached threshold
+  SpectralReadout spectrum;  // as in the point's metrics
+  double max_v_mv;           // max of v over all neurons and samples, mV
+  // V_th - max V over the stored potentials (after resets). Where the point
+  // has no spikes, > 0 means the input never brought v to threshold.
+  double subthreshold_margin_mv;
 };
 
 PopulationMeasures population_measures(const SweepPlan& plan, const SweepResult& result, std::size_t point);

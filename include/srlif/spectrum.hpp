@@ -15,7 +15,9 @@ struct SpectralReadout {
 // series of the full bins within `duration_ms`, mean removed, Hann window,
 // discrete Fourier transform at f and on the 1/T grid around it. A sinusoidal
 // rate r(t) = r0 + a sin(2 pi f t) gives amplitude_hz = a when f is on the grid.
-// snr_db is NaN when the band holds no frequency of the grid (runs under 0.5 s).
+// The band uses the grid frequencies f + m/T with 0.6 Hz < |m/T| <= 2 Hz and
+// |m| >= 2 (outside the Hann main lobe). snr_db is NaN when the band is empty
+// (runs under 1 s) or there is no activity.
 SpectralReadout pooled_spectrum(std::span<const std::uint64_t> psth_counts, double bin_ms, double duration_ms,
                                 std::uint64_t neurons, double frequency_hz);
 

@@ -21,7 +21,8 @@ struct PopulationOptions {
   OutputOptions output;
   std::int64_t phase_bins = 30;
   double psth_bin_ms = 10.0;
-  std::int64_t raster = -1;  // -1: the first min(50, --neurons) neurons
+  std::int64_t raster = -1;  // -1 (not given): the first min(50, --neurons) neurons
+  CLI::Option* raster_flag = nullptr;
 };
 
 SweepConfig population_config(const PopulationOptions& options) {
@@ -29,7 +30,9 @@ SweepConfig population_config(const PopulationOptions& options) {
   if (options.phase_bins < 1 || options.phase_bins > 3600) {
     throw InputError("--phase-bins", "must be between 1 and 3600");
   }
-  if (options.raster < -1) throw InputError("--raster", "must be >= 0 neurons");
+  if (options.raster_flag->count() > 0 && options.raster < 0) {
+    throw InputError("--raster", "must be >= 0 neurons");
+  }
   config.readouts.enabled = true;
   config.readouts.phase_bins = static_cast<std::uint32_t>(options.phase_bins);
   config.readouts.psth_bin_ms = options.psth_bin_ms;
@@ -84,9 +87,10 @@ CommandRunner add_population_command(CLI::App& app, const std::string& command_l
   command->add_option("--psth", options->psth_bin_ms, "PSTH bin width, ms")
       ->capture_default_str()
       ->group(readouts);
-  command
-      ->add_option("--raster", options->raster, "Raster of the first M neurons (default min(50, --neurons))")
-      ->group(readouts);
+  options->raster_flag = command
+                             ->add_option("--raster", options->raster,
+                                          "Raster of the first M neurons (default min(50, --neurons))")
+                             ->group(readouts);
   add_output_options(*command, options->output);
   return [options, command, command_line] {
     apply_config_file(*command, options->output.config);
