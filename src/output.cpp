@@ -51,18 +51,6 @@ const std::vector<std::string> kMetricColumns = {"mean_rate_hz",
 
 }  // namespace
 
-std::string csv_line(const std::vector<std::string>& fields) {
-  std::string line;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) line += ',';
-    line += fields[i];
-  }
-  line += '\n';
-  return line;
-}
-
-namespace {
-
 std::string json_string(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
@@ -91,6 +79,18 @@ std::string json_string(const std::string& text) {
   }
   return out + "\"";
 }
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line += ',';
+    line += fields[i];
+  }
+  line += '\n';
+  return line;
+}
+
+namespace {
 
 // JSON has no NaN: undefined numbers become null.
 std::string json_number(double value) { return std::isfinite(value) ? format_number(value) : "null"; }

@@ -17,6 +17,9 @@ std::string format_number(double value);
 // Column names of points.csv, in order.
 const std::vector<std::string>& points_csv_columns();
 
+// A JSON string literal with the necessary escapes.
+std::string json_string(const std::string& text);
+
 // One CSV line (fields joined by commas, newline-terminated).
 std::string csv_line(const std::vector<std::string>& fields);
 

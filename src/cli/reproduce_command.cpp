@@ -96,14 +96,15 @@ int run(const ReproduceOptions& options, const std::string& command_line) {
   const double rate =
       study.wall_seconds > 0 ? static_cast<double>(study.neuron_steps) / study.wall_seconds : 0.0;
   std::string json = "{\n  \"srlif_version\": \"" + std::string(kVersion) + "\",\n";
-  json += "  \"command\": \"reproduce\",\n  \"trials\": " + std::to_string(options.trials) + ",\n";
+  json += "  \"command_line\": " + json_string(command_line) + ",\n";
+  json += "  \"trials\": " + std::to_string(options.trials) + ",\n";
   json += "  \"seed\": " + std::to_string(options.seed) + ",\n";
   json += "  \"duration_ms\": " + format_number(options.duration) + ",\n";
-  json += "  \"backend\": \"" + backend->name() + "\",\n  \"device\": \"" + backend->device() + "\",\n";
+  json += "  \"backend\": " + json_string(backend->name()) +
+          ",\n  \"device\": " + json_string(backend->device()) + ",\n";
   json += "  \"wall_seconds\": " + format_number(study.wall_seconds) + ",\n";
   json += "  \"neuron_steps\": " + std::to_string(study.neuron_steps) + ",\n";
   json += "  \"neuron_steps_per_second\": " + format_number(rate) + "\n}\n";
-  (void)command_line;
   study.files.emplace_back("run.json", json);
   write_files_atomically(out, study.files);
   guard.commit();
