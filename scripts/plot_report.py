@@ -40,6 +40,13 @@ def optimum(rows, objective, key, value):
     return None
 
 
+def merged_legend(axis, twin, loc):
+    """One legend for a plot and its twin axis."""
+    handles, labels = axis.get_legend_handles_labels()
+    more_handles, more_labels = twin.get_legend_handles_labels()
+    axis.legend(handles + more_handles, labels + more_labels, loc=loc, fontsize=8)
+
+
 def save(figure, out, name):
     figure.tight_layout()
     figure.savefig(out / name, dpi=110)
@@ -67,9 +74,7 @@ def sr_curve(out):
     rate_axis.errorbar(sigma, column(rows, "mean_rate_hz"), yerr=column(rows, "rate_std_hz"), fmt="^-",
                        color="C1", capsize=2, label="firing rate (± SD)")
     rate_axis.set_ylabel("firing rate (Hz)", color="C1")
-    lines = axis.get_legend_handles_labels()
-    more = rate_axis.get_legend_handles_labels()
-    axis.legend(lines[0] + more[0], lines[1] + more[1], loc="center right", fontsize=8)
+    merged_legend(axis, rate_axis, "center right")
     axis.set_title("H1: stochastic-resonance curve (I_bias 178 pA, A 20 pA, f 10 Hz)")
     save(figure, out, "h1_sr_curve.png")
 
@@ -88,9 +93,7 @@ def spectral(out):
         best = np.nanargmax(snr)
         snr_axis.axvline(sigma[best], color="C4", ls=":", label=rf"SNR peak at $\sigma$ = {sigma[best]:g}")
     snr_axis.set_ylabel("SNR at 10 Hz (dB)", color="C4")
-    lines = axis.get_legend_handles_labels()
-    more = snr_axis.get_legend_handles_labels()
-    axis.legend(lines[0] + more[0], lines[1] + more[1], loc="lower right", fontsize=8)
+    merged_legend(axis, snr_axis, "lower right")
     axis.set_title("Pooled activity at the signal frequency (H1 neurons)")
     save(figure, out, "h1_spectral.png")
 

@@ -168,25 +168,21 @@ __attribute__((always_inline)) inline void advance_lanes(
 }
 
 // The same work compiled for AVX2 and for any x86-64, picked at load time;
-// both perform identical IEEE operations.
-#define SRLIF_LANE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-SRLIF_LANE_CLONES void advance_lanes_plain(PopulationState& population, std::size_t first, int lanes,
-                                           std::uint64_t first_neuron, const SweepPlan& plan,
-                                           const PointCoefficients& point, const ChunkTableView& tables,
-                                           const PointReadoutTarget& readouts, std::int64_t step_begin,
-                                           std::int64_t step_end, std::int64_t table_first_step) {
-  advance_lanes<false>(population, first, lanes, first_neuron, plan, point, tables, readouts, step_begin,
-                       step_end, table_first_step);
+// both perform identical IEEE operations. `record` is the same for a whole
+// run, so the branch costs nothing and each variant stays branch-free inside.
+__attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_lanes_cloned(
+    bool record, PopulationState& population, std::size_t first, int lanes, std::uint64_t first_neuron,
+    const SweepPlan& plan, const PointCoefficients& point, const ChunkTableView& tables,
+    const PointReadoutTarget& readouts, std::int64_t step_begin, std::int64_t step_end,
+    std::int64_t table_first_step) {
+  if (record) {
+    advance_lanes<true>(population, first, lanes, first_neuron, plan, point, tables, readouts, step_begin,
+                        step_end, table_first_step);
+  } else {
+    advance_lanes<false>(population, first, lanes, first_neuron, plan, point, tables, readouts, step_begin,
+                         step_end, table_first_step);
+  }
 }
-SRLIF_LANE_CLONES void advance_lanes_recording(PopulationState& population, std::size_t first, int lanes,
-                                               std::uint64_t first_neuron, const SweepPlan& plan,
-                                               const PointCoefficients& point, const ChunkTableView& tables,
-                                               const PointReadoutTarget& readouts, std::int64_t step_begin,
-                                               std::int64_t step_end, std::int64_t table_first_step) {
-  advance_lanes<true>(population, first, lanes, first_neuron, plan, point, tables, readouts, step_begin,
-                      step_end, table_first_step);
-}
-#undef SRLIF_LANE_CLONES
 
 class CpuBackend final : public Backend {
  public:
@@ -244,9 +240,8 @@ class CpuBackend final : public Backend {
           }
           const std::uint64_t first_neuron = block * kLanes;
           const int lanes = static_cast<int>(std::min<std::uint64_t>(kLanes, neurons - first_neuron));
-          const auto advance = record ? advance_lanes_recording : advance_lanes_plain;
-          advance(population, local_point * neurons + first_neuron, lanes, first_neuron, plan, point, view,
-                  target, chunk_begin, chunk_end, chunk_begin);
+          advance_lanes_cloned(record, population, local_point * neurons + first_neuron, lanes, first_neuron,
+                               plan, point, view, target, chunk_begin, chunk_end, chunk_begin);
         }
         neuron_steps_done += batch_points * neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
         if (progress) progress(neuron_steps_done);
