@@ -16,7 +16,7 @@
 namespace srlif {
 namespace {
 
-constexpr int kLanes = 16;  // neurons advanced together in one work item
+constexpr int kLanes = 8;  // neurons advanced together in one work item
 
 // State of all neurons of the grid points in flight, structure of arrays.
 struct PopulationState {

@@ -12,7 +12,7 @@
 namespace srlif {
 namespace {
 
-// 37 neurons (two full 16-lane blocks and a ragged one), 4999 steps (the last
+// 37 neurons (four full 8-lane blocks and a ragged one), 4999 steps (the last
 // Philox block is partial), two amplitudes, three noise levels.
 SweepConfig small_grid() {
   SweepConfig config = test::reference_config({20.0, 30.0, 60.0}, 37, 500.0);

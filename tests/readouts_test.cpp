@@ -360,7 +360,7 @@ TEST(Readouts, SuprathresholdNeuronSpikesButMaxVStaysBelowThreshold) {
 // ---------------------------------------------------------------------------
 // Determinism and non-interference.
 
-// 37 neurons (two full 16-lane blocks and a ragged one), 4999 steps (the last
+// 37 neurons (four full 8-lane blocks and a ragged one), 4999 steps (the last
 // Philox block is partial), 2 amplitudes x 3 sigma, a raster of 5 neurons.
 SweepConfig small_population() {
   SweepConfig config = with_readouts(test::reference_config({20.0, 30.0, 60.0}, 37, 500.0), 5);
