@@ -1,12 +1,23 @@
-// The CPU backend: OpenMP across (grid point, block of neurons) work items, and
-// within an item the neurons advance in lockstep in lanes that the compiler
-// vectorises. Each neuron's arithmetic is exactly the shared scalar code, so
-// the bits do not depend on the vector width or the thread count.
+// The CPU backend: OpenMP across work items, and within an item neurons
+// advance in lockstep in lanes that the compiler vectorises. Each neuron's
+// arithmetic is exactly the shared scalar code (euler_step), so the bits do not
+// depend on the vector width, the thread count or how the work is split.
+//
+// Common random numbers make most of the work shareable: by default every grid
+// point sees the same noise z_k of neuron i (DESIGN.md section 3), and drawing
+// it (Philox + Box-Muller) costs several times the step itself. So a work item
+// draws the normals of one block of kLanes neurons for a stretch of steps once
+// and advances every grid point of the item that uses that stream (same stream
+// tag) and the same drive table (same frequency) with them. Points advance in
+// sets of up to kMaxTracks (point, lane block) "tracks" whose independent
+// dependency chains (v_k -> v_{k+1}) hide each other's latency.
 #include <omp.h>
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
+#include <cstring>
+#include <map>
+#include <utility>
 
 #include "srlif/backend.hpp"
 #include "srlif/drive_tables.hpp"
@@ -16,7 +27,9 @@
 namespace srlif {
 namespace {
 
-constexpr int kLanes = 8;  // neurons advanced together in one work item
+constexpr int kLanes = 8;                   // neurons per lane block: one AVX2 vector of floats
+constexpr int kMaxTracks = 4;               // lane blocks advanced together
+constexpr std::int64_t kNormalSteps = 256;  // steps whose normals are drawn at once (8 KB per block)
 
 // State of all neurons of the grid points in flight, structure of arrays.
 struct PopulationState {
@@ -46,76 +59,39 @@ struct PointReadoutTarget {
   std::uint64_t raster_capacity;
 };
 
+// One lane block of one grid point inside a work item.
+struct Track {
+  const PointCoefficients* point;
+  std::size_t state_at;        // index of the block's first neuron in PopulationState
+  std::uint64_t first_neuron;  // neuron index of lane 0 within the point
+  int lanes;                   // real neurons in the block (the rest repeat the last one)
+  int noise_block;             // which of the item's blocks of normals it uses
+  PointReadoutTarget readouts;
+};
+
+// Grid points (local indices in the batch) that share the noise streams and
+// the drive table, and the lane blocks of them that one work item advances.
+struct WorkItem {
+  std::uint32_t stream_tag;
+  std::uint32_t frequency_index;
+  const std::size_t* points;
+  int point_count;
+  std::uint64_t first_block;
+  int block_count;  // > 1 only for a single point
+};
+
 void count_spike(std::uint64_t& counter) {
   std::atomic_ref<std::uint64_t>(counter).fetch_add(1, std::memory_order_relaxed);
 }
 
-// Advances up to kLanes neurons [first, first + lanes) of one point through
-// steps [step_begin, step_end) of the chunk whose tables are given; with
-// kRecord also the readouts. Inlined into the instruction-set clones below.
-template <bool kRecord>
-__attribute__((always_inline)) inline void advance_lanes(
-    PopulationState& population, std::size_t first, int lanes, std::uint64_t first_neuron,
-    const SweepPlan& plan, const PointCoefficients& point, const ChunkTableView& tables,
-    const PointReadoutTarget& readouts, std::int64_t step_begin, std::int64_t step_end,
-    std::int64_t table_first_step) {
-  float v[kLanes];
-  std::int32_t refractory[kLanes];
-  std::uint32_t spikes[kLanes];
-  std::int64_t cos_sum[kLanes];
-  std::int64_t sin_sum[kLanes];
-  float max_v[kLanes];
-  std::int32_t spiked[kLanes];  // int32 like the other lanes, so the step loop vectorises
-  std::uint64_t stream[kLanes];
-  for (int lane = 0; lane < kLanes; ++lane) {
-    const std::size_t at = first + static_cast<std::size_t>(std::min(lane, lanes - 1));
-    v[lane] = population.v[at];
-    refractory[lane] = population.refractory[at];
-    spikes[lane] = population.spikes[at];
-    cos_sum[lane] = population.cos_sum[at];
-    sin_sum[lane] = population.sin_sum[at];
-    max_v[lane] = population.max_v[at];
-    stream[lane] = stream_id(point.stream_tag, first_neuron + static_cast<std::uint64_t>(lane));
-  }
-  const StepConstants constants = plan.constants;
-  const std::uint64_t seed = plan.config.seed;
-  // One step of one lane with its normal, at table index `at`: the shared physics.
-  const auto step_lane = [&](int lane, float normal, std::int64_t at) {
-    NeuronState state{v[lane], refractory[lane]};
-    NeuronTally tally{spikes[lane], cos_sum[lane], sin_sum[lane]};
-    const bool spike = advance_step(state, tally, constants, point, normal, tables, at);
-    v[lane] = state.v;
-    refractory[lane] = state.refractory;
-    spikes[lane] = tally.spikes;
-    cos_sum[lane] = tally.cos_sum;
-    sin_sum[lane] = tally.sin_sum;
-    if constexpr (kRecord) {
-      spiked[lane] = spike ? 1 : 0;
-      max_v[lane] = state.v > max_v[lane] ? state.v : max_v[lane];
-    }
-  };
-  // Readouts of the spikes of step `at` (rare: a scalar pass after the vector step).
-  const auto record_spikes = [&](std::int64_t at) {
-    std::int32_t any = 0;  // vectorised test first: most steps have no spike at all
-    for (int lane = 0; lane < kLanes; ++lane) any |= spiked[lane];
-    if (!any) return;
-    for (int lane = 0; lane < lanes; ++lane) {
-      if (!spiked[lane]) continue;
-      count_spike(readouts.phase_histogram[tables.phase_bin[at]]);
-      count_spike(readouts.psth[tables.psth_bin[at]]);
-      const std::uint64_t neuron = first_neuron + static_cast<std::uint64_t>(lane);
-      if (neuron < readouts.raster_neurons) {
-        readouts.raster[neuron * readouts.raster_capacity + spikes[lane] - 1] =
-            static_cast<std::int32_t>(table_first_step + at);
-      }
-    }
-  };
-
-  // Full Philox blocks. Each stage is its own short lane loop without control
-  // flow, which the compiler vectorises across the kLanes neurons.
-  const std::int64_t full_end = step_begin + (step_end - step_begin) / 4 * 4;
-  float normal[4][kLanes];
-  for (std::int64_t block_step = step_begin; block_step < full_end; block_step += 4) {
+// Normals z_k for steps [begin, end) of the kLanes neurons with streams
+// `stream`: out[(k - begin) * kLanes + lane]. `begin` is a multiple of 4 (a
+// Philox block); each stage is a short lane loop without control flow, which
+// the compiler vectorises.
+__attribute__((always_inline)) inline void draw_normals(std::uint64_t seed, const std::uint64_t* stream,
+                                                        std::int64_t begin, std::int64_t end, float* out) {
+  const std::int64_t full_end = begin + (end - begin) / 4 * 4;
+  for (std::int64_t block_step = begin; block_step < full_end; block_step += 4) {
     const auto block = static_cast<std::uint64_t>(block_step / 4);
     std::uint32_t words[4][kLanes];
 #pragma omp simd
@@ -126,62 +102,219 @@ __attribute__((always_inline)) inline void advance_lanes(
       words[2][lane] = draw.word[2];
       words[3][lane] = draw.word[3];
     }
+    float* row = out + (block_step - begin) * kLanes;
     for (int pair = 0; pair < 2; ++pair) {
 #pragma omp simd
       for (int lane = 0; lane < kLanes; ++lane) {
         const NormalPair normals = box_muller(words[2 * pair][lane], words[2 * pair + 1][lane]);
-        normal[2 * pair][lane] = normals.first;
-        normal[2 * pair + 1][lane] = normals.second;
+        row[(2 * pair) * kLanes + lane] = normals.first;
+        row[(2 * pair + 1) * kLanes + lane] = normals.second;
       }
     }
-    for (int j = 0; j < 4; ++j) {
-      const std::int64_t at = block_step + j - table_first_step;
-#pragma omp simd
-      for (int lane = 0; lane < kLanes; ++lane) step_lane(lane, normal[j][lane], at);
-      if constexpr (kRecord) record_spikes(at);
-    }
   }
-  // The run's last, partial block (K - 1 not a multiple of 4).
-  if (full_end < step_end) {
+  if (full_end < end) {  // the run's last, partial block (K - 1 not a multiple of 4)
     const auto block = static_cast<std::uint64_t>(full_end / 4);
-    const int count = static_cast<int>(step_end - full_end);
-    NormalQuad normals[kLanes];
     for (int lane = 0; lane < kLanes; ++lane) {
-      normals[lane] = normals_from_block(philox4x32_10(seed, stream[lane], block));
+      const NormalQuad normals = normals_from_block(philox4x32_10(seed, stream[lane], block));
+      for (std::int64_t j = 0; j < end - full_end; ++j)
+        out[(full_end - begin + j) * kLanes + lane] = normals.z[j];
     }
-    for (int j = 0; j < count; ++j) {
-      const std::int64_t at = full_end + j - table_first_step;
-      for (int lane = 0; lane < kLanes; ++lane) step_lane(lane, normals[lane].z[j], at);
-      if constexpr (kRecord) record_spikes(at);
-    }
-  }
-
-  for (int lane = 0; lane < lanes; ++lane) {
-    const std::size_t at = first + static_cast<std::size_t>(lane);
-    population.v[at] = v[lane];
-    population.refractory[at] = refractory[lane];
-    population.spikes[at] = spikes[lane];
-    population.cos_sum[at] = cos_sum[lane];
-    population.sin_sum[at] = sin_sum[lane];
-    population.max_v[at] = max_v[lane];
   }
 }
 
-// The same work compiled for AVX2 and for any x86-64, picked at load time;
-// both perform identical IEEE operations. `record` is the same for a whole
-// run, so the branch costs nothing and each variant stays branch-free inside.
-__attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_lanes_cloned(
-    bool record, PopulationState& population, std::size_t first, int lanes, std::uint64_t first_neuron,
-    const SweepPlan& plan, const PointCoefficients& point, const ChunkTableView& tables,
-    const PointReadoutTarget& readouts, std::int64_t step_begin, std::int64_t step_end,
-    std::int64_t table_first_step) {
-  if (record) {
-    advance_lanes<true>(population, first, lanes, first_neuron, plan, point, tables, readouts, step_begin,
-                        step_end, table_first_step);
-  } else {
-    advance_lanes<false>(population, first, lanes, first_neuron, plan, point, tables, readouts, step_begin,
-                         step_end, table_first_step);
+// kLanes floats / int32 in one vector (AVX2 register; two SSE registers in the
+// baseline clone). Element-wise IEEE operations, so a lane computes exactly
+// the bits a scalar neuron would.
+using LaneFloat = float __attribute__((vector_size(kLanes * sizeof(float))));
+using LaneInt = std::int32_t __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+
+__attribute__((always_inline)) inline bool any_lane(LaneInt mask) {
+  std::uint64_t words[sizeof(LaneInt) / sizeof(std::uint64_t)];
+  std::memcpy(words, &mask, sizeof mask);
+  std::uint64_t any = 0;
+  for (const std::uint64_t word : words) any |= word;
+  return any != 0;
+}
+
+// Advances kTracks tracks through `count` steps starting at table index
+// `first_at`; track t takes its normals from noise[t] (kLanes per step).
+// The step is the shared euler_step_lanes on vectors of lanes; the phase sums
+// and readouts of spikes (rare) are a scalar pass after the step.
+template <bool kRecord, int kTracks>
+__attribute__((always_inline)) inline void advance_tracks(PopulationState& population, const Track* tracks,
+                                                          const float* const* noise,
+                                                          const StepConstants& constants,
+                                                          const ChunkTableView& tables, std::int64_t first_at,
+                                                          std::int64_t count, std::int64_t table_first_step) {
+  LaneFloat v[kTracks];
+  LaneInt refractory[kTracks];
+  LaneInt spikes[kTracks];  // spike counts (< 2^31: at most one per step)
+  LaneFloat max_v[kTracks];
+  PointCoefficients coefficients[kTracks];
+  for (int track = 0; track < kTracks; ++track) {
+    const Track& t = tracks[track];
+    for (int lane = 0; lane < kLanes; ++lane) {  // lanes past the block's end repeat its last neuron
+      const std::size_t at = t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1));
+      v[track][lane] = population.v[at];
+      refractory[track][lane] = population.refractory[at];
+      spikes[track][lane] = static_cast<std::int32_t>(population.spikes[at]);
+      max_v[track][lane] = population.max_v[at];
+    }
+    coefficients[track] = *t.point;
   }
+
+  for (std::int64_t j = 0; j < count; ++j) {
+    const std::int64_t at = first_at + j;
+    const float sin_k = tables.drive_sin[at];
+    LaneInt spiked[kTracks];
+    LaneInt any = {};
+#pragma GCC unroll 4
+    for (int track = 0; track < kTracks; ++track) {
+      const float drive = step_drive(coefficients[track], sin_k);
+      LaneFloat z;
+      std::memcpy(&z, noise[track] + j * kLanes, sizeof z);
+      spiked[track] =
+          euler_step_lanes(v[track], refractory[track], constants, drive, coefficients[track].noise_gain * z);
+      spikes[track] -= spiked[track];  // masks are -1 where a neuron spiked
+      if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
+      any |= spiked[track];
+    }
+    if (!any_lane(any)) continue;
+    for (int track = 0; track < kTracks; ++track) {
+      const Track& t = tracks[track];
+      for (int lane = 0; lane < t.lanes; ++lane) {
+        if (!spiked[track][lane]) continue;
+        const std::size_t neuron_at = t.state_at + static_cast<std::size_t>(lane);
+        population.cos_sum[neuron_at] += tables.phase_cos[at];
+        population.sin_sum[neuron_at] += tables.phase_sin[at];
+        if constexpr (kRecord) {
+          const PointReadoutTarget& readouts = t.readouts;
+          count_spike(readouts.phase_histogram[tables.phase_bin[at]]);
+          count_spike(readouts.psth[tables.psth_bin[at]]);
+          const std::uint64_t neuron = t.first_neuron + static_cast<std::uint64_t>(lane);
+          if (neuron < readouts.raster_neurons) {
+            readouts.raster[neuron * readouts.raster_capacity +
+                            static_cast<std::uint64_t>(spikes[track][lane]) - 1] =
+                static_cast<std::int32_t>(table_first_step + at);
+          }
+        }
+      }
+    }
+  }
+
+  for (int track = 0; track < kTracks; ++track) {
+    const Track& t = tracks[track];
+    for (int lane = 0; lane < t.lanes; ++lane) {
+      const std::size_t at = t.state_at + static_cast<std::size_t>(lane);
+      population.v[at] = v[track][lane];
+      population.refractory[at] = refractory[track][lane];
+      population.spikes[at] = static_cast<std::uint32_t>(spikes[track][lane]);
+      population.max_v[at] = max_v[track][lane];
+    }
+  }
+}
+
+template <bool kRecord>
+__attribute__((always_inline)) inline void advance_track_set(PopulationState& population, const Track* tracks,
+                                                             int count, const float* const* noise,
+                                                             const StepConstants& constants,
+                                                             const ChunkTableView& tables,
+                                                             std::int64_t first_at, std::int64_t steps,
+                                                             std::int64_t table_first_step) {
+  switch (count) {
+    case 1:
+      return advance_tracks<kRecord, 1>(population, tracks, noise, constants, tables, first_at, steps,
+                                        table_first_step);
+    case 2:
+      return advance_tracks<kRecord, 2>(population, tracks, noise, constants, tables, first_at, steps,
+                                        table_first_step);
+    case 3:
+      return advance_tracks<kRecord, 3>(population, tracks, noise, constants, tables, first_at, steps,
+                                        table_first_step);
+    default:
+      return advance_tracks<kRecord, 4>(population, tracks, noise, constants, tables, first_at, steps,
+                                        table_first_step);
+  }
+}
+
+// One work item through steps [step_begin, step_end) of the chunk whose tables
+// start at step table_first_step. Compiled for AVX2 and for any x86-64, picked
+// at load time; both perform identical IEEE operations. `record` is the same
+// for a whole run, so the branch costs nothing.
+__attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_item(
+    bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
+    const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
+    std::int64_t table_first_step) {
+  alignas(64) float normals[kMaxTracks][kNormalSteps * kLanes];
+  std::uint64_t stream[kMaxTracks][kLanes];
+  for (int block = 0; block < item.block_count; ++block) {
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const std::uint64_t neuron =
+          (item.first_block + static_cast<std::uint64_t>(block)) * kLanes + static_cast<std::uint64_t>(lane);
+      stream[block][lane] = stream_id(item.stream_tag, neuron);
+    }
+  }
+  const int track_count = static_cast<int>(tracks.size());
+  for (std::int64_t begin = step_begin; begin < step_end; begin += kNormalSteps) {
+    const std::int64_t end = std::min(step_end, begin + kNormalSteps);
+    for (int block = 0; block < item.block_count; ++block) {
+      draw_normals(plan.config.seed, stream[block], begin, end, normals[block]);
+    }
+    for (int first = 0; first < track_count; first += kMaxTracks) {
+      const int count = std::min(kMaxTracks, track_count - first);
+      const float* noise[kMaxTracks];
+      for (int t = 0; t < count; ++t) noise[t] = normals[tracks[first + t].noise_block];
+      const std::int64_t first_at = begin - table_first_step;
+      if (record) {
+        advance_track_set<true>(population, tracks.data() + first, count, noise, plan.constants, tables,
+                                first_at, end - begin, table_first_step);
+      } else {
+        advance_track_set<false>(population, tracks.data() + first, count, noise, plan.constants, tables,
+                                 first_at, end - begin, table_first_step);
+      }
+    }
+  }
+}
+
+// Splits the grid points of a batch into work items: points that share the
+// stream tag and the frequency go together (their normals are drawn once per
+// item); a point alone takes up to kMaxTracks lane blocks per item instead.
+// Large groups are split into subsets of points so that every thread gets
+// work; how the points are split never changes a result.
+std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_first,
+                                      std::size_t batch_points, std::uint64_t blocks_per_point, int threads,
+                                      std::vector<std::vector<std::size_t>>& groups) {
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::size_t>> by_stream;
+  for (std::size_t local = 0; local < batch_points; ++local) {
+    const PointCoefficients& point = plan.points[batch_first + local];
+    by_stream[{point.stream_tag, point.frequency_index}].push_back(local);
+  }
+  groups.clear();
+  for (auto& entry : by_stream) groups.push_back(std::move(entry.second));
+
+  const std::uint64_t wanted_items = 8 * static_cast<std::uint64_t>(threads);
+  std::vector<WorkItem> items;
+  for (const std::vector<std::size_t>& group : groups) {
+    const PointCoefficients& point = plan.points[batch_first + group.front()];
+    if (group.size() == 1) {
+      for (std::uint64_t block = 0; block < blocks_per_point; block += kMaxTracks) {
+        const int count = static_cast<int>(std::min<std::uint64_t>(kMaxTracks, blocks_per_point - block));
+        items.push_back({point.stream_tag, point.frequency_index, group.data(), 1, block, count});
+      }
+      continue;
+    }
+    const std::uint64_t most_subsets = (group.size() + kMaxTracks - 1) / kMaxTracks;
+    const std::uint64_t subsets =
+        std::clamp<std::uint64_t>((wanted_items + blocks_per_point - 1) / blocks_per_point, 1, most_subsets);
+    const std::size_t per_subset = (group.size() + subsets - 1) / subsets;
+    for (std::size_t first = 0; first < group.size(); first += per_subset) {
+      const int count = static_cast<int>(std::min(per_subset, group.size() - first));
+      for (std::uint64_t block = 0; block < blocks_per_point; ++block) {
+        items.push_back({point.stream_tag, point.frequency_index, group.data() + first, count, block, 1});
+      }
+    }
+  }
+  return items;
 }
 
 class CpuBackend final : public Backend {
@@ -196,7 +329,7 @@ class CpuBackend final : public Backend {
   BackendResult run(const SweepPlan& plan, const ProgressCallback& progress) override {
     const std::size_t point_count = plan.points.size();
     const std::uint64_t neurons = plan.config.neurons;
-    const std::size_t blocks_per_point = static_cast<std::size_t>((neurons + kLanes - 1) / kLanes);
+    const std::uint64_t blocks_per_point = (neurons + kLanes - 1) / kLanes;
     const ReadoutLayout& layout = plan.readout_layout;
     const bool record = plan.config.readouts.enabled;
     BackendResult result;
@@ -210,38 +343,29 @@ class CpuBackend final : public Backend {
       const std::size_t batch_points =
           std::min(point_count - batch_first, static_cast<std::size_t>(plan.batch_points));
       population.reset(batch_points * neurons, plan.constants.v_init);
+      std::vector<std::vector<std::size_t>> groups;
+      const std::vector<WorkItem> items =
+          make_work_items(plan, batch_first, batch_points, blocks_per_point, threads_, groups);
+      std::vector<std::vector<Track>> item_tracks;
+      item_tracks.reserve(items.size());
+      for (const WorkItem& item : items) item_tracks.push_back(make_tracks(plan, item, batch_first, result));
 
       for (std::int64_t chunk_begin = 0; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
         const std::int64_t chunk_end = std::min(plan.steps, chunk_begin + plan.chunk_steps);
         const ChunkTables tables = make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin);
-        const auto items = static_cast<std::int64_t>(batch_points * blocks_per_point);
+        const auto item_count = static_cast<std::int64_t>(items.size());
         // No more threads than work items: idle threads only add fork/join cost.
-        const int team = static_cast<int>(std::min<std::int64_t>(threads_, items));
+        const int team = static_cast<int>(std::min<std::int64_t>(threads_, item_count));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(team)
-        for (std::int64_t item = 0; item < items; ++item) {
-          const std::size_t local_point = static_cast<std::size_t>(item) / blocks_per_point;
-          const std::size_t block = static_cast<std::size_t>(item) % blocks_per_point;
-          const std::size_t global_point = batch_first + local_point;
-          const PointCoefficients& point = plan.points[global_point];
-          const std::size_t table_at = point.frequency_index * static_cast<std::size_t>(tables.length);
+        for (std::int64_t index = 0; index < item_count; ++index) {
+          const WorkItem& item = items[static_cast<std::size_t>(index)];
+          const std::size_t table_at = item.frequency_index * static_cast<std::size_t>(tables.length);
           const ChunkTableView view{tables.drive_sin.data() + table_at, tables.phase_cos.data() + table_at,
                                     tables.phase_sin.data() + table_at,
                                     record ? tables.phase_bin.data() + table_at : nullptr,
                                     record ? tables.psth_bin.data() : nullptr};
-          PointReadoutTarget target{};
-          if (record) {
-            PopulationReadouts& r = result.readouts;
-            target.phase_histogram = r.phase_histogram.data() + global_point * layout.phase_bins;
-            target.psth = r.psth.data() + global_point * layout.psth_bins;
-            target.raster_neurons = layout.raster_neurons;
-            target.raster_capacity = layout.raster_capacity;
-            target.raster = r.raster_steps.data() +
-                            global_point * std::size_t{layout.raster_neurons} * layout.raster_capacity;
-          }
-          const std::uint64_t first_neuron = block * kLanes;
-          const int lanes = static_cast<int>(std::min<std::uint64_t>(kLanes, neurons - first_neuron));
-          advance_lanes_cloned(record, population, local_point * neurons + first_neuron, lanes, first_neuron,
-                               plan, point, view, target, chunk_begin, chunk_end, chunk_begin);
+          advance_item(record, population, item, item_tracks[static_cast<std::size_t>(index)], plan, view,
+                       chunk_begin, chunk_end, chunk_begin);
         }
         neuron_steps_done += batch_points * neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
         if (progress) progress(neuron_steps_done);
@@ -270,6 +394,35 @@ class CpuBackend final : public Backend {
   }
 
  private:
+  // The tracks of one work item: its points' lane block, or its point's blocks.
+  static std::vector<Track> make_tracks(const SweepPlan& plan, const WorkItem& item, std::size_t batch_first,
+                                        BackendResult& result) {
+    const std::uint64_t neurons = plan.config.neurons;
+    const ReadoutLayout& layout = plan.readout_layout;
+    std::vector<Track> tracks;
+    for (int p = 0; p < item.point_count; ++p) {
+      const std::size_t local_point = item.points[p];
+      const std::size_t global_point = batch_first + local_point;
+      PointReadoutTarget target{};
+      if (plan.config.readouts.enabled) {
+        PopulationReadouts& r = result.readouts;
+        target.phase_histogram = r.phase_histogram.data() + global_point * layout.phase_bins;
+        target.psth = r.psth.data() + global_point * layout.psth_bins;
+        target.raster_neurons = layout.raster_neurons;
+        target.raster_capacity = layout.raster_capacity;
+        target.raster = r.raster_steps.data() +
+                        global_point * std::size_t{layout.raster_neurons} * layout.raster_capacity;
+      }
+      for (int block = 0; block < item.block_count; ++block) {
+        const std::uint64_t first_neuron = (item.first_block + static_cast<std::uint64_t>(block)) * kLanes;
+        const int lanes = static_cast<int>(std::min<std::uint64_t>(kLanes, neurons - first_neuron));
+        tracks.push_back({&plan.points[global_point], local_point * neurons + first_neuron, first_neuron,
+                          lanes, block, target});
+      }
+    }
+    return tracks;
+  }
+
   int threads_;
 };
 

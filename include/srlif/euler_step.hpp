@@ -41,15 +41,26 @@ SRLIF_HD float step_drive(const PointCoefficients& point, float sin_k) {
   return point.drive_base + point.drive_amplitude * sin_k;
 }
 
-// Advance one neuron from sample k to k+1; returns true when it spikes at t_{k+1}.
-// While refractory the normal z_k was drawn by the caller but is not used.
-SRLIF_HD bool euler_step(NeuronState& state, const StepConstants& constants, float drive, float noise) {
-  const float v_free = (constants.decay * state.v + drive) + noise;
-  const bool held = state.refractory > 0;
-  const bool spike = !held && state.v < constants.v_threshold && v_free >= constants.v_threshold;
-  state.v = (held || spike) ? constants.v_reset : v_free;
-  state.refractory = held ? state.refractory - 1 : (spike ? constants.hold_steps : 0);
+// Advance neurons from sample k to k+1; the result is true (non-zero) where a
+// neuron spikes at t_{k+1}. While refractory the normal z_k was drawn by the
+// caller but is not used. Written once for one neuron (Real = float, Count =
+// int32: a GPU thread, the trace, the references) and for a vector of CPU
+// lanes (GCC vector types, whose comparisons give lane masks): bitwise logic
+// and selects, no control flow, the same IEEE operations in the same order.
+template <typename Real, typename Count>
+SRLIF_HD auto euler_step_lanes(Real& v, Count& refractory, const StepConstants& constants, float drive,
+                               Real noise) {
+  const Real v_free = (constants.decay * v + drive) + noise;
+  const auto held = refractory > 0;
+  const auto spike = (refractory <= 0) & (v < constants.v_threshold) & (v_free >= constants.v_threshold);
+  v = (held | spike) ? constants.v_reset : v_free;
+  refractory = held ? refractory - 1 : (spike ? constants.hold_steps : 0);
   return spike;
+}
+
+// One neuron from sample k to k+1; returns true when it spikes at t_{k+1}.
+SRLIF_HD bool euler_step(NeuronState& state, const StepConstants& constants, float drive, float noise) {
+  return euler_step_lanes(state.v, state.refractory, constants, drive, noise) != 0;
 }
 
 }  // namespace srlif
