@@ -79,6 +79,36 @@ void download_readouts(PopulationReadouts& readouts, const ReadoutLayout& layout
   }
 }
 
+// One chunk's kernel, instantiated for each (readouts?, scheme): both are the
+// same for a whole run, so no per-step branch is left in the kernel.
+template <bool kRecord>
+void launch_for_scheme(Scheme scheme, unsigned blocks, const cuda::DevicePopulation& population,
+                       const PointCoefficients* points, const StepConstants& constants, std::uint64_t seed,
+                       const cuda::Layout& layout, const cuda::DeviceChunkTables& tables,
+                       const cuda::DeviceReadouts& readouts, std::int64_t step_begin, std::int64_t step_end) {
+  if (scheme == Scheme::exact) {
+    cuda::advance_chunk<kRecord, Scheme::exact><<<blocks, cuda::kThreadsPerBlock>>>(
+        population, points, constants, seed, layout, tables, readouts, step_begin, step_end);
+  } else {
+    cuda::advance_chunk<kRecord, Scheme::euler><<<blocks, cuda::kThreadsPerBlock>>>(
+        population, points, constants, seed, layout, tables, readouts, step_begin, step_end);
+  }
+}
+
+void launch_advance_chunk(bool record, Scheme scheme, unsigned blocks,
+                          const cuda::DevicePopulation& population, const PointCoefficients* points,
+                          const StepConstants& constants, std::uint64_t seed, const cuda::Layout& layout,
+                          const cuda::DeviceChunkTables& tables, const cuda::DeviceReadouts& readouts,
+                          std::int64_t step_begin, std::int64_t step_end) {
+  if (record) {
+    launch_for_scheme<true>(scheme, blocks, population, points, constants, seed, layout, tables, readouts,
+                            step_begin, step_end);
+  } else {
+    launch_for_scheme<false>(scheme, blocks, population, points, constants, seed, layout, tables, readouts,
+                             step_begin, step_end);
+  }
+}
+
 class CudaBackend final : public Backend {
  public:
   explicit CudaBackend(CudaDeviceInfo device) : device_(std::move(device)) {}
@@ -158,15 +188,9 @@ class CudaBackend final : public Backend {
         psth_bin.upload(tables.psth_bin.data(), tables.psth_bin.size());
         const cuda::DeviceChunkTables device_tables{drive_sin.get(), phase_cos.get(), phase_sin.get(),
                                                     phase_bin.get(), psth_bin.get(),  tables.length};
-        if (record) {
-          cuda::advance_chunk<true><<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
-              population, coefficients.get(), plan.constants, plan.config.seed, thread_layout, device_tables,
-              device_readouts, chunk_begin, chunk_end);
-        } else {
-          cuda::advance_chunk<false><<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
-              population, coefficients.get(), plan.constants, plan.config.seed, thread_layout, device_tables,
-              device_readouts, chunk_begin, chunk_end);
-        }
+        launch_advance_chunk(record, plan.config.scheme, static_cast<unsigned>(blocks), population,
+                             coefficients.get(), plan.constants, plan.config.seed, thread_layout,
+                             device_tables, device_readouts, chunk_begin, chunk_end);
         check(cudaGetLastError(), "advance_chunk launch");
         check(cudaDeviceSynchronize(), "advance_chunk");
         neuron_steps_done += batch_neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);

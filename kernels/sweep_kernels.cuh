@@ -62,7 +62,7 @@ __device__ __forceinline__ bool locate(const Layout& layout, std::uint64_t& loca
   return neuron < layout.neurons;
 }
 
-template <bool kRecord>
+template <bool kRecord, Scheme kScheme>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
                   StepConstants constants, std::uint64_t seed, Layout layout, DeviceChunkTables tables,
@@ -98,14 +98,15 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   };
 
   // Word offset = 4 * block = step_begin, since chunks start on Philox blocks.
+  const BridgeStream bridge{seed, stream_id(point.stream_tag, neuron), step_begin};
   curandStatePhilox4_32_10_t generator;
-  curand_init(seed, stream_id(point.stream_tag, neuron), static_cast<std::uint64_t>(step_begin), &generator);
+  curand_init(seed, bridge.stream, static_cast<std::uint64_t>(step_begin), &generator);
   for (std::int64_t step = step_begin; step < step_end; step += 4) {
     const uint4 words = curand4(&generator);
     const NormalQuad normals = normals_from_block(PhiloxWords{{words.x, words.y, words.z, words.w}});
     const std::int64_t remaining = step_end - step;
-    advance_block(state, tally, constants, point, normals, view, step - step_begin,
-                  remaining >= 4 ? 4 : static_cast<int>(remaining), on_step);
+    advance_block<kScheme>(state, tally, constants, point, normals, view, step - step_begin,
+                           remaining >= 4 ? 4 : static_cast<int>(remaining), bridge, on_step);
   }
 
   population.v[at] = state.v;

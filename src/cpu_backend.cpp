@@ -138,11 +138,11 @@ __attribute__((always_inline)) inline bool any_lane(LaneInt mask) {
 
 // Advances kTracks tracks through `count` steps starting at table index
 // `first_at`; track t takes its normals from noise[t] (kLanes per step).
-// The step is the shared euler_step_lanes on vectors of lanes; the phase sums
+// The step is the shared euler_step_lanes / exact_step_lanes on vectors of lanes; the phase sums
 // and readouts of spikes (rare) are a scalar pass after the step.
-template <bool kRecord, int kTracks>
+template <bool kRecord, int kTracks, Scheme kScheme>
 __attribute__((always_inline)) inline void advance_tracks(PopulationState& population, const Track* tracks,
-                                                          const float* const* noise,
+                                                          const float* const* noise, std::uint64_t seed,
                                                           const StepConstants& constants,
                                                           const ChunkTableView& tables, std::int64_t first_at,
                                                           std::int64_t count, std::int64_t table_first_step) {
@@ -173,8 +173,28 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       const float drive = step_drive(coefficients[track], sin_k);
       LaneFloat z;
       std::memcpy(&z, noise[track] + j * kLanes, sizeof z);
-      spiked[track] =
-          euler_step_lanes(v[track], refractory[track], constants, drive, coefficients[track].noise_gain * z);
+      const LaneFloat lane_noise = coefficients[track].noise_gain * z;
+      if constexpr (kScheme == Scheme::exact) {
+        // Bridge uniforms for the (rare) lanes near threshold, one scalar draw each.
+        const auto crossed = [&](LaneInt candidates, LaneFloat product) {
+          LaneInt result = {};
+          if (!any_lane(candidates)) return result;
+          const Track& t = tracks[track];
+          for (int lane = 0; lane < kLanes; ++lane) {
+            if (!candidates[lane]) continue;
+            const std::uint64_t stream =
+                stream_id(t.point->stream_tag, t.first_neuron + static_cast<std::uint64_t>(lane));
+            const float uniform = bridge_uniform(seed, stream, table_first_step + at);
+            result[lane] =
+                bridge_crossed(product[lane], coefficients[track].bridge_half_variance, uniform) ? -1 : 0;
+          }
+          return result;
+        };
+        spiked[track] = exact_step_lanes(v[track], refractory[track], constants, drive, lane_noise,
+                                         coefficients[track].bridge_limit, crossed);
+      } else {
+        spiked[track] = euler_step_lanes(v[track], refractory[track], constants, drive, lane_noise);
+      }
       spikes[track] -= spiked[track];  // masks are -1 where a neuron spiked
       if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
       any |= spiked[track];
@@ -214,33 +234,31 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
   }
 }
 
-template <bool kRecord>
-__attribute__((always_inline)) inline void advance_track_set(PopulationState& population, const Track* tracks,
-                                                             int count, const float* const* noise,
-                                                             const StepConstants& constants,
-                                                             const ChunkTableView& tables,
-                                                             std::int64_t first_at, std::int64_t steps,
-                                                             std::int64_t table_first_step) {
+template <bool kRecord, Scheme kScheme>
+__attribute__((always_inline)) inline void advance_track_set(
+    PopulationState& population, const Track* tracks, int count, const float* const* noise,
+    std::uint64_t seed, const StepConstants& constants, const ChunkTableView& tables, std::int64_t first_at,
+    std::int64_t steps, std::int64_t table_first_step) {
   switch (count) {
     case 1:
-      return advance_tracks<kRecord, 1>(population, tracks, noise, constants, tables, first_at, steps,
-                                        table_first_step);
+      return advance_tracks<kRecord, 1, kScheme>(population, tracks, noise, seed, constants, tables, first_at,
+                                                 steps, table_first_step);
     case 2:
-      return advance_tracks<kRecord, 2>(population, tracks, noise, constants, tables, first_at, steps,
-                                        table_first_step);
+      return advance_tracks<kRecord, 2, kScheme>(population, tracks, noise, seed, constants, tables, first_at,
+                                                 steps, table_first_step);
     case 3:
-      return advance_tracks<kRecord, 3>(population, tracks, noise, constants, tables, first_at, steps,
-                                        table_first_step);
+      return advance_tracks<kRecord, 3, kScheme>(population, tracks, noise, seed, constants, tables, first_at,
+                                                 steps, table_first_step);
     default:
-      return advance_tracks<kRecord, 4>(population, tracks, noise, constants, tables, first_at, steps,
-                                        table_first_step);
+      return advance_tracks<kRecord, 4, kScheme>(population, tracks, noise, seed, constants, tables, first_at,
+                                                 steps, table_first_step);
   }
 }
 
 // One work item through steps [step_begin, step_end) of the chunk whose tables
 // start at step table_first_step. Compiled for AVX2 and for any x86-64, picked
-// at load time; both perform identical IEEE operations. `record` is the same
-// for a whole run, so the branch costs nothing.
+// at load time; both perform identical IEEE operations. `record` and the
+// scheme are the same for a whole run, so the branches cost nothing.
 __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_item(
     bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
     const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
@@ -265,12 +283,21 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_item(
       const float* noise[kMaxTracks];
       for (int t = 0; t < count; ++t) noise[t] = normals[tracks[first + t].noise_block];
       const std::int64_t first_at = begin - table_first_step;
-      if (record) {
-        advance_track_set<true>(population, tracks.data() + first, count, noise, plan.constants, tables,
-                                first_at, end - begin, table_first_step);
+      const std::uint64_t seed = plan.config.seed;
+      const bool exact = plan.config.scheme == Scheme::exact;
+      const Track* set = tracks.data() + first;
+      if (record && exact) {
+        advance_track_set<true, Scheme::exact>(population, set, count, noise, seed, plan.constants, tables,
+                                               first_at, end - begin, table_first_step);
+      } else if (record) {
+        advance_track_set<true, Scheme::euler>(population, set, count, noise, seed, plan.constants, tables,
+                                               first_at, end - begin, table_first_step);
+      } else if (exact) {
+        advance_track_set<false, Scheme::exact>(population, set, count, noise, seed, plan.constants, tables,
+                                                first_at, end - begin, table_first_step);
       } else {
-        advance_track_set<false>(population, tracks.data() + first, count, noise, plan.constants, tables,
-                                 first_at, end - begin, table_first_step);
+        advance_track_set<false, Scheme::euler>(population, set, count, noise, seed, plan.constants, tables,
+                                                first_at, end - begin, table_first_step);
       }
     }
   }

@@ -53,7 +53,9 @@ ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, st
     for (std::int64_t offset = 0; offset < length; ++offset) {
       const std::size_t at = f * static_cast<std::size_t>(length) + static_cast<std::size_t>(offset);
       const std::int64_t step = first_step + offset;
-      tables.drive_sin[at] = static_cast<float>(std::sin(phase_angle(frequencies[f], dt, step)));
+      // drive_phase: zero for euler (adding it is exact), arg c for exact.
+      tables.drive_sin[at] =
+          static_cast<float>(std::sin(phase_angle(frequencies[f], dt, step) + plan.drive_phase[f]));
       const double spike_phase = phase_angle(frequencies[f], dt, step + 1);
       tables.phase_cos[at] = fixed_point(std::cos(spike_phase));
       tables.phase_sin[at] = fixed_point(std::sin(spike_phase));

@@ -196,7 +196,7 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
   std::string out = "{\n";
   out += "  \"srlif_version\": " + json_string(record.version) + ",\n";
   out += "  \"command_line\": " + json_string(record.command_line) + ",\n";
-  out += "  \"scheme\": \"euler\",\n";
+  out += "  \"scheme\": " + json_string(scheme_name(config.scheme)) + ",\n";
   out += "  \"seed\": " + std::to_string(config.seed) + ",\n";
   out += "  \"neurons_per_point\": " + std::to_string(config.neurons) + ",\n";
   out += "  \"grid_points\": " + std::to_string(config.grid.size()) + ",\n";

@@ -26,6 +26,7 @@ SweepConfig base_config(const StudyProtocol& protocol, const std::string& sigma,
                         const std::string& bias, std::uint64_t neurons, ValidityRule validity) {
   SweepConfig config;
   config.time = protocol.time;
+  config.scheme = protocol.scheme;
   config.seed = protocol.seed;
   config.execution = protocol.execution;
   config.grid.sigma = parse_axis(sigma, "--sigma");
@@ -209,10 +210,11 @@ StudyOutput reproduce_study(const StudyProtocol& protocol, Backend& backend,
   const SliceOptimum o1_rate = find_optima(h1.plan.config.grid, c1, Objective::rayleigh_rate).front();
   std::string report = "# The reference study reproduced with srlif\n\n";
   report += "Reference neuron (DESIGN.md section 1), f = 10 Hz, " + fmt(protocol.time.duration / 1000.0) +
-            " s per neuron, dt = " + fmt(protocol.time.dt) + " ms, seed " + std::to_string(protocol.seed) +
-            ". Trials (neurons) per point: H1 " + std::to_string(protocol.h1_trials) + ", H2/H3 " +
-            std::to_string(protocol.h2_h3_trials) + ", H5 population " + std::to_string(protocol.population) +
-            ". Backend: " + h1.result.device + ".\n\n";
+            " s per neuron, dt = " + fmt(protocol.time.dt) + " ms, scheme " + scheme_name(protocol.scheme) +
+            ", seed " + std::to_string(protocol.seed) + ". Trials (neurons) per point: H1 " +
+            std::to_string(protocol.h1_trials) + ", H2/H3 " + std::to_string(protocol.h2_h3_trials) +
+            ", H5 population " + std::to_string(protocol.population) + ". Backend: " + h1.result.device +
+            ".\n\n";
   report +=
       "sigma_opt follows the study's rule unless stated: the sigma maximising the mean vector strength R of "
       "valid trials among the sigma whose valid fraction is >= 0.5; 'refined' is the vertex of the parabola "

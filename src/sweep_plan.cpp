@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <complex>
+#include <numbers>
 #include <string>
 
 #include "srlif/errors.hpp"
+#include "srlif/exact_step.hpp"
 #include "srlif/output.hpp"
 #include "srlif/sweep_config.hpp"
 
@@ -183,21 +186,50 @@ SweepPlan make_plan(const SweepConfig& config) {
   const NeuronParams& neuron = config.neuron;
   const double dt = config.time.dt;
   const double rate = dt / neuron.tau_m;  // dt / tau_m, dimensionless
+  const bool exact = config.scheme == Scheme::exact;
+  // exact: e^{-dt/tau} and its complement; euler: 1 - dt/tau and dt/tau.
+  const double decay = exact ? std::exp(-rate) : 1.0 - rate;
+  const double relaxed = exact ? -std::expm1(-rate) : rate;
   const std::int64_t n_ref = TimeGrid::refractory_samples(neuron.t_ref, dt);
-  plan.constants.decay = static_cast<float>(1.0 - rate);
+  plan.constants.decay = static_cast<float>(decay);
   plan.constants.v_threshold = static_cast<float>(neuron.v_threshold);
   plan.constants.v_reset = static_cast<float>(neuron.v_reset);
   plan.constants.v_init = static_cast<float>(neuron.v_init);
   plan.constants.hold_steps = static_cast<std::int32_t>(std::max<std::int64_t>(n_ref - 1, 0));
 
+  // The sinusoid's weight over one step: euler samples it at t_k (gain dt/tau,
+  // no phase); exact integrates it, (1/tau) int_0^dt e^{-(dt-s)/tau} e^{i w (t_k+s)} ds
+  // = c e^{i w t_k} with c = (1/tau)(e^{i w dt} - e^{-dt/tau})/(1/tau + i w).
   const Grid& grid = config.grid;
+  std::vector<double> sinusoid_gain(grid.frequency.size(), rate);
+  plan.drive_phase.assign(grid.frequency.size(), 0.0);
+  if (exact) {
+    for (std::size_t f = 0; f < grid.frequency.size(); ++f) {
+      const double omega = 2.0 * std::numbers::pi * grid.frequency[f] / 1000.0;  // rad per ms
+      const std::complex<double> c = (std::polar(1.0, omega * dt) - std::exp(-rate)) /
+                                     (neuron.tau_m * std::complex<double>(1.0 / neuron.tau_m, omega));
+      sinusoid_gain[f] = std::abs(c);
+      plan.drive_phase[f] = std::arg(c);
+    }
+  }
+
   plan.points.reserve(grid.size());
   for (std::size_t index = 0; index < grid.size(); ++index) {
     const GridPoint point = grid.point(index);
     PointCoefficients coefficients{};
-    coefficients.drive_base = static_cast<float>(rate * (neuron.e_leak + point.bias / neuron.g_leak));
-    coefficients.drive_amplitude = static_cast<float>(rate * point.amplitude / neuron.g_leak);
-    coefficients.noise_gain = static_cast<float>(rate * point.sigma / (neuron.g_leak * std::sqrt(dt)));
+    coefficients.drive_base = static_cast<float>(relaxed * (neuron.e_leak + point.bias / neuron.g_leak));
+    coefficients.drive_amplitude =
+        static_cast<float>(sinusoid_gain[point.frequency_index] * point.amplitude / neuron.g_leak);
+    if (exact) {
+      // OU variance over one step: sigma^2 (1 - e^{-2 dt/tau}) / (2 g_L^2 tau), mV^2.
+      const double variance = point.sigma * point.sigma * -std::expm1(-2.0 * rate) /
+                              (2.0 * neuron.g_leak * neuron.g_leak * neuron.tau_m);
+      coefficients.noise_gain = static_cast<float>(std::sqrt(variance));
+      coefficients.bridge_half_variance = static_cast<float>(variance / 2.0);
+      coefficients.bridge_limit = static_cast<float>(kBridgeLimitFactor * variance / 2.0);
+    } else {
+      coefficients.noise_gain = static_cast<float>(rate * point.sigma / (neuron.g_leak * std::sqrt(dt)));
+    }
     coefficients.frequency_index = static_cast<std::uint32_t>(point.frequency_index);
     coefficients.stream_tag = config.decorrelate_points ? point_tag(point) : 0u;
     plan.points.push_back(coefficients);

@@ -1,6 +1,7 @@
 #include "srlif/trace.hpp"
 
 #include <cmath>
+#include <numbers>
 
 #include "srlif/drive_tables.hpp"
 #include "srlif/neuron_chunk.hpp"
@@ -31,11 +32,22 @@ std::vector<TraceSample> trace_neuron(const SweepPlan& plan, std::uint64_t neuro
           normals_from_block(philox4x32_10(plan.config.seed, stream, static_cast<std::uint64_t>(k / 4)))
               .z[k % 4];
       const std::int64_t at = k - chunk_begin;
-      const double input = grid_point.bias + grid_point.amplitude * static_cast<double>(view.drive_sin[at]) +
-                           noise_pa * static_cast<double>(z);
+      // The input current I_k at t_k; scheme exact's drive table is phase-shifted
+      // (it holds the sinusoid integrated over the step), so take sin(2 pi f t_k) itself.
+      const double sinusoid = plan.drive_phase.front() == 0.0
+                                  ? static_cast<double>(view.drive_sin[at])
+                                  : std::sin(2.0 * std::numbers::pi * grid_point.frequency *
+                                             plan.config.time.time_of(k) / 1000.0);
+      const double input =
+          grid_point.bias + grid_point.amplitude * sinusoid + noise_pa * static_cast<double>(z);
       samples.push_back(TraceSample{plan.config.time.time_of(k), state.v, input, spiked});
       // The last sample takes no step (there are K - 1 steps).
-      if (k + 1 < plan.samples) spiked = advance_step(state, tally, plan.constants, point, z, view, at);
+      if (k + 1 < plan.samples) {
+        const BridgeStream bridge{plan.config.seed, stream, chunk_begin};
+        spiked = plan.config.scheme == Scheme::exact
+                     ? advance_step<Scheme::exact>(state, tally, plan.constants, point, z, view, at, bridge)
+                     : advance_step<Scheme::euler>(state, tally, plan.constants, point, z, view, at, bridge);
+      }
     }
   }
   return samples;

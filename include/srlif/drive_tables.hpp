@@ -13,7 +13,7 @@ namespace srlif {
 struct ChunkTables {
   std::int64_t first_step = 0;  // k of entry 0
   std::int64_t length = 0;      // entries per frequency
-  // [frequency][k - first_step] = sin(2 pi f t_k), float
+  // [frequency][k - first_step] = sin(2 pi f t_k + drive_phase[frequency]), float
   std::vector<float> drive_sin;
   // [frequency][k - first_step] = cos / sin of the phase 2 pi f t_{k+1} of a spike
   // emitted by step k, in fixed point (scale kPhaseScale = 2^24).

@@ -1,10 +1,13 @@
-// Scheme `euler` (Euler-Maruyama, the reference study's scheme), DESIGN.md section 1:
-//   v' = v_k + (dt/tau_m) (E_L - v_k + I_k/g_L),  I_k = I_bias + A sin(2 pi f t_k) + sigma z_k / sqrt(dt)
-// rewritten as v' = (decay v_k + drive_k) + noise_gain z_k with
+// The neuron step, DESIGN.md section 1. Both schemes advance the free membrane as
+//   v' = (decay v_k + drive_k) + noise_gain z_k
+// and differ in the coefficients (computed once in double on the host, rounded
+// to float; see make_plan):
+// - `euler` (Euler-Maruyama, the reference study's scheme):
+//     v' = v_k + (dt/tau_m) (E_L - v_k + I_k/g_L),  I_k = I_bias + A sin(2 pi f t_k) + sigma z_k / sqrt(dt)
 //   decay = 1 - dt/tau_m,  drive_k = dt/tau_m (E_L + (I_bias + A sin_k)/g_L),
-//   noise_gain = dt/tau_m * sigma / (g_L sqrt(dt))   [mV per unit normal].
-// The coefficients are computed once in double on the host and rounded to float;
-// this code is the single implementation both backends run.
+//   noise_gain = dt/tau_m * sigma / (g_L sqrt(dt))   [mV per unit normal];
+// - `exact` (exact_step.hpp): the Ornstein-Uhlenbeck solution over the step.
+// This code is the single implementation both backends run.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +18,7 @@ namespace srlif {
 
 // Constants of one sweep, the same for every grid point (float, mV / samples).
 struct StepConstants {
-  float decay;              // 1 - dt/tau_m
+  float decay;              // euler: 1 - dt/tau_m; exact: exp(-dt/tau_m)
   float v_threshold;        // mV
   float v_reset;            // mV
   float v_init;             // mV
@@ -24,11 +27,16 @@ struct StepConstants {
 
 // Coefficients of one grid point (float, mV per step).
 struct PointCoefficients {
-  float drive_base;               // dt/tau_m (E_L + I_bias/g_L)
-  float drive_amplitude;          // dt/tau_m A/g_L, multiplies sin(2 pi f t_k)
-  float noise_gain;               // dt/tau_m sigma/(g_L sqrt(dt))
+  float drive_base;               // euler: dt/tau_m (E_L + I_bias/g_L)
+  float drive_amplitude;          // euler: dt/tau_m A/g_L, multiplies the drive table sin(2 pi f t_k)
+  float noise_gain;               // euler: dt/tau_m sigma/(g_L sqrt(dt)); exact: the step's noise sd
   std::uint32_t frequency_index;  // which drive/phase table
   std::uint32_t stream_tag;       // high 32 bits of each neuron's stream id (0 = common noise)
+  // Scheme exact only (zero for euler): half the step's noise variance s^2/2
+  // (mV^2) and the bound on (V_th - v_k)(V_th - v') below which the bridge
+  // crossing probability exp(-(V_th - v_k)(V_th - v')/(s^2/2)) can matter.
+  float bridge_half_variance;
+  float bridge_limit;
 };
 
 struct NeuronState {
@@ -39,6 +47,15 @@ struct NeuronState {
 // The deterministic part of the input for step k, shared by all neurons of a point.
 SRLIF_HD float step_drive(const PointCoefficients& point, float sin_k) {
   return point.drive_base + point.drive_amplitude * sin_k;
+}
+
+// The end of a step once the free potential and the spike are known: spiking
+// and refractory neurons sit at V_reset, the others take v'.
+template <typename Real, typename Count, typename HeldMask, typename SpikeMask>
+SRLIF_HD void settle_step(Real& v, Count& refractory, Real v_free, HeldMask held, SpikeMask spike,
+                          const StepConstants& constants) {
+  v = (held | spike) ? constants.v_reset : v_free;
+  refractory = held ? refractory - 1 : (spike ? constants.hold_steps : 0);
 }
 
 // Advance neurons from sample k to k+1; the result is true (non-zero) where a
@@ -53,8 +70,7 @@ SRLIF_HD auto euler_step_lanes(Real& v, Count& refractory, const StepConstants& 
   const Real v_free = (constants.decay * v + drive) + noise;
   const auto held = refractory > 0;
   const auto spike = (refractory <= 0) & (v < constants.v_threshold) & (v_free >= constants.v_threshold);
-  v = (held | spike) ? constants.v_reset : v_free;
-  refractory = held ? refractory - 1 : (spike ? constants.hold_steps : 0);
+  settle_step(v, refractory, v_free, held, spike, constants);
   return spike;
 }
 

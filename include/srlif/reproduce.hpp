@@ -22,6 +22,7 @@ struct StudyProtocol {
   std::string heatmap_amplitude_axis = "0:30:7";
   std::uint64_t seed = 1;
   TimeGrid time;  // 10 s at dt 0.1 ms
+  Scheme scheme = Scheme::euler;
   ExecutionOptions execution;
 
   // --trials N: every sweep uses N neurons per point (the population stays >= 50).

@@ -13,6 +13,7 @@
 #include "srlif/metrics.hpp"
 #include "srlif/neuron_params.hpp"
 #include "srlif/readouts.hpp"
+#include "srlif/scheme.hpp"
 
 namespace srlif {
 
@@ -25,6 +26,7 @@ struct ExecutionOptions {
 
 struct SweepConfig {
   NeuronParams neuron;
+  Scheme scheme = Scheme::euler;  // the reference study's scheme by default
   TimeGrid time;
   Grid grid;
   std::uint64_t neurons = 1000;  // per grid point
@@ -52,6 +54,9 @@ struct SweepPlan {
   std::int64_t steps = 0;    // K - 1
   StepConstants constants{};
   std::vector<PointCoefficients> points;  // one per grid point, grid order
+  // Per frequency: the phase (rad) added to 2 pi f t_k in the drive table;
+  // zero for euler, arg c for exact (exact_step.hpp).
+  std::vector<double> drive_phase;
   std::int64_t chunk_steps = 0;
   std::int64_t batch_points = 0;
   ReadoutLayout readout_layout;  // all zero without readouts

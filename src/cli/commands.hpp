@@ -14,6 +14,8 @@ CommandRunner add_sweep_command(CLI::App& app, const std::string& command_line);
 CommandRunner add_population_command(CLI::App& app, const std::string& command_line);
 CommandRunner add_reproduce_command(CLI::App& app, const std::string& command_line);
 CommandRunner add_trace_command(CLI::App& app, const std::string& command_line);
+CommandRunner add_theory_command(CLI::App& app, const std::string& command_line);
+CommandRunner add_bench_command(CLI::App& app);
 CommandRunner add_info_command(CLI::App& app);
 
 }  // namespace srlif::cli

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   const srlif::cli::CommandRunner population = srlif::cli::add_population_command(app, command_line);
   const srlif::cli::CommandRunner reproduce = srlif::cli::add_reproduce_command(app, command_line);
   const srlif::cli::CommandRunner trace = srlif::cli::add_trace_command(app, command_line);
+  const srlif::cli::CommandRunner theory = srlif::cli::add_theory_command(app, command_line);
+  const srlif::cli::CommandRunner bench = srlif::cli::add_bench_command(app);
   const srlif::cli::CommandRunner info = srlif::cli::add_info_command(app);
 
   try {
@@ -36,7 +38,9 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("sweep")) return sweep();
     if (app.got_subcommand("population")) return population();
     if (app.got_subcommand("trace")) return trace();
+    if (app.got_subcommand("theory")) return theory();
     if (app.got_subcommand("reproduce")) return reproduce();
+    if (app.got_subcommand("bench")) return bench();
     if (app.got_subcommand("info")) return info();
   } catch (const srlif::InputError& error) {
     std::fprintf(stderr, "srlif: error: %s\n", error.what());

@@ -54,6 +54,12 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
       ->capture_default_str()
       ->group(simulation);
   command
+      .add_option("--scheme", options.scheme,
+                  "euler (the reference study's Euler-Maruyama step) | exact (exact Ornstein-Uhlenbeck step "
+                  "with the Brownian-bridge crossing test)")
+      ->capture_default_str()
+      ->group(simulation);
+  command
       .add_flag("--decorrelate", options.decorrelate,
                 "Independent noise per grid point (default: common random numbers)")
       ->group(simulation);
@@ -100,6 +106,7 @@ SweepConfig to_sweep_config(const ModelOptions& options) {
   config.validity = ValidityRule{static_cast<std::uint32_t>(options.min_spikes),
                                  static_cast<std::uint32_t>(options.max_spikes)};
   config.decorrelate_points = options.decorrelate;
+  config.scheme = parse_scheme(options.scheme, "--scheme");
   config.execution = options.execution;
   return config;
 }

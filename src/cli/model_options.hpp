@@ -23,6 +23,7 @@ struct ModelOptions {
   std::int64_t min_spikes = 10;
   std::int64_t max_spikes = 400;
   bool decorrelate = false;
+  std::string scheme = "euler";
   ExecutionOptions execution;
 };
 

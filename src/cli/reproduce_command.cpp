@@ -24,6 +24,7 @@ struct ReproduceOptions {
   std::int64_t trials = 0;  // 0: the study's own trial counts
   std::uint64_t seed = 1;
   double duration = 10000.0;
+  std::string scheme = "euler";
   ExecutionOptions execution;
   bool figures = true;
   bool quiet = false;
@@ -72,6 +73,7 @@ int run(const ReproduceOptions& options, const std::string& command_line) {
   if (options.trials > 0) protocol.set_trials(static_cast<std::uint64_t>(options.trials));
   protocol.seed = options.seed;
   protocol.time.duration = options.duration;
+  protocol.scheme = parse_scheme(options.scheme, "--scheme");
   protocol.execution = options.execution;
   // Validate every experiment before anything is written.
   SweepConfig probe;
@@ -100,6 +102,7 @@ int run(const ReproduceOptions& options, const std::string& command_line) {
   json += "  \"trials\": " + std::to_string(options.trials) + ",\n";
   json += "  \"seed\": " + std::to_string(options.seed) + ",\n";
   json += "  \"duration_ms\": " + format_number(options.duration) + ",\n";
+  json += "  \"scheme\": " + json_string(options.scheme) + ",\n";
   json += "  \"backend\": " + json_string(backend->name()) +
           ",\n  \"device\": " + json_string(backend->device()) + ",\n";
   json += "  \"wall_seconds\": " + format_number(study.wall_seconds) + ",\n";
@@ -141,6 +144,8 @@ CommandRunner add_reproduce_command(CLI::App& app, const std::string& command_li
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   command->add_option("--duration", options->duration, "Simulated time per neuron, ms")
+      ->capture_default_str();
+  command->add_option("--scheme", options->scheme, "euler (the study's scheme) | exact")
       ->capture_default_str();
   command->add_option("--backend", options->execution.backend, "auto | cpu | cuda")->capture_default_str();
   command->add_option("--threads", options->execution.threads, "CPU threads, 0 = all cores")

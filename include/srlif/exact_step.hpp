@@ -1,0 +1,84 @@
+// Scheme `exact` (DESIGN.md section 1). Between spikes the membrane is an
+// Ornstein-Uhlenbeck process with a known drive, so one step is exact in
+// distribution:
+//   v' = e^{-dt/tau} v_k + (1 - e^{-dt/tau}) (E_L + I_bias/g_L)
+//        + (A/g_L) |c| sin(2 pi f t_k + arg c) + s z_k,
+//   c = (1/tau) (e^{i w dt} - e^{-dt/tau}) / (1/tau + i w),  w = 2 pi f / 1000 per ms,
+//   s^2 = sigma^2 (1 - e^{-2 dt/tau}) / (2 g_L^2 tau)   [mV^2],
+// the same arithmetic as the euler step with other coefficients and a
+// phase-shifted drive table (make_plan, make_chunk_tables). A path that ends
+// the step below threshold may still have crossed inside it: given both ends,
+// it did so with the Brownian-bridge probability
+//   p = exp(-2 (V_th - v_k)(V_th - v') / s^2),
+// decided by one uniform u from a counter range of the neuron's own Philox
+// stream that the normals never use: spike where u < p.
+#pragma once
+
+#include <cstdint>
+
+#include "srlif/euler_step.hpp"
+#include "srlif/host_device.hpp"
+#include "srlif/normal.hpp"
+#include "srlif/philox.hpp"
+
+namespace srlif {
+
+// The bridge uniforms of step k live in Philox block (k / 4) | 2^63, word k mod 4:
+// the normals use blocks k / 4 < 2^62, so the two never share a counter.
+constexpr std::uint64_t kBridgeBlockFlag = std::uint64_t{1} << 63;
+
+SRLIF_HD float bridge_uniform(std::uint64_t seed, std::uint64_t stream, std::int64_t step) {
+  const PhiloxWords words =
+      philox4x32_10(seed, stream, (static_cast<std::uint64_t>(step) / 4) | kBridgeBlockFlag);
+  return uniform_open(words.word[step % 4]);
+}
+
+// u < exp(-(V_th - v_k)(V_th - v') / (s^2/2)), tested in the log domain with
+// the shared log so that both backends decide alike.
+SRLIF_HD bool bridge_crossed(float product, float half_variance, float uniform) {
+  return product < -log_positive(uniform) * half_variance;
+}
+
+// The smallest uniform is 2^-24, so where (V_th - v_k)(V_th - v') >= 17 s^2/2
+// (> 24 ln 2 s^2/2, with room for rounding) no draw can give a crossing; the
+// uniform is drawn only below that bound, which leaves every result as if it
+// had been drawn at every step.
+constexpr double kBridgeLimitFactor = 17.0;
+
+// One step of scheme exact, for one neuron or a vector of lanes (as
+// euler_step_lanes). `crossed(candidates, product)` draws the bridge
+// uniforms where `candidates` is set and returns where the bridge crossed.
+template <typename Real, typename Count, typename Crossed>
+SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, const StepConstants& constants, float drive,
+                               Real noise, float bridge_limit, Crossed&& crossed) {
+  const Real v_free = (constants.decay * v + drive) + noise;
+  const auto held = refractory > 0;
+  const auto below = (refractory <= 0) & (v < constants.v_threshold);
+  const auto ended_below = v_free < constants.v_threshold;
+  const Real product = (constants.v_threshold - v) * (constants.v_threshold - v_free);
+  const auto candidates = below & ended_below & (product < bridge_limit);
+  const auto spike = (below & (v_free >= constants.v_threshold)) | crossed(candidates, product);
+  settle_step(v, refractory, v_free, held, spike, constants);
+  return spike;
+}
+
+// The Philox stream of one neuron and the global index of table entry 0:
+// what the bridge needs to find its uniform.
+struct BridgeStream {
+  std::uint64_t seed;
+  std::uint64_t stream;
+  std::int64_t first_step;
+};
+
+// One neuron, one step of scheme exact at global step first_step + at.
+SRLIF_HD bool exact_step(NeuronState& state, const StepConstants& constants, const PointCoefficients& point,
+                         float drive, float noise, const BridgeStream& bridge, std::int64_t at) {
+  const auto crossed = [&](bool candidate, float product) {
+    return candidate && bridge_crossed(product, point.bridge_half_variance,
+                                       bridge_uniform(bridge.seed, bridge.stream, bridge.first_step + at));
+  };
+  return exact_step_lanes(state.v, state.refractory, constants, drive, noise, point.bridge_limit, crossed) !=
+         0;
+}
+
+}  // namespace srlif

@@ -1,0 +1,48 @@
+// Throughput of the reference workload (DESIGN.md section 1 neuron, A = 20 pA,
+// I_bias = 178 pA, f = 10 Hz) in neuron-steps per second, for `srlif bench`
+// and bench/srlif_bench. One grid point is sigma = 30 (the reference
+// workload); P > 1 points are the SR curve sigma = linspace(0, 60, P), where
+// the CPU shares each neuron's noise across the points (common random numbers).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "srlif/backend.hpp"
+#include "srlif/scheme.hpp"
+#include "srlif/sweep_config.hpp"
+
+namespace srlif {
+
+struct ThroughputWorkload {
+  std::uint64_t neurons = 10000;  // per grid point
+  std::int64_t steps = 100000;    // K - 1
+  std::uint64_t points = 1;       // grid points (sigma values)
+  Scheme scheme = Scheme::euler;
+  int repeat = 1;  // the best of `repeat` runs counts
+};
+
+struct Throughput {
+  std::string label;  // e.g. "cpu, 2 threads"
+  std::string device;
+  double seconds = 0.0;  // best wall time of the runs
+  double neuron_steps_per_second = 0.0;
+  double mean_rate_hz = 0.0;  // of the first grid point: a check that backends agree
+};
+
+// Validates the workload (InputError naming the flag) and builds its plan.
+SweepPlan throughput_plan(const ThroughputWorkload& workload);
+
+Throughput measure_throughput(const std::string& label, Backend& backend, const SweepPlan& plan, int repeat);
+
+// "label   1.23e+09 neuron-steps/s  (...)": one line per backend.
+std::string throughput_line(const Throughput& throughput);
+
+// The CPU with one thread and with every core, then the GPU when one is
+// usable; `on_result` sees each line as soon as it is measured.
+std::vector<Throughput> measure_all_backends(const ThroughputWorkload& workload,
+                                             const std::function<void(const std::string&)>& on_line);
+
+}  // namespace srlif
