@@ -147,6 +147,8 @@ const BadInput kBadInputs[] = {
     {"FrequencyAtNyquistOfCoarseDt", "--dt 1 --frequency 500", "--frequency", "Nyquist"},
     {"ZeroFrequency", "--frequency 0", "--frequency", "> 0"},
     // Execution options.
+    {"UnknownScheme", "--scheme milstein", "--scheme", "'euler'"},
+    {"EmptyScheme", "--scheme ''", "--scheme", "'exact'"},
     {"UnknownBackend", "--backend gpu", "--backend", "auto, cpu, cuda"},
     {"NegativeThreads", "--threads -1", "--threads", ">= 0"},
     {"ChunkNotMultipleOfFour", "--chunk-steps 6", "--chunk-steps", "multiple of 4"},
@@ -161,6 +163,31 @@ INSTANTIATE_TEST_SUITE_P(Cli, CliBadInput, ::testing::ValuesIn(kBadInputs),
                          [](const ::testing::TestParamInfo<BadInput>& info) {
                            return std::string(info.param.name);
                          });
+
+// `srlif bench` prints one line per backend, with the CPU's rate; bad input is exit 2.
+TEST(CliBench, PrintsOneLinePerBackend) {
+  const test::CommandResult result =
+      test::run_srlif("bench --neurons 100 --steps 2000 --points 3 --scheme exact");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("scheme exact"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("cpu, 1 thread "), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("neuron-steps/s"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("\ncuda "), std::string::npos) << result.output;  // measured or why not
+}
+
+TEST(CliBench, BadInputIsExitTwoNamingTheFlag) {
+  for (const auto& [arguments, flag] : {std::pair{"--scheme rk4", "--scheme"},
+                                        {"--neurons 0", "--neurons"},
+                                        {"--points 0", "--points"},
+                                        {"--steps 0", "--steps"},
+                                        {"--repeat 0", "--repeat"}}) {
+    const test::CommandResult result = test::run_srlif(std::string("bench ") + arguments);
+    EXPECT_EQ(result.exit_code, kBadInput) << arguments << ": " << result.output;
+    EXPECT_NE(result.output.find(std::string("srlif: error: ") + flag + ": "), std::string::npos)
+        << arguments << ": " << result.output;
+    EXPECT_EQ(result.output.find("neuron-steps/s"), std::string::npos) << arguments;
+  }
+}
 
 // The message has the documented shape `srlif: error: <flag>: <rule>`.
 TEST(CliBadInputMessage, HasTheDocumentedShape) {

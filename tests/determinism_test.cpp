@@ -14,8 +14,9 @@ namespace {
 
 // 37 neurons (four full 8-lane blocks and a ragged one), 4999 steps (the last
 // Philox block is partial), two amplitudes, three noise levels.
-SweepConfig small_grid() {
+SweepConfig small_grid(Scheme scheme = Scheme::euler) {
   SweepConfig config = test::reference_config({20.0, 30.0, 60.0}, 37, 500.0);
+  config.scheme = scheme;
   config.grid.amplitude = {10.0, 20.0};
   config.validity = {1, 400};
   return config;
@@ -31,14 +32,26 @@ std::vector<std::string> rows_without_index(const std::string& csv) {
   return rows;
 }
 
-TEST(Determinism, ResultHasSpikesToCompare) {
-  const std::string csv = test::cpu_points_csv(small_grid());
+// Every test below runs for both schemes.
+class DeterminismPerScheme : public ::testing::TestWithParam<Scheme> {};
+
+INSTANTIATE_TEST_SUITE_P(Determinism, DeterminismPerScheme, ::testing::Values(Scheme::euler, Scheme::exact),
+                         [](const ::testing::TestParamInfo<Scheme>& info) {
+                           return scheme_name(info.param);
+                         });
+
+TEST_P(DeterminismPerScheme, ResultHasSpikesToCompare) {
+  const std::string csv = test::cpu_points_csv(small_grid(GetParam()));
   EXPECT_EQ(rows_without_index(csv).size(), 6u);
   EXPECT_EQ(csv.find(",0\n"), std::string::npos) << "every point should have spikes:\n" << csv;
 }
 
-TEST(Determinism, IdenticalAcrossThreadCounts) {
-  SweepConfig config = small_grid();
+TEST(Determinism, SchemeChangesTheResult) {
+  EXPECT_NE(test::cpu_points_csv(small_grid(Scheme::exact)), test::cpu_points_csv(small_grid(Scheme::euler)));
+}
+
+TEST_P(DeterminismPerScheme, IdenticalAcrossThreadCounts) {
+  SweepConfig config = small_grid(GetParam());
   config.execution.threads = 1;
   const std::string one = test::cpu_points_csv(config);
   for (int threads : {2, 5}) {
@@ -47,8 +60,8 @@ TEST(Determinism, IdenticalAcrossThreadCounts) {
   }
 }
 
-TEST(Determinism, IdenticalAcrossChunkSizes) {
-  SweepConfig config = small_grid();
+TEST_P(DeterminismPerScheme, IdenticalAcrossChunkSizes) {
+  SweepConfig config = small_grid(GetParam());
   const std::string reference = test::cpu_points_csv(config);
   for (std::int64_t chunk : {4, 12, 1000, 1 << 20}) {
     config.execution.chunk_steps = chunk;
@@ -56,8 +69,8 @@ TEST(Determinism, IdenticalAcrossChunkSizes) {
   }
 }
 
-TEST(Determinism, IdenticalAcrossBatchSizes) {
-  SweepConfig config = small_grid();
+TEST_P(DeterminismPerScheme, IdenticalAcrossBatchSizes) {
+  SweepConfig config = small_grid(GetParam());
   const std::string reference = test::cpu_points_csv(config);
   for (std::int64_t batch : {1, 4, 6, 100}) {
     config.execution.batch_points = batch;
@@ -67,10 +80,10 @@ TEST(Determinism, IdenticalAcrossBatchSizes) {
 
 // A point's row does not depend on what else is in the grid, with common
 // random numbers (the default) and with decorrelated points.
-TEST(Determinism, PointAloneEqualsPointInGrid) {
+TEST_P(DeterminismPerScheme, PointAloneEqualsPointInGrid) {
   for (bool decorrelate : {false, true}) {
     SCOPED_TRACE(decorrelate ? "decorrelated" : "common random numbers");
-    SweepConfig full = small_grid();
+    SweepConfig full = small_grid(GetParam());
     full.decorrelate_points = decorrelate;
     const std::vector<std::string> grid_rows = rows_without_index(test::cpu_points_csv(full));
     SweepConfig alone = full;

@@ -49,6 +49,21 @@ TEST(GpuBackend, IdenticalToCpuAcrossChunksBatchesAndNoiseModes) {
   EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config));
 }
 
+// Scheme exact: the bridge uniforms come from the shared Philox on both sides.
+TEST(GpuBackend, ExactSchemeIdenticalToCpu) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  SweepConfig config = test::reference_config({0.0, 12.5, 30.0, 60.0}, 333, 999.9);
+  config.scheme = Scheme::exact;
+  config.grid.frequency = {7.0, 10.0};
+  config.validity = {1, 400};
+  for (std::int64_t chunk : {4, 1000, 1 << 20}) {
+    config.execution.chunk_steps = chunk;
+    EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config)) << "chunk " << chunk;
+  }
+  config.decorrelate_points = true;
+  EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config));
+}
+
 TEST(GpuBackend, CommandLineBackendsWriteIdenticalFiles) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   const std::string cpu_dir = test::temporary_directory("gpu_cli_cpu");

@@ -483,9 +483,18 @@ std::vector<std::int64_t> spike_samples(const std::vector<TraceSample>& trace) {
   return samples;
 }
 
-TEST(Trace, SpikesAndMaximumMatchTheEngine) {
+class TracePerScheme : public ::testing::TestWithParam<Scheme> {};
+
+INSTANTIATE_TEST_SUITE_P(Trace, TracePerScheme, ::testing::Values(Scheme::euler, Scheme::exact),
+                         [](const ::testing::TestParamInfo<Scheme>& info) {
+                           return scheme_name(info.param);
+                         });
+
+// The scalar trace (the GPU's code path) against the CPU's lane vectors.
+TEST_P(TracePerScheme, SpikesAndMaximumMatchTheEngine) {
   constexpr std::uint32_t kNeurons = 6;  // trace neurons 0..5, the last one is n = 5
   SweepConfig config = with_readouts(test::reference_config({30.0}, kNeurons, 2000.0), kNeurons);
+  config.scheme = GetParam();
   config.execution.chunk_steps = 1000;  // the trace crosses chunk boundaries too
   const Simulation run = run_cpu(config);
   const std::int64_t n_ref = TimeGrid::refractory_samples(config.neuron.t_ref, config.time.dt);
