@@ -225,8 +225,11 @@ SweepPlan make_plan(const SweepConfig& config) {
       const double variance = point.sigma * point.sigma * -std::expm1(-2.0 * rate) /
                               (2.0 * neuron.g_leak * neuron.g_leak * neuron.tau_m);
       coefficients.noise_gain = static_cast<float>(std::sqrt(variance));
-      coefficients.bridge_half_variance = static_cast<float>(variance / 2.0);
-      coefficients.bridge_limit = static_cast<float>(kBridgeLimitFactor * variance / 2.0);
+      // The bridge's effective variance s^2 e^{dt/tau} (exact_step.hpp): the OU
+      // step seen as a Brownian motion in its own clock.
+      const double bridge_variance = variance * std::exp(rate);
+      coefficients.bridge_half_variance = static_cast<float>(bridge_variance / 2.0);
+      coefficients.bridge_limit = static_cast<float>(kBridgeLimitFactor * bridge_variance / 2.0);
     } else {
       coefficients.noise_gain = static_cast<float>(rate * point.sigma / (neuron.g_leak * std::sqrt(dt)));
     }

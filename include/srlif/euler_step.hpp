@@ -32,9 +32,10 @@ struct PointCoefficients {
   float noise_gain;               // euler: dt/tau_m sigma/(g_L sqrt(dt)); exact: the step's noise sd
   std::uint32_t frequency_index;  // which drive/phase table
   std::uint32_t stream_tag;       // high 32 bits of each neuron's stream id (0 = common noise)
-  // Scheme exact only (zero for euler): half the step's noise variance s^2/2
-  // (mV^2) and the bound on (V_th - v_k)(V_th - v') below which the bridge
-  // crossing probability exp(-(V_th - v_k)(V_th - v')/(s^2/2)) can matter.
+  // Scheme exact only (zero for euler): h = s^2 e^{dt/tau} / 2 (mV^2, half
+  // the bridge's effective variance) and the bound 17 h on
+  // (V_th - v_k)(V_th - v') below which the bridge crossing probability
+  // exp(-(V_th - v_k)(V_th - v') / h) can matter (exact_step.hpp).
   float bridge_half_variance;
   float bridge_limit;
 };

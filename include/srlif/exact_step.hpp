@@ -8,10 +8,17 @@
 // the same arithmetic as the euler step with other coefficients and a
 // phase-shifted drive table (make_plan, make_chunk_tables). A path that ends
 // the step below threshold may still have crossed inside it: given both ends,
-// it did so with the Brownian-bridge probability
-//   p = exp(-2 (V_th - v_k)(V_th - v') / s^2),
+// it did so with the bridge probability
+//   p = exp(-2 (V_th - v_k)(V_th - v') / (s^2 e^{dt/tau})),
 // decided by one uniform u from a counter range of the neuron's own Philox
 // stream that the normals never use: spike where u < p.
+// Why s^2 e^{dt/tau}: Y(t) = e^{t/tau} (v(t) - mu) is a Brownian motion in a
+// changed clock, with variance e^{2 dt/tau} s^2 over the step, endpoint
+// distances to its (to first order linear) barrier of V_th - v_k and
+// e^{dt/tau} (V_th - v'); the Brownian-bridge formula for a linear barrier
+// then gives p above. DESIGN.md's exp(-2 (V_th - v_k)(V_th - v')/s^2) is its
+// first-order form; the e^{dt/tau} removes a rate bias of -0.8 % at dt = 0.4 ms
+// (docs/accuracy.md).
 #pragma once
 
 #include <cstdint>
@@ -30,17 +37,24 @@ constexpr std::uint64_t kBridgeBlockFlag = std::uint64_t{1} << 63;
 SRLIF_HD float bridge_uniform(std::uint64_t seed, std::uint64_t stream, std::int64_t step) {
   const PhiloxWords words =
       philox4x32_10(seed, stream, (static_cast<std::uint64_t>(step) / 4) | kBridgeBlockFlag);
-  return uniform_open(words.word[step % 4]);
+  // Selects rather than words.word[step % 4]: a dynamic index would put the
+  // array in local memory (a stack frame) on the GPU.
+  const std::int64_t slot = step % 4;
+  const std::uint32_t word = slot == 0   ? words.word[0]
+                             : slot == 1 ? words.word[1]
+                             : slot == 2 ? words.word[2]
+                                         : words.word[3];
+  return uniform_open(word);
 }
 
-// u < exp(-(V_th - v_k)(V_th - v') / (s^2/2)), tested in the log domain with
+// u < exp(-(V_th - v_k)(V_th - v') / h) with h = s^2 e^{dt/tau} / 2 (mV^2), tested in the log domain with
 // the shared log so that both backends decide alike.
 SRLIF_HD bool bridge_crossed(float product, float half_variance, float uniform) {
   return product < -log_positive(uniform) * half_variance;
 }
 
-// The smallest uniform is 2^-24, so where (V_th - v_k)(V_th - v') >= 17 s^2/2
-// (> 24 ln 2 s^2/2, with room for rounding) no draw can give a crossing; the
+// The smallest uniform is 2^-24, so where (V_th - v_k)(V_th - v') >= 17 h
+// (> 24 ln 2 h, with room for rounding) no draw can give a crossing; the
 // uniform is drawn only below that bound, which leaves every result as if it
 // had been drawn at every step.
 constexpr double kBridgeLimitFactor = 17.0;
