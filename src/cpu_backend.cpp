@@ -23,11 +23,12 @@
 #include "srlif/drive_tables.hpp"
 #include "srlif/neuron_chunk.hpp"
 #include "srlif/philox.hpp"
+#include "srlif/philox_lanes.hpp"
 
 namespace srlif {
 namespace {
 
-constexpr int kLanes = 8;                   // neurons per lane block: one AVX2 vector of floats
+constexpr int kLanes = kPhiloxLanes;        // neurons per lane block: one AVX2 vector of floats
 constexpr int kMaxTracks = 4;               // lane blocks advanced together
 constexpr std::int64_t kNormalSteps = 256;  // steps whose normals are drawn at once (8 KB per block)
 
@@ -86,30 +87,27 @@ void count_spike(std::uint64_t& counter) {
 
 // Normals z_k for steps [begin, end) of the kLanes neurons with streams
 // `stream`: out[(k - begin) * kLanes + lane]. `begin` is a multiple of 4 (a
-// Philox block); each stage is a short lane loop without control flow, which
-// the compiler vectorises.
+// Philox block). Philox runs for the whole stretch first (philox_lanes: AVX2
+// multiplies where the CPU has them), then Box-Muller as a short lane loop
+// without control flow, which the compiler vectorises.
 __attribute__((always_inline)) inline void draw_normals(std::uint64_t seed, const std::uint64_t* stream,
                                                         std::int64_t begin, std::int64_t end, float* out) {
   const std::int64_t full_end = begin + (end - begin) / 4 * 4;
-  for (std::int64_t block_step = begin; block_step < full_end; block_step += 4) {
-    const auto block = static_cast<std::uint64_t>(block_step / 4);
-    std::uint32_t words[4][kLanes];
+  const int full_blocks = static_cast<int>((full_end - begin) / 4);
+  alignas(32) std::uint32_t words[kNormalSteps / 4][4][kLanes];
+  philox_lanes(seed, stream, static_cast<std::uint64_t>(begin / 4), full_blocks, &words[0][0][0]);
+  // Both Box-Muller pairs of a block in one loop body: two independent
+  // dependency chains (log polynomial, sqrt, sin/cos) for the core to overlap.
+  for (int b = 0; b < full_blocks; ++b) {
+    float* row = out + static_cast<std::int64_t>(b) * 4 * kLanes;
 #pragma omp simd
     for (int lane = 0; lane < kLanes; ++lane) {
-      const PhiloxWords draw = philox4x32_10(seed, stream[lane], block);
-      words[0][lane] = draw.word[0];
-      words[1][lane] = draw.word[1];
-      words[2][lane] = draw.word[2];
-      words[3][lane] = draw.word[3];
-    }
-    float* row = out + (block_step - begin) * kLanes;
-    for (int pair = 0; pair < 2; ++pair) {
-#pragma omp simd
-      for (int lane = 0; lane < kLanes; ++lane) {
-        const NormalPair normals = box_muller(words[2 * pair][lane], words[2 * pair + 1][lane]);
-        row[(2 * pair) * kLanes + lane] = normals.first;
-        row[(2 * pair + 1) * kLanes + lane] = normals.second;
-      }
+      const NormalPair low = box_muller(words[b][0][lane], words[b][1][lane]);
+      const NormalPair high = box_muller(words[b][2][lane], words[b][3][lane]);
+      row[0 * kLanes + lane] = low.first;
+      row[1 * kLanes + lane] = low.second;
+      row[2 * kLanes + lane] = high.first;
+      row[3 * kLanes + lane] = high.second;
     }
   }
   if (full_end < end) {  // the run's last, partial block (K - 1 not a multiple of 4)
