@@ -174,7 +174,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       const LaneFloat lane_noise = coefficients[track].noise_gain * z;
       if constexpr (kScheme == Scheme::exact) {
         // Bridge uniforms for the (rare) lanes near threshold, one scalar draw each.
-        const auto crossed = [&](LaneInt candidates, LaneFloat product) {
+        const auto crossed = [&](LaneInt candidates, LaneFloat product) __attribute__((always_inline)) {
           LaneInt result = {};
           if (!any_lane(candidates)) return result;
           const Track& t = tracks[track];

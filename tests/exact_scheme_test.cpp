@@ -149,7 +149,7 @@ TEST(ExactScheme, LaneVectorsEqualTheScalarStep) {
     const std::int64_t step = round;
     LaneFloat vector_v = v;
     LaneInt vector_refractory = refractory;
-    const auto crossed = [&](LaneInt candidates, LaneFloat product) {
+    const auto crossed = [&](LaneInt candidates, LaneFloat product) __attribute__((always_inline)) {
       LaneInt result = {};
       for (int lane = 0; lane < 8; ++lane) {
         if (!candidates[lane]) continue;

@@ -4,10 +4,14 @@
 #include <cstdint>
 #include <cstring>
 
+// Always inlined, as on the device: the CPU backend calls the shared step with
+// lane vectors from instruction-set clones, and an out-of-line copy (compiled
+// for the baseline target, passing 32-byte vectors through memory) would be
+// both slow and, under the sanitizers' stack layout, misaligned.
 #if defined(__CUDACC__)
 #define SRLIF_HD __host__ __device__ __forceinline__
 #else
-#define SRLIF_HD inline
+#define SRLIF_HD inline __attribute__((always_inline))
 #endif
 
 // Full unrolling of short constant loops, which the CPU backend needs in order
