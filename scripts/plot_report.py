@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Figures of `srlif reproduce`: reads the tables in DIR and writes PNGs beside them.
 
-Usage: plot_report.py DIR
+Usage: plot_report.py [--when-told] DIR
+
+With --when-told the script imports matplotlib, then waits for the line "draw"
+on its input (srlif starts it before the simulation so that the imports overlap
+it) and exits without drawing if the input closes first.
 """
 import csv
 import math
@@ -226,9 +230,15 @@ def draw(job):
 
 
 def main():
-    if len(sys.argv) != 2:
+    arguments = sys.argv[1:]
+    when_told = "--when-told" in arguments
+    if when_told:
+        arguments.remove("--when-told")
+    if len(arguments) != 1:
         sys.exit(__doc__)
-    out = Path(sys.argv[1])
+    out = Path(arguments[0])
+    if when_told and sys.stdin.readline().strip() != "draw":
+        return  # the run stopped before its tables were written: nothing to draw
     jobs = [(out, index) for index in range(len(FIGURES))]
     # The figures are independent files: draw them on every core. Forked
     # workers share the already imported matplotlib (importing it is ~0.5 s).

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
@@ -38,31 +40,67 @@ std::string quoted(const std::string& text) {
 }
 
 // The python interpreter that has matplotlib: $SRLIF_PYTHON, python3, /usr/bin/python3.
+// Looks for the module without importing it (an import takes about a second).
 std::string plotting_python() {
   std::vector<std::string> candidates;
   if (const char* chosen = std::getenv("SRLIF_PYTHON")) candidates.emplace_back(chosen);
   candidates.emplace_back("python3");
   candidates.emplace_back("/usr/bin/python3");
   for (const std::string& python : candidates) {
-    const std::string probe = python + " -c 'import matplotlib' >/dev/null 2>&1";
+    const std::string probe =
+        python +
+        " -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(\"matplotlib\") is None)'" +
+        " >/dev/null 2>&1";
     if (std::system(probe.c_str()) == 0) return python;
   }
   return "";
 }
 
-// Draws the PNG figures with the project's matplotlib script; returns an error text or "".
-std::string draw_figures(const std::filesystem::path& out) {
-  const char* override_script = std::getenv("SRLIF_PLOT_SCRIPT");
-  const std::string script = override_script != nullptr ? override_script : SRLIF_PLOT_SCRIPT;
-  if (!std::filesystem::exists(script)) return "plotting script " + script + " not found";
-  const std::string python = plotting_python();
-  if (python.empty()) return "no python3 with matplotlib (install python3-matplotlib)";
-  const std::string command = python + " " + quoted(script) + " " + quoted(out.string());
-  const int status = std::system(command.c_str());
-  if (status != 0)
-    return "the plotting script failed (exit status " + std::to_string(WEXITSTATUS(status)) + ")";
-  return "";
-}
+// The project's matplotlib script, started before the simulation so that its
+// imports overlap it; it draws once told that the tables are written, and
+// exits without drawing when its input closes without that word.
+class FigureDrawer {
+ public:
+  explicit FigureDrawer(const std::filesystem::path& out) {
+    const char* override_script = std::getenv("SRLIF_PLOT_SCRIPT");
+    const std::string script = override_script != nullptr ? override_script : SRLIF_PLOT_SCRIPT;
+    if (!std::filesystem::exists(script)) {
+      error_ = "plotting script " + script + " not found";
+      return;
+    }
+    const std::string python = plotting_python();
+    if (python.empty()) {
+      error_ = "no python3 with matplotlib (install python3-matplotlib)";
+      return;
+    }
+    const std::string command = python + " " + quoted(script) + " --when-told " + quoted(out.string());
+    std::fflush(nullptr);  // nothing buffered may be written twice by the child
+    pipe_ = ::popen(command.c_str(), "w");
+    if (pipe_ == nullptr) error_ = "could not start " + python;
+  }
+  FigureDrawer(const FigureDrawer&) = delete;
+  FigureDrawer& operator=(const FigureDrawer&) = delete;
+  ~FigureDrawer() {
+    if (pipe_ != nullptr) ::pclose(pipe_);  // input closed unread: the script exits without drawing
+  }
+
+  // Tells the script to draw and waits for it; returns an error text or "".
+  std::string draw() {
+    if (pipe_ == nullptr) return error_;
+    std::fputs("draw\n", pipe_);
+    const int status = ::pclose(pipe_);
+    pipe_ = nullptr;
+    if (status != 0) {
+      return "the plotting script failed (exit status " +
+             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) + ")";
+    }
+    return "";
+  }
+
+ private:
+  FILE* pipe_ = nullptr;
+  std::string error_;
+};
 
 int run(const ReproduceOptions& options, const std::string& command_line) {
   if (options.out.empty()) throw InputError("--out", "is required");
@@ -86,6 +124,9 @@ int run(const ReproduceOptions& options, const std::string& command_line) {
   const std::filesystem::path out(options.out);
   OutputDirectoryGuard guard(out);
   prepare_output_directory(out);
+
+  std::unique_ptr<FigureDrawer> figures;
+  if (options.figures) figures = std::make_unique<FigureDrawer>(out);
 
   const bool show_progress = options.progress || (!options.quiet && ::isatty(STDERR_FILENO));
   constexpr std::uint64_t kScale = 1000000;
@@ -116,8 +157,8 @@ int run(const ReproduceOptions& options, const std::string& command_line) {
     std::printf("simulated %.3g neuron-steps in %.2f s (%s, %.3g neuron-steps/s)\n",
                 static_cast<double>(study.neuron_steps), study.wall_seconds, backend->device().c_str(), rate);
   }
-  if (options.figures) {
-    const std::string error = draw_figures(out);
+  if (figures) {
+    const std::string error = figures->draw();
     if (!error.empty()) {
       std::fprintf(stderr, "srlif: failed: figures not drawn: %s (tables and report.md are written)\n",
                    error.c_str());
