@@ -248,7 +248,8 @@ SweepPlan make_plan(const SweepConfig& config) {
   }
 
   plan.chunk_steps = config.execution.chunk_steps;
-  // Per-neuron state in flight is 24 bytes; keep it near 200 MB by default.
+  // Per-neuron state in flight is about 41-44 bytes on the CPU (docs/scaling.md);
+  // 8 Mi neurons in flight keep it near 350 MB by default.
   constexpr std::uint64_t kNeuronsInFlight = 8ULL << 20;
   const std::uint64_t automatic = std::max<std::uint64_t>(1, kNeuronsInFlight / config.neurons);
   plan.batch_points = config.execution.batch_points > 0
