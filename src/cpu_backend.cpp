@@ -96,8 +96,7 @@ __attribute__((always_inline)) inline void draw_normals(std::uint64_t seed, cons
   const int full_blocks = static_cast<int>((full_end - begin) / 4);
   alignas(32) std::uint32_t words[kNormalSteps / 4][4][kLanes];
   philox_lanes(seed, stream, static_cast<std::uint64_t>(begin / 4), full_blocks, &words[0][0][0]);
-  // Both Box-Muller pairs of a block in one loop body: two independent
-  // dependency chains (log polynomial, sqrt, sin/cos) for the core to overlap.
+  // Box-Muller on words (0, 1) and (2, 3) of each block, as normals_from_block.
   for (int b = 0; b < full_blocks; ++b) {
     float* row = out + static_cast<std::int64_t>(b) * 4 * kLanes;
 #pragma omp simd
