@@ -33,7 +33,7 @@ std::int64_t TimeGrid::refractory_samples(double t_ref, double dt) {
   return samples > 0.0 ? static_cast<std::int64_t>(samples) : 0;
 }
 
-void validate(const NeuronParams& neuron, const TimeGrid& time) {
+void validate(const NeuronParams& neuron) {
   require_finite(neuron.v_threshold, "--v-th");
   require_finite(neuron.v_reset, "--v-reset");
   require_finite(neuron.e_leak, "--e-leak");
@@ -41,15 +41,8 @@ void validate(const NeuronParams& neuron, const TimeGrid& time) {
   require_finite(neuron.tau_m, "--tau-m");
   require_finite(neuron.g_leak, "--g-leak");
   require_finite(neuron.t_ref, "--t-ref");
-  require_finite(time.dt, "--dt");
-  require_finite(time.duration, "--duration");
-  if (time.dt <= 0.0) throw InputError("--dt", "must be > 0 ms (got " + show(time.dt) + ")");
   if (neuron.tau_m <= 0.0) {
     throw InputError("--tau-m", "must be > 0 ms (got " + show(neuron.tau_m) + ")");
-  }
-  if (time.dt >= neuron.tau_m) {
-    throw InputError("--dt", "must be smaller than --tau-m (" + show(time.dt) +
-                                 " ms >= " + show(neuron.tau_m) + " ms makes Euler unstable)");
   }
   if (neuron.g_leak <= 0.0) {
     throw InputError("--g-leak", "must be > 0 nS (got " + show(neuron.g_leak) + ")");
@@ -60,6 +53,17 @@ void validate(const NeuronParams& neuron, const TimeGrid& time) {
   }
   if (neuron.t_ref < 0.0) {
     throw InputError("--t-ref", "must be >= 0 ms (got " + show(neuron.t_ref) + ")");
+  }
+}
+
+void validate(const NeuronParams& neuron, const TimeGrid& time) {
+  validate(neuron);
+  require_finite(time.dt, "--dt");
+  require_finite(time.duration, "--duration");
+  if (time.dt <= 0.0) throw InputError("--dt", "must be > 0 ms (got " + show(time.dt) + ")");
+  if (time.dt >= neuron.tau_m) {
+    throw InputError("--dt", "must be smaller than --tau-m (" + show(time.dt) +
+                                 " ms >= " + show(neuron.tau_m) + " ms makes Euler unstable)");
   }
   if (time.duration <= 0.0) {
     throw InputError("--duration", "must be > 0 ms (got " + show(time.duration) + ")");

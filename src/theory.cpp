@@ -158,35 +158,14 @@ double scaled_gauss_integral(double p, double q) {
          (2.0 * q);
 }
 
-void require_finite(double value, const char* flag) {
-  if (!std::isfinite(value)) throw InputError(flag, "must be a finite number");
-}
-
+// The neuron's own rules are validate(NeuronParams); theory adds sigma and bias.
 void validate_theory_input(const NeuronParams& neuron, double bias_pa, double sigma) {
-  require_finite(sigma, "--sigma");
-  require_finite(bias_pa, "--bias");
-  require_finite(neuron.v_threshold, "--v-th");
-  require_finite(neuron.v_reset, "--v-reset");
-  require_finite(neuron.e_leak, "--e-leak");
-  require_finite(neuron.tau_m, "--tau-m");
-  require_finite(neuron.g_leak, "--g-leak");
-  require_finite(neuron.t_ref, "--t-ref");
+  if (!std::isfinite(sigma)) throw InputError("--sigma", "must be a finite number");
+  if (!std::isfinite(bias_pa)) throw InputError("--bias", "must be a finite number");
   if (sigma < 0.0) {
     throw InputError("--sigma", "must be >= 0 pA*sqrt(ms) (got " + format_number(sigma) + ")");
   }
-  if (neuron.tau_m <= 0.0) {
-    throw InputError("--tau-m", "must be > 0 ms (got " + format_number(neuron.tau_m) + ")");
-  }
-  if (neuron.g_leak <= 0.0) {
-    throw InputError("--g-leak", "must be > 0 nS (got " + format_number(neuron.g_leak) + ")");
-  }
-  if (neuron.v_reset >= neuron.v_threshold) {
-    throw InputError("--v-reset", "must be below --v-th (" + format_number(neuron.v_reset) +
-                                      " mV >= " + format_number(neuron.v_threshold) + " mV)");
-  }
-  if (neuron.t_ref < 0.0) {
-    throw InputError("--t-ref", "must be >= 0 ms (got " + format_number(neuron.t_ref) + ")");
-  }
+  validate(neuron);
 }
 
 // Rate in Hz from the interval 1/nu = t_ref + e^{log_t} ms, for any log_t:

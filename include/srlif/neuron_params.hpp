@@ -33,5 +33,7 @@ struct TimeGrid {
 
 // Throws InputError naming the flag for any parameter outside its rule.
 void validate(const NeuronParams& neuron, const TimeGrid& time);
+// The neuron's rules alone (for `srlif theory`, which has no time grid).
+void validate(const NeuronParams& neuron);
 
 }  // namespace srlif
