@@ -40,14 +40,6 @@ std::set<std::string> entries(const std::string& directory) {
   return names;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  std::string line;
-  while (std::getline(stream, line)) lines.push_back(line);
-  return lines;
-}
-
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -323,7 +315,7 @@ TEST(CliSweep, WritesExactlyTheThreeFiles) {
       << "no temp files may be left behind";
 
   // points.csv: the documented header, one row per grid point, sigma fastest.
-  const std::vector<std::string> points = lines_of(test::read_file(out + "/points.csv"));
+  const std::vector<std::string> points = test::lines_of(test::read_file(out + "/points.csv"));
   ASSERT_EQ(points.size(), 1u + 3u * 2u);
   EXPECT_EQ(points[0], kPointsHeader);
   const char* const prefixes[] = {"0,0,5,178,10,4,",  "1,20,5,178,10,4,",  "2,40,5,178,10,4,",
@@ -333,7 +325,7 @@ TEST(CliSweep, WritesExactlyTheThreeFiles) {
   }
 
   // optimum.csv: one row per (amplitude, bias, frequency) slice.
-  const std::vector<std::string> optimum = lines_of(test::read_file(out + "/optimum.csv"));
+  const std::vector<std::string> optimum = test::lines_of(test::read_file(out + "/optimum.csv"));
   ASSERT_EQ(optimum.size(), 1u + 2u);
   EXPECT_EQ(optimum[0].rfind("objective,amplitude,bias,frequency,eligible_points,sigma_opt,", 0), 0u)
       << optimum[0];
@@ -374,7 +366,7 @@ TEST(CliSweep, RerunIntoTheSameDirectoryReplacesTheFiles) {
   ASSERT_EQ(test::run_srlif("sweep " + kSmall + " --sigma 0,30 --quiet --out " + out).exit_code, 0);
   ASSERT_EQ(test::run_srlif("sweep " + kSmall + " --sigma 0,10,30 --quiet --out " + out).exit_code, 0);
   EXPECT_EQ(entries(out), (std::set<std::string>{"optimum.csv", "points.csv", "run.json"}));
-  EXPECT_EQ(lines_of(test::read_file(out + "/points.csv")).size(), 4u);
+  EXPECT_EQ(test::lines_of(test::read_file(out + "/points.csv")).size(), 4u);
 }
 
 // ---------------------------------------------------------------------------
@@ -429,7 +421,7 @@ TEST(CliConfig, SameResultAsFlags) {
 
   const std::string points_file = test::read_file(base + "/from_file/points.csv");
   const std::string points_flags = test::read_file(base + "/from_flags/points.csv");
-  EXPECT_EQ(lines_of(points_file).size(), 4u);
+  EXPECT_EQ(test::lines_of(points_file).size(), 4u);
   EXPECT_EQ(points_file, points_flags);
 
   // The dashed key v-th took effect, and so did the seed and the duration.

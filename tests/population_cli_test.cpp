@@ -30,14 +30,6 @@ std::set<std::string> entries(const std::string& directory) {
   return names;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  std::string line;
-  while (std::getline(stream, line)) lines.push_back(line);
-  return lines;
-}
-
 std::vector<std::string> split(const std::string& line) {
   std::vector<std::string> fields;
   std::istringstream stream(line);
@@ -58,7 +50,7 @@ TEST(PopulationCli, WritesTheReadoutFiles) {
                                                  "raster.csv", "run.json"}));
 
   // population.csv: the points.csv columns, then the readout measures.
-  const std::vector<std::string> summary = lines_of(test::read_file(out + "/population.csv"));
+  const std::vector<std::string> summary = test::lines_of(test::read_file(out + "/population.csv"));
   ASSERT_EQ(summary.size(), 3u);
   const std::vector<std::string> columns = split(summary[0]);
   std::vector<std::string> expected_start = {"point", "sigma", "amplitude", "bias", "frequency"};
@@ -80,17 +72,17 @@ TEST(PopulationCli, WritesTheReadoutFiles) {
   for (std::size_t row = 1; row < summary.size(); ++row)
     EXPECT_EQ(split(summary[row]).size(), columns.size());
 
-  const std::vector<std::string> phase = lines_of(test::read_file(out + "/phase_histogram.csv"));
+  const std::vector<std::string> phase = test::lines_of(test::read_file(out + "/phase_histogram.csv"));
   ASSERT_FALSE(phase.empty());
   EXPECT_EQ(phase[0], kKey + "bin,phase_start_rad,phase_end_rad,spikes,density_per_rad");
   EXPECT_EQ(phase.size(), 1u + 2u * 30u);
 
-  const std::vector<std::string> psth = lines_of(test::read_file(out + "/psth.csv"));
+  const std::vector<std::string> psth = test::lines_of(test::read_file(out + "/psth.csv"));
   ASSERT_FALSE(psth.empty());
   EXPECT_EQ(psth[0], kKey + "bin,time_start_ms,time_end_ms,spikes,rate_hz");
   EXPECT_EQ(psth.size(), 1u + 2u * 50u);
 
-  const std::vector<std::string> raster = lines_of(test::read_file(out + "/raster.csv"));
+  const std::vector<std::string> raster = test::lines_of(test::read_file(out + "/raster.csv"));
   ASSERT_FALSE(raster.empty());
   EXPECT_EQ(raster[0], kKey + "neuron,spike_time_ms");
   ASSERT_GT(raster.size(), 1u) << "sigma 30 should make the first 4 neurons fire in 500 ms";
@@ -182,7 +174,7 @@ TEST(PopulationCli, TraceWritesOneRowPerSample) {
       test::run_srlif("trace --sigma 12.5 --duration 100 --out " + out + "/trace.csv");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(entries(out), std::set<std::string>{"trace.csv"});
-  const std::vector<std::string> lines = lines_of(test::read_file(out + "/trace.csv"));
+  const std::vector<std::string> lines = test::lines_of(test::read_file(out + "/trace.csv"));
   ASSERT_EQ(lines.size(), 1u + 1000u);  // K = 100 ms / 0.1 ms samples
   EXPECT_EQ(lines[0], "time_ms,v_mv,input_pa,spike");
   const std::vector<std::string> first = split(lines[1]);

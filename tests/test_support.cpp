@@ -61,4 +61,12 @@ std::string read_file(const std::string& path) {
   return contents.str();
 }
 
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  std::string line;
+  while (std::getline(stream, line)) lines.push_back(line);
+  return lines;
+}
+
 }  // namespace srlif::test

@@ -27,4 +27,7 @@ std::string temporary_directory(const std::string& name);
 
 std::string read_file(const std::string& path);
 
+// The lines of `text`, without their line breaks.
+std::vector<std::string> lines_of(const std::string& text);
+
 }  // namespace srlif::test

@@ -244,14 +244,6 @@ TEST(TheoryRate, BadInputNamesTheFlag) {
 // ---------------------------------------------------------------------------
 // `srlif theory`
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  std::string line;
-  while (std::getline(stream, line)) lines.push_back(line);
-  return lines;
-}
-
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
@@ -261,7 +253,7 @@ const char* const kHeader = "bias,sigma,mu_mv,sigma_v_mv,mean_v_mv,std_v_mv,rate
 TEST(TheoryCli, PrintsOneRowPerPointSigmaFastest) {
   const test::CommandResult result = test::run_srlif("theory --sigma 0:60:25 --bias 170,178");
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  const std::vector<std::string> lines = lines_of(result.output);
+  const std::vector<std::string> lines = test::lines_of(result.output);
   ASSERT_EQ(lines.size(), 1u + 2u * 25u) << result.output;
   EXPECT_EQ(lines[0], kHeader);
   EXPECT_EQ(lines[1], "170,0,-58,0,-58,0,0");  // no noise, 3 mV below threshold: silent
@@ -273,7 +265,7 @@ TEST(TheoryCli, PrintsOneRowPerPointSigmaFastest) {
 TEST(TheoryCli, DefaultsAreTheReferenceSweep) {
   const test::CommandResult result = test::run_srlif("theory");
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  const std::vector<std::string> lines = lines_of(result.output);
+  const std::vector<std::string> lines = test::lines_of(result.output);
   ASSERT_EQ(lines.size(), 26u) << result.output;
   EXPECT_EQ(lines[25].rfind("178,60,", 0), 0u) << lines[25];
 }
