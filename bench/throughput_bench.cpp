@@ -3,6 +3,7 @@
 // stand-alone binary for profilers: perf, valgrind, nsys, ncu).
 //
 //   srlif_bench [--neurons N] [--steps K] [--points P] [--scheme euler|exact] [--repeat R]
+//               [--backend all|cpu|cuda]
 // Defaults: 10^4 neurons x 10^5 steps x 1 point (sigma 30), euler, 1 run.
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
         workload.scheme = srlif::parse_scheme(value, "--scheme");
       else if (flag == "--repeat")
         workload.repeat = std::atoi(value);
+      else if (flag == "--backend")
+        workload.backends = value;
       else
         throw srlif::InputError(flag, "unknown flag");
     }

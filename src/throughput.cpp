@@ -18,6 +18,8 @@ SweepPlan throughput_plan(const ThroughputWorkload& workload) {
   }
   if (workload.repeat < 1 || workload.repeat > 1000)
     throw InputError("--repeat", "must be between 1 and 1000");
+  if (workload.backends != "all" && workload.backends != "cpu" && workload.backends != "cuda")
+    throw InputError("--backend", "must be all, cpu or cuda");
   SweepConfig config;
   config.scheme = workload.scheme;
   config.grid.sigma = workload.points == 1
@@ -62,13 +64,16 @@ std::vector<Throughput> measure_all_backends(const ThroughputWorkload& workload,
     results.push_back(std::move(throughput));
     if (on_line) on_line(throughput_line(results.back()));
   };
-  auto single = make_cpu_backend(1);
-  report(measure_throughput("cpu, 1 thread", *single, plan, workload.repeat));
-  const int cores = omp_get_num_procs();
-  if (cores > 1) {
-    auto all = make_cpu_backend(cores);
-    report(measure_throughput("cpu, " + std::to_string(cores) + " threads", *all, plan, workload.repeat));
+  if (workload.backends != "cuda") {
+    auto single = make_cpu_backend(1);
+    report(measure_throughput("cpu, 1 thread", *single, plan, workload.repeat));
+    const int cores = omp_get_num_procs();
+    if (cores > 1) {
+      auto all = make_cpu_backend(cores);
+      report(measure_throughput("cpu, " + std::to_string(cores) + " threads", *all, plan, workload.repeat));
+    }
   }
+  if (workload.backends == "cpu") return results;
   std::string why_not;
   if (!cuda_devices(why_not).empty()) {
     auto gpu = make_cuda_backend();

@@ -167,12 +167,25 @@ TEST(CliBench, PrintsOneLinePerBackend) {
   EXPECT_NE(result.output.find("\ncuda "), std::string::npos) << result.output;  // measured or why not
 }
 
+// --backend picks the backends: cpu measures no GPU, cuda no CPU (it says why when it has no GPU).
+TEST(CliBench, BackendPicksWhatIsMeasured) {
+  const test::CommandResult cpu = test::run_srlif("bench --neurons 64 --steps 500 --backend cpu");
+  ASSERT_EQ(cpu.exit_code, 0) << cpu.output;
+  EXPECT_TRUE(contains(cpu.output, "cpu, 1 thread ")) << cpu.output;
+  EXPECT_FALSE(contains(cpu.output, "\ncuda ")) << cpu.output;
+  const test::CommandResult cuda = test::run_srlif("bench --neurons 64 --steps 500 --backend cuda");
+  ASSERT_EQ(cuda.exit_code, 0) << cuda.output;
+  EXPECT_FALSE(contains(cuda.output, "cpu, ")) << cuda.output;
+  EXPECT_TRUE(contains(cuda.output, "\ncuda ")) << cuda.output;
+}
+
 TEST(CliBench, BadInputIsExitTwoNamingTheFlag) {
   for (const auto& [arguments, flag] : {std::pair{"--scheme rk4", "--scheme"},
                                         {"--neurons 0", "--neurons"},
                                         {"--points 0", "--points"},
                                         {"--steps 0", "--steps"},
-                                        {"--repeat 0", "--repeat"}}) {
+                                        {"--repeat 0", "--repeat"},
+                                        {"--backend gpu", "--backend"}}) {
     const test::CommandResult result = test::run_srlif(std::string("bench ") + arguments);
     EXPECT_EQ(result.exit_code, kBadInput) << arguments << ": " << result.output;
     EXPECT_NE(result.output.find(std::string("srlif: error: ") + flag + ": "), std::string::npos)

@@ -21,7 +21,8 @@ struct ThroughputWorkload {
   std::int64_t steps = 100000;    // K - 1
   std::uint64_t points = 1;       // grid points (sigma values)
   Scheme scheme = Scheme::euler;
-  int repeat = 1;  // the best of `repeat` runs counts
+  int repeat = 1;                // the best of `repeat` runs counts
+  std::string backends = "all";  // all | cpu | cuda: which backends to measure
 };
 
 struct Throughput {
@@ -41,7 +42,8 @@ Throughput measure_throughput(const std::string& label, Backend& backend, const 
 std::string throughput_line(const Throughput& throughput);
 
 // The CPU with one thread and with every core, then the GPU when one is
-// usable; `on_result` sees each line as soon as it is measured.
+// usable (workload.backends picks a subset: a GPU-sized workload would take
+// minutes on one CPU thread); `on_line` sees each line as soon as it is measured.
 std::vector<Throughput> measure_all_backends(const ThroughputWorkload& workload,
                                              const std::function<void(const std::string&)>& on_line);
 

@@ -15,6 +15,7 @@ struct BenchOptions {
   std::int64_t points = 1;
   std::string scheme = "euler";
   int repeat = 1;
+  std::string backend = "all";
 };
 
 int run(const BenchOptions& options) {
@@ -28,6 +29,7 @@ int run(const BenchOptions& options) {
   workload.points = static_cast<std::uint64_t>(options.points);
   workload.scheme = parse_scheme(options.scheme, "--scheme");
   workload.repeat = options.repeat;
+  workload.backends = options.backend;
   const SweepPlan plan = throughput_plan(workload);  // validates before any output
   std::printf(
       "reference workload (sigma %s, A 20 pA, I_bias 178 pA, f 10 Hz, dt 0.1 ms), scheme %s: "
@@ -59,6 +61,11 @@ CommandRunner add_bench_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--scheme", options->scheme, "euler | exact")->capture_default_str();
   command->add_option("--repeat", options->repeat, "Runs per backend; the best counts")
+      ->capture_default_str();
+  command
+      ->add_option("--backend", options->backend,
+                   "all | cpu | cuda: the backends to measure (a GPU-sized workload takes minutes on one CPU "
+                   "thread)")
       ->capture_default_str();
   return [options] { return run(*options); };
 }
