@@ -1,6 +1,7 @@
 // CUDA kernels of the sweep: one thread integrates one neuron of one grid point
 // with its state in registers, drawing raw words from cuRAND's Philox4_32_10
-// device generator; the per-step arithmetic is the shared host/device code.
+// device generator (curand_Philox4x32_10 on each block's counter); the per-step
+// arithmetic is the shared host/device code.
 #pragma once
 
 #include <curand_kernel.h>
@@ -97,16 +98,30 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     }
   };
 
-  // Word offset = 4 * block = step_begin, since chunks start on Philox blocks.
+  // cuRAND's Philox4_32_10 called on the block's counter directly (what curand_init(seed,
+  // stream, 4 * block) + curand4 return, without the generator state's increment and word
+  // rotation): counter (block lo, block hi, stream lo, stream hi), key = seed. Chunks start on
+  // Philox blocks, so block = step / 4 and z[j] is the normal of step 4 * block + j.
   const BridgeStream bridge{seed, stream_id(point.stream_tag, neuron), step_begin};
-  curandStatePhilox4_32_10_t generator;
-  curand_init(seed, bridge.stream, static_cast<std::uint64_t>(step_begin), &generator);
-  for (std::int64_t step = step_begin; step < step_end; step += 4) {
-    const uint4 words = curand4(&generator);
-    const NormalQuad normals = normals_from_block(PhiloxWords{{words.x, words.y, words.z, words.w}});
-    const std::int64_t remaining = step_end - step;
-    advance_block<kScheme>(state, tally, constants, point, normals, view, step - step_begin,
-                           remaining >= 4 ? 4 : static_cast<int>(remaining), bridge, on_step);
+  const uint2 key = make_uint2(static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
+  const auto normals_of_block = [&](std::int64_t step) {
+    const auto block = static_cast<std::uint64_t>(step) / 4;
+    const uint4 counter = make_uint4(
+        static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
+        static_cast<std::uint32_t>(bridge.stream), static_cast<std::uint32_t>(bridge.stream >> 32));
+    const uint4 words = curand_Philox4x32_10(counter, key);
+    return normals_from_block(PhiloxWords{{words.x, words.y, words.z, words.w}});
+  };
+  // Whole blocks with a constant count (no per-step guard), then the chunk's partial block.
+  const std::int64_t whole_end = step_end - (step_end - step_begin) % 4;
+  std::int64_t step = step_begin;
+  for (; step < whole_end; step += 4) {
+    advance_block<kScheme>(state, tally, constants, point, normals_of_block(step), view, step - step_begin, 4,
+                           bridge, on_step);
+  }
+  if (step < step_end) {
+    advance_block<kScheme>(state, tally, constants, point, normals_of_block(step), view, step - step_begin,
+                           static_cast<int>(step_end - step), bridge, on_step);
   }
 
   population.v[at] = state.v;

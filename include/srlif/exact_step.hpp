@@ -88,8 +88,14 @@ struct BridgeStream {
 SRLIF_HD bool exact_step(NeuronState& state, const StepConstants& constants, const PointCoefficients& point,
                          float drive, float noise, const BridgeStream& bridge, std::int64_t at) {
   const auto crossed = [&](bool candidate, float product) {
-    return candidate && bridge_crossed(product, point.bridge_half_variance,
-                                       bridge_uniform(bridge.seed, bridge.stream, bridge.first_step + at));
+    bool spike = false;
+    if (any_in_warp(candidate)) {  // a warp with no neuron near threshold draws no uniform
+      if (candidate) {
+        spike = bridge_crossed(product, point.bridge_half_variance,
+                               bridge_uniform(bridge.seed, bridge.stream, bridge.first_step + at));
+      }
+    }
+    return spike;
   };
   return exact_step_lanes(state.v, state.refractory, constants, drive, noise, point.bridge_limit, crossed) !=
          0;

@@ -47,4 +47,17 @@ SRLIF_HD float float_from_bits(std::uint32_t bits) {
 #endif
 }
 
+// Whether `condition` holds in any thread of the calling warp (on the host: in
+// this one). Rare work (a spike's bookkeeping, the bridge's uniform) goes under
+// `if (any_in_warp(c)) { if (c) ... }`: a warp where no thread needs it skips it
+// with one vote and a branch, where nvcc would otherwise issue the whole body,
+// predicated off, at every step.
+SRLIF_HD bool any_in_warp(bool condition) {
+#if defined(__CUDA_ARCH__)
+  return __any_sync(__activemask(), condition) != 0;
+#else
+  return condition;
+#endif
+}
+
 }  // namespace srlif
