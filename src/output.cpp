@@ -153,11 +153,12 @@ std::vector<std::string> points_csv_fields(const Grid& grid, std::uint64_t neuro
   return fields;
 }
 
-std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics) {
+std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics,
+                       std::uint64_t first_point) {
   std::string out = csv_line(points_csv_columns());
   out.reserve(out.size() + metrics.size() * 200);
-  for (std::size_t index = 0; index < metrics.size(); ++index) {
-    out += csv_line(points_csv_fields(grid, neurons, index, metrics[index]));
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    out += csv_line(points_csv_fields(grid, neurons, first_point + i, metrics[i]));
   }
   return out;
 }
@@ -223,6 +224,17 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
          ", \"device\": " + json_string(record.device) +
          ", \"chunk_steps\": " + std::to_string(config.execution.chunk_steps) +
          ", \"batch_points\": " + std::to_string(config.execution.batch_points) + "},\n";
+  if (!record.shard.empty()) out += "  \"shard\": " + json_string(record.shard) + ",\n";
+  if (record.points_resumed > 0) {
+    out += "  \"points_resumed\": " + std::to_string(record.points_resumed) + ",\n";
+  }
+  if (!record.merged_from.empty()) {
+    out += "  \"merged_from\": [";
+    for (std::size_t i = 0; i < record.merged_from.size(); ++i) {
+      out += (i ? ", " : "") + json_string(record.merged_from[i]);
+    }
+    out += "],\n";
+  }
   out += "  \"wall_seconds\": " + json_number(record.wall_seconds) + ",\n";
   out += "  \"neuron_steps\": " + std::to_string(record.neuron_steps) + ",\n";
   out += "  \"neuron_steps_per_second\": " + json_number(rate) + "\n";

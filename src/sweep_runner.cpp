@@ -1,7 +1,9 @@
 #include "srlif/sweep_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <span>
+#include <stdexcept>
 
 #include "srlif/spectrum.hpp"
 
@@ -34,6 +36,52 @@ SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCal
   }
   result.optima = find_optima(plan.config.grid, result.metrics, plan.config.objective);
   return result;
+}
+
+SweepResult measures_from_tallies(const SweepPlan& plan, std::uint64_t first,
+                                  std::vector<PointTally> tallies) {
+  SweepResult result;
+  result.tallies = std::move(tallies);
+  result.metrics.reserve(result.tallies.size());
+  for (const PointTally& tally : result.tallies) {
+    result.metrics.push_back(compute_metrics(tally, plan.config.time.duration));
+  }
+  if (first == 0 && result.tallies.size() == plan.config.grid.size()) {
+    result.optima = find_optima(plan.config.grid, result.metrics, plan.config.objective);
+  }
+  return result;
+}
+
+SweepPlan plan_for_points(const SweepPlan& plan, const std::vector<std::uint64_t>& points) {
+  SweepPlan subset = plan;
+  subset.points.clear();
+  subset.points.reserve(points.size());
+  for (const std::uint64_t point : points) subset.points.push_back(plan.points.at(point));
+  return subset;
+}
+
+std::vector<PointTally> run_points(const SweepPlan& plan, Backend& backend,
+                                   const std::vector<std::uint64_t>& points, const ProgressCallback& progress,
+                                   const SegmentCallback& on_segment) {
+  if (plan.config.readouts.enabled)
+    throw std::logic_error("run_points: plans with readouts are not segmented");
+  std::vector<PointTally> tallies;
+  tallies.reserve(points.size());
+  const auto segment_size = static_cast<std::size_t>(std::max<std::int64_t>(plan.batch_points, 1));
+  std::uint64_t steps_before = 0;
+  for (std::size_t first = 0; first < points.size(); first += segment_size) {
+    const std::vector<std::uint64_t> segment(
+        points.begin() + static_cast<std::ptrdiff_t>(first),
+        points.begin() + static_cast<std::ptrdiff_t>(std::min(points.size(), first + segment_size)));
+    const SweepPlan part = plan_for_points(plan, segment);
+    BackendResult result = backend.run(part, [&](std::uint64_t done) {
+      if (progress) progress(steps_before + done);
+    });
+    steps_before += part.neuron_steps();
+    if (on_segment) on_segment(segment, result.tallies);
+    tallies.insert(tallies.end(), result.tallies.begin(), result.tallies.end());
+  }
+  return tallies;
 }
 
 }  // namespace srlif

@@ -319,13 +319,13 @@ const char* const kPointsHeader =
     "valid_neurons,valid_fraction,rayleigh_z,rayleigh_p,total_spikes,rayleigh_rate_hz,"
     "spectral_amplitude_hz,snr_db";
 
-TEST(CliSweep, WritesExactlyTheThreeFiles) {
+TEST(CliSweep, WritesExactlyTheResultFiles) {
   const std::string out = test::temporary_directory("sweep_files");
   const test::CommandResult result = test::run_srlif(
       "sweep " + kSmall + " --sigma 0:40:3 --amplitude 5,10 --seed 42 --backend cpu --quiet --out " + out);
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_EQ(entries(out), (std::set<std::string>{"optimum.csv", "points.csv", "run.json"}))
-      << "no temp files may be left behind";
+  EXPECT_EQ(entries(out), (std::set<std::string>{"optimum.csv", "points.csv", "run.json", "tallies.csv"}))
+      << "no temp files and no checkpoint may be left behind";
 
   // points.csv: the documented header, one row per grid point, sigma fastest.
   const std::vector<std::string> points = test::lines_of(test::read_file(out + "/points.csv"));
@@ -378,7 +378,7 @@ TEST(CliSweep, RerunIntoTheSameDirectoryReplacesTheFiles) {
   const std::string out = test::temporary_directory("sweep_rerun");
   ASSERT_EQ(test::run_srlif("sweep " + kSmall + " --sigma 0,30 --quiet --out " + out).exit_code, 0);
   ASSERT_EQ(test::run_srlif("sweep " + kSmall + " --sigma 0,10,30 --quiet --out " + out).exit_code, 0);
-  EXPECT_EQ(entries(out), (std::set<std::string>{"optimum.csv", "points.csv", "run.json"}));
+  EXPECT_EQ(entries(out), (std::set<std::string>{"optimum.csv", "points.csv", "run.json", "tallies.csv"}));
   EXPECT_EQ(test::lines_of(test::read_file(out + "/points.csv")).size(), 4u);
 }
 

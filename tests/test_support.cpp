@@ -1,5 +1,6 @@
 #include "test_support.hpp"
 
+#include <spawn.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -44,6 +45,22 @@ CommandResult run_srlif(const std::string& arguments) {
   while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
   const int status = ::pclose(pipe);
   return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+int start_srlif(const std::string& arguments) {
+  const std::string command = "exec " + std::string(SRLIF_BINARY) + " " + arguments + " >/dev/null 2>&1";
+  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+  pid_t pid = 0;
+  if (::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) {
+    throw std::runtime_error("posix_spawn failed");
+  }
+  return pid;
+}
+
+int wait_for(int pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid) throw std::runtime_error("waitpid failed");
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 std::string temporary_directory(const std::string& name) {

@@ -22,6 +22,12 @@ struct CommandResult {
 };
 CommandResult run_srlif(const std::string& arguments);
 
+// Starts the srlif binary with `arguments` (output discarded) without waiting.
+int start_srlif(const std::string& arguments);
+// Waits for a process started by start_srlif: its exit code, or 128 + the
+// signal that ended it.
+int wait_for(int pid);
+
 // A fresh empty directory under the test temp dir.
 std::string temporary_directory(const std::string& name);
 

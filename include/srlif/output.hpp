@@ -27,7 +27,9 @@ std::string csv_line(const std::vector<std::string>& fields);
 std::vector<std::string> points_csv_fields(const Grid& grid, std::uint64_t neurons, std::size_t index,
                                            const PointMetrics& metrics);
 
-std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics);
+// Rows for grid points first_point, first_point + 1, ... (a shard's range); all of them by default.
+std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics,
+                       std::uint64_t first_point = 0);
 std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
                         const std::vector<SliceOptimum>& optima, Objective objective);
 
@@ -38,6 +40,9 @@ struct RunRecord {
   std::string device;
   double wall_seconds = 0.0;
   std::uint64_t neuron_steps = 0;
+  std::string shard;                     // "I/N" of a shard run, else empty (not written)
+  std::uint64_t points_resumed = 0;      // grid points read from a checkpoint (written when > 0)
+  std::vector<std::string> merged_from;  // `srlif merge`: the shard folders (written when any)
 };
 std::string run_json(const SweepConfig& config, const RunRecord& record);
 

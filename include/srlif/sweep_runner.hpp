@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,27 @@ struct SweepResult {
 
 // Simulates the plan on `backend` and derives the measures.
 SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCallback& progress);
+
+// The measures of grid points [first, first + tallies.size()) from their
+// tallies (no readouts), with the optima when they are the whole grid.
+SweepResult measures_from_tallies(const SweepPlan& plan, std::uint64_t first,
+                                  std::vector<PointTally> tallies);
+
+// The plan restricted to some of its grid points (ascending grid indices): a
+// point's result depends on nothing else in the grid.
+SweepPlan plan_for_points(const SweepPlan& plan, const std::vector<std::uint64_t>& points);
+
+// Called after each finished segment with its grid indices and tallies.
+using SegmentCallback =
+    std::function<void(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies)>;
+
+// Simulates the grid points `points` (ascending) in segments of
+// plan.batch_points, so that each segment can be recorded (a checkpoint)
+// before the next starts. Returns their tallies in the order of `points`.
+// Plans with readouts are refused (std::logic_error): their readouts are not
+// per-point tallies.
+std::vector<PointTally> run_points(const SweepPlan& plan, Backend& backend,
+                                   const std::vector<std::uint64_t>& points, const ProgressCallback& progress,
+                                   const SegmentCallback& on_segment);
 
 }  // namespace srlif

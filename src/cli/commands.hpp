@@ -15,6 +15,7 @@ CommandRunner add_population_command(CLI::App& app, const std::string& command_l
 CommandRunner add_reproduce_command(CLI::App& app, const std::string& command_line);
 CommandRunner add_trace_command(CLI::App& app, const std::string& command_line);
 CommandRunner add_theory_command(CLI::App& app, const std::string& command_line);
+CommandRunner add_merge_command(CLI::App& app, const std::string& command_line);
 CommandRunner add_bench_command(CLI::App& app);
 CommandRunner add_info_command(CLI::App& app);
 

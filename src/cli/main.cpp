@@ -1,5 +1,6 @@
 // srlif: stochastic resonance in leaky integrate-and-fire neurons, on CPU or GPU.
-// Exit codes: 0 success, 1 runtime failure, 2 bad input (nothing written).
+// Exit codes: 0 success, 1 runtime failure, 2 bad input (nothing written),
+// 128 + signal when SIGINT (130) or SIGTERM (143) stopped a sweep with its checkpoint saved.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   const srlif::cli::CommandRunner reproduce = srlif::cli::add_reproduce_command(app, command_line);
   const srlif::cli::CommandRunner trace = srlif::cli::add_trace_command(app, command_line);
   const srlif::cli::CommandRunner theory = srlif::cli::add_theory_command(app, command_line);
+  const srlif::cli::CommandRunner merge = srlif::cli::add_merge_command(app, command_line);
   const srlif::cli::CommandRunner bench = srlif::cli::add_bench_command(app);
   const srlif::cli::CommandRunner info = srlif::cli::add_info_command(app);
 
@@ -39,12 +41,16 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("population")) return population();
     if (app.got_subcommand("trace")) return trace();
     if (app.got_subcommand("theory")) return theory();
+    if (app.got_subcommand("merge")) return merge();
     if (app.got_subcommand("reproduce")) return reproduce();
     if (app.got_subcommand("bench")) return bench();
     if (app.got_subcommand("info")) return info();
   } catch (const srlif::InputError& error) {
     std::fprintf(stderr, "srlif: error: %s\n", error.what());
     return 2;
+  } catch (const srlif::Interrupted& interrupted) {
+    std::fprintf(stderr, "srlif: %s\n", interrupted.what());
+    return 128 + interrupted.signal();
   } catch (const srlif::UnavailableError& error) {
     std::fprintf(stderr, "srlif: error: %s\n", error.what());
     return 2;

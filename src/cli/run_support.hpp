@@ -3,13 +3,13 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "srlif/shard.hpp"
 #include "srlif/sweep_runner.hpp"
 
 namespace srlif::cli {
@@ -45,7 +45,14 @@ using FileList = std::vector<std::pair<std::string, std::string>>;
 // Picks the backend, prepares --out (refused with exit code 2 if unusable),
 // runs the plan with a progress bar when wanted, and writes `files(result)`
 // plus run.json atomically. On failure an output folder this run created is removed.
-SweepResult run_and_write(const SweepPlan& plan, const OutputOptions& options, const std::string& command_line,
+SweepResult run_and_write(const SweepPlan& plan, const OutputOptions& options,
+                          const std::string& command_line,
                           const std::function<FileList(const SweepResult&)>& files);
+
+// The result files of a sweep or shard whose points start at grid point
+// `first`: points.csv (their rows), optimum.csv (a whole grid only) and
+// tallies.csv (what `srlif merge` and `--resume` rebuild the others from).
+FileList sweep_files(const SweepPlan& plan, const ShardSpec& shard, std::uint64_t first,
+                     const SweepResult& result);
 
 }  // namespace srlif::cli

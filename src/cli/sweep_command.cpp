@@ -1,4 +1,10 @@
-// `srlif sweep`: simulate a grid and write points.csv, optimum.csv and run.json.
+// `srlif sweep`: simulate a grid and write points.csv, optimum.csv,
+// tallies.csv and run.json, keeping a checkpoint while it runs (--resume), or
+// one shard of the grid (--shard I/N) for `srlif merge`.
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -6,8 +12,15 @@
 #include "cli/config_file.hpp"
 #include "cli/model_options.hpp"
 #include "cli/run_support.hpp"
+#include "cli/stop_signals.hpp"
 #include "cli/summary_table.hpp"
+#include "srlif/checkpoint.hpp"
+#include "srlif/config_text.hpp"
+#include "srlif/errors.hpp"
 #include "srlif/output.hpp"
+#include "srlif/progress.hpp"
+#include "srlif/shard.hpp"
+#include "srlif/version.hpp"
 
 namespace srlif::cli {
 namespace {
@@ -18,6 +31,8 @@ struct SweepOptions {
   std::string objective = "vs-valid";
   bool spectrum = false;
   double psth_bin_ms = 10.0;
+  std::string shard;
+  bool resume = false;
 };
 
 SweepConfig sweep_config(const SweepOptions& options) {
@@ -33,8 +48,16 @@ SweepConfig sweep_config(const SweepOptions& options) {
   return config;
 }
 
-int run(const SweepOptions& options, const std::string& command_line) {
-  const SweepPlan plan = make_plan(sweep_config(options));
+const char* signal_name(int signal) {
+  return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+// Sweeps with spectra: their readouts are not per-point tallies, so they run
+// in one piece, without checkpoint or shards.
+int run_with_readouts(const SweepPlan& plan, const SweepOptions& options, const std::string& command_line) {
+  if (!options.shard.empty())
+    throw InputError("--shard", "cannot be combined with --spectrum or --objective snr");
+  if (options.resume) throw InputError("--resume", "cannot be combined with --spectrum or --objective snr");
   const SweepResult result = run_and_write(plan, options.output, command_line, [&](const SweepResult& r) {
     return FileList{
         {"points.csv", points_csv(plan.config.grid, plan.config.neurons, r.metrics)},
@@ -42,10 +65,91 @@ int run(const SweepOptions& options, const std::string& command_line) {
   });
   if (!options.output.quiet) {
     std::fputs(summary_table(plan.config, result).c_str(), stdout);
-    std::printf(
-        "wrote %s/{points.csv,optimum.csv,run.json}  (%s, %.3g s, %.3g neuron-steps/s)\n",
-        options.output.out.c_str(), result.device.c_str(), result.wall_seconds,
-        result.wall_seconds > 0 ? static_cast<double>(result.neuron_steps) / result.wall_seconds : 0.0);
+    std::printf("wrote %s/{points.csv,optimum.csv,run.json}  (%s, %.3g s)\n", options.output.out.c_str(),
+                result.device.c_str(), result.wall_seconds);
+  }
+  return 0;
+}
+
+int run(const SweepOptions& options, const std::string& command_line) {
+  const SweepPlan plan = make_plan(sweep_config(options));
+  if (plan.config.readouts.enabled) return run_with_readouts(plan, options, command_line);
+  const ShardSpec shard = options.shard.empty() ? ShardSpec{} : parse_shard(options.shard, "--shard");
+  if (options.output.out.empty())
+    throw InputError("--out", "is required (on the command line or in --config)");
+  const std::unique_ptr<Backend> backend =
+      make_backend(plan.config.execution.backend, plan.config.execution.threads);
+  const std::filesystem::path out(options.output.out);
+  OutputDirectoryGuard guard(out);
+  prepare_output_directory(out);
+  Checkpoint checkpoint(out, result_config_text(plan.config), shard, options.resume);
+
+  const PointRange range = shard_points(shard, plan.points.size());
+  std::vector<std::uint64_t> todo;
+  for (std::uint64_t point = range.first; point < range.end; ++point) {
+    if (!checkpoint.finished().contains(point)) todo.push_back(point);
+  }
+  const std::uint64_t resumed = (range.end - range.first) - todo.size();
+  const std::uint64_t neuron_steps =
+      todo.size() * plan.config.neurons * static_cast<std::uint64_t>(plan.steps);
+
+  const StopSignals signals;
+  const auto stop_if_signalled = [&] {
+    if (const int signal = StopSignals::received()) {
+      throw Interrupted(signal, std::string("interrupted by ") + signal_name(signal) + ": " +
+                                    std::to_string(checkpoint.finished().size()) + " of " +
+                                    std::to_string(range.end - range.first) + " grid points are saved in " +
+                                    checkpoint.directory().string() +
+                                    "; run the same command with --resume to continue");
+    }
+  };
+  const bool show_progress = options.output.progress || (!options.output.quiet && ::isatty(STDERR_FILENO));
+  ProgressBar bar(neuron_steps, show_progress);
+  const auto start = std::chrono::steady_clock::now();
+  run_points(
+      plan, *backend, todo,
+      [&](std::uint64_t done) {
+        bar.update(done);
+        stop_if_signalled();  // at a chunk boundary
+      },
+      [&](const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies) {
+        checkpoint.save(points, tallies);
+      });
+  bar.finish();
+  const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::vector<PointTally> tallies;
+  for (std::uint64_t point = range.first; point < range.end; ++point) {
+    tallies.push_back(checkpoint.finished().at(point));
+  }
+  SweepResult result = measures_from_tallies(plan, range.first, std::move(tallies));
+  result.backend = backend->name();
+  result.device = backend->device();
+  result.wall_seconds = wall_seconds;
+  result.neuron_steps = neuron_steps;
+  FileList files = sweep_files(plan, shard, range.first, result);
+  RunRecord record;
+  record.version = kVersion;
+  record.command_line = command_line;
+  record.backend = result.backend;
+  record.device = result.device;
+  record.wall_seconds = wall_seconds;
+  record.neuron_steps = neuron_steps;
+  record.shard = shard.count > 1 ? shard_text(shard) : "";
+  record.points_resumed = resumed;
+  files.emplace_back("run.json", run_json(plan.config, record));
+  write_files_atomically(out, files);
+  checkpoint.remove();
+  guard.commit();
+
+  if (!options.output.quiet) {
+    if (shard.count == 1) std::fputs(summary_table(plan.config, result).c_str(), stdout);
+    std::printf("wrote %s/{%s,tallies.csv,run.json}  (%s%s, %.3g s, %.3g neuron-steps/s)\n",
+                options.output.out.c_str(), shard.count == 1 ? "points.csv,optimum.csv" : "points.csv",
+                shard.count > 1 ? ("shard " + shard_text(shard) + ", ").c_str() : "", result.device.c_str(),
+                wall_seconds, wall_seconds > 0 ? static_cast<double>(neuron_steps) / wall_seconds : 0.0);
+    if (resumed > 0)
+      std::printf("%llu grid points came from the checkpoint\n", static_cast<unsigned long long>(resumed));
   }
   return 0;
 }
@@ -72,6 +176,18 @@ CommandRunner add_sweep_command(CLI::App& app, const std::string& command_line) 
   command->add_option("--psth", options->psth_bin_ms, "Bin width of the pooled activity for --spectrum, ms")
       ->capture_default_str()
       ->group(measures);
+  const char* runs = "Long runs";
+  command
+      ->add_option("--shard", options->shard,
+                   "Compute only the I-th of N parts of the grid points (I/N, e.g. 3/8); join the parts with "
+                   "srlif merge")
+      ->group(runs);
+  command
+      ->add_flag(
+          "--resume", options->resume,
+          "Continue the run whose checkpoint is in --out (same options), computing only the grid points "
+          "it had not finished")
+      ->group(runs);
   add_output_options(*command, options->output);
   return [options, command, command_line] {
     apply_config_file(*command, options->output.config);

@@ -1,0 +1,49 @@
+// A sweep's checkpoint: OUT/checkpoint/part-<first point>.tallies, one tally
+// file (tally_file.hpp) per finished segment of grid points, each written
+// atomically and fsync'ed as soon as its points are done. `--resume` reads
+// them back (refusing another configuration or shard, or a part that fails its
+// checksum) and simulates only the points not yet done; since a point's result
+// depends on nothing else in the run, the final files are the same bytes as an
+// uninterrupted run's.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "srlif/accumulators.hpp"
+#include "srlif/shard.hpp"
+
+namespace srlif {
+
+class Checkpoint {
+ public:
+  // Opens OUT/checkpoint for the run identified by (config_text, shard).
+  // resume = false: refuses (InputError "--out") a folder holding another
+  // run's unfinished checkpoint. resume = true: loads its finished points, and
+  // those of OUT/tallies.csv when the run had already finished.
+  Checkpoint(const std::filesystem::path& out, std::string config_text, ShardSpec shard, bool resume);
+
+  const std::map<std::uint64_t, PointTally>& finished() const { return finished_; }
+
+  // Records a finished segment: one part file, atomic and fsync'ed.
+  void save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies);
+
+  // Removes the checkpoint once the final files are written.
+  void remove();
+
+  std::filesystem::path directory() const { return directory_; }
+
+ private:
+  void load(const std::filesystem::path& file);
+
+  std::filesystem::path out_;
+  std::filesystem::path directory_;
+  std::string config_text_;
+  ShardSpec shard_;
+  std::map<std::uint64_t, PointTally> finished_;
+};
+
+}  // namespace srlif

@@ -1,0 +1,39 @@
+// The exact integer tallies of a set of grid points as a checksummed text file
+// (`tallies.csv` of a sweep or shard, the parts of a checkpoint). Everything a
+// result is computed from, so `srlif merge` and `--resume` rebuild the output
+// files bit for bit from it:
+//
+//   # srlif tallies 1
+//   # shard 2/4
+//   # config scheme = "euler"          (one line per result_config_text line)
+//   point,neurons,spikes,spikes_squared,cos_sum,sin_sum,valid_neurons,strength_sum,strength_squared_sum
+//   12,1000,70712,...
+//   # fnv1a64 0123456789abcdef          (FNV-1a of every byte before this line)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "srlif/accumulators.hpp"
+#include "srlif/shard.hpp"
+
+namespace srlif {
+
+struct TallyFile {
+  std::string config_text;            // result_config_text of the run
+  ShardSpec shard;                    // 1/1 for a whole run
+  std::vector<std::uint64_t> points;  // grid point indices, ascending
+  std::vector<PointTally> tallies;    // tallies[i] belongs to points[i]
+};
+
+std::uint64_t fnv1a64(std::string_view bytes);
+
+std::string format_tally_file(const TallyFile& file);
+
+// Reads and verifies a tally file; throws InputError(`path`, ...) when it is
+// truncated, fails its checksum or is malformed, saying which.
+TallyFile parse_tally_file(const std::string& text, const std::string& path);
+
+}  // namespace srlif

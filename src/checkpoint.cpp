@@ -1,0 +1,93 @@
+#include "srlif/checkpoint.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "srlif/config_text.hpp"
+#include "srlif/errors.hpp"
+#include "srlif/output.hpp"
+#include "srlif/tally_file.hpp"
+
+namespace srlif {
+namespace {
+
+bool is_part_name(const std::string& name) { return name.starts_with("part-") && name.ends_with(".tallies"); }
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string(), "cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text, ShardSpec shard,
+                       bool resume)
+    : out_(out), directory_(out / "checkpoint"), config_text_(std::move(config_text)), shard_(shard) {
+  std::error_code error;
+  std::vector<std::filesystem::path> parts;
+  if (std::filesystem::is_directory(directory_, error)) {
+    for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
+      const std::string name = entry.path().filename().string();
+      if (is_part_name(name)) {
+        parts.push_back(entry.path());
+      } else if (name.find(".tmp.") != std::string::npos) {
+        std::filesystem::remove(entry.path(), error);  // a write that a kill interrupted: never committed
+      }
+    }
+  }
+  if (!resume) {
+    if (!parts.empty()) {
+      throw InputError("--out", "'" + out.string() + "' holds the checkpoint of an unfinished run (" +
+                                    std::to_string(parts.size()) +
+                                    " parts); add --resume to continue it, or remove " + directory_.string());
+    }
+    return;
+  }
+  std::sort(parts.begin(), parts.end());
+  for (const auto& part : parts) load(part);
+  if (std::filesystem::exists(out / "tallies.csv", error)) load(out / "tallies.csv");
+}
+
+void Checkpoint::load(const std::filesystem::path& file) {
+  const TallyFile tallies = parse_tally_file(read_file(file), file.string());
+  if (tallies.config_text != config_text_) {
+    throw InputError("--resume", file.string() + " was made with another configuration (" +
+                                     first_difference(tallies.config_text, config_text_) +
+                                     "); resume with the same options or use another --out");
+  }
+  if (!(tallies.shard == shard_)) {
+    throw InputError("--resume", file.string() + " belongs to shard " + shard_text(tallies.shard) + ", not " +
+                                     shard_text(shard_));
+  }
+  for (std::size_t i = 0; i < tallies.points.size(); ++i) {
+    if (!finished_.emplace(tallies.points[i], tallies.tallies[i]).second) {
+      // Two parts of one run never share a point; the final tallies.csv repeats them all.
+      if (file.filename() != "tallies.csv") {
+        throw InputError("--resume", file.string() + " repeats grid point " +
+                                         std::to_string(tallies.points[i]) + ": the checkpoint is corrupt");
+      }
+    }
+  }
+}
+
+void Checkpoint::save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies) {
+  if (points.empty()) return;
+  std::filesystem::create_directories(directory_);
+  char name[64];
+  std::snprintf(name, sizeof name, "part-%012llu.tallies", static_cast<unsigned long long>(points.front()));
+  write_files_atomically(directory_,
+                         {{name, format_tally_file(TallyFile{config_text_, shard_, points, tallies})}});
+  for (std::size_t i = 0; i < points.size(); ++i) finished_.emplace(points[i], tallies[i]);
+}
+
+void Checkpoint::remove() {
+  std::error_code ignored;
+  std::filesystem::remove_all(directory_, ignored);
+}
+
+}  // namespace srlif

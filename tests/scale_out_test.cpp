@@ -1,0 +1,273 @@
+// Long sweeps that survive (DESIGN.md section 3.4, issue 6): a sweep killed at
+// any moment and resumed, or split into shards and merged, writes the same
+// bytes as an uninterrupted, unsplit run; SIGINT/SIGTERM stop it cleanly;
+// foreign, missing, repeated and damaged pieces are refused.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "test_support.hpp"
+
+namespace srlif {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kBadInput = 2;
+const char* const kResultFiles[] = {"points.csv", "optimum.csv", "tallies.csv"};
+
+// 39 grid points run in segments of 2: a second or so, with a checkpoint part every few tens of ms.
+const std::string kLongSweep =
+    "sweep --sigma 0:60:13 --amplitude 10,20,30 --neurons 1000 --duration 3000 --batch-points 2 --quiet";
+// 14 small grid points for the shard tests.
+const std::string kShardSweep =
+    "sweep --sigma 0:60:7 --amplitude 10,20 --neurons 200 --duration 1500 --quiet";
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+void expect_same_results(const std::string& expected, const std::string& actual) {
+  for (const char* file : kResultFiles) {
+    const std::string a = test::read_file(expected + "/" + file);
+    ASSERT_FALSE(a.empty()) << expected << "/" << file;
+    EXPECT_TRUE(a == test::read_file(actual + "/" + file)) << file << " differs from the uninterrupted run";
+  }
+}
+
+std::size_t checkpoint_parts(const std::string& out) {
+  std::error_code error;
+  std::size_t parts = 0;
+  for (fs::directory_iterator it(out + "/checkpoint", error), end; !error && it != end; it.increment(error)) {
+    parts += it->path().extension() == ".tallies";
+  }
+  return parts;
+}
+
+// The reference: the same sweep, never interrupted.
+const std::string& reference_run() {
+  static const std::string out = [] {
+    const std::string dir = test::temporary_directory("scale_out_reference");
+    const test::CommandResult result = test::run_srlif(kLongSweep + " --out " + dir);
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    return dir;
+  }();
+  return out;
+}
+
+TEST(Resume, KilledAtRandomMomentsThenResumedGivesTheSameBytes) {
+  const std::string out = test::temporary_directory("resume_sigkill");
+  std::mt19937 random(20261126);  // fixed seed: the same kill moments every run
+  std::uniform_int_distribution<int> delay_ms(20, 250);
+  int killed = 0;
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    const int pid = test::start_srlif(kLongSweep + " --resume --out " + out);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    ::kill(pid, SIGKILL);
+    const int code = test::wait_for(pid);
+    EXPECT_TRUE(code == 128 + SIGKILL || code == 0) << "exit " << code;
+    killed += code == 128 + SIGKILL;
+  }
+  EXPECT_GE(killed, 3) << "most attempts must be killed mid-run for the test to mean anything";
+  const test::CommandResult final_run = test::run_srlif(kLongSweep + " --resume --out " + out);
+  ASSERT_EQ(final_run.exit_code, 0) << final_run.output;
+  expect_same_results(reference_run(), out);
+  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
+  EXPECT_FALSE(fs::exists(out + "/checkpoint")) << "a finished run removes its checkpoint";
+}
+
+void stop_with_signal_then_resume(int signal, const std::string& name) {
+  const std::string out = test::temporary_directory("resume_" + name);
+  const int pid = test::start_srlif(kLongSweep + " --out " + out);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (checkpoint_parts(out) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_GT(checkpoint_parts(out), 0u) << "no checkpoint part appeared";
+  ::kill(pid, signal);
+  EXPECT_EQ(test::wait_for(pid), 128 + signal) << name << " must stop the run with exit code 128 + signal";
+  const std::size_t saved = checkpoint_parts(out);
+  EXPECT_GT(saved, 0u);
+  EXPECT_FALSE(fs::exists(out + "/points.csv")) << "a stopped run writes no result files";
+
+  const test::CommandResult again = test::run_srlif(kLongSweep + " --out " + out);
+  EXPECT_EQ(again.exit_code, kBadInput) << "without --resume the checkpoint must not be overwritten";
+  EXPECT_TRUE(contains(again.output, "--out: ")) << again.output;
+  EXPECT_TRUE(contains(again.output, "--resume")) << again.output;
+
+  const test::CommandResult resumed = test::run_srlif(kLongSweep + " --resume --out " + out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  expect_same_results(reference_run(), out);
+}
+
+TEST(Resume, SigtermStopsAtAChunkBoundaryWithExit143) { stop_with_signal_then_resume(SIGTERM, "sigterm"); }
+
+TEST(Resume, SigintStopsAtAChunkBoundaryWithExit130) { stop_with_signal_then_resume(SIGINT, "sigint"); }
+
+// A checkpoint made by an interrupted run, for the refusal tests.
+std::string interrupted_run(const std::string& name) {
+  const std::string out = test::temporary_directory(name);
+  const int pid = test::start_srlif(kLongSweep + " --out " + out);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (checkpoint_parts(out) < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ::kill(pid, SIGTERM);
+  test::wait_for(pid);
+  return out;
+}
+
+std::string first_part(const std::string& out) {
+  std::string first;
+  for (const auto& entry : fs::directory_iterator(out + "/checkpoint")) {
+    const std::string path = entry.path().string();
+    if (entry.path().extension() == ".tallies" && (first.empty() || path < first)) first = path;
+  }
+  return first;
+}
+
+TEST(Resume, RefusesAnotherConfiguration) {
+  const std::string out = interrupted_run("resume_other_config");
+  ASSERT_GE(checkpoint_parts(out), 1u);
+  const test::CommandResult result = test::run_srlif(kLongSweep + " --seed 2 --resume --out " + out);
+  EXPECT_EQ(result.exit_code, kBadInput) << result.output;
+  EXPECT_TRUE(contains(result.output, "srlif: error: --resume: ")) << result.output;
+  EXPECT_TRUE(contains(result.output, "'seed = 1' against 'seed = 2'")) << result.output;
+  EXPECT_FALSE(fs::exists(out + "/points.csv"));
+}
+
+TEST(Resume, RefusesACorruptOrTruncatedPart) {
+  const std::string out = interrupted_run("resume_corrupt");
+  ASSERT_GE(checkpoint_parts(out), 1u);
+  const std::string part = first_part(out);
+  std::string text = test::read_file(part);
+  const std::size_t row = text.find("\n0,1000,");
+  ASSERT_NE(row, std::string::npos) << text;
+  text[row + 3] = '2';  // one digit of neurons: 1000 -> 1200
+  std::ofstream(part, std::ios::binary) << text;
+  test::CommandResult result = test::run_srlif(kLongSweep + " --resume --out " + out);
+  EXPECT_EQ(result.exit_code, kBadInput) << result.output;
+  EXPECT_TRUE(contains(result.output, part + ": corrupt")) << result.output;
+
+  std::ofstream(part, std::ios::binary) << text.substr(0, text.size() / 2);
+  result = test::run_srlif(kLongSweep + " --resume --out " + out);
+  EXPECT_EQ(result.exit_code, kBadInput) << result.output;
+  EXPECT_TRUE(contains(result.output, part + ": truncated")) << result.output;
+  EXPECT_FALSE(fs::exists(out + "/points.csv"));
+}
+
+TEST(Resume, OfAFinishedRunRewritesTheSameFilesWithoutSimulating) {
+  const std::string out = test::temporary_directory("resume_finished");
+  ASSERT_EQ(test::run_srlif(kShardSweep + " --out " + out).exit_code, 0);
+  const std::string points = test::read_file(out + "/points.csv");
+  const test::CommandResult again = test::run_srlif(kShardSweep + " --resume --out " + out);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(test::read_file(out + "/points.csv"), points);
+  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": 14,"));
+  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"neuron_steps\": 0,"));
+}
+
+// ---------------------------------------------------------------------------
+// Shards and merge
+
+const std::string& unsplit_run() {
+  static const std::string out = [] {
+    const std::string dir = test::temporary_directory("shard_unsplit");
+    EXPECT_EQ(test::run_srlif(kShardSweep + " --out " + dir).exit_code, 0);
+    return dir;
+  }();
+  return out;
+}
+
+std::string shard_run(int index, int count, const std::string& extra = "") {
+  const std::string out = test::temporary_directory("shard_" + std::to_string(index) + "_of_" +
+                                                    std::to_string(count) + (extra.empty() ? "" : "_x"));
+  const test::CommandResult result =
+      test::run_srlif(kShardSweep + " " + extra + " --shard " + std::to_string(index) + "/" +
+                      std::to_string(count) + " --out " + out);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  return out;
+}
+
+TEST(Merge, ShardsJoinIntoTheUnsplitRunsBytes) {
+  for (const int count : {1, 3, 5}) {
+    std::string folders;
+    for (int index = count; index >= 1; --index) {  // any order
+      folders += ' ';
+      folders += shard_run(index, count);
+    }
+    const std::string out = test::temporary_directory("merged_" + std::to_string(count));
+    const test::CommandResult result = test::run_srlif("merge" + folders + " --out " + out);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    expect_same_results(unsplit_run(), out);
+  }
+}
+
+TEST(Merge, EachShardWritesOnlyItsOwnRows) {
+  const std::vector<std::string> whole = test::lines_of(test::read_file(unsplit_run() + "/points.csv"));
+  std::vector<std::string> joined = {whole.front()};
+  for (int index = 1; index <= 4; ++index) {
+    const std::string out = shard_run(index, 4);
+    const std::vector<std::string> rows = test::lines_of(test::read_file(out + "/points.csv"));
+    ASSERT_FALSE(rows.empty());
+    EXPECT_EQ(rows.front(), whole.front());
+    joined.insert(joined.end(), rows.begin() + 1, rows.end());
+    EXPECT_FALSE(fs::exists(out + "/optimum.csv")) << "a shard may hold part of a sigma slice";
+    EXPECT_TRUE(
+        contains(test::read_file(out + "/run.json"), "\"shard\": \"" + std::to_string(index) + "/4\""));
+  }
+  EXPECT_EQ(joined, whole);
+}
+
+void expect_merge_refused(const std::string& folders, const std::string& message_part) {
+  const std::string out = test::temporary_directory("merge_refused");
+  const test::CommandResult result = test::run_srlif("merge " + folders + " --out " + out);
+  EXPECT_EQ(result.exit_code, kBadInput) << result.output;
+  EXPECT_TRUE(contains(result.output, message_part)) << result.output;
+  EXPECT_FALSE(fs::exists(out)) << "a refused merge writes nothing";
+}
+
+TEST(Merge, RefusesMissingRepeatedForeignAndDamagedShards) {
+  const std::string one = shard_run(1, 3);
+  const std::string two = shard_run(2, 3);
+  const std::string three = shard_run(3, 3);
+  expect_merge_refused(one + " " + three, "shard 2/3 is missing");
+  expect_merge_refused(one + " " + two + " " + three + " " + two, "repeats shard 2/3");
+  expect_merge_refused(one + " " + two + " " + shard_run(3, 3, "--seed 9"), "another sweep");
+  expect_merge_refused(one + " " + two + " " + shard_run(3, 4), "is shard 3/4 but");
+  expect_merge_refused(one + " " + two + " " + unsplit_run(), "is shard 1/1 but");
+  const std::string empty = test::temporary_directory("merge_empty");
+  fs::create_directories(empty);
+  expect_merge_refused(one + " " + two + " " + empty, "has no tallies.csv");
+
+  const std::string damaged = test::temporary_directory("merge_damaged");
+  fs::copy(three, damaged);
+  std::string text = test::read_file(damaged + "/tallies.csv");
+  text[text.rfind(",200,") + 2] = '1';
+  std::ofstream(damaged + "/tallies.csv", std::ios::binary) << text;
+  expect_merge_refused(one + " " + two + " " + damaged, "tallies.csv: corrupt");
+}
+
+TEST(Shard, BadValuesAreExitTwoNamingTheFlag) {
+  for (const char* bad : {"0/3", "4/3", "3", "x/2", "1/0"}) {
+    const std::string out = test::temporary_directory("shard_bad");
+    const test::CommandResult result = test::run_srlif(kShardSweep + " --shard " + bad + " --out " + out);
+    EXPECT_EQ(result.exit_code, kBadInput) << bad << ": " << result.output;
+    EXPECT_TRUE(contains(result.output, "srlif: error: --shard: ")) << result.output;
+    EXPECT_FALSE(fs::exists(out)) << bad;
+  }
+  const std::string out = test::temporary_directory("shard_spectrum");
+  const test::CommandResult result = test::run_srlif(kShardSweep + " --spectrum --shard 1/2 --out " + out);
+  EXPECT_EQ(result.exit_code, kBadInput) << result.output;
+  EXPECT_TRUE(contains(result.output, "srlif: error: --shard: cannot be combined with --spectrum"))
+      << result.output;
+}
+
+}  // namespace
+}  // namespace srlif

@@ -1,0 +1,161 @@
+// The files that carry a sweep's exact results between runs: the result
+// configuration text, the checksummed tallies file, the shard ranges.
+#include "srlif/tally_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "srlif/config_text.hpp"
+#include "srlif/errors.hpp"
+#include "srlif/shard.hpp"
+#include "test_support.hpp"
+
+namespace srlif {
+namespace {
+
+SweepConfig unusual_config() {
+  SweepConfig config = test::reference_config({0.0, 0.1 + 0.2, 1e-300, 59.999999999999993}, 17, 123.4);
+  config.grid.amplitude = {5.0, 7.25};
+  config.grid.frequency = {3.3, 10.0};
+  config.neuron.v_threshold = -54.321;
+  config.time.dt = 0.05;
+  config.scheme = Scheme::exact;
+  config.decorrelate_points = true;
+  config.validity = ValidityRule{3, 4000000000u};
+  config.objective = Objective::rayleigh_rate;
+  config.seed = 18446744073709551615ULL;
+  return config;
+}
+
+TEST(ConfigText, ReadsBackEveryValueExactly) {
+  const SweepConfig config = unusual_config();
+  const std::string text = result_config_text(config);
+  const SweepConfig back = parse_result_config_text(text, "test");
+  EXPECT_EQ(result_config_text(back), text);
+  EXPECT_EQ(back.grid.sigma, config.grid.sigma);  // bit-exact doubles
+  EXPECT_EQ(back.neuron.v_threshold, config.neuron.v_threshold);
+  EXPECT_EQ(back.seed, config.seed);
+  EXPECT_EQ(back.scheme, Scheme::exact);
+  EXPECT_TRUE(back.decorrelate_points);
+  EXPECT_EQ(back.validity.max_spikes, 4000000000u);
+  EXPECT_EQ(back.objective, Objective::rayleigh_rate);
+}
+
+TEST(ConfigText, ExecutionOptionsAreNotPartOfIt) {
+  SweepConfig a = unusual_config();
+  SweepConfig b = a;
+  b.execution.backend = "cpu";
+  b.execution.threads = 3;
+  b.execution.chunk_steps = 8;
+  b.execution.batch_points = 2;
+  EXPECT_EQ(result_config_text(a), result_config_text(b));
+  b.seed = 7;
+  EXPECT_NE(result_config_text(a), result_config_text(b));
+  EXPECT_EQ(first_difference(result_config_text(a), result_config_text(b)),
+            "'seed = 18446744073709551615' against 'seed = 7'");
+}
+
+TEST(ConfigText, RefusesMissingUnknownAndMalformedLines) {
+  const std::string text = result_config_text(unusual_config());
+  const auto refused = [](const std::string& bad) {
+    try {
+      parse_result_config_text(bad, "file.csv");
+    } catch (const InputError& error) {
+      return std::string(error.what()).rfind("file.csv", 0) == 0;
+    }
+    return false;
+  };
+  EXPECT_TRUE(refused(text.substr(text.find('\n') + 1)));  // no scheme
+  EXPECT_TRUE(refused(text + "colour = \"red\"\n"));
+  std::string bad_number = text;
+  bad_number.replace(bad_number.find("dt = 0.05"), 9, "dt = 0.05x");
+  EXPECT_TRUE(refused(bad_number));
+  std::string bad_line = text;
+  bad_line.replace(bad_line.find("dt = "), 5, "dt=");
+  EXPECT_TRUE(refused(bad_line));
+}
+
+TallyFile small_file() {
+  TallyFile file;
+  file.config_text = result_config_text(unusual_config());
+  file.shard = ShardSpec{2, 3};
+  file.points = {4, 5, 9};
+  file.tallies = {
+      PointTally{17, 100, 900, -5, 6, 17, 7, 8}, PointTally{17, 0, 0, 0, 0, 0, 0, 0},
+      PointTally{17, 18446744073709551615ULL, 1, -9223372036854775807LL - 1, 9223372036854775807LL, 3, 4, 5}};
+  return file;
+}
+
+TEST(TallyFile, RoundTrips) {
+  const TallyFile file = small_file();
+  const TallyFile back = parse_tally_file(format_tally_file(file), "t");
+  EXPECT_EQ(back.config_text, file.config_text);
+  EXPECT_EQ(back.shard, file.shard);
+  EXPECT_EQ(back.points, file.points);
+  ASSERT_EQ(back.tallies.size(), 3u);
+  EXPECT_EQ(back.tallies[2].spikes, 18446744073709551615ULL);
+  EXPECT_EQ(back.tallies[2].cos_sum, -9223372036854775807LL - 1);
+  EXPECT_EQ(back.tallies[0].strength_squared_sum, 8u);
+  EXPECT_EQ(format_tally_file(back), format_tally_file(file));
+}
+
+// Any single changed byte, and any truncation, is detected: never silently used.
+TEST(TallyFile, EveryFlippedByteAndEveryTruncationIsRefused) {
+  const std::string text = format_tally_file(small_file());
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    for (const unsigned char flip : {0x01, 0x20, 0x80}) {
+      std::string bad = text;
+      bad[at] = static_cast<char>(static_cast<unsigned char>(bad[at]) ^ flip);
+      EXPECT_THROW(parse_tally_file(bad, "t"), InputError) << "byte " << at << " ^ " << int(flip);
+    }
+  }
+  for (std::size_t length = 0; length < text.size(); ++length) {
+    EXPECT_THROW(parse_tally_file(text.substr(0, length), "t"), InputError) << "length " << length;
+  }
+}
+
+TEST(TallyFile, SaysWhetherTruncatedOrCorrupt) {
+  const std::string text = format_tally_file(small_file());
+  const auto message = [](const std::string& bad) {
+    try {
+      parse_tally_file(bad, "dir/part.tallies");
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message(text.substr(0, text.size() - 30)).rfind("dir/part.tallies: truncated", 0), 0u);
+  std::string corrupt = text;
+  corrupt[text.find("100,900")] = '2';
+  EXPECT_EQ(message(corrupt).rfind("dir/part.tallies: corrupt", 0), 0u);
+}
+
+TEST(Shard, ParsesIOverNAndRefusesTheRest) {
+  EXPECT_EQ(parse_shard("3/8", "--shard"), (ShardSpec{3, 8}));
+  EXPECT_EQ(parse_shard("1/1", "--shard"), (ShardSpec{1, 1}));
+  for (const char* bad : {"0/3", "4/3", "3", "/3", "3/", "a/b", "1/0", "1/1000001", "-1/3", "1/3x", " 1/3"}) {
+    EXPECT_THROW(parse_shard(bad, "--shard"), InputError) << bad;
+  }
+}
+
+TEST(Shard, RangesPartitionTheGridEvenly) {
+  for (std::uint64_t points = 0; points <= 60; ++points) {
+    for (std::uint64_t count = 1; count <= 13; ++count) {
+      std::uint64_t next = 0;
+      for (std::uint64_t index = 1; index <= count; ++index) {
+        const PointRange range = shard_points(ShardSpec{index, count}, points);
+        EXPECT_EQ(range.first, next) << points << " points, shard " << index << "/" << count;
+        const std::uint64_t size = range.end - range.first;
+        EXPECT_TRUE(size == points / count || size == points / count + 1);
+        next = range.end;
+      }
+      EXPECT_EQ(next, points);
+    }
+  }
+  // No overflow for huge grids.
+  EXPECT_EQ(shard_points(ShardSpec{1000000, 1000000}, 18446744073709551615ULL).end, 18446744073709551615ULL);
+}
+
+}  // namespace
+}  // namespace srlif
