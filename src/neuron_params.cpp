@@ -15,6 +15,19 @@ void require_finite(double value, const char* flag) {
   if (!std::isfinite(value)) throw InputError(flag, "must be a finite number");
 }
 
+// Bounds far outside any neuron's values: they keep every derived quantity
+// finite in single precision, so that no input can make the step overflow.
+constexpr double kMaxPotential = 1e4;         // mV
+constexpr double kMaxTime = 1e7;              // ms (tau_m, t_ref)
+constexpr double kLeakRange[] = {1e-6, 1e9};  // nS
+
+void require_at_most(double value, double bound, const char* flag, const char* unit) {
+  if (std::fabs(value) > bound) {
+    throw InputError(
+        flag, "must be at most " + show(bound) + " " + unit + " in magnitude (got " + show(value) + ")");
+  }
+}
+
 }  // namespace
 
 std::int64_t TimeGrid::samples() const {
@@ -53,6 +66,15 @@ void validate(const NeuronParams& neuron) {
   }
   if (neuron.t_ref < 0.0) {
     throw InputError("--t-ref", "must be >= 0 ms (got " + show(neuron.t_ref) + ")");
+  }
+  require_at_most(neuron.v_threshold, kMaxPotential, "--v-th", "mV");
+  require_at_most(neuron.v_reset, kMaxPotential, "--v-reset", "mV");
+  require_at_most(neuron.e_leak, kMaxPotential, "--e-leak", "mV");
+  require_at_most(neuron.v_init, kMaxPotential, "--v-init", "mV");
+  require_at_most(neuron.tau_m, kMaxTime, "--tau-m", "ms");
+  require_at_most(neuron.t_ref, kMaxTime, "--t-ref", "ms");
+  if (neuron.g_leak < kLeakRange[0] || neuron.g_leak > kLeakRange[1]) {
+    throw InputError("--g-leak", "must be between 1e-06 and 1e+09 nS (got " + show(neuron.g_leak) + ")");
   }
 }
 

@@ -1,6 +1,7 @@
 #include "srlif/output.hpp"
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <array>
@@ -254,6 +255,27 @@ void prepare_output_directory(const std::filesystem::path& directory) {
   if (::access(directory.c_str(), W_OK | X_OK) != 0) {
     throw InputError("--out", "directory '" + directory.string() + "' is not writable");
   }
+}
+
+double sweep_output_bytes(double grid_points) {
+  // points.csv <= ~350 B and tallies.csv <= ~200 B per point, optimum.csv less;
+  // the checkpoint holds the tallies once more until the end.
+  constexpr double kBytesPerPoint = 350.0 + 2.0 * 200.0;
+  return 65536.0 + grid_points * kBytesPerPoint;
+}
+
+double free_disk_bytes(const std::filesystem::path& directory) {
+  struct statvfs stats {};
+  if (::statvfs(directory.c_str(), &stats) != 0) return -1.0;
+  return static_cast<double>(stats.f_bavail) * static_cast<double>(stats.f_frsize);
+}
+
+void check_output_fits_disk(double needed_bytes, double free_bytes, const std::filesystem::path& directory) {
+  if (free_bytes < 0.0 || needed_bytes <= free_bytes) return;
+  const auto mib = [](double bytes) { return format_number(std::ceil(bytes / 1048576.0)) + " MiB"; };
+  throw InputError("--out", "the results need about " + mib(needed_bytes) + " of disk but only " +
+                                mib(free_bytes) + " are free in '" + directory.string() +
+                                "'; free some space or split the grid (--shard)");
 }
 
 void write_files_atomically(const std::filesystem::path& directory,

@@ -38,12 +38,20 @@ std::uint32_t point_tag(const GridPoint& point) {
   return tag == 0 ? 1u : tag;
 }
 
+// Currents beyond 1 uA (and noise beyond 1 uA*sqrt(ms)) are no neuron's: a
+// bound that also keeps every step coefficient far inside single precision.
+constexpr double kMaxCurrent = 1e6;  // pA
+
 void validate_axis(const std::vector<double>& values, const char* flag, double minimum, bool strictly,
-                   const char* rule) {
+                   const char* rule, double maximum_magnitude = 1e300) {
   if (values.empty()) throw InputError(flag, "needs at least one value");
   for (double value : values) {
     if (!std::isfinite(value)) throw InputError(flag, "values must be finite");
     if (strictly ? value <= minimum : value < minimum) throw InputError(flag, rule);
+    if (std::fabs(value) > maximum_magnitude) {
+      throw InputError(flag, "values must be at most " + format_number(maximum_magnitude) +
+                                 " in magnitude (got " + format_number(value) + ")");
+    }
   }
 }
 
@@ -116,9 +124,10 @@ void validate(const SweepConfig& config) {
   if (config.objective == Objective::snr && !config.readouts.enabled) {
     throw InputError("--objective", "snr needs recorded spectra (--spectrum)");
   }
-  validate_axis(config.grid.sigma, "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)");
-  validate_axis(config.grid.amplitude, "--amplitude", 0.0, false, "amplitude must be >= 0 pA");
-  validate_axis(config.grid.bias, "--bias", -1e300, false, "bias must be finite");
+  validate_axis(config.grid.sigma, "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)",
+                kMaxCurrent);
+  validate_axis(config.grid.amplitude, "--amplitude", 0.0, false, "amplitude must be >= 0 pA", kMaxCurrent);
+  validate_axis(config.grid.bias, "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
   const double nyquist = 1000.0 / (2.0 * config.time.dt);
   validate_axis(config.grid.frequency, "--frequency", 0.0, true, "frequency must be > 0 Hz");
   for (double frequency : config.grid.frequency) {
@@ -132,12 +141,15 @@ void validate(const SweepConfig& config) {
   if (config.validity.min_spikes > config.validity.max_spikes) {
     throw InputError("--min-spikes", "must not exceed --max-spikes");
   }
-  if (config.execution.threads < 0) throw InputError("--threads", "must be >= 0 (0 = all cores)");
-  if (config.execution.chunk_steps < 4 || config.execution.chunk_steps % 4 != 0) {
-    throw InputError("--chunk-steps", "must be a positive multiple of 4");
+  if (config.execution.threads < 0 || config.execution.threads > 4096) {
+    throw InputError("--threads", "must be >= 0 (0 = all cores) and at most 4096");
   }
-  if (config.execution.batch_points < 0) {
-    throw InputError("--batch-points", "must be >= 0 (0 = automatic)");
+  if (config.execution.chunk_steps < 4 || config.execution.chunk_steps % 4 != 0 ||
+      config.execution.chunk_steps > (std::int64_t{1} << 40)) {
+    throw InputError("--chunk-steps", "must be a positive multiple of 4, at most 2^40");
+  }
+  if (config.execution.batch_points < 0 || config.execution.batch_points > 1000000000) {
+    throw InputError("--batch-points", "must be >= 0 (0 = automatic) and at most 10^9");
   }
   const std::string& backend = config.execution.backend;
   if (backend != "auto" && backend != "cpu" && backend != "cuda") {

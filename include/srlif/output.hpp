@@ -50,6 +50,18 @@ std::string run_json(const SweepConfig& config, const RunRecord& record);
 // Throws InputError("--out", ...) when it cannot.
 void prepare_output_directory(const std::filesystem::path& directory);
 
+// Bytes of disk a sweep of `grid_points` points needs at most: its result
+// files and, while it runs, its checkpoint.
+double sweep_output_bytes(double grid_points);
+
+// Free bytes for an unprivileged user on the file system of `directory`, or
+// a negative number when that cannot be told.
+double free_disk_bytes(const std::filesystem::path& directory);
+
+// Refuses (InputError "--out", with both figures) output that needs more than
+// `free_bytes`; a negative `free_bytes` (unknown) passes.
+void check_output_fits_disk(double needed_bytes, double free_bytes, const std::filesystem::path& directory);
+
 // Writes all files so that each appears complete or not at all: every file is
 // first written and fsync'ed under a temporary name, then all are renamed.
 void write_files_atomically(const std::filesystem::path& directory,

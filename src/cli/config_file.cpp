@@ -1,26 +1,39 @@
 #include "cli/config_file.hpp"
 
+#include <fstream>
+#include <sstream>
 #include <vector>
 
+#include "cli/numeric_flags.hpp"
 #include "srlif/errors.hpp"
 
 namespace srlif::cli {
 
 void apply_config_file(CLI::App& command, const std::string& path) {
   if (path.empty()) return;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("--config", "cannot read '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  apply_config_text(command, text.str(), path);
+}
+
+void apply_config_text(CLI::App& command, const std::string& text, const std::string& source) {
   std::vector<CLI::ConfigItem> items;
   try {
-    items = CLI::ConfigTOML().from_file(path);
+    std::istringstream stream(text);
+    items = CLI::ConfigTOML().from_config(stream);
   } catch (const CLI::Error& error) {
-    throw InputError("--config", std::string(error.what()));
+    throw InputError("--config", std::string(error.what()) + " (in " + source + ")");
   }
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // CLI11's section markers
     CLI::Option* option = item.parents.empty() ? command.get_option_no_throw("--" + item.name) : nullptr;
     if (option == nullptr || item.name == "config") {
-      throw InputError("--config", "unknown key '" + item.fullname() + "' in " + path);
+      throw InputError("--config", "unknown key '" + item.fullname() + "' in " + source);
     }
     if (option->count() > 0) continue;  // given on the command line
+    for (const std::string& value : item.inputs) check_numeric_value(*option, value);
     try {
       if (option->get_expected_min() == 0) {
         option->add_result(CLI::ConfigTOML().to_flag(item));
@@ -29,7 +42,7 @@ void apply_config_file(CLI::App& command, const std::string& path) {
       }
       option->run_callback();
     } catch (const CLI::Error& error) {
-      throw InputError("--" + item.name, std::string(error.what()) + " (from " + path + ")");
+      throw InputError("--" + item.name, std::string(error.what()) + " (from " + source + ")");
     }
   }
 }

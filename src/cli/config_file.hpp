@@ -12,4 +12,7 @@ namespace srlif::cli {
 // over the file. Unknown keys and unreadable files throw InputError.
 void apply_config_file(CLI::App& command, const std::string& path);
 
+// The same for the text of a config file; `source` names it in messages.
+void apply_config_text(CLI::App& command, const std::string& text, const std::string& source);
+
 }  // namespace srlif::cli

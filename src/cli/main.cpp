@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/numeric_flags.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/version.hpp"
 
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    for (const CLI::App* command : app.get_subcommands()) srlif::cli::check_numeric_flags(*command);
     if (app.got_subcommand("sweep")) return sweep();
     if (app.got_subcommand("population")) return population();
     if (app.got_subcommand("trace")) return trace();

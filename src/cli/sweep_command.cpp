@@ -74,6 +74,11 @@ int run_with_readouts(const SweepPlan& plan, const SweepOptions& options, const 
 int run(const SweepOptions& options, const std::string& command_line) {
   const SweepPlan plan = make_plan(sweep_config(options));
   if (plan.config.readouts.enabled) return run_with_readouts(plan, options, command_line);
+  // Checked even when no spectrum is recorded (make_plan checks it when one is): a flag given is a flag used.
+  if (!(options.psth_bin_ms >= plan.config.time.dt && options.psth_bin_ms <= plan.config.time.duration)) {
+    throw InputError("--psth", "bin width must be between --dt and --duration ms (got " +
+                                   format_number(options.psth_bin_ms) + ")");
+  }
   const ShardSpec shard = options.shard.empty() ? ShardSpec{} : parse_shard(options.shard, "--shard");
   if (options.output.out.empty())
     throw InputError("--out", "is required (on the command line or in --config)");
@@ -82,9 +87,11 @@ int run(const SweepOptions& options, const std::string& command_line) {
   const std::filesystem::path out(options.output.out);
   OutputDirectoryGuard guard(out);
   prepare_output_directory(out);
+  const PointRange range = shard_points(shard, plan.points.size());
+  check_output_fits_disk(sweep_output_bytes(static_cast<double>(range.end - range.first)), free_disk_bytes(out),
+                         out);
   Checkpoint checkpoint(out, result_config_text(plan.config), shard, options.resume);
 
-  const PointRange range = shard_points(shard, plan.points.size());
   std::vector<std::uint64_t> todo;
   for (std::uint64_t point = range.first; point < range.end; ++point) {
     if (!checkpoint.finished().contains(point)) todo.push_back(point);
