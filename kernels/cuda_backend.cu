@@ -236,11 +236,15 @@ std::vector<CudaDeviceInfo> cuda_devices(std::string& why_not) {
   return devices;
 }
 
-std::unique_ptr<Backend> make_cuda_backend() {
+std::unique_ptr<Backend> make_cuda_backend() { return make_cuda_backend(0); }
+
+std::unique_ptr<Backend> make_cuda_backend(std::size_t device) {
   std::string why_not;
   std::vector<CudaDeviceInfo> devices = cuda_devices(why_not);
   if (devices.empty()) throw UnavailableError("no usable CUDA device: " + why_not);
-  return std::make_unique<CudaBackend>(devices.front());
+  if (device >= devices.size())
+    throw UnavailableError("no usable CUDA device number " + std::to_string(device));
+  return std::make_unique<CudaBackend>(devices[device]);
 }
 
 }  // namespace srlif

@@ -17,4 +17,6 @@ std::unique_ptr<Backend> make_cuda_backend() {
   throw UnavailableError(why_not);
 }
 
+std::unique_ptr<Backend> make_cuda_backend(std::size_t /*device*/) { return make_cuda_backend(); }
+
 }  // namespace srlif

@@ -151,6 +151,9 @@ void validate(const SweepConfig& config) {
   if (config.execution.batch_points < 0 || config.execution.batch_points > 1000000000) {
     throw InputError("--batch-points", "must be >= 0 (0 = automatic) and at most 10^9");
   }
+  if (config.execution.devices < 0 || config.execution.devices > 1024) {
+    throw InputError("--devices", "must be >= 0 (0 = all usable GPUs) and at most 1024");
+  }
   const std::string& backend = config.execution.backend;
   if (backend != "auto" && backend != "cpu" && backend != "cuda") {
     throw InputError("--backend", "must be one of auto, cpu, cuda (got '" + backend + "')");

@@ -1,9 +1,13 @@
 #include "srlif/sweep_runner.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <mutex>
 #include <span>
 #include <stdexcept>
+#include <thread>
 
 #include "srlif/spectrum.hpp"
 
@@ -60,27 +64,67 @@ SweepPlan plan_for_points(const SweepPlan& plan, const std::vector<std::uint64_t
   return subset;
 }
 
-std::vector<PointTally> run_points(const SweepPlan& plan, Backend& backend,
+std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Backend*>& backends,
                                    const std::vector<std::uint64_t>& points, const ProgressCallback& progress,
                                    const SegmentCallback& on_segment) {
   if (plan.config.readouts.enabled)
     throw std::logic_error("run_points: plans with readouts are not segmented");
+  if (backends.empty()) throw std::logic_error("run_points: no backend");
+  // Segments of at most batch_points points, and at least one per worker when there are several.
+  auto segment_size = static_cast<std::size_t>(std::max<std::int64_t>(plan.batch_points, 1));
+  if (backends.size() > 1) {
+    segment_size =
+        std::clamp<std::size_t>((points.size() + backends.size() - 1) / backends.size(), 1, segment_size);
+  }
+  std::vector<std::vector<std::uint64_t>> segments;
+  for (std::size_t first = 0; first < points.size(); first += segment_size) {
+    const auto begin = points.begin() + static_cast<std::ptrdiff_t>(first);
+    segments.emplace_back(begin,
+                          begin + static_cast<std::ptrdiff_t>(std::min(segment_size, points.size() - first)));
+  }
+
+  std::vector<std::vector<PointTally>> results(segments.size());
+  std::atomic<std::size_t> next_segment{0};
+  std::atomic<bool> failed{false};
+  std::mutex lock;  // serialises on_segment, progress and the first error
+  std::exception_ptr first_error;
+  std::uint64_t steps_done = 0;                                 // of finished segments, under `lock`
+  std::vector<std::uint64_t> steps_in_flight(backends.size());  // per worker, under `lock`
+  const auto work = [&](std::size_t worker) {
+    try {
+      for (std::size_t s = next_segment++; s < segments.size() && !failed; s = next_segment++) {
+        const SweepPlan part = plan_for_points(plan, segments[s]);
+        BackendResult result = backends[worker]->run(part, [&](std::uint64_t done) {
+          if (failed) throw std::runtime_error("stopped: another worker failed");
+          const std::lock_guard<std::mutex> guard(lock);
+          steps_in_flight[worker] = done;
+          std::uint64_t total = steps_done;
+          for (const std::uint64_t steps : steps_in_flight) total += steps;
+          if (progress) progress(total);
+        });
+        const std::lock_guard<std::mutex> guard(lock);
+        steps_in_flight[worker] = 0;
+        steps_done += part.neuron_steps();
+        if (on_segment) on_segment(segments[s], result.tallies);
+        results[s] = std::move(result.tallies);
+      }
+    } catch (...) {
+      const std::lock_guard<std::mutex> guard(lock);
+      if (!failed.exchange(true)) first_error = std::current_exception();
+    }
+  };
+  if (backends.size() == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> workers;
+    for (std::size_t worker = 0; worker < backends.size(); ++worker) workers.emplace_back(work, worker);
+    for (std::thread& thread : workers) thread.join();
+  }
+  if (first_error) std::rethrow_exception(first_error);
+
   std::vector<PointTally> tallies;
   tallies.reserve(points.size());
-  const auto segment_size = static_cast<std::size_t>(std::max<std::int64_t>(plan.batch_points, 1));
-  std::uint64_t steps_before = 0;
-  for (std::size_t first = 0; first < points.size(); first += segment_size) {
-    const std::vector<std::uint64_t> segment(
-        points.begin() + static_cast<std::ptrdiff_t>(first),
-        points.begin() + static_cast<std::ptrdiff_t>(std::min(points.size(), first + segment_size)));
-    const SweepPlan part = plan_for_points(plan, segment);
-    BackendResult result = backend.run(part, [&](std::uint64_t done) {
-      if (progress) progress(steps_before + done);
-    });
-    steps_before += part.neuron_steps();
-    if (on_segment) on_segment(segment, result.tallies);
-    tallies.insert(tallies.end(), result.tallies.begin(), result.tallies.end());
-  }
+  for (const auto& segment : results) tallies.insert(tallies.end(), segment.begin(), segment.end());
   return tallies;
 }
 

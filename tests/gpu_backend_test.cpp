@@ -2,6 +2,7 @@
 // Skips itself without a usable GPU.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 
 #include "srlif/backend.hpp"
@@ -47,6 +48,31 @@ TEST(GpuBackend, IdenticalToCpuAcrossChunksBatchesAndNoiseModes) {
   }
   config.decorrelate_points = true;
   EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config));
+}
+
+// Several device workers (here two host threads on the first GPU, and every
+// usable GPU) share the grid points as run_points schedules them: the same bits.
+TEST(GpuBackend, DeviceWorkersShareTheGridWithTheSameBits) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  SweepConfig config = test::reference_config({0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0}, 500, 999.9);
+  config.grid.amplitude = {10.0, 20.0};
+  config.execution.batch_points = 2;
+  const SweepPlan plan = make_plan(config);
+  std::vector<std::uint64_t> points(plan.points.size());
+  for (std::uint64_t i = 0; i < points.size(); ++i) points[i] = i;
+  const auto cpu = make_cpu_backend(0);
+  const std::vector<PointTally> expected = run_sweep(plan, *cpu, {}).tallies;
+  const auto first = make_cuda_backend(0);
+  const auto second = make_cuda_backend(0);
+  const std::vector<PointTally> two_threads = run_points(plan, {first.get(), second.get()}, points, {}, {});
+  ASSERT_EQ(two_threads.size(), expected.size());
+  EXPECT_EQ(std::memcmp(two_threads.data(), expected.data(), expected.size() * sizeof(PointTally)), 0);
+  std::vector<std::unique_ptr<Backend>> all = make_backends("cuda", 0, 0);
+  std::vector<Backend*> workers;
+  for (const auto& backend : all) workers.push_back(backend.get());
+  const std::vector<PointTally> every_gpu = run_points(plan, workers, points, {}, {});
+  EXPECT_EQ(std::memcmp(every_gpu.data(), expected.data(), expected.size() * sizeof(PointTally)), 0)
+      << workers.size() << " GPUs";
 }
 
 // Scheme exact: the bridge uniforms come from the shared Philox on both sides.

@@ -63,18 +63,32 @@ const std::string& reference_run() {
 
 TEST(Resume, KilledAtRandomMomentsThenResumedGivesTheSameBytes) {
   const std::string out = test::temporary_directory("resume_sigkill");
-  std::mt19937 random(20261126);  // fixed seed: the same kill moments every run
-  std::uniform_int_distribution<int> delay_ms(20, 250);
+  std::mt19937 random(20261126);  // fixed seed: the same kill pattern every run
+  // Each kill comes 0-3 checkpoint parts after the last one, plus 0-30 ms: right after a
+  // part is written, in the middle of a segment, or while a part is being written.
+  std::uniform_int_distribution<std::size_t> more_parts(0, 3);
+  std::uniform_int_distribution<int> extra_ms(0, 30);
   int killed = 0;
   for (int attempt = 0; attempt < 6; ++attempt) {
+    const std::size_t target = checkpoint_parts(out) + more_parts(random);
     const int pid = test::start_srlif(kLongSweep + " --resume --out " + out);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
-    ::kill(pid, SIGKILL);
-    const int code = test::wait_for(pid);
+    int code = -1;
+    bool ended = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!(ended = test::has_ended(pid, code)) && checkpoint_parts(out) < target &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (!ended) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(extra_ms(random)));
+      ::kill(pid, SIGKILL);
+      code = test::wait_for(pid);
+    }
     EXPECT_TRUE(code == 128 + SIGKILL || code == 0) << "exit " << code;
     killed += code == 128 + SIGKILL;
   }
   EXPECT_GE(killed, 3) << "most attempts must be killed mid-run for the test to mean anything";
+  EXPECT_GT(checkpoint_parts(out), 0u) << "the killed runs must have left a checkpoint";
   const test::CommandResult final_run = test::run_srlif(kLongSweep + " --resume --out " + out);
   ASSERT_EQ(final_run.exit_code, 0) << final_run.output;
   expect_same_results(reference_run(), out);

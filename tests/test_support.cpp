@@ -63,6 +63,13 @@ int wait_for(int pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+bool has_ended(int pid, int& code) {
+  int status = 0;
+  if (::waitpid(pid, &status, WNOHANG) != pid) return false;
+  code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return true;
+}
+
 std::string temporary_directory(const std::string& name) {
   const std::filesystem::path path =
       std::filesystem::temp_directory_path() / ("srlif_test_" + std::to_string(::getpid())) / name;

@@ -27,6 +27,8 @@ int start_srlif(const std::string& arguments);
 // Waits for a process started by start_srlif: its exit code, or 128 + the
 // signal that ended it.
 int wait_for(int pid);
+// Whether that process has ended (then `code` is what wait_for would return); does not block.
+bool has_ended(int pid, int& code);
 
 // A fresh empty directory under the test temp dir.
 std::string temporary_directory(const std::string& name);

@@ -36,8 +36,10 @@ class Backend {
 std::unique_ptr<Backend> make_cpu_backend(int threads);
 
 // Throws UnavailableError with the reason when no usable CUDA device exists
-// (or the build has no CUDA backend).
+// (or the build has no CUDA backend). The first usable device, or the one at
+// `device` in the list of usable devices.
 std::unique_ptr<Backend> make_cuda_backend();
+std::unique_ptr<Backend> make_cuda_backend(std::size_t device);
 
 struct CudaDeviceInfo {
   int index;
@@ -54,5 +56,9 @@ std::vector<CudaDeviceInfo> cuda_devices(std::string& why_not);
 
 // auto | cpu | cuda -> a backend; auto picks CUDA when a device is usable.
 std::unique_ptr<Backend> make_backend(const std::string& name, int threads);
+
+// The backends that share a sweep's grid points: for CUDA one per usable
+// device (at most `devices`, 0 = all), for the CPU one.
+std::vector<std::unique_ptr<Backend>> make_backends(const std::string& name, int threads, int devices);
 
 }  // namespace srlif

@@ -22,6 +22,7 @@ struct ExecutionOptions {
   int threads = 0;                  // CPU worker threads, 0 = all cores
   std::int64_t chunk_steps = 4096;  // time steps per chunk (multiple of 4)
   std::int64_t batch_points = 0;    // grid points in flight, 0 = automatic
+  int devices = 0;                  // GPUs sharing a sweep's grid points, 0 = all usable
 };
 
 struct SweepConfig {

@@ -39,12 +39,16 @@ SweepPlan plan_for_points(const SweepPlan& plan, const std::vector<std::uint64_t
 using SegmentCallback =
     std::function<void(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies)>;
 
-// Simulates the grid points `points` (ascending) in segments of
+// Simulates the grid points `points` (ascending) in segments of at most
 // plan.batch_points, so that each segment can be recorded (a checkpoint)
-// before the next starts. Returns their tallies in the order of `points`.
-// Plans with readouts are refused (std::logic_error): their readouts are not
-// per-point tallies.
-std::vector<PointTally> run_points(const SweepPlan& plan, Backend& backend,
+// before the next starts. Several backends (one per GPU) share the segments,
+// one host thread each; a segment is simulated whole by one backend, so the
+// result does not depend on which. `on_segment` and `progress` (with the
+// neuron-steps done by all) are called under a lock. An exception in any
+// worker stops the others at their next chunk and is rethrown. Returns the
+// tallies in the order of `points`. Plans with readouts are refused
+// (std::logic_error): their readouts are not per-point tallies.
+std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Backend*>& backends,
                                    const std::vector<std::uint64_t>& points, const ProgressCallback& progress,
                                    const SegmentCallback& on_segment);
 

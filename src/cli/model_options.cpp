@@ -78,6 +78,11 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
       .add_option("--batch-points", options.execution.batch_points, "Grid points in flight, 0 = automatic")
       ->capture_default_str()
       ->group(execution);
+  command
+      .add_option("--devices", options.execution.devices,
+                  "GPUs that share the grid points of a sweep, one host thread each (0 = all usable)")
+      ->capture_default_str()
+      ->group(execution);
 }
 
 SweepConfig to_sweep_config(const ModelOptions& options) {

@@ -82,14 +82,16 @@ int run(const SweepOptions& options, const std::string& command_line) {
   const ShardSpec shard = options.shard.empty() ? ShardSpec{} : parse_shard(options.shard, "--shard");
   if (options.output.out.empty())
     throw InputError("--out", "is required (on the command line or in --config)");
-  const std::unique_ptr<Backend> backend =
-      make_backend(plan.config.execution.backend, plan.config.execution.threads);
+  const std::vector<std::unique_ptr<Backend>> backends = make_backends(
+      plan.config.execution.backend, plan.config.execution.threads, plan.config.execution.devices);
+  std::vector<Backend*> workers;
+  for (const auto& backend : backends) workers.push_back(backend.get());
   const std::filesystem::path out(options.output.out);
   OutputDirectoryGuard guard(out);
   prepare_output_directory(out);
   const PointRange range = shard_points(shard, plan.points.size());
-  check_output_fits_disk(sweep_output_bytes(static_cast<double>(range.end - range.first)), free_disk_bytes(out),
-                         out);
+  check_output_fits_disk(sweep_output_bytes(static_cast<double>(range.end - range.first)),
+                         free_disk_bytes(out), out);
   Checkpoint checkpoint(out, result_config_text(plan.config), shard, options.resume);
 
   std::vector<std::uint64_t> todo;
@@ -114,7 +116,7 @@ int run(const SweepOptions& options, const std::string& command_line) {
   ProgressBar bar(neuron_steps, show_progress);
   const auto start = std::chrono::steady_clock::now();
   run_points(
-      plan, *backend, todo,
+      plan, workers, todo,
       [&](std::uint64_t done) {
         bar.update(done);
         stop_if_signalled();  // at a chunk boundary
@@ -130,8 +132,10 @@ int run(const SweepOptions& options, const std::string& command_line) {
     tallies.push_back(checkpoint.finished().at(point));
   }
   SweepResult result = measures_from_tallies(plan, range.first, std::move(tallies));
-  result.backend = backend->name();
-  result.device = backend->device();
+  result.backend = backends.front()->name();
+  result.device = backends.front()->device();
+  for (std::size_t more = 1; more < backends.size(); ++more)
+    result.device += " + " + backends[more]->device();
   result.wall_seconds = wall_seconds;
   result.neuron_steps = neuron_steps;
   FileList files = sweep_files(plan, shard, range.first, result);
