@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages srlif builds with, if any is missing.
+# Installs the Debian packages srlif builds with, if any is missing; with
+# --tests also those the tests need (a one-node Slurm cluster for the job-array
+# test: slurmctld, slurmd, the client commands and munge).
 # The CUDA toolkit is optional: without nvcc the CPU backend alone is built.
 set -euo pipefail
 # python3-matplotlib draws the figures of `srlif reproduce`.
 packages=(cmake make g++ libgtest-dev libcli11-dev python3 python3-matplotlib)
+[[ ${1:-} == --tests ]] && packages+=(slurmctld slurmd slurm-client munge)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -13,5 +16,6 @@ if ((${#missing[@]})); then
   sudo_cmd=()
   [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
 fi

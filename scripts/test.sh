@@ -5,6 +5,7 @@
 # UBSan (which is also the -DSRLIF_CUDA=OFF build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install_dependencies.sh --tests
 bash scripts/build.sh
 (cd build && ctest --output-on-failure -j "$(nproc)")
 
