@@ -13,6 +13,7 @@
 #   6. the CPU test binary (with a GPU there, `--backend auto` runs the CLI tests on it);
 #   7. the Brian2CUDA peer, from wheels carried in .whl/ (brian2cuda 1.0a7, brian2 2.8.0, numpy 2.3).
 # Logs go to OUT_DIR (default $OUT, else a temporary folder); the summary is summary.txt.
+# SKIP_PEERS=1 leaves out steps 3 and 7 (the peers), e.g. to re-check tests only.
 set -uo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT_DIR="${1:-${OUT:-$(mktemp -d /tmp/srlif_gpu.XXXXXX)}}"
@@ -66,7 +67,7 @@ bench --neurons 1000000 --steps 100000 --scheme exact
 bench --neurons 1000000 --steps 10000 --points 16
 
 # 3. CuPy peer beside srlif CUDA (same workload: 10^6 neurons x 10 s)
-step "peer cupy" 120 "$OUT_DIR/peers.log" env PYTHONUNBUFFERED=1 python3 bench/peers/peer_cupy.py
+[ "${SKIP_PEERS:-0}" = 1 ] || step "peer cupy" 120 "$OUT_DIR/peers.log" env PYTHONUNBUFFERED=1 python3 bench/peers/peer_cupy.py
 grep -E '^  ' "$OUT_DIR/peers.log" | tee -a "$SUMMARY"
 
 # 4. compute-sanitizer
@@ -94,7 +95,9 @@ step "cpu tests (GPU present)" 150 "$OUT_DIR/cpu_tests.log" bash -c "$(declare -
 say "   $(grep -c '^PASS' "$OUT_DIR/cpu_tests.log") passed, $(grep -c '^FAIL' "$OUT_DIR/cpu_tests.log") failed: $(grep '^FAIL' "$OUT_DIR/cpu_tests.log" | tr '\n' ' ')"
 
 # 7. Brian2CUDA peer (wheels in .whl/; it compiles its CUDA project with nvcc first)
-if ls .whl/Brian2Cuda-*.whl >/dev/null 2>&1; then
+if [ "${SKIP_PEERS:-0}" = 1 ]; then
+  say "== peers: skipped (SKIP_PEERS=1)"
+elif ls .whl/Brian2Cuda-*.whl >/dev/null 2>&1; then
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/b2site .whl/*.whl >>"$OUT_DIR/peers.log" 2>&1
   step "peer brian2cuda" 400 "$OUT_DIR/peers.log" env PYTHONPATH=/tmp/b2site PYTHONUNBUFFERED=1 python3 bench/peers/peer_brian2cuda.py
   grep -E '^  ' "$OUT_DIR/peers.log" | tee -a "$SUMMARY"
