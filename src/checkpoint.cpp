@@ -50,7 +50,10 @@ Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text
   }
   std::sort(parts.begin(), parts.end());
   for (const auto& part : parts) load(part);
-  if (std::filesystem::exists(out / "tallies.csv", error)) load(out / "tallies.csv");
+  // A run that had finished left tallies.csv and no parts. Beside parts, tallies.csv is either
+  // this run's (killed while removing its checkpoint: the parts hold every point) or an earlier
+  // run's in the same folder: either way it is not needed.
+  if (parts.empty() && std::filesystem::exists(out / "tallies.csv", error)) load(out / "tallies.csv");
 }
 
 void Checkpoint::load(const std::filesystem::path& file) {

@@ -176,6 +176,23 @@ TEST(Resume, RefusesACorruptOrTruncatedPart) {
   EXPECT_FALSE(fs::exists(out + "/points.csv"));
 }
 
+// A folder that holds an earlier, finished run with other options: a new run there, stopped and
+// resumed, uses its own checkpoint and not the earlier tallies.csv.
+TEST(Resume, IgnoresAnEarlierFinishedRunInTheSameFolder) {
+  const std::string out = test::temporary_directory("resume_over_finished");
+  ASSERT_EQ(test::run_srlif(kLongSweep + " --seed 5 --out " + out).exit_code, 0);
+  const int pid = test::start_srlif(kLongSweep + " --out " + out);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (checkpoint_parts(out) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ::kill(pid, SIGKILL);
+  test::wait_for(pid);
+  const test::CommandResult resumed = test::run_srlif(kLongSweep + " --resume --out " + out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  expect_same_results(reference_run(), out);
+}
+
 TEST(Resume, OfAFinishedRunRewritesTheSameFilesWithoutSimulating) {
   const std::string out = test::temporary_directory("resume_finished");
   ASSERT_EQ(test::run_srlif(kShardSweep + " --out " + out).exit_code, 0);

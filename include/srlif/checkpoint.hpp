@@ -22,8 +22,8 @@ class Checkpoint {
  public:
   // Opens OUT/checkpoint for the run identified by (config_text, shard).
   // resume = false: refuses (InputError "--out") a folder holding another
-  // run's unfinished checkpoint. resume = true: loads its finished points, and
-  // those of OUT/tallies.csv when the run had already finished.
+  // run's unfinished checkpoint. resume = true: loads its finished points, or,
+  // when there is no checkpoint, those of OUT/tallies.csv (a finished run).
   Checkpoint(const std::filesystem::path& out, std::string config_text, ShardSpec shard, bool resume);
 
   const std::map<std::uint64_t, PointTally>& finished() const { return finished_; }
