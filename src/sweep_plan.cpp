@@ -38,23 +38,6 @@ std::uint32_t point_tag(const GridPoint& point) {
   return tag == 0 ? 1u : tag;
 }
 
-// Currents beyond 1 uA (and noise beyond 1 uA*sqrt(ms)) are no neuron's: a
-// bound that also keeps every step coefficient far inside single precision.
-constexpr double kMaxCurrent = 1e6;  // pA
-
-void validate_axis(const std::vector<double>& values, const char* flag, double minimum, bool strictly,
-                   const char* rule, double maximum_magnitude = 1e300) {
-  if (values.empty()) throw InputError(flag, "needs at least one value");
-  for (double value : values) {
-    if (!std::isfinite(value)) throw InputError(flag, "values must be finite");
-    if (strictly ? value <= minimum : value < minimum) throw InputError(flag, rule);
-    if (std::fabs(value) > maximum_magnitude) {
-      throw InputError(flag, "values must be at most " + format_number(maximum_magnitude) +
-                                 " in magnitude (got " + format_number(value) + ")");
-    }
-  }
-}
-
 double physical_memory_bytes() {
   const long pages = sysconf(_SC_PHYS_PAGES);
   const long page_size = sysconf(_SC_PAGE_SIZE);
@@ -69,6 +52,19 @@ std::string gib(double bytes) {
 }
 
 }  // namespace
+
+void validate_axis(const std::vector<double>& values, const char* flag, double minimum, bool strictly,
+                   const char* rule, double maximum_magnitude) {
+  if (values.empty()) throw InputError(flag, "needs at least one value");
+  for (double value : values) {
+    if (!std::isfinite(value)) throw InputError(flag, "values must be finite");
+    if (strictly ? value <= minimum : value < minimum) throw InputError(flag, rule);
+    if (std::fabs(value) > maximum_magnitude) {
+      throw InputError(flag, "values must be at most " + format_number(maximum_magnitude) +
+                                 " in magnitude (got " + format_number(value) + ")");
+    }
+  }
+}
 
 void check_grid_fits_memory(double grid_points) {
   const double needed = grid_points * kBytesPerPoint;

@@ -44,6 +44,15 @@ struct SweepConfig {
 // Checks every rule on the configuration; throws InputError naming the flag.
 void validate(const SweepConfig& config);
 
+// Currents beyond 1 uA (and noise beyond 1 uA*sqrt(ms)) are no neuron's: a
+// bound that also keeps every step coefficient far inside single precision.
+inline constexpr double kMaxCurrent = 1e6;  // pA
+
+// Every value finite, >= (or >, `strictly`) `minimum` else InputError(flag,
+// rule), and at most `maximum_magnitude` in magnitude.
+void validate_axis(const std::vector<double>& values, const char* flag, double minimum, bool strictly,
+                   const char* rule, double maximum_magnitude = 1e300);
+
 // Refuses (InputError) a grid whose results would not fit in memory, with the
 // estimate; callable before the axes are built.
 void check_grid_fits_memory(double grid_points);

@@ -14,6 +14,7 @@
 #include "srlif/errors.hpp"
 #include "srlif/grid.hpp"
 #include "srlif/output.hpp"
+#include "srlif/sweep_config.hpp"
 #include "srlif/theory.hpp"
 
 namespace srlif::cli {
@@ -54,6 +55,8 @@ int run(const TheoryOptions& options) {
   }
   const std::vector<double> sigmas = parse_axis(options.sigma, "--sigma");
   const std::vector<double> biases = parse_axis(options.bias, "--bias");
+  validate_axis(sigmas, "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)", kMaxCurrent);
+  validate_axis(biases, "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
 
   // Check --out before computing, so a bad path fails without work; compute
   // every row before writing, so bad input writes nothing.
