@@ -27,7 +27,7 @@ std::string read_file(const std::filesystem::path& path) {
 
 Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text, ShardSpec shard,
                        bool resume)
-    : out_(out), directory_(out / "checkpoint"), config_text_(std::move(config_text)), shard_(shard) {
+    : directory_(out / "checkpoint"), config_text_(std::move(config_text)), shard_(shard) {
   std::error_code error;
   std::vector<std::filesystem::path> parts;
   if (std::filesystem::is_directory(directory_, error)) {
@@ -50,9 +50,9 @@ Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text
   }
   std::sort(parts.begin(), parts.end());
   for (const auto& part : parts) load(part);
-  // A run that had finished left tallies.csv and no parts. Beside parts, tallies.csv is either
-  // this run's (killed while removing its checkpoint: the parts hold every point) or an earlier
-  // run's in the same folder: either way it is not needed.
+  // A run that had finished left tallies.csv and no parts. Beside parts, tallies.csv belongs to
+  // an earlier run in the same folder, or to this one killed while it removed its checkpoint
+  // (the points whose parts are gone are computed again): it is not read.
   if (parts.empty() && std::filesystem::exists(out / "tallies.csv", error)) load(out / "tallies.csv");
 }
 
@@ -68,12 +68,9 @@ void Checkpoint::load(const std::filesystem::path& file) {
                                      shard_text(shard_));
   }
   for (std::size_t i = 0; i < tallies.points.size(); ++i) {
-    if (!finished_.emplace(tallies.points[i], tallies.tallies[i]).second) {
-      // Two parts of one run never share a point; the final tallies.csv repeats them all.
-      if (file.filename() != "tallies.csv") {
-        throw InputError("--resume", file.string() + " repeats grid point " +
-                                         std::to_string(tallies.points[i]) + ": the checkpoint is corrupt");
-      }
+    if (!finished_.emplace(tallies.points[i], tallies.tallies[i]).second) {  // parts never share a point
+      throw InputError("--resume", file.string() + " repeats grid point " +
+                                       std::to_string(tallies.points[i]) + ": the checkpoint is corrupt");
     }
   }
 }

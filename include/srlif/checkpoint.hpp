@@ -39,7 +39,6 @@ class Checkpoint {
  private:
   void load(const std::filesystem::path& file);
 
-  std::filesystem::path out_;
   std::filesystem::path directory_;
   std::string config_text_;
   ShardSpec shard_;
