@@ -26,8 +26,12 @@ std::string read_file(const std::filesystem::path& path) {
 }  // namespace
 
 Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text, ShardSpec shard,
-                       bool resume)
-    : directory_(out / "checkpoint"), config_text_(std::move(config_text)), shard_(shard) {
+                       bool resume, double interval_seconds)
+    : directory_(out / "checkpoint"),
+      config_text_(std::move(config_text)),
+      shard_(shard),
+      interval_seconds_(interval_seconds),
+      last_write_(std::chrono::steady_clock::now()) {
   std::error_code error;
   std::vector<std::filesystem::path> parts;
   if (std::filesystem::is_directory(directory_, error)) {
@@ -76,13 +80,28 @@ void Checkpoint::load(const std::filesystem::path& file) {
 }
 
 void Checkpoint::save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies) {
-  if (points.empty()) return;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    finished_.emplace(points[i], tallies[i]);
+    unwritten_.emplace(points[i], tallies[i]);
+  }
+  const std::chrono::duration<double> since = std::chrono::steady_clock::now() - last_write_;
+  if (since.count() >= interval_seconds_) flush();
+}
+
+void Checkpoint::flush() {
+  last_write_ = std::chrono::steady_clock::now();
+  if (unwritten_.empty()) return;
+  TallyFile part{config_text_, shard_, {}, {}};
+  for (const auto& [point, tally] : unwritten_) {  // ascending, as a tally file must be
+    part.points.push_back(point);
+    part.tallies.push_back(tally);
+  }
   std::filesystem::create_directories(directory_);
   char name[64];
-  std::snprintf(name, sizeof name, "part-%012llu.tallies", static_cast<unsigned long long>(points.front()));
-  write_files_atomically(directory_,
-                         {{name, format_tally_file(TallyFile{config_text_, shard_, points, tallies})}});
-  for (std::size_t i = 0; i < points.size(); ++i) finished_.emplace(points[i], tallies[i]);
+  std::snprintf(name, sizeof name, "part-%012llu.tallies",
+                static_cast<unsigned long long>(part.points.front()));
+  write_files_atomically(directory_, {{name, format_tally_file(part)}});
+  unwritten_.clear();
 }
 
 void Checkpoint::remove() {

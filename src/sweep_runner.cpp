@@ -56,14 +56,6 @@ SweepResult measures_from_tallies(const SweepPlan& plan, std::uint64_t first,
   return result;
 }
 
-SweepPlan plan_for_points(const SweepPlan& plan, const std::vector<std::uint64_t>& points) {
-  SweepPlan subset = plan;
-  subset.points.clear();
-  subset.points.reserve(points.size());
-  for (const std::uint64_t point : points) subset.points.push_back(plan.points.at(point));
-  return subset;
-}
-
 std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Backend*>& backends,
                                    const std::vector<std::uint64_t>& points, const ProgressCallback& progress,
                                    const SegmentCallback& on_segment) {
@@ -83,6 +75,17 @@ std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Back
                           begin + static_cast<std::ptrdiff_t>(std::min(segment_size, points.size() - first)));
   }
 
+  // A segment's plan is the plan restricted to its points (a point's result depends on nothing
+  // else in the grid). Built from a copy without the points, so that no segment copies them all.
+  SweepPlan without_points = plan;
+  without_points.points = {};
+  const auto plan_for = [&](const std::vector<std::uint64_t>& segment) {
+    SweepPlan part = without_points;
+    part.points.reserve(segment.size());
+    for (const std::uint64_t point : segment) part.points.push_back(plan.points.at(point));
+    return part;
+  };
+
   std::vector<std::vector<PointTally>> results(segments.size());
   std::atomic<std::size_t> next_segment{0};
   std::atomic<bool> failed{false};
@@ -93,7 +96,7 @@ std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Back
   const auto work = [&](std::size_t worker) {
     try {
       for (std::size_t s = next_segment++; s < segments.size() && !failed; s = next_segment++) {
-        const SweepPlan part = plan_for_points(plan, segments[s]);
+        const SweepPlan part = plan_for(segments[s]);
         BackendResult result = backends[worker]->run(part, [&](std::uint64_t done) {
           if (failed) throw std::runtime_error("stopped: another worker failed");
           const std::lock_guard<std::mutex> guard(lock);

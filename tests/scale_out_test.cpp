@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -22,9 +23,11 @@ namespace fs = std::filesystem;
 constexpr int kBadInput = 2;
 const char* const kResultFiles[] = {"points.csv", "optimum.csv", "tallies.csv"};
 
-// 39 grid points run in segments of 2: a second or so, with a checkpoint part every few tens of ms.
-const std::string kLongSweep =
+// 39 grid points run in segments of 2: a second or so, with a checkpoint part every few tens of ms
+// (--checkpoint-seconds 0: every segment is written as soon as it is done).
+const std::string kLongSweepOptions =
     "sweep --sigma 0:60:13 --amplitude 10,20,30 --neurons 1000 --duration 3000 --batch-points 2 --quiet";
+const std::string kLongSweep = kLongSweepOptions + " --checkpoint-seconds 0";
 // 14 small grid points for the shard tests.
 const std::string kShardSweep =
     "sweep --sigma 0:60:7 --amplitude 10,20 --neurons 200 --duration 1500 --quiet";
@@ -123,6 +126,47 @@ void stop_with_signal_then_resume(int signal, const std::string& name) {
 TEST(Resume, SigtermStopsAtAChunkBoundaryWithExit143) { stop_with_signal_then_resume(SIGTERM, "sigterm"); }
 
 TEST(Resume, SigintStopsAtAChunkBoundaryWithExit130) { stop_with_signal_then_resume(SIGINT, "sigint"); }
+
+// The last percentage a progress bar printed, or -1.
+double progress_percent(const std::string& output) {
+  const std::size_t percent = output.rfind('%');
+  if (percent == std::string::npos) return -1.0;
+  std::size_t start = percent;
+  while (start > 0 &&
+         (std::isdigit(static_cast<unsigned char>(output[start - 1])) || output[start - 1] == '.')) {
+    --start;
+  }
+  return start == percent ? -1.0 : std::stod(output.substr(start, percent - start));
+}
+
+// With a long write interval nothing reaches the checkpoint while the run goes on; SIGTERM writes
+// every finished point before the run stops, and the resumed run uses them.
+TEST(Resume, SigtermWritesTheGatheredPointsBeforeStopping) {
+  // Twice the neurons of kLongSweep: the progress bar, drawn after 1 s, must show before the end.
+  const std::string sweep =
+      "sweep --sigma 0:60:13 --amplitude 10,20,30 --neurons 2000 --duration 3000 --batch-points 2 --quiet";
+  const std::string reference = test::temporary_directory("resume_gathered_reference");
+  ASSERT_EQ(test::run_srlif(sweep + " --out " + reference).exit_code, 0);
+  const std::string out = test::temporary_directory("resume_gathered");
+  const std::string log = out + ".log";
+  const int pid = test::start_srlif(sweep + " --checkpoint-seconds 1000 --progress --out " + out, log);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  int code = -1;
+  bool ended = false;
+  while (!(ended = test::has_ended(pid, code)) && progress_percent(test::read_file(log)) < 30.0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_FALSE(ended) << "the run ended (exit " << code << ") before it could be stopped";
+  EXPECT_EQ(checkpoint_parts(out), 0u) << "nothing is written before the interval has passed";
+  ::kill(pid, SIGTERM);
+  EXPECT_EQ(test::wait_for(pid), 128 + SIGTERM);
+  EXPECT_GT(checkpoint_parts(out), 0u) << "the stop must write the finished points";
+  const test::CommandResult resumed = test::run_srlif(sweep + " --resume --out " + out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  expect_same_results(reference, out);
+  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
+}
 
 // A checkpoint made by an interrupted run, for the refusal tests.
 std::string interrupted_run(const std::string& name) {

@@ -47,8 +47,9 @@ CommandResult run_srlif(const std::string& arguments) {
   return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
-int start_srlif(const std::string& arguments) {
-  const std::string command = "exec " + std::string(SRLIF_BINARY) + " " + arguments + " >/dev/null 2>&1";
+int start_srlif(const std::string& arguments, const std::string& output_file) {
+  const std::string command =
+      "exec " + std::string(SRLIF_BINARY) + " " + arguments + " >" + output_file + " 2>&1";
   const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
   pid_t pid = 0;
   if (::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) {

@@ -22,8 +22,8 @@ struct CommandResult {
 };
 CommandResult run_srlif(const std::string& arguments);
 
-// Starts the srlif binary with `arguments` (output discarded) without waiting.
-int start_srlif(const std::string& arguments);
+// Starts the srlif binary with `arguments` without waiting; its output goes to `output_file`.
+int start_srlif(const std::string& arguments, const std::string& output_file = "/dev/null");
 // Waits for a process started by start_srlif: its exit code, or 128 + the
 // signal that ended it.
 int wait_for(int pid);

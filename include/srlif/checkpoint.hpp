@@ -1,12 +1,15 @@
-// A sweep's checkpoint: OUT/checkpoint/part-<first point>.tallies, one tally
-// file (tally_file.hpp) per finished segment of grid points, each written
-// atomically and fsync'ed as soon as its points are done. `--resume` reads
+// A sweep's checkpoint: OUT/checkpoint/part-<first point>.tallies, tally
+// files (tally_file.hpp) of finished grid points, each written atomically and
+// fsync'ed. Finished segments are gathered and written at most once per
+// `interval` seconds (each write is an fsync; a grid of many tiny segments
+// would otherwise spend its time in them), and at once by flush(). `--resume` reads
 // them back (refusing another configuration or shard, or a part that fails its
 // checksum) and simulates only the points not yet done; since a point's result
 // depends on nothing else in the run, the final files are the same bytes as an
 // uninterrupted run's.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -24,12 +27,17 @@ class Checkpoint {
   // resume = false: refuses (InputError "--out") a folder holding another
   // run's unfinished checkpoint. resume = true: loads its finished points, or,
   // when there is no checkpoint, those of OUT/tallies.csv (a finished run).
-  Checkpoint(const std::filesystem::path& out, std::string config_text, ShardSpec shard, bool resume);
+  Checkpoint(const std::filesystem::path& out, std::string config_text, ShardSpec shard, bool resume,
+             double interval_seconds = 0.0);
 
   const std::map<std::uint64_t, PointTally>& finished() const { return finished_; }
 
-  // Records a finished segment: one part file, atomic and fsync'ed.
+  // Records a finished segment; writes the gathered segments as one part file
+  // when `interval` has passed since the last write.
   void save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies);
+
+  // Writes what save() gathered (before a stop on a signal).
+  void flush();
 
   // Removes the checkpoint once the final files are written.
   void remove();
@@ -42,7 +50,10 @@ class Checkpoint {
   std::filesystem::path directory_;
   std::string config_text_;
   ShardSpec shard_;
+  double interval_seconds_;
+  std::chrono::steady_clock::time_point last_write_;
   std::map<std::uint64_t, PointTally> finished_;
+  std::map<std::uint64_t, PointTally> unwritten_;  // finished, not yet in a part file
 };
 
 }  // namespace srlif

@@ -31,10 +31,6 @@ SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCal
 SweepResult measures_from_tallies(const SweepPlan& plan, std::uint64_t first,
                                   std::vector<PointTally> tallies);
 
-// The plan restricted to some of its grid points (ascending grid indices): a
-// point's result depends on nothing else in the grid.
-SweepPlan plan_for_points(const SweepPlan& plan, const std::vector<std::uint64_t>& points);
-
 // Called after each finished segment with its grid indices and tallies.
 using SegmentCallback =
     std::function<void(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies)>;

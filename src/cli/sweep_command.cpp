@@ -31,8 +31,10 @@ struct SweepOptions {
   std::string objective = "vs-valid";
   bool spectrum = false;
   double psth_bin_ms = 10.0;
+  bool psth_given = false;  // --psth on the command line or in --config
   std::string shard;
   bool resume = false;
+  double checkpoint_seconds = 10.0;
 };
 
 SweepConfig sweep_config(const SweepOptions& options) {
@@ -74,8 +76,9 @@ int run_with_readouts(const SweepPlan& plan, const SweepOptions& options, const 
 int run(const SweepOptions& options, const std::string& command_line) {
   const SweepPlan plan = make_plan(sweep_config(options));
   if (plan.config.readouts.enabled) return run_with_readouts(plan, options, command_line);
-  // Checked even when no spectrum is recorded (make_plan checks it when one is): a flag given is a flag used.
-  if (!(options.psth_bin_ms >= plan.config.time.dt && options.psth_bin_ms <= plan.config.time.duration)) {
+  // A --psth given is checked even when no spectrum is recorded (make_plan checks it when one is).
+  if (options.psth_given &&
+      !(options.psth_bin_ms >= plan.config.time.dt && options.psth_bin_ms <= plan.config.time.duration)) {
     throw InputError("--psth", "bin width must be between --dt and --duration ms (got " +
                                    format_number(options.psth_bin_ms) + ")");
   }
@@ -92,7 +95,11 @@ int run(const SweepOptions& options, const std::string& command_line) {
   const PointRange range = shard_points(shard, plan.points.size());
   check_output_fits_disk(sweep_output_bytes(static_cast<double>(range.end - range.first)),
                          free_disk_bytes(out), out);
-  Checkpoint checkpoint(out, result_config_text(plan.config), shard, options.resume);
+  if (!(options.checkpoint_seconds >= 0.0 && options.checkpoint_seconds <= 86400.0)) {
+    throw InputError("--checkpoint-seconds", "must be between 0 and 86400 s");
+  }
+  Checkpoint checkpoint(out, result_config_text(plan.config), shard, options.resume,
+                        options.checkpoint_seconds);
 
   std::vector<std::uint64_t> todo;
   for (std::uint64_t point = range.first; point < range.end; ++point) {
@@ -105,6 +112,7 @@ int run(const SweepOptions& options, const std::string& command_line) {
   const StopSignals signals;
   const auto stop_if_signalled = [&] {
     if (const int signal = StopSignals::received()) {
+      checkpoint.flush();
       throw Interrupted(signal, std::string("interrupted by ") + signal_name(signal) + ": " +
                                     std::to_string(checkpoint.finished().size()) + " of " +
                                     std::to_string(range.end - range.first) + " grid points are saved in " +
@@ -199,9 +207,16 @@ CommandRunner add_sweep_command(CLI::App& app, const std::string& command_line) 
           "Continue the run whose checkpoint is in --out (same options), computing only the grid points "
           "it had not finished")
       ->group(runs);
+  command
+      ->add_option("--checkpoint-seconds", options->checkpoint_seconds,
+                   "Write finished grid points to the checkpoint at most this often (each write is an fsync; "
+                   "SIGINT/SIGTERM write at once); 0 = after every batch")
+      ->capture_default_str()
+      ->group(runs);
   add_output_options(*command, options->output);
   return [options, command, command_line] {
     apply_config_file(*command, options->output.config);
+    options->psth_given = command->count("--psth") > 0;
     return run(*options, command_line);
   };
 }
