@@ -374,6 +374,19 @@ TEST(CliSweep, WithoutQuietPrintsTheTable) {
 }
 
 // A second run into the same directory replaces the files and leaves nothing else.
+// --psth is checked without --spectrum only when given: its default (10 ms) must not stop a
+// sweep shorter than 10 ms.
+TEST(CliSweep, AShortRunIsNotStoppedByTheDefaultPsth) {
+  const std::string out = test::temporary_directory("sweep_short");
+  const test::CommandResult result =
+      test::run_srlif("sweep --neurons 4 --duration 2 --sigma 10 --quiet --out " + out);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  const test::CommandResult given =
+      test::run_srlif("sweep --neurons 4 --duration 2 --sigma 10 --psth 10 --quiet --out " + out + "_given");
+  EXPECT_EQ(given.exit_code, kBadInput) << given.output;
+  EXPECT_TRUE(contains(given.output, "srlif: error: --psth: ")) << given.output;
+}
+
 TEST(CliSweep, RerunIntoTheSameDirectoryReplacesTheFiles) {
   const std::string out = test::temporary_directory("sweep_rerun");
   ASSERT_EQ(test::run_srlif("sweep " + kSmall + " --sigma 0,30 --quiet --out " + out).exit_code, 0);
