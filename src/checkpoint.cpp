@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
@@ -14,14 +12,6 @@ namespace srlif {
 namespace {
 
 bool is_part_name(const std::string& name) { return name.starts_with("part-") && name.ends_with(".tallies"); }
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -61,7 +51,7 @@ Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text
 }
 
 void Checkpoint::load(const std::filesystem::path& file) {
-  const TallyFile tallies = parse_tally_file(read_file(file), file.string());
+  const TallyFile tallies = read_tally_file(file);
   if (tallies.config_text != config_text_) {
     throw InputError("--resume", file.string() + " was made with another configuration (" +
                                      first_difference(tallies.config_text, config_text_) +

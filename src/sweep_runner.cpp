@@ -12,6 +12,17 @@
 #include "srlif/spectrum.hpp"
 
 namespace srlif {
+namespace {
+
+std::vector<PointMetrics> metrics_of(const SweepPlan& plan, const std::vector<PointTally>& tallies) {
+  std::vector<PointMetrics> metrics;
+  metrics.reserve(tallies.size());
+  for (const PointTally& tally : tallies)
+    metrics.push_back(compute_metrics(tally, plan.config.time.duration));
+  return metrics;
+}
+
+}  // namespace
 
 SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCallback& progress) {
   SweepResult result;
@@ -23,10 +34,7 @@ SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCal
   result.readouts = std::move(output.readouts);
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.neuron_steps = plan.neuron_steps();
-  result.metrics.reserve(result.tallies.size());
-  for (const PointTally& tally : result.tallies) {
-    result.metrics.push_back(compute_metrics(tally, plan.config.time.duration));
-  }
+  result.metrics = metrics_of(plan, result.tallies);
   if (plan.config.readouts.enabled) {
     const std::uint32_t bins = plan.readout_layout.psth_bins;
     for (std::size_t point = 0; point < result.metrics.size(); ++point) {
@@ -46,10 +54,7 @@ SweepResult measures_from_tallies(const SweepPlan& plan, std::uint64_t first,
                                   std::vector<PointTally> tallies) {
   SweepResult result;
   result.tallies = std::move(tallies);
-  result.metrics.reserve(result.tallies.size());
-  for (const PointTally& tally : result.tallies) {
-    result.metrics.push_back(compute_metrics(tally, plan.config.time.duration));
-  }
+  result.metrics = metrics_of(plan, result.tallies);
   if (first == 0 && result.tallies.size() == plan.config.grid.size()) {
     result.optima = find_optima(plan.config.grid, result.metrics, plan.config.objective);
   }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include "srlif/errors.hpp"
@@ -116,6 +117,14 @@ TallyFile parse_tally_file(const std::string& text, const std::string& path) {
   }
   if (!columns_seen) throw InputError(path, "has no column header");
   return file;
+}
+
+TallyFile read_tally_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string(), "cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_tally_file(text.str(), path.string());
 }
 
 }  // namespace srlif

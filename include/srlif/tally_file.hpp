@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,5 +36,8 @@ std::string format_tally_file(const TallyFile& file);
 // Reads and verifies a tally file; throws InputError(`path`, ...) when it is
 // truncated, fails its checksum or is malformed, saying which.
 TallyFile parse_tally_file(const std::string& text, const std::string& path);
+
+// Reads the file and parses it as above; an unreadable file is InputError(path, ...) too.
+TallyFile read_tally_file(const std::filesystem::path& path);
 
 }  // namespace srlif

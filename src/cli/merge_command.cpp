@@ -6,10 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
@@ -31,15 +29,13 @@ struct MergeOptions {
 
 TallyFile read_shard(const std::string& folder) {
   const std::filesystem::path path = std::filesystem::path(folder) / "tallies.csv";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
     throw InputError(folder,
                      "has no tallies.csv: not the folder of a finished sweep --shard run (an "
                      "interrupted shard is finished with --resume)");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_tally_file(text.str(), path.string());
+  return read_tally_file(path);
 }
 
 int run(const MergeOptions& options, const std::string& command_line) {
