@@ -119,7 +119,10 @@ class CudaBackend final : public Backend {
            std::to_string(device_.compute_major) + std::to_string(device_.compute_minor) + ")";
   }
 
-  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress) override {
+  using Backend::run;
+  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress,
+                    const ChunkHooks& hooks) override {
+    check_chunk_hooks(plan, hooks);
     check(cudaSetDevice(device_.index), "cudaSetDevice");
     const std::size_t point_count = plan.points.size();
     const std::uint64_t neurons = plan.config.neurons;
@@ -171,14 +174,23 @@ class CudaBackend final : public Backend {
         const std::vector<std::uint32_t> initial(batch_points, ordered_float_key(plan.constants.v_init));
         max_v_key.upload(initial.data(), batch_points);
       }
-      cuda::initialise_population<<<static_cast<unsigned>((batch_neurons + 255) / 256), 256>>>(
-          population, batch_neurons, plan.constants.v_init);
-      check(cudaGetLastError(), "initialise_population");
+      const std::int64_t first_step = hooks.start ? hooks.start->next_step : 0;
+      if (hooks.start) {  // one batch (check_chunk_hooks): the start state is all of it
+        v.upload(hooks.start->v.data(), batch_neurons);
+        refractory.upload(hooks.start->refractory.data(), batch_neurons);
+        spikes.upload(hooks.start->spikes.data(), batch_neurons);
+        cos_sum.upload(hooks.start->cos_sum.data(), batch_neurons);
+        sin_sum.upload(hooks.start->sin_sum.data(), batch_neurons);
+      } else {
+        cuda::initialise_population<<<static_cast<unsigned>((batch_neurons + 255) / 256), 256>>>(
+            population, batch_neurons, plan.constants.v_init);
+        check(cudaGetLastError(), "initialise_population");
+      }
 
       const cuda::Layout thread_layout{neurons, blocks_per_point};
       const std::uint64_t blocks = batch_points * blocks_per_point;
       if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one batch");
-      for (std::int64_t chunk_begin = 0; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
+      for (std::int64_t chunk_begin = first_step; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
         const std::int64_t chunk_end = std::min(plan.steps, chunk_begin + plan.chunk_steps);
         const ChunkTables tables = make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin);
         drive_sin.upload(tables.drive_sin.data(), tables.drive_sin.size());
@@ -194,6 +206,20 @@ class CudaBackend final : public Backend {
         check(cudaGetLastError(), "advance_chunk launch");
         check(cudaDeviceSynchronize(), "advance_chunk");
         neuron_steps_done += batch_neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
+        if (chunk_end < plan.steps && hooks.snapshot_due && hooks.snapshot_due(chunk_end)) {
+          PopulationSnapshot snapshot{chunk_end,
+                                      std::vector<float>(batch_neurons),
+                                      std::vector<std::int32_t>(batch_neurons),
+                                      std::vector<std::uint32_t>(batch_neurons),
+                                      std::vector<std::int64_t>(batch_neurons),
+                                      std::vector<std::int64_t>(batch_neurons)};
+          v.download(snapshot.v.data(), batch_neurons);
+          refractory.download(snapshot.refractory.data(), batch_neurons);
+          spikes.download(snapshot.spikes.data(), batch_neurons);
+          cos_sum.download(snapshot.cos_sum.data(), batch_neurons);
+          sin_sum.download(snapshot.sin_sum.data(), batch_neurons);
+          hooks.on_snapshot(snapshot);
+        }
         if (progress) progress(neuron_steps_done);
       }
       cuda::reduce_points<<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(

@@ -12,6 +12,14 @@ namespace srlif {
 namespace {
 
 bool is_part_name(const std::string& name) { return name.starts_with("part-") && name.ends_with(".tallies"); }
+bool is_state_name(const std::string& name) { return name.starts_with("state-") && name.ends_with(".state"); }
+
+std::string numbered_name(const char* prefix, std::uint64_t first_point, const char* suffix) {
+  char name[64];
+  std::snprintf(name, sizeof name, "%s%012llu%s", prefix, static_cast<unsigned long long>(first_point),
+                suffix);
+  return name;
+}
 
 }  // namespace
 
@@ -24,49 +32,94 @@ Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text
       last_write_(std::chrono::steady_clock::now()) {
   std::error_code error;
   std::vector<std::filesystem::path> parts;
+  std::vector<std::filesystem::path> states;
   if (std::filesystem::is_directory(directory_, error)) {
     for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
       const std::string name = entry.path().filename().string();
       if (is_part_name(name)) {
         parts.push_back(entry.path());
+      } else if (is_state_name(name)) {
+        states.push_back(entry.path());
       } else if (name.find(".tmp.") != std::string::npos) {
         std::filesystem::remove(entry.path(), error);  // a write that a kill interrupted: never committed
       }
     }
   }
   if (!resume) {
-    if (!parts.empty()) {
-      throw InputError("--out", "'" + out.string() + "' holds the checkpoint of an unfinished run (" +
-                                    std::to_string(parts.size()) +
-                                    " parts); add --resume to continue it, or remove " + directory_.string());
+    if (!parts.empty() || !states.empty()) {
+      throw InputError("--out",
+                       "'" + out.string() + "' holds the checkpoint of an unfinished run (" +
+                           std::to_string(parts.size()) + " parts, " + std::to_string(states.size()) +
+                           " states); add --resume to continue it, or remove " + directory_.string());
     }
     return;
   }
   std::sort(parts.begin(), parts.end());
   for (const auto& part : parts) load(part);
+  std::sort(states.begin(), states.end());
+  for (const auto& state : states) load_state(state);
   // A run that had finished left tallies.csv and no parts. Beside parts, tallies.csv belongs to
   // an earlier run in the same folder, or to this one killed while it removed its checkpoint
   // (the points whose parts are gone are computed again): it is not read.
   if (parts.empty() && std::filesystem::exists(out / "tallies.csv", error)) load(out / "tallies.csv");
 }
 
-void Checkpoint::load(const std::filesystem::path& file) {
-  const TallyFile tallies = read_tally_file(file);
-  if (tallies.config_text != config_text_) {
+void Checkpoint::check_run(const std::filesystem::path& file, const std::string& config_text,
+                           const ShardSpec& shard) const {
+  if (config_text != config_text_) {
     throw InputError("--resume", file.string() + " was made with another configuration (" +
-                                     first_difference(tallies.config_text, config_text_) +
+                                     first_difference(config_text, config_text_) +
                                      "); resume with the same options or use another --out");
   }
-  if (!(tallies.shard == shard_)) {
-    throw InputError("--resume", file.string() + " belongs to shard " + shard_text(tallies.shard) + ", not " +
-                                     shard_text(shard_));
+  if (!(shard == shard_)) {
+    throw InputError(
+        "--resume", file.string() + " belongs to shard " + shard_text(shard) + ", not " + shard_text(shard_));
   }
+}
+
+void Checkpoint::load(const std::filesystem::path& file) {
+  const TallyFile tallies = read_tally_file(file);
+  check_run(file, tallies.config_text, tallies.shard);
   for (std::size_t i = 0; i < tallies.points.size(); ++i) {
     if (!finished_.emplace(tallies.points[i], tallies.tallies[i]).second) {  // parts never share a point
       throw InputError("--resume", file.string() + " repeats grid point " +
                                        std::to_string(tallies.points[i]) + ": the checkpoint is corrupt");
     }
   }
+}
+
+void Checkpoint::load_state(const std::filesystem::path& file) {
+  StateFile state = read_state_file(file);
+  check_run(file, state.config_text, state.shard);
+  const auto finished =
+      static_cast<std::size_t>(std::count_if(state.points.begin(), state.points.end(),
+                                             [&](std::uint64_t point) { return finished_.contains(point); }));
+  std::error_code ignored;
+  if (finished == state.points.size()) {  // its tallies reached a part before the state was removed
+    std::filesystem::remove(file, ignored);
+    return;
+  }
+  if (finished > 0 || file.filename() != numbered_name("state-", state.points.front(), ".state")) {
+    throw InputError("--resume",
+                     file.string() + " does not fit the checkpoint's finished points: it is corrupt");
+  }
+  for (const StateFile& other : started_) {
+    if (std::find_first_of(other.points.begin(), other.points.end(), state.points.begin(),
+                           state.points.end()) != other.points.end()) {
+      throw InputError("--resume", file.string() + " shares grid points with another state: it is corrupt");
+    }
+  }
+  state_files_.emplace(state.points.front(), file);
+  started_.push_back(std::move(state));
+}
+
+void Checkpoint::save_state(const std::vector<std::uint64_t>& points, std::uint64_t neurons_per_point,
+                            const PopulationSnapshot& state) {
+  const StateFile file{config_text_, shard_, points, neurons_per_point, state};
+  const std::string name = numbered_name("state-", points.front(), ".state");
+  std::filesystem::create_directories(directory_);
+  write_files_atomically(directory_, {{name, format_state_file(file)}});
+  state_files_.emplace(points.front(), directory_ / name);
 }
 
 void Checkpoint::save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies) {
@@ -87,11 +140,19 @@ void Checkpoint::flush() {
     part.tallies.push_back(tally);
   }
   std::filesystem::create_directories(directory_);
-  char name[64];
-  std::snprintf(name, sizeof name, "part-%012llu.tallies",
-                static_cast<unsigned long long>(part.points.front()));
-  write_files_atomically(directory_, {{name, format_tally_file(part)}});
+  write_files_atomically(
+      directory_, {{numbered_name("part-", part.points.front(), ".tallies"), format_tally_file(part)}});
   unwritten_.clear();
+  // A segment's points finish together: the states of segments now in parts are done with.
+  for (auto state = state_files_.begin(); state != state_files_.end();) {
+    if (!finished_.contains(state->first)) {
+      ++state;
+      continue;
+    }
+    std::error_code ignored;
+    std::filesystem::remove(state->second, ignored);
+    state = state_files_.erase(state);
+  }
 }
 
 void Checkpoint::remove() {

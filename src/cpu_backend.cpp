@@ -49,6 +49,19 @@ struct PopulationState {
     sin_sum.assign(neurons, 0);
     max_v.assign(neurons, v_init);
   }
+
+  PopulationSnapshot snapshot(std::int64_t next_step) const {
+    return PopulationSnapshot{next_step, v, refractory, spikes, cos_sum, sin_sum};
+  }
+
+  // After reset(): the state of a snapshot of as many neurons (check_chunk_hooks).
+  void restore(const PopulationSnapshot& state) {
+    v = state.v;
+    refractory = state.refractory;
+    spikes = state.spikes;
+    cos_sum = state.cos_sum;
+    sin_sum = state.sin_sum;
+  }
 };
 
 // Where the readouts of one grid point go (null `phase_histogram` = no readouts).
@@ -350,12 +363,15 @@ class CpuBackend final : public Backend {
     return "CPU, " + std::to_string(threads_) + " thread" + (threads_ == 1 ? "" : "s");
   }
 
-  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress) override {
+  using Backend::run;
+  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress,
+                    const ChunkHooks& hooks) override {
     const std::size_t point_count = plan.points.size();
     const std::uint64_t neurons = plan.config.neurons;
     const std::uint64_t blocks_per_point = (neurons + kLanes - 1) / kLanes;
     const ReadoutLayout& layout = plan.readout_layout;
     const bool record = plan.config.readouts.enabled;
+    check_chunk_hooks(plan, hooks);
     BackendResult result;
     result.tallies.assign(point_count, PointTally{});
     if (record) result.readouts.resize(point_count, layout, plan.constants.v_init);
@@ -367,6 +383,8 @@ class CpuBackend final : public Backend {
       const std::size_t batch_points =
           std::min(point_count - batch_first, static_cast<std::size_t>(plan.batch_points));
       population.reset(batch_points * neurons, plan.constants.v_init);
+      const std::int64_t first_step = hooks.start ? hooks.start->next_step : 0;
+      if (hooks.start) population.restore(*hooks.start);
       std::vector<std::vector<std::size_t>> groups;
       const std::vector<WorkItem> items =
           make_work_items(plan, batch_first, batch_points, blocks_per_point, threads_, groups);
@@ -374,7 +392,7 @@ class CpuBackend final : public Backend {
       item_tracks.reserve(items.size());
       for (const WorkItem& item : items) item_tracks.push_back(make_tracks(plan, item, batch_first, result));
 
-      for (std::int64_t chunk_begin = 0; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
+      for (std::int64_t chunk_begin = first_step; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
         const std::int64_t chunk_end = std::min(plan.steps, chunk_begin + plan.chunk_steps);
         const ChunkTables tables = make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin);
         const auto item_count = static_cast<std::int64_t>(items.size());
@@ -392,6 +410,9 @@ class CpuBackend final : public Backend {
                        chunk_begin, chunk_end, chunk_begin);
         }
         neuron_steps_done += batch_points * neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
+        if (chunk_end < plan.steps && hooks.snapshot_due && hooks.snapshot_due(chunk_end)) {
+          hooks.on_snapshot(population.snapshot(chunk_end));
+        }
         if (progress) progress(neuron_steps_done);
       }
 

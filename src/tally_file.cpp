@@ -1,9 +1,6 @@
 #include "srlif/tally_file.hpp"
 
 #include <charconv>
-#include <cinttypes>
-#include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include "srlif/errors.hpp"
@@ -14,13 +11,6 @@ namespace {
 constexpr std::string_view kMagic = "# srlif tallies 1\n";
 constexpr std::string_view kColumns =
     "point,neurons,spikes,spikes_squared,cos_sum,sin_sum,valid_neurons,strength_sum,strength_squared_sum\n";
-constexpr std::string_view kChecksumPrefix = "# fnv1a64 ";
-
-std::string hex64(std::uint64_t value) {
-  char text[17];
-  std::snprintf(text, sizeof text, "%016" PRIx64, value);
-  return text;
-}
 
 template <typename Integer>
 Integer field(std::string_view text, const std::string& path, std::size_t line) {
@@ -35,15 +25,6 @@ Integer field(std::string_view text, const std::string& path, std::size_t line) 
 
 }  // namespace
 
-std::uint64_t fnv1a64(std::string_view bytes) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char byte : bytes) {
-    hash ^= static_cast<unsigned char>(byte);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 std::string format_tally_file(const TallyFile& file) {
   std::string out(kMagic);
   out += "# shard " + shard_text(file.shard) + "\n";
@@ -57,24 +38,12 @@ std::string format_tally_file(const TallyFile& file) {
            std::to_string(t.sin_sum) + "," + std::to_string(t.valid_neurons) + "," +
            std::to_string(t.strength_sum) + "," + std::to_string(t.strength_squared_sum) + "\n";
   }
-  out += std::string(kChecksumPrefix) + hex64(fnv1a64(out)) + "\n";
+  append_checksum(out);
   return out;
 }
 
 TallyFile parse_tally_file(const std::string& text, const std::string& path) {
-  // The checksum line is last; everything before it is what it covers.
-  const std::size_t last = text.size() >= 2 ? text.rfind('\n', text.size() - 2) : std::string::npos;
-  const std::string_view trailer =
-      last == std::string::npos ? std::string_view() : std::string_view(text).substr(last + 1);
-  if (text.empty() || text.back() != '\n' || !trailer.starts_with(kChecksumPrefix) ||
-      trailer.size() != kChecksumPrefix.size() + 17) {
-    throw InputError(path, "truncated: it does not end with its checksum line");
-  }
-  const std::string_view body = std::string_view(text).substr(0, last + 1);
-  const std::string expected(trailer.substr(kChecksumPrefix.size(), 16));
-  if (hex64(fnv1a64(body)) != expected) {
-    throw InputError(path, "corrupt: its checksum does not match its contents");
-  }
+  const std::string_view body = verified_body(text, path);
   if (!body.starts_with(kMagic)) throw InputError(path, "not a srlif tallies file (version 1)");
 
   TallyFile file;
@@ -120,11 +89,7 @@ TallyFile parse_tally_file(const std::string& text, const std::string& path) {
 }
 
 TallyFile read_tally_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_tally_file(text.str(), path.string());
+  return parse_tally_file(read_file_bytes(path), path.string());
 }
 
 }  // namespace srlif

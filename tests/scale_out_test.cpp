@@ -170,6 +170,131 @@ TEST(Resume, SigtermWritesTheGatheredPointsBeforeStopping) {
   EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
 }
 
+// One long grid point (2000 neurons x 4e5 steps in 100 chunks of 4000; a few seconds on one CPU
+// thread, pinned so that the progress bar, drawn after 1 s, shows before the run ends, also where a
+// GPU is): the checkpoint holds the neurons' state at chunk boundaries (--checkpoint-seconds 0: at
+// every one).
+const std::string kLongPointOptions =
+    "sweep --sigma 30 --neurons 2000 --duration 40000 --chunk-steps 4000 --backend cpu --threads 1";
+const std::string kLongPoint = kLongPointOptions + " --checkpoint-seconds 0 --quiet";
+
+const std::string& long_point_reference() {
+  static const std::string out = [] {
+    const std::string dir = test::temporary_directory("long_point_reference");
+    const test::CommandResult result = test::run_srlif(kLongPoint + " --out " + dir);
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    return dir;
+  }();
+  return out;
+}
+
+const std::string kStateFile = "/checkpoint/state-000000000000.state";
+
+// The step the checkpoint's state has reached, or 0 without one.
+std::int64_t state_step(const std::string& out) {
+  const std::string text = test::read_file(out + kStateFile);
+  const std::size_t at = text.find("\nnext_step ");
+  return at == std::string::npos ? 0 : std::stoll(text.substr(at + 11, 20));
+}
+
+TEST(Resume, KilledInsideALongPointGoesOnFromItsState) {
+  const std::string out = test::temporary_directory("resume_long_point");
+  std::mt19937 random(20261127);  // fixed seed: the same kill pattern every run
+  std::uniform_int_distribution<int> extra_ms(0, 20);
+  std::int64_t reached = 0;
+  int killed = 0;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const int pid = test::start_srlif(kLongPoint + " --resume --out " + out);
+    int code = -1;
+    bool ended = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!(ended = test::has_ended(pid, code)) && state_step(out) <= reached &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (!ended) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(extra_ms(random)));
+      ::kill(pid, SIGKILL);
+      code = test::wait_for(pid);
+    }
+    EXPECT_TRUE(code == 128 + SIGKILL || code == 0) << "exit " << code;
+    killed += code == 128 + SIGKILL;
+    const std::int64_t step = state_step(out);
+    EXPECT_GE(step, reached) << "a resumed run starts where the last state left it";
+    reached = step;
+  }
+  EXPECT_GE(killed, 3) << "most attempts must be killed mid-run for the test to mean anything";
+  ASSERT_GT(reached, 0) << "the killed runs must have left the point's state";
+  ASSERT_EQ(checkpoint_parts(out), 0u) << "the point was not finished";
+  const test::CommandResult final_run = test::run_srlif(kLongPointOptions + " --resume --out " + out);
+  ASSERT_EQ(final_run.exit_code, 0) << final_run.output;
+  EXPECT_TRUE(contains(final_run.output, "grid points 0..0 went on from step ")) << final_run.output;
+  expect_same_results(long_point_reference(), out);
+  EXPECT_FALSE(fs::exists(out + "/checkpoint")) << "a finished run removes its checkpoint";
+}
+
+TEST(Resume, SigtermInsideALongPointSavesItsStateWithExit143) {
+  const std::string out = test::temporary_directory("resume_long_point_sigterm");
+  const int pid = test::start_srlif(
+      kLongPointOptions + " --quiet --checkpoint-seconds 1000 --progress --out " + out, out + ".log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  int code = -1;
+  bool ended = false;
+  while (!(ended = test::has_ended(pid, code)) && progress_percent(test::read_file(out + ".log")) < 0.0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_FALSE(ended) << "the run ended (exit " << code << ") before it could be stopped";
+  EXPECT_EQ(state_step(out), 0) << "with a long interval no state is written while the run goes on";
+  ::kill(pid, SIGTERM);
+  EXPECT_EQ(test::wait_for(pid), 128 + SIGTERM);
+  const std::int64_t step = state_step(out);
+  EXPECT_GT(step, 0) << "the stop must write the point's state";
+  EXPECT_EQ(step % 4000, 0) << "at a chunk boundary";
+  EXPECT_TRUE(contains(test::read_file(out + ".log"), "and the state of the unfinished ones"));
+
+  const test::CommandResult resumed = test::run_srlif(kLongPointOptions + " --resume --out " + out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_TRUE(contains(resumed.output, "grid points 0..0 went on from step " + std::to_string(step) + " of "))
+      << resumed.output;
+  expect_same_results(long_point_reference(), out);
+}
+
+TEST(Resume, RefusesADamagedOrForeignState) {
+  const std::string out = test::temporary_directory("resume_long_point_damaged");
+  const int pid = test::start_srlif(kLongPoint + " --out " + out);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (state_step(out) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ::kill(pid, SIGKILL);
+  test::wait_for(pid);
+  const std::string state = out + kStateFile;
+  const std::string bytes = test::read_file(state);
+  ASSERT_GT(bytes.size(), 56000u) << "2000 neurons x 28 bytes";
+
+  test::CommandResult result = test::run_srlif(kLongPoint + " --seed 2 --resume --out " + out);
+  EXPECT_EQ(result.exit_code, kBadInput) << result.output;
+  EXPECT_TRUE(contains(result.output, "'seed = 1' against 'seed = 2'")) << result.output;
+
+  std::string damaged = bytes;
+  damaged[bytes.size() / 2] = static_cast<char>(damaged[bytes.size() / 2] ^ 1);  // one bit of the state
+  std::ofstream(state, std::ios::binary) << damaged;
+  result = test::run_srlif(kLongPoint + " --resume --out " + out);
+  EXPECT_EQ(result.exit_code, kBadInput) << result.output;
+  EXPECT_TRUE(contains(result.output, state + ": corrupt")) << result.output;
+
+  std::ofstream(state, std::ios::binary) << bytes.substr(0, bytes.size() - 100);
+  result = test::run_srlif(kLongPoint + " --resume --out " + out);
+  EXPECT_EQ(result.exit_code, kBadInput) << result.output;
+  EXPECT_TRUE(contains(result.output, state + ": truncated")) << result.output;
+  EXPECT_FALSE(fs::exists(out + "/points.csv"));
+
+  result = test::run_srlif(kLongPoint + " --out " + out);
+  EXPECT_EQ(result.exit_code, kBadInput) << "without --resume a state must not be overwritten";
+  EXPECT_TRUE(contains(result.output, "1 states")) << result.output;
+}
+
 // A checkpoint made by an interrupted run, for the refusal tests.
 std::string interrupted_run(const std::string& name) {
   const std::string out = test::temporary_directory(name);

@@ -35,6 +35,23 @@ std::string cpu_points_csv(const SweepConfig& config) {
   return points_csv(config.grid, config.neurons, result.metrics);
 }
 
+PopulationSnapshot snapshot_at(Backend& backend, const SweepPlan& plan, std::int64_t step) {
+  PopulationSnapshot taken;
+  ChunkHooks hooks;
+  hooks.snapshot_due = [&](std::int64_t next_step) { return taken.v.empty() && next_step >= step; };
+  hooks.on_snapshot = [&](const PopulationSnapshot& state) { taken = state; };
+  backend.run(plan, {}, hooks);
+  if (taken.v.empty()) throw std::logic_error("snapshot_at: no chunk boundary at or after the step");
+  return taken;
+}
+
+std::vector<PointTally> tallies_from(Backend& backend, const SweepPlan& plan,
+                                     const PopulationSnapshot& start) {
+  ChunkHooks hooks;
+  hooks.start = &start;
+  return backend.run(plan, {}, hooks).tallies;
+}
+
 CommandResult run_srlif(const std::string& arguments) {
   const std::string command = std::string(SRLIF_BINARY) + " " + arguments + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "srlif/backend.hpp"
 #include "srlif/sweep_config.hpp"
 
 namespace srlif::test {
@@ -13,6 +14,14 @@ SweepConfig reference_config(std::vector<double> sigma, std::uint64_t neurons, d
 
 // points.csv contents of a run of `config` on the CPU backend.
 std::string cpu_points_csv(const SweepConfig& config);
+
+// The state that `backend` reaches in `plan` (one batch, no readouts) at the
+// first chunk boundary at or after `step`.
+PopulationSnapshot snapshot_at(Backend& backend, const SweepPlan& plan, std::int64_t step);
+
+// The tallies of `plan` run by `backend` from `start`.
+std::vector<PointTally> tallies_from(Backend& backend, const SweepPlan& plan,
+                                     const PopulationSnapshot& start);
 
 // Runs the srlif binary with `arguments` (a shell-quoted string); captures
 // stdout+stderr and the exit code.

@@ -31,6 +31,12 @@ std::vector<std::uint64_t> every_point(const SweepPlan& plan) {
   return points;
 }
 
+SegmentHooks recording(SegmentCallback on_segment) {
+  SegmentHooks hooks;
+  hooks.on_segment = std::move(on_segment);
+  return hooks;
+}
+
 bool same_bits(const std::vector<PointTally>& a, const std::vector<PointTally>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(PointTally)) == 0;
 }
@@ -52,10 +58,10 @@ TEST(Workers, AnyNumberOfWorkersGivesTheSameBitsAsOne) {
       const std::vector<PointTally> tallies = run_points(
           plan, workers, every_point(plan),
           [&](std::uint64_t done) { most_progress = std::max(most_progress, done); },
-          [&](const std::vector<std::uint64_t>& points, const std::vector<PointTally>& segment) {
+          recording([&](const std::vector<std::uint64_t>& points, const std::vector<PointTally>& segment) {
             EXPECT_EQ(points.size(), segment.size());
             for (const std::uint64_t point : points) ++recorded[point];
-          });
+          }));
       EXPECT_TRUE(same_bits(tallies, whole)) << count << " workers, decorrelate " << decorrelate;
       ASSERT_EQ(recorded.size(), plan.points.size());
       for (const auto& [point, times] : recorded) EXPECT_EQ(times, 1) << "point " << point;
@@ -81,9 +87,11 @@ class FailingBackend final : public Backend {
  public:
   std::string name() const override { return "failing"; }
   std::string device() const override { return "test"; }
-  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress) override {
+  using Backend::run;
+  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress,
+                    const ChunkHooks& hooks) override {
     if (++runs_ == 2) throw std::runtime_error("device lost");
-    return inner_->run(plan, progress);
+    return inner_->run(plan, progress, hooks);
   }
 
  private:
@@ -98,7 +106,9 @@ TEST(Workers, AFailingWorkerStopsTheOthersAndItsErrorIsRethrown) {
   std::atomic<int> segments_after{0};
   try {
     run_points(plan, {&failing, healthy.get()}, every_point(plan), {},
-               [&](const std::vector<std::uint64_t>&, const std::vector<PointTally>&) { ++segments_after; });
+               recording([&](const std::vector<std::uint64_t>&, const std::vector<PointTally>&) {
+                 ++segments_after;
+               }));
     FAIL() << "the failure must be rethrown";
   } catch (const std::runtime_error& error) {
     EXPECT_STREQ(error.what(), "device lost");

@@ -23,13 +23,45 @@ struct BackendResult {
 // Called from the driving thread after each chunk with the neuron-steps done so far.
 using ProgressCallback = std::function<void(std::uint64_t neuron_steps_done)>;
 
+// The state of every neuron of a plan's grid points at a chunk boundary (the
+// plan's order, neuron fastest): all a run needs to go on from step
+// `next_step` to the same bits as a run that never stopped, since a step's
+// noise depends only on (seed, stream, step).
+struct PopulationSnapshot {
+  std::int64_t next_step = 0;  // the first step not yet simulated; a multiple of 4
+  std::vector<float> v;        // mV
+  std::vector<std::int32_t> refractory;
+  std::vector<std::uint32_t> spikes;
+  std::vector<std::int64_t> cos_sum;  // scale 2^24, as NeuronTally
+  std::vector<std::int64_t> sin_sum;
+};
+
+// Optional hooks of a run for checkpoints inside a long run. Only for plans
+// without readouts whose points form one batch (std::logic_error otherwise).
+struct ChunkHooks {
+  const PopulationSnapshot* start = nullptr;  // go on from this state instead of step 0
+  // Asked after each chunk but the last with the next step; true: take a snapshot.
+  std::function<bool(std::int64_t next_step)> snapshot_due;
+  std::function<void(const PopulationSnapshot&)> on_snapshot;
+};
+
+// Throws std::logic_error unless the hooks suit the plan: none, or a plan
+// without readouts in one batch, and a start state of its neurons at a step
+// that is a multiple of 4 inside the run.
+void check_chunk_hooks(const SweepPlan& plan, const ChunkHooks& hooks);
+
 class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;    // "cpu" or "cuda"
   virtual std::string device() const = 0;  // human-readable device description
   // Simulates every grid point of the plan; tallies[i] belongs to plan.points[i].
-  virtual BackendResult run(const SweepPlan& plan, const ProgressCallback& progress) = 0;
+  // `progress` counts the neuron-steps simulated by this call.
+  virtual BackendResult run(const SweepPlan& plan, const ProgressCallback& progress,
+                            const ChunkHooks& hooks) = 0;
+  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress) {
+    return run(plan, progress, ChunkHooks{});
+  }
 };
 
 // `threads` = 0 uses all cores.

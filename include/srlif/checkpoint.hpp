@@ -7,6 +7,12 @@
 // checksum) and simulates only the points not yet done; since a point's result
 // depends on nothing else in the run, the final files are the same bytes as an
 // uninterrupted run's.
+//
+// A segment that runs longer than `interval` also leaves the state of its
+// neurons at a chunk boundary (OUT/checkpoint/state-<first point>.state,
+// state_file.hpp), rewritten at most once per `interval` and at once on
+// SIGINT/SIGTERM, and removed once the segment's tallies are in a part file;
+// `--resume` goes on from it.
 #pragma once
 
 #include <chrono>
@@ -18,6 +24,7 @@
 
 #include "srlif/accumulators.hpp"
 #include "srlif/shard.hpp"
+#include "srlif/state_file.hpp"
 
 namespace srlif {
 
@@ -32,12 +39,20 @@ class Checkpoint {
 
   const std::map<std::uint64_t, PointTally>& finished() const { return finished_; }
 
+  // On resume: the segments that the killed run had begun, with their state.
+  const std::vector<StateFile>& started() const { return started_; }
+
   // Records a finished segment; writes the gathered segments as one part file
   // when `interval` has passed since the last write.
   void save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies);
 
-  // Writes what save() gathered (before a stop on a signal).
+  // Writes what save() gathered (before a stop on a signal), then removes the
+  // state files of the segments it holds.
   void flush();
+
+  // Writes the state of the unfinished segment `points` at once (replacing its last one).
+  void save_state(const std::vector<std::uint64_t>& points, std::uint64_t neurons_per_point,
+                  const PopulationSnapshot& state);
 
   // Removes the checkpoint once the final files are written.
   void remove();
@@ -46,6 +61,9 @@ class Checkpoint {
 
  private:
   void load(const std::filesystem::path& file);
+  void load_state(const std::filesystem::path& file);
+  void check_run(const std::filesystem::path& file, const std::string& config_text,
+                 const ShardSpec& shard) const;
 
   std::filesystem::path directory_;
   std::string config_text_;
@@ -54,6 +72,8 @@ class Checkpoint {
   std::chrono::steady_clock::time_point last_write_;
   std::map<std::uint64_t, PointTally> finished_;
   std::map<std::uint64_t, PointTally> unwritten_;  // finished, not yet in a part file
+  std::vector<StateFile> started_;
+  std::map<std::uint64_t, std::filesystem::path> state_files_;  // by the segment's first point
 };
 
 }  // namespace srlif

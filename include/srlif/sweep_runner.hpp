@@ -35,17 +35,33 @@ SweepResult measures_from_tallies(const SweepPlan& plan, std::uint64_t first,
 using SegmentCallback =
     std::function<void(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies)>;
 
+// A segment that an earlier, killed run had begun: its grid points (ascending)
+// and their state at a chunk boundary.
+struct StartedSegment {
+  std::vector<std::uint64_t> points;
+  const PopulationSnapshot* state;
+};
+
+struct SegmentHooks {
+  SegmentCallback on_segment;  // after each finished segment
+  // Asked at each chunk boundary inside a segment with the seconds since the
+  // segment started or last gave a snapshot; true: on_snapshot gets its state.
+  std::function<bool(double seconds)> snapshot_due;
+  std::function<void(const std::vector<std::uint64_t>& points, const PopulationSnapshot& state)> on_snapshot;
+  std::vector<StartedSegment> started;  // simulated first, each from its state; their points are in `points`
+};
+
 // Simulates the grid points `points` (ascending) in segments of at most
 // plan.batch_points, so that each segment can be recorded (a checkpoint)
 // before the next starts. Several backends (one per GPU) share the segments,
 // one host thread each; a segment is simulated whole by one backend, so the
-// result does not depend on which. `on_segment` and `progress` (with the
-// neuron-steps done by all) are called under a lock. An exception in any
+// result does not depend on which. The hooks and `progress` (with the
+// neuron-steps simulated by all) are called under a lock. An exception in any
 // worker stops the others at their next chunk and is rethrown. Returns the
 // tallies in the order of `points`. Plans with readouts are refused
 // (std::logic_error): their readouts are not per-point tallies.
 std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Backend*>& backends,
                                    const std::vector<std::uint64_t>& points, const ProgressCallback& progress,
-                                   const SegmentCallback& on_segment);
+                                   const SegmentHooks& hooks);
 
 }  // namespace srlif

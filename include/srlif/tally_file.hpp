@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "srlif/accumulators.hpp"
+#include "srlif/checksummed_file.hpp"
 #include "srlif/shard.hpp"
 
 namespace srlif {
@@ -28,8 +29,6 @@ struct TallyFile {
   std::vector<std::uint64_t> points;  // grid point indices, ascending
   std::vector<PointTally> tallies;    // tallies[i] belongs to points[i]
 };
-
-std::uint64_t fnv1a64(std::string_view bytes);
 
 std::string format_tally_file(const TallyFile& file);
 

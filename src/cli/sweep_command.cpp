@@ -20,6 +20,7 @@
 #include "srlif/output.hpp"
 #include "srlif/progress.hpp"
 #include "srlif/shard.hpp"
+#include "srlif/state_file.hpp"
 #include "srlif/version.hpp"
 
 namespace srlif::cli {
@@ -106,32 +107,53 @@ int run(const SweepOptions& options, const std::string& command_line) {
     if (!checkpoint.finished().contains(point)) todo.push_back(point);
   }
   const std::uint64_t resumed = (range.end - range.first) - todo.size();
-  const std::uint64_t neuron_steps =
-      todo.size() * plan.config.neurons * static_cast<std::uint64_t>(plan.steps);
+  std::uint64_t neuron_steps = todo.size() * plan.config.neurons * static_cast<std::uint64_t>(plan.steps);
+  SegmentHooks hooks;
+  for (const StateFile& state : checkpoint.started()) {
+    if (state.neurons_per_point != plan.config.neurons || state.state.next_step >= plan.steps ||
+        state.points.front() < range.first || state.points.back() >= range.end) {
+      throw InputError("--resume", "the state of grid points from " + std::to_string(state.points.front()) +
+                                       " in " + checkpoint.directory().string() +
+                                       " does not fit this run: it is corrupt");
+    }
+    hooks.started.push_back({state.points, &state.state});
+    neuron_steps -=
+        state.points.size() * plan.config.neurons * static_cast<std::uint64_t>(state.state.next_step);
+  }
 
   const StopSignals signals;
-  const auto stop_if_signalled = [&] {
-    if (const int signal = StopSignals::received()) {
-      checkpoint.flush();
-      throw Interrupted(signal, std::string("interrupted by ") + signal_name(signal) + ": " +
-                                    std::to_string(checkpoint.finished().size()) + " of " +
-                                    std::to_string(range.end - range.first) + " grid points are saved in " +
-                                    checkpoint.directory().string() +
-                                    "; run the same command with --resume to continue");
-    }
+  hooks.on_segment = [&](const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies) {
+    checkpoint.save(points, tallies);
+  };
+  // Inside a long segment: its state, as often as finished points, and at once on a stop.
+  hooks.snapshot_due = [&](double seconds) {
+    return StopSignals::received() != 0 || seconds >= options.checkpoint_seconds;
+  };
+  hooks.on_snapshot = [&](const std::vector<std::uint64_t>& points, const PopulationSnapshot& state) {
+    checkpoint.save_state(points, plan.config.neurons, state);
   };
   const bool show_progress = options.output.progress || (!options.output.quiet && ::isatty(STDERR_FILENO));
   ProgressBar bar(neuron_steps, show_progress);
   const auto start = std::chrono::steady_clock::now();
-  run_points(
-      plan, workers, todo,
-      [&](std::uint64_t done) {
-        bar.update(done);
-        stop_if_signalled();  // at a chunk boundary
-      },
-      [&](const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies) {
-        checkpoint.save(points, tallies);
-      });
+  try {
+    run_points(
+        plan, workers, todo,
+        [&](std::uint64_t done) {
+          bar.update(done);
+          if (const int signal = StopSignals::received())
+            throw Interrupted(signal, "");  // at a chunk boundary
+        },
+        hooks);
+  } catch (const Interrupted& stop) {
+    // Segments that other workers finished after the first stop are saved too.
+    checkpoint.flush();
+    throw Interrupted(stop.signal(), std::string("interrupted by ") + signal_name(stop.signal()) + ": " +
+                                         std::to_string(checkpoint.finished().size()) + " of " +
+                                         std::to_string(range.end - range.first) +
+                                         " grid points are saved in " + checkpoint.directory().string() +
+                                         " (and the state of the unfinished ones); run the same command with "
+                                         "--resume to continue");
+  }
   bar.finish();
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -169,6 +191,12 @@ int run(const SweepOptions& options, const std::string& command_line) {
                 wall_seconds, wall_seconds > 0 ? static_cast<double>(neuron_steps) / wall_seconds : 0.0);
     if (resumed > 0)
       std::printf("%llu grid points came from the checkpoint\n", static_cast<unsigned long long>(resumed));
+    for (const StateFile& state : checkpoint.started()) {
+      std::printf("grid points %llu..%llu went on from step %lld of %lld\n",
+                  static_cast<unsigned long long>(state.points.front()),
+                  static_cast<unsigned long long>(state.points.back()),
+                  static_cast<long long>(state.state.next_step), static_cast<long long>(plan.steps));
+    }
   }
   return 0;
 }
@@ -209,8 +237,9 @@ CommandRunner add_sweep_command(CLI::App& app, const std::string& command_line) 
       ->group(runs);
   command
       ->add_option("--checkpoint-seconds", options->checkpoint_seconds,
-                   "Write finished grid points to the checkpoint at most this often (each write is an fsync; "
-                   "SIGINT/SIGTERM write at once); 0 = after every batch")
+                   "Write finished grid points, and the neuron state of a batch running longer, to the "
+                   "checkpoint at most this often (each write is an fsync; SIGINT/SIGTERM write at once); "
+                   "0 = after every batch and time chunk")
       ->capture_default_str()
       ->group(runs);
   add_output_options(*command, options->output);

@@ -1,0 +1,26 @@
+// Files that end with a checksum line over every byte before it,
+//   # fnv1a64 0123456789abcdef
+// so that a damaged or truncated file is refused, never used: the tally files
+// (tally_file.hpp) and the population states (state_file.hpp) of a checkpoint.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace srlif {
+
+std::uint64_t fnv1a64(std::string_view bytes);
+
+// Appends the checksum line of `text` to it.
+void append_checksum(std::string& text);
+
+// The bytes that the checksum line covers, after verifying it; throws
+// InputError(path, "truncated: ...") or InputError(path, "corrupt: ...").
+std::string_view verified_body(std::string_view text, const std::string& path);
+
+// The whole file; InputError(path, "cannot be read") when it cannot be.
+std::string read_file_bytes(const std::filesystem::path& path);
+
+}  // namespace srlif
