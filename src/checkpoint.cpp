@@ -24,12 +24,14 @@ std::string numbered_name(const char* prefix, std::uint64_t first_point, const c
 }  // namespace
 
 Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text, ShardSpec shard,
-                       bool resume, double interval_seconds)
+                       PointRange range, bool resume, double interval_seconds)
     : directory_(out / "checkpoint"),
       config_text_(std::move(config_text)),
       shard_(shard),
+      range_(range),
       interval_seconds_(interval_seconds),
-      last_write_(std::chrono::steady_clock::now()) {
+      last_write_(std::chrono::steady_clock::now()),
+      done_(range.end - range.first, false) {
   std::error_code error;
   std::vector<std::filesystem::path> parts;
   std::vector<std::filesystem::path> states;
@@ -80,20 +82,60 @@ void Checkpoint::check_run(const std::filesystem::path& file, const std::string&
 void Checkpoint::load(const std::filesystem::path& file) {
   const TallyFile tallies = read_tally_file(file);
   check_run(file, tallies.config_text, tallies.shard);
-  for (std::size_t i = 0; i < tallies.points.size(); ++i) {
-    if (!finished_.emplace(tallies.points[i], tallies.tallies[i]).second) {  // parts never share a point
-      throw InputError("--resume", file.string() + " repeats grid point " +
-                                       std::to_string(tallies.points[i]) + ": the checkpoint is corrupt");
+  for (const std::uint64_t point : tallies.points) mark_finished(point, file);
+  if (!tallies.points.empty()) sources_.emplace_back(tallies.points.front(), file);
+}
+
+void Checkpoint::mark_finished(std::uint64_t point, const std::filesystem::path& file) {
+  if (point < range_.first || point >= range_.end) {
+    throw InputError("--resume", file.string() + " holds grid point " + std::to_string(point) +
+                                     ", which is not in this run: the checkpoint is corrupt");
+  }
+  if (done_[point - range_.first]) {  // parts never share a point
+    throw InputError("--resume", file.string() + " repeats grid point " + std::to_string(point) +
+                                     ": the checkpoint is corrupt");
+  }
+  done_[point - range_.first] = true;
+  ++done_count_;
+}
+
+void Checkpoint::read_finished(
+    const std::function<void(std::uint64_t point, const PointTally& tally)>& visit) {
+  flush();
+  std::sort(sources_.begin(), sources_.end());
+  // The parts whose first point has been reached; each is sorted, so the next point is at the head of one.
+  struct OpenPart {
+    TallyFile file;
+    std::size_t at;
+  };
+  std::vector<OpenPart> open;
+  std::size_t next_source = 0;
+  for (std::uint64_t point = range_.first; point < range_.end; ++point) {
+    for (; next_source < sources_.size() && sources_[next_source].first <= point; ++next_source) {
+      const std::filesystem::path& path = sources_[next_source].second;
+      TallyFile file = read_tally_file(path);
+      check_run(path, file.config_text, file.shard);
+      if (!file.points.empty()) open.push_back({std::move(file), 0});
     }
+    const auto part = std::find_if(open.begin(), open.end(), [&](const OpenPart& candidate) {
+      return candidate.file.points[candidate.at] == point;
+    });
+    if (part == open.end()) {
+      throw InputError("--resume", "grid point " + std::to_string(point) + " is missing from " +
+                                       directory_.string() + ": the checkpoint is corrupt");
+    }
+    visit(point, part->file.tallies[part->at]);
+    if (++part->at == part->file.points.size()) open.erase(part);
   }
 }
 
 void Checkpoint::load_state(const std::filesystem::path& file) {
   StateFile state = read_state_file(file);
   check_run(file, state.config_text, state.shard);
-  const auto finished =
-      static_cast<std::size_t>(std::count_if(state.points.begin(), state.points.end(),
-                                             [&](std::uint64_t point) { return finished_.contains(point); }));
+  const auto finished = static_cast<std::size_t>(
+      std::count_if(state.points.begin(), state.points.end(), [&](std::uint64_t point) {
+        return point >= range_.first && point < range_.end && this->finished(point);
+      }));
   std::error_code ignored;
   if (finished == state.points.size()) {  // its tallies reached a part before the state was removed
     std::filesystem::remove(file, ignored);
@@ -124,11 +166,14 @@ void Checkpoint::save_state(const std::vector<std::uint64_t>& points, std::uint6
 
 void Checkpoint::save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies) {
   for (std::size_t i = 0; i < points.size(); ++i) {
-    finished_.emplace(points[i], tallies[i]);
+    mark_finished(points[i], directory_);
     unwritten_.emplace(points[i], tallies[i]);
   }
+  // Many points in a short time are written before the interval ends too, so that the
+  // points gathered in memory stay few.
+  constexpr std::size_t kMostGathered = std::size_t{1} << 16;
   const std::chrono::duration<double> since = std::chrono::steady_clock::now() - last_write_;
-  if (since.count() >= interval_seconds_) flush();
+  if (since.count() >= interval_seconds_ || unwritten_.size() >= kMostGathered) flush();
 }
 
 void Checkpoint::flush() {
@@ -140,12 +185,13 @@ void Checkpoint::flush() {
     part.tallies.push_back(tally);
   }
   std::filesystem::create_directories(directory_);
-  write_files_atomically(
-      directory_, {{numbered_name("part-", part.points.front(), ".tallies"), format_tally_file(part)}});
+  const std::string name = numbered_name("part-", part.points.front(), ".tallies");
+  write_files_atomically(directory_, {{name, format_tally_file(part)}});
+  sources_.emplace_back(part.points.front(), directory_ / name);
   unwritten_.clear();
   // A segment's points finish together: the states of segments now in parts are done with.
   for (auto state = state_files_.begin(); state != state_files_.end();) {
-    if (!finished_.contains(state->first)) {
+    if (!finished(state->first)) {
       ++state;
       continue;
     }

@@ -20,8 +20,7 @@ std::string hex64(std::uint64_t value) {
 
 }  // namespace
 
-std::uint64_t fnv1a64(std::string_view bytes) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
+std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t hash) {
   for (const char byte : bytes) {
     hash ^= static_cast<unsigned char>(byte);
     hash *= 0x100000001b3ULL;
@@ -29,9 +28,9 @@ std::uint64_t fnv1a64(std::string_view bytes) {
   return hash;
 }
 
-void append_checksum(std::string& text) {
-  text += std::string(kChecksumPrefix) + hex64(fnv1a64(text)) + "\n";
-}
+std::string checksum_line(std::uint64_t hash) { return std::string(kChecksumPrefix) + hex64(hash) + "\n"; }
+
+void append_checksum(std::string& text) { text += checksum_line(fnv1a64(text)); }
 
 std::string_view verified_body(std::string_view text, const std::string& path) {
   // The checksum line is last; everything before it is what it covers.

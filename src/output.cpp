@@ -10,6 +10,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include "srlif/errors.hpp"
 
@@ -105,24 +106,19 @@ std::string json_array(const std::vector<double>& values) {
   return out + "]";
 }
 
-void write_and_sync(const std::filesystem::path& path, const std::string& contents) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot create " + path.string());
+void write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
   std::size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int error = errno;
-      ::close(fd);
-      throw std::system_error(error, std::generic_category(), "cannot write " + path.string());
+      throw std::system_error(errno, std::generic_category(), "cannot write " + path.string());
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    throw std::system_error(errno, std::generic_category(), "cannot sync " + path.string());
-  }
 }
+
+constexpr std::size_t kStagingBuffer = 1 << 20;  // bytes gathered before a write(2)
 
 }  // namespace
 
@@ -156,7 +152,7 @@ std::vector<std::string> points_csv_fields(const Grid& grid, std::uint64_t neuro
 
 std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics,
                        std::uint64_t first_point) {
-  std::string out = csv_line(points_csv_columns());
+  std::string out = points_csv_header();
   out.reserve(out.size() + metrics.size() * 200);
   for (std::size_t i = 0; i < metrics.size(); ++i) {
     out += csv_line(points_csv_fields(grid, neurons, first_point + i, metrics[i]));
@@ -164,29 +160,40 @@ std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vecto
   return out;
 }
 
-std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
-                        const std::vector<SliceOptimum>& optima, Objective objective) {
+std::string points_csv_header() { return csv_line(points_csv_columns()); }
+
+std::string optimum_csv_header() {
   std::vector<std::string> header = {"objective", "amplitude",         "bias", "frequency", "eligible_points",
                                      "sigma_opt", "sigma_opt_refined", "point"};
   header.insert(header.end(), kMetricColumns.begin(), kMetricColumns.end());
-  std::string out = csv_line(header);
+  return csv_line(header);
+}
+
+std::string optimum_csv_row(const Grid& grid, const SliceOptimum& optimum, const PointMetrics* at_optimum,
+                            Objective objective) {
+  std::vector<std::string> fields = {objective_name(objective),
+                                     format_number(grid.amplitude[optimum.amplitude_index]),
+                                     format_number(grid.bias[optimum.bias_index]),
+                                     format_number(grid.frequency[optimum.frequency_index]),
+                                     format_count(optimum.eligible_points),
+                                     format_number(optimum.sigma_opt),
+                                     format_number(optimum.sigma_opt_refined)};
+  if (optimum.found) {
+    fields.push_back(format_count(optimum.point));
+    const std::vector<std::string> values = metric_fields(*at_optimum);
+    fields.insert(fields.end(), values.begin(), values.end());
+  } else {
+    fields.push_back("");
+    for (std::size_t i = 0; i < kMetricColumns.size(); ++i) fields.push_back("nan");
+  }
+  return csv_line(fields);
+}
+
+std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
+                        const std::vector<SliceOptimum>& optima, Objective objective) {
+  std::string out = optimum_csv_header();
   for (const SliceOptimum& optimum : optima) {
-    std::vector<std::string> fields = {objective_name(objective),
-                                       format_number(grid.amplitude[optimum.amplitude_index]),
-                                       format_number(grid.bias[optimum.bias_index]),
-                                       format_number(grid.frequency[optimum.frequency_index]),
-                                       format_count(optimum.eligible_points),
-                                       format_number(optimum.sigma_opt),
-                                       format_number(optimum.sigma_opt_refined)};
-    if (optimum.found) {
-      fields.push_back(format_count(optimum.point));
-      const std::vector<std::string> values = metric_fields(metrics[optimum.point]);
-      fields.insert(fields.end(), values.begin(), values.end());
-    } else {
-      fields.push_back("");
-      for (std::size_t i = 0; i < kMetricColumns.size(); ++i) fields.push_back("nan");
-    }
-    out += csv_line(fields);
+    out += optimum_csv_row(grid, optimum, optimum.found ? &metrics[optimum.point] : nullptr, objective);
   }
   return out;
 }
@@ -278,27 +285,56 @@ void check_output_fits_disk(double needed_bytes, double free_bytes, const std::f
                                 "'; free some space or split the grid (--shard)");
 }
 
-void write_files_atomically(const std::filesystem::path& directory,
-                            const std::vector<std::pair<std::string, std::string>>& files) {
-  const std::string suffix = ".tmp." + std::to_string(::getpid());
-  std::vector<std::filesystem::path> temporaries;
-  try {
-    for (const auto& [name, contents] : files) {
-      temporaries.push_back(directory / (name + suffix));
-      write_and_sync(temporaries.back(), contents);
+StagedFiles::StagedFiles(std::filesystem::path directory) : directory_(std::move(directory)) {}
+
+StagedFiles::~StagedFiles() {
+  for (File& file : files_) {
+    if (file.fd >= 0) ::close(file.fd);
+    if (!committed_) ::unlink(file.temporary.c_str());
+  }
+}
+
+std::size_t StagedFiles::create(const std::string& name) {
+  File file{name, directory_ / (name + ".tmp." + std::to_string(::getpid())), -1, {}};
+  file.fd = ::open(file.temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (file.fd < 0)
+    throw std::system_error(errno, std::generic_category(), "cannot create " + file.temporary.string());
+  files_.push_back(std::move(file));
+  return files_.size() - 1;
+}
+
+void StagedFiles::append(std::size_t file, std::string_view bytes) {
+  File& staged = files_.at(file);
+  staged.buffer += bytes;
+  if (staged.buffer.size() >= kStagingBuffer) {
+    write_all(staged.fd, staged.buffer, staged.temporary);
+    staged.buffer.clear();
+  }
+}
+
+void StagedFiles::commit() {
+  for (File& file : files_) {
+    write_all(file.fd, file.buffer, file.temporary);
+    file.buffer = {};
+    const int fd = std::exchange(file.fd, -1);
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+      throw std::system_error(errno, std::generic_category(), "cannot sync " + file.temporary.string());
     }
-  } catch (...) {
-    for (const auto& path : temporaries) ::unlink(path.c_str());
-    throw;
   }
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    std::filesystem::rename(temporaries[i], directory / files[i].first);
-  }
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  for (const File& file : files_) std::filesystem::rename(file.temporary, directory_ / file.name);
+  committed_ = true;
+  const int fd = ::open(directory_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
     ::fsync(fd);
     ::close(fd);
   }
+}
+
+void write_files_atomically(const std::filesystem::path& directory,
+                            const std::vector<std::pair<std::string, std::string>>& files) {
+  StagedFiles staged(directory);
+  for (const auto& [name, contents] : files) staged.append(staged.create(name), contents);
+  staged.commit();
 }
 
 }  // namespace srlif

@@ -25,19 +25,25 @@ Integer field(std::string_view text, const std::string& path, std::size_t line) 
 
 }  // namespace
 
-std::string format_tally_file(const TallyFile& file) {
+std::string tally_file_header(const std::string& config_text, const ShardSpec& shard) {
   std::string out(kMagic);
-  out += "# shard " + shard_text(file.shard) + "\n";
-  std::istringstream config(file.config_text);
+  out += "# shard " + shard_text(shard) + "\n";
+  std::istringstream config(config_text);
   for (std::string line; std::getline(config, line);) out += "# config " + line + "\n";
   out += kColumns;
-  for (std::size_t i = 0; i < file.points.size(); ++i) {
-    const PointTally& t = file.tallies[i];
-    out += std::to_string(file.points[i]) + "," + std::to_string(t.neurons) + "," + std::to_string(t.spikes) +
-           "," + std::to_string(t.spikes_squared) + "," + std::to_string(t.cos_sum) + "," +
-           std::to_string(t.sin_sum) + "," + std::to_string(t.valid_neurons) + "," +
-           std::to_string(t.strength_sum) + "," + std::to_string(t.strength_squared_sum) + "\n";
-  }
+  return out;
+}
+
+std::string tally_file_row(std::uint64_t point, const PointTally& t) {
+  return std::to_string(point) + "," + std::to_string(t.neurons) + "," + std::to_string(t.spikes) + "," +
+         std::to_string(t.spikes_squared) + "," + std::to_string(t.cos_sum) + "," +
+         std::to_string(t.sin_sum) + "," + std::to_string(t.valid_neurons) + "," +
+         std::to_string(t.strength_sum) + "," + std::to_string(t.strength_squared_sum) + "\n";
+}
+
+std::string format_tally_file(const TallyFile& file) {
+  std::string out = tally_file_header(file.config_text, file.shard);
+  for (std::size_t i = 0; i < file.points.size(); ++i) out += tally_file_row(file.points[i], file.tallies[i]);
   append_checksum(out);
   return out;
 }

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,16 +35,24 @@ class Checkpoint {
   // resume = false: refuses (InputError "--out") a folder holding another
   // run's unfinished checkpoint. resume = true: loads its finished points, or,
   // when there is no checkpoint, those of OUT/tallies.csv (a finished run).
-  Checkpoint(const std::filesystem::path& out, std::string config_text, ShardSpec shard, bool resume,
-             double interval_seconds = 0.0);
+  // `range`: the grid points of the run (its shard's).
+  Checkpoint(const std::filesystem::path& out, std::string config_text, ShardSpec shard, PointRange range,
+             bool resume, double interval_seconds = 0.0);
 
-  const std::map<std::uint64_t, PointTally>& finished() const { return finished_; }
+  // Whether grid point `point` is finished (in a part file, or gathered for one). The
+  // tallies themselves stay on disk; memory holds one bit per point of the range.
+  bool finished(std::uint64_t point) const { return done_[point - range_.first]; }
+  std::uint64_t finished_count() const { return done_count_; }
+
+  // Writes what is gathered, then calls `visit` with every point of the range and its
+  // tally, in grid order, reading the part files a few at a time. Every point must be finished.
+  void read_finished(const std::function<void(std::uint64_t point, const PointTally& tally)>& visit);
 
   // On resume: the segments that the killed run had begun, with their state.
   const std::vector<StateFile>& started() const { return started_; }
 
   // Records a finished segment; writes the gathered segments as one part file
-  // when `interval` has passed since the last write.
+  // when `interval` has passed since the last write, or when 2^16 points are gathered.
   void save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies);
 
   // Writes what save() gathered (before a stop on a signal), then removes the
@@ -65,12 +74,19 @@ class Checkpoint {
   void check_run(const std::filesystem::path& file, const std::string& config_text,
                  const ShardSpec& shard) const;
 
+  void mark_finished(std::uint64_t point, const std::filesystem::path& file);
+
   std::filesystem::path directory_;
   std::string config_text_;
   ShardSpec shard_;
+  PointRange range_;
   double interval_seconds_;
   std::chrono::steady_clock::time_point last_write_;
-  std::map<std::uint64_t, PointTally> finished_;
+  std::vector<bool> done_;  // by point - range.first
+  std::uint64_t done_count_ = 0;
+  // The files that hold finished points, by their first point: the parts, or the tallies.csv of a finished
+  // run.
+  std::vector<std::pair<std::uint64_t, std::filesystem::path>> sources_;
   std::map<std::uint64_t, PointTally> unwritten_;  // finished, not yet in a part file
   std::vector<StateFile> started_;
   std::map<std::uint64_t, std::filesystem::path> state_files_;  // by the segment's first point

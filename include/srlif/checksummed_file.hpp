@@ -11,7 +11,13 @@
 
 namespace srlif {
 
-std::uint64_t fnv1a64(std::string_view bytes);
+inline constexpr std::uint64_t kFnv1a64Start = 0xcbf29ce484222325ULL;
+
+// FNV-1a 64 of `bytes`, going on from `hash` (the hash of what came before) for files written in pieces.
+std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t hash = kFnv1a64Start);
+
+// The checksum line of bytes whose FNV-1a 64 is `hash`.
+std::string checksum_line(std::uint64_t hash);
 
 // Appends the checksum line of `text` to it.
 void append_checksum(std::string& text);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,13 @@ double objective_value(Objective objective, const PointMetrics& metrics);
 // to the smaller sigma), refined by a parabola through it and its neighbours.
 std::vector<SliceOptimum> find_optima(const Grid& grid, const std::vector<PointMetrics>& metrics,
                                       Objective objective = Objective::valid_vector_strength);
+
+// The same for one slice alone (the grid's points slice * |sigma| ... +
+// |sigma| - 1, whose measures are `slice_metrics` in sigma-axis order), so that
+// a sweep's files can be written while its points arrive; `by_sigma` is sigma_order(grid).
+std::vector<std::size_t> sigma_order(const Grid& grid);
+SliceOptimum slice_optimum(const Grid& grid, std::size_t slice, std::span<const PointMetrics> slice_metrics,
+                           Objective objective, const std::vector<std::size_t>& by_sigma);
 
 // Vertex of the parabola through three points (x sorted); falls back to x1
 // when the parabola is not concave. Clamped to [x0, x2].

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "srlif/metrics.hpp"
@@ -33,6 +34,14 @@ std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vecto
 std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
                         const std::vector<SliceOptimum>& optima, Objective objective);
 
+// The pieces of those files, for writing them a row at a time: the header
+// lines, and one optimum row (`at_optimum`: the measures at optimum.point, or
+// null when none was found).
+std::string points_csv_header();
+std::string optimum_csv_header();
+std::string optimum_csv_row(const Grid& grid, const SliceOptimum& optimum, const PointMetrics* at_optimum,
+                            Objective objective);
+
 struct RunRecord {
   std::string version;
   std::string command_line;
@@ -62,8 +71,33 @@ double free_disk_bytes(const std::filesystem::path& directory);
 // `free_bytes`; a negative `free_bytes` (unknown) passes.
 void check_output_fits_disk(double needed_bytes, double free_bytes, const std::filesystem::path& directory);
 
-// Writes all files so that each appears complete or not at all: every file is
-// first written and fsync'ed under a temporary name, then all are renamed.
+// Files written a piece at a time under temporary names (NAME.tmp.<pid>) in
+// `directory`; commit() fsyncs each and renames them all, so that each appears
+// complete or not at all. Uncommitted temporaries are removed on destruction.
+class StagedFiles {
+ public:
+  explicit StagedFiles(std::filesystem::path directory);
+  ~StagedFiles();
+  StagedFiles(const StagedFiles&) = delete;
+  StagedFiles& operator=(const StagedFiles&) = delete;
+
+  std::size_t create(const std::string& name);  // a new, empty file; its handle
+  void append(std::size_t file, std::string_view bytes);
+  void commit();
+
+ private:
+  struct File {
+    std::string name;
+    std::filesystem::path temporary;
+    int fd;
+    std::string buffer;  // appended, not yet written
+  };
+  std::filesystem::path directory_;
+  std::vector<File> files_;
+  bool committed_ = false;
+};
+
+// Writes whole files the same way.
 void write_files_atomically(const std::filesystem::path& directory,
                             const std::vector<std::pair<std::string, std::string>>& files);
 

@@ -32,6 +32,11 @@ struct TallyFile {
 
 std::string format_tally_file(const TallyFile& file);
 
+// The pieces of that text, for files written a row at a time: the lines
+// before the rows, and one row; the checksum line (checksummed_file.hpp) ends it.
+std::string tally_file_header(const std::string& config_text, const ShardSpec& shard);
+std::string tally_file_row(std::uint64_t point, const PointTally& tally);
+
 // Reads and verifies a tally file; throws InputError(`path`, ...) when it is
 // truncated, fails its checksum or is malformed, saying which.
 TallyFile parse_tally_file(const std::string& text, const std::string& path);

@@ -5,10 +5,10 @@
 #include <string>
 
 #include "srlif/sweep_config.hpp"
-#include "srlif/sweep_runner.hpp"
+#include "srlif/sweep_writer.hpp"
 
 namespace srlif::cli {
 
-std::string summary_table(const SweepConfig& config, const SweepResult& result);
+std::string summary_table(const SweepConfig& config, const SweepSummary& summary);
 
 }  // namespace srlif::cli

@@ -21,6 +21,7 @@
 #include "srlif/progress.hpp"
 #include "srlif/shard.hpp"
 #include "srlif/state_file.hpp"
+#include "srlif/sweep_writer.hpp"
 #include "srlif/version.hpp"
 
 namespace srlif::cli {
@@ -67,7 +68,7 @@ int run_with_readouts(const SweepPlan& plan, const SweepOptions& options, const 
         {"optimum.csv", optimum_csv(plan.config.grid, r.metrics, r.optima, plan.config.objective)}};
   });
   if (!options.output.quiet) {
-    std::fputs(summary_table(plan.config, result).c_str(), stdout);
+    std::fputs(summary_table(plan.config, summarise(plan.config, result)).c_str(), stdout);
     std::printf("wrote %s/{points.csv,optimum.csv,run.json}  (%s, %.3g s)\n", options.output.out.c_str(),
                 result.device.c_str(), result.wall_seconds);
   }
@@ -99,12 +100,12 @@ int run(const SweepOptions& options, const std::string& command_line) {
   if (!(options.checkpoint_seconds >= 0.0 && options.checkpoint_seconds <= 86400.0)) {
     throw InputError("--checkpoint-seconds", "must be between 0 and 86400 s");
   }
-  Checkpoint checkpoint(out, result_config_text(plan.config), shard, options.resume,
+  Checkpoint checkpoint(out, result_config_text(plan.config), shard, range, options.resume,
                         options.checkpoint_seconds);
 
   std::vector<std::uint64_t> todo;
   for (std::uint64_t point = range.first; point < range.end; ++point) {
-    if (!checkpoint.finished().contains(point)) todo.push_back(point);
+    if (!checkpoint.finished(point)) todo.push_back(point);
   }
   const std::uint64_t resumed = (range.end - range.first) - todo.size();
   std::uint64_t neuron_steps = todo.size() * plan.config.neurons * static_cast<std::uint64_t>(plan.steps);
@@ -148,7 +149,7 @@ int run(const SweepOptions& options, const std::string& command_line) {
     // Segments that other workers finished after the first stop are saved too.
     checkpoint.flush();
     throw Interrupted(stop.signal(), std::string("interrupted by ") + signal_name(stop.signal()) + ": " +
-                                         std::to_string(checkpoint.finished().size()) + " of " +
+                                         std::to_string(checkpoint.finished_count()) + " of " +
                                          std::to_string(range.end - range.first) +
                                          " grid points are saved in " + checkpoint.directory().string() +
                                          " (and the state of the unfinished ones); run the same command with "
@@ -157,37 +158,29 @@ int run(const SweepOptions& options, const std::string& command_line) {
   bar.finish();
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::vector<PointTally> tallies;
-  for (std::uint64_t point = range.first; point < range.end; ++point) {
-    tallies.push_back(checkpoint.finished().at(point));
-  }
-  SweepResult result = measures_from_tallies(plan, range.first, std::move(tallies));
-  result.backend = backends.front()->name();
-  result.device = backends.front()->device();
-  for (std::size_t more = 1; more < backends.size(); ++more)
-    result.device += " + " + backends[more]->device();
-  result.wall_seconds = wall_seconds;
-  result.neuron_steps = neuron_steps;
-  FileList files = sweep_files(plan, shard, range.first, result);
+  // The files, from the checkpoint's parts in grid order, a sigma slice at a time.
+  SweepWriter writer(out, plan.config, shard, range);
+  checkpoint.read_finished([&](std::uint64_t point, const PointTally& tally) { writer.add(point, tally); });
   RunRecord record;
   record.version = kVersion;
   record.command_line = command_line;
-  record.backend = result.backend;
-  record.device = result.device;
+  record.backend = backends.front()->name();
+  record.device = backends.front()->device();
+  for (std::size_t more = 1; more < backends.size(); ++more)
+    record.device += " + " + backends[more]->device();
   record.wall_seconds = wall_seconds;
   record.neuron_steps = neuron_steps;
   record.shard = shard.count > 1 ? shard_text(shard) : "";
   record.points_resumed = resumed;
-  files.emplace_back("run.json", run_json(plan.config, record));
-  write_files_atomically(out, files);
+  writer.finish(run_json(plan.config, record));
   checkpoint.remove();
   guard.commit();
 
   if (!options.output.quiet) {
-    if (shard.count == 1) std::fputs(summary_table(plan.config, result).c_str(), stdout);
+    if (shard.count == 1) std::fputs(summary_table(plan.config, writer.summary()).c_str(), stdout);
     std::printf("wrote %s/{%s,tallies.csv,run.json}  (%s%s, %.3g s, %.3g neuron-steps/s)\n",
                 options.output.out.c_str(), shard.count == 1 ? "points.csv,optimum.csv" : "points.csv",
-                shard.count > 1 ? ("shard " + shard_text(shard) + ", ").c_str() : "", result.device.c_str(),
+                shard.count > 1 ? ("shard " + shard_text(shard) + ", ").c_str() : "", record.device.c_str(),
                 wall_seconds, wall_seconds > 0 ? static_cast<double>(neuron_steps) / wall_seconds : 0.0);
     if (resumed > 0)
       std::printf("%llu grid points came from the checkpoint\n", static_cast<unsigned long long>(resumed));
