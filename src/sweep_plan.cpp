@@ -187,7 +187,38 @@ std::int64_t psth_bin_of_step(const SweepPlan& plan, std::int64_t step) {
   return std::min<std::int64_t>(bin, static_cast<std::int64_t>(plan.readout_layout.psth_bins) - 1);
 }
 
-SweepPlan make_plan(const SweepConfig& config) {
+PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
+  const SweepConfig& config = plan.config;
+  const NeuronParams& neuron = config.neuron;
+  const double dt = config.time.dt;
+  const double rate = dt / neuron.tau_m;  // dt / tau_m, dimensionless
+  const bool exact = config.scheme == Scheme::exact;
+  // The complement of the decay: exact 1 - e^{-dt/tau}, euler dt/tau.
+  const double relaxed = exact ? -std::expm1(-rate) : rate;
+  const GridPoint point = config.grid.point(index);
+  PointCoefficients coefficients{};
+  coefficients.drive_base = static_cast<float>(relaxed * (neuron.e_leak + point.bias / neuron.g_leak));
+  coefficients.drive_amplitude =
+      static_cast<float>(plan.sinusoid_gain[point.frequency_index] * point.amplitude / neuron.g_leak);
+  if (exact) {
+    // OU variance over one step: sigma^2 (1 - e^{-2 dt/tau}) / (2 g_L^2 tau), mV^2.
+    const double variance = point.sigma * point.sigma * -std::expm1(-2.0 * rate) /
+                            (2.0 * neuron.g_leak * neuron.g_leak * neuron.tau_m);
+    coefficients.noise_gain = static_cast<float>(std::sqrt(variance));
+    // The bridge's effective variance s^2 e^{dt/tau} (exact_step.hpp): the OU
+    // step seen as a Brownian motion in its own clock.
+    const double bridge_variance = variance * std::exp(rate);
+    coefficients.bridge_half_variance = static_cast<float>(bridge_variance / 2.0);
+    coefficients.bridge_limit = static_cast<float>(kBridgeLimitFactor * bridge_variance / 2.0);
+  } else {
+    coefficients.noise_gain = static_cast<float>(rate * point.sigma / (neuron.g_leak * std::sqrt(dt)));
+  }
+  coefficients.frequency_index = static_cast<std::uint32_t>(point.frequency_index);
+  coefficients.stream_tag = config.decorrelate_points ? point_tag(point) : 0u;
+  return coefficients;
+}
+
+SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
   validate(config);
   SweepPlan plan;
   plan.config = config;
@@ -198,9 +229,8 @@ SweepPlan make_plan(const SweepConfig& config) {
   const double dt = config.time.dt;
   const double rate = dt / neuron.tau_m;  // dt / tau_m, dimensionless
   const bool exact = config.scheme == Scheme::exact;
-  // exact: e^{-dt/tau} and its complement; euler: 1 - dt/tau and dt/tau.
+  // exact: e^{-dt/tau}; euler: 1 - dt/tau.
   const double decay = exact ? std::exp(-rate) : 1.0 - rate;
-  const double relaxed = exact ? -std::expm1(-rate) : rate;
   const std::int64_t n_ref = TimeGrid::refractory_samples(neuron.t_ref, dt);
   plan.constants.decay = static_cast<float>(decay);
   plan.constants.v_threshold = static_cast<float>(neuron.v_threshold);
@@ -212,7 +242,8 @@ SweepPlan make_plan(const SweepConfig& config) {
   // no phase); exact integrates it, (1/tau) int_0^dt e^{-(dt-s)/tau} e^{i w (t_k+s)} ds
   // = c e^{i w t_k} with c = (1/tau)(e^{i w dt} - e^{-dt/tau})/(1/tau + i w).
   const Grid& grid = config.grid;
-  std::vector<double> sinusoid_gain(grid.frequency.size(), rate);
+  std::vector<double>& sinusoid_gain = plan.sinusoid_gain;
+  sinusoid_gain.assign(grid.frequency.size(), rate);
   plan.drive_phase.assign(grid.frequency.size(), 0.0);
   if (exact) {
     for (std::size_t f = 0; f < grid.frequency.size(); ++f) {
@@ -224,29 +255,10 @@ SweepPlan make_plan(const SweepConfig& config) {
     }
   }
 
-  plan.points.reserve(grid.size());
-  for (std::size_t index = 0; index < grid.size(); ++index) {
-    const GridPoint point = grid.point(index);
-    PointCoefficients coefficients{};
-    coefficients.drive_base = static_cast<float>(relaxed * (neuron.e_leak + point.bias / neuron.g_leak));
-    coefficients.drive_amplitude =
-        static_cast<float>(sinusoid_gain[point.frequency_index] * point.amplitude / neuron.g_leak);
-    if (exact) {
-      // OU variance over one step: sigma^2 (1 - e^{-2 dt/tau}) / (2 g_L^2 tau), mV^2.
-      const double variance = point.sigma * point.sigma * -std::expm1(-2.0 * rate) /
-                              (2.0 * neuron.g_leak * neuron.g_leak * neuron.tau_m);
-      coefficients.noise_gain = static_cast<float>(std::sqrt(variance));
-      // The bridge's effective variance s^2 e^{dt/tau} (exact_step.hpp): the OU
-      // step seen as a Brownian motion in its own clock.
-      const double bridge_variance = variance * std::exp(rate);
-      coefficients.bridge_half_variance = static_cast<float>(bridge_variance / 2.0);
-      coefficients.bridge_limit = static_cast<float>(kBridgeLimitFactor * bridge_variance / 2.0);
-    } else {
-      coefficients.noise_gain = static_cast<float>(rate * point.sigma / (neuron.g_leak * std::sqrt(dt)));
-    }
-    coefficients.frequency_index = static_cast<std::uint32_t>(point.frequency_index);
-    coefficients.stream_tag = config.decorrelate_points ? point_tag(point) : 0u;
-    plan.points.push_back(coefficients);
+  if (points == PlanPoints::all) {
+    plan.points.reserve(grid.size());
+    for (std::size_t index = 0; index < grid.size(); ++index)
+      plan.points.push_back(point_coefficients(plan, index));
   }
 
   if (config.readouts.enabled) {

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
-#include <set>
 #include <span>
 #include <stdexcept>
 #include <thread>
@@ -62,55 +61,133 @@ SweepResult measures_from_tallies(const SweepPlan& plan, std::uint64_t first,
   return result;
 }
 
+namespace {
+
+// The points of `ranges` (ascending, disjoint) without those of `taken` (ascending).
+std::vector<PointRange> without(const std::vector<PointRange>& ranges, std::vector<std::uint64_t> taken) {
+  std::sort(taken.begin(), taken.end());
+  std::vector<PointRange> rest;
+  auto next = taken.begin();
+  for (const PointRange& range : ranges) {
+    std::uint64_t first = range.first;
+    for (; next != taken.end() && *next < range.end; ++next) {
+      if (*next < first)
+        throw std::logic_error("run_points: a begun segment holds points that are not to be run");
+      if (*next > first) rest.push_back({first, *next});
+      first = *next + 1;
+    }
+    if (first < range.end) rest.push_back({first, range.end});
+  }
+  if (next != taken.end())
+    throw std::logic_error("run_points: a begun segment holds points that are not to be run");
+  return rest;
+}
+
+// Segments of `size` consecutive points of `ranges`, computed when asked for, so that the list
+// of points is never spelt out.
+class FreshSegments {
+ public:
+  FreshSegments(std::vector<PointRange> ranges, std::uint64_t size)
+      : ranges_(std::move(ranges)), size_(size) {
+    std::uint64_t total = 0;
+    for (const PointRange& range : ranges_) {
+      before_.push_back(total);
+      total += range.end - range.first;
+    }
+    points_ = total;
+  }
+  std::uint64_t points() const { return points_; }
+  std::uint64_t count() const { return (points_ + size_ - 1) / size_; }
+  std::vector<std::uint64_t> segment(std::uint64_t index) const {
+    const std::uint64_t first = index * size_;
+    const std::uint64_t end = std::min(points_, first + size_);
+    // The range that holds the segment's first point, then on through the ranges.
+    auto range =
+        static_cast<std::size_t>(std::upper_bound(before_.begin(), before_.end(), first) - before_.begin()) -
+        1;
+    std::vector<std::uint64_t> points;
+    points.reserve(static_cast<std::size_t>(end - first));
+    for (std::uint64_t offset = first; offset < end; ++offset) {
+      while (offset - before_[range] >= ranges_[range].end - ranges_[range].first) ++range;
+      points.push_back(ranges_[range].first + (offset - before_[range]));
+    }
+    return points;
+  }
+
+ private:
+  std::vector<PointRange> ranges_;
+  std::vector<std::uint64_t> before_;  // points in the ranges before each
+  std::uint64_t points_ = 0;
+  std::uint64_t size_;
+};
+
+}  // namespace
+
 std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Backend*>& backends,
                                    const std::vector<std::uint64_t>& points, const ProgressCallback& progress,
                                    const SegmentHooks& hooks) {
+  std::vector<PointRange> ranges;
+  for (const std::uint64_t point : points) {
+    if (!ranges.empty() && point == ranges.back().end) {
+      ++ranges.back().end;
+    } else {
+      if (!ranges.empty() && point < ranges.back().end)
+        throw std::logic_error("run_points: points not ascending");
+      ranges.push_back({point, point + 1});
+    }
+  }
+  std::vector<PointTally> tallies(points.size());
+  SegmentHooks collecting = hooks;
+  collecting.on_segment = [&](const std::vector<std::uint64_t>& segment,
+                              const std::vector<PointTally>& results) {
+    for (std::size_t i = 0; i < segment.size(); ++i) {
+      const auto at = std::lower_bound(points.begin(), points.end(), segment[i]) - points.begin();
+      tallies[static_cast<std::size_t>(at)] = results[i];
+    }
+    if (hooks.on_segment) hooks.on_segment(segment, results);
+  };
+  run_point_ranges(plan, backends, ranges, progress, collecting);
+  return tallies;
+}
+
+void run_point_ranges(const SweepPlan& plan, const std::vector<Backend*>& backends,
+                      const std::vector<PointRange>& ranges, const ProgressCallback& progress,
+                      const SegmentHooks& hooks) {
   if (plan.config.readouts.enabled)
     throw std::logic_error("run_points: plans with readouts are not segmented");
   if (backends.empty()) throw std::logic_error("run_points: no backend");
   // Begun segments first, as they were; then the other points in segments of at most
   // batch_points, and at least one per worker when there are several.
-  std::vector<std::vector<std::uint64_t>> segments;
-  std::vector<const PopulationSnapshot*> start_states;
-  std::set<std::uint64_t> begun;
-  for (const StartedSegment& started : hooks.started) {
-    segments.push_back(started.points);
-    start_states.push_back(started.state);
-    begun.insert(started.points.begin(), started.points.end());
-  }
-  std::vector<std::uint64_t> fresh;
-  for (const std::uint64_t point : points) {
-    if (!begun.contains(point)) fresh.push_back(point);
-  }
-  if (fresh.size() + begun.size() != points.size())
-    throw std::logic_error("run_points: a begun segment holds points that are not to be run");
-  auto segment_size = static_cast<std::size_t>(std::max<std::int64_t>(plan.batch_points, 1));
+  std::vector<std::uint64_t> begun;
+  for (const StartedSegment& started : hooks.started)
+    begun.insert(begun.end(), started.points.begin(), started.points.end());
+  std::vector<PointRange> fresh_ranges = without(ranges, begun);
+  std::uint64_t fresh_points = 0;
+  for (const PointRange& range : fresh_ranges) fresh_points += range.end - range.first;
+  auto segment_size = static_cast<std::uint64_t>(std::max<std::int64_t>(plan.batch_points, 1));
   if (backends.size() > 1) {
     segment_size =
-        std::clamp<std::size_t>((fresh.size() + backends.size() - 1) / backends.size(), 1, segment_size);
+        std::clamp<std::uint64_t>((fresh_points + backends.size() - 1) / backends.size(), 1, segment_size);
   }
-  for (std::size_t first = 0; first < fresh.size(); first += segment_size) {
-    const auto begin = fresh.begin() + static_cast<std::ptrdiff_t>(first);
-    segments.emplace_back(begin,
-                          begin + static_cast<std::ptrdiff_t>(std::min(segment_size, fresh.size() - first)));
-    start_states.push_back(nullptr);
-  }
+  const FreshSegments fresh(std::move(fresh_ranges), segment_size);
+  const std::uint64_t segment_count = hooks.started.size() + fresh.count();
 
   // A segment's plan is the plan restricted to its points (a point's result depends on nothing
   // else in the grid), in one batch. Built from a copy without the points, so that no segment
-  // copies them all.
+  // copies them all, and the plan need not hold them.
   SweepPlan without_points = plan;
   without_points.points = {};
   const auto plan_for = [&](const std::vector<std::uint64_t>& segment) {
     SweepPlan part = without_points;
     part.points.reserve(segment.size());
-    for (const std::uint64_t point : segment) part.points.push_back(plan.points.at(point));
+    for (const std::uint64_t point : segment) {
+      part.points.push_back(plan.points.empty() ? point_coefficients(plan, point) : plan.points.at(point));
+    }
     part.batch_points = std::max<std::int64_t>(part.batch_points, static_cast<std::int64_t>(segment.size()));
     return part;
   };
 
-  std::vector<std::vector<PointTally>> results(segments.size());
-  std::atomic<std::size_t> next_segment{0};
+  std::atomic<std::uint64_t> next_segment{0};
   std::atomic<bool> failed{false};
   std::mutex lock;  // serialises on_segment, progress and the first error
   std::exception_ptr first_error;
@@ -118,10 +195,14 @@ std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Back
   std::vector<std::uint64_t> steps_in_flight(backends.size());  // per worker, under `lock`
   const auto work = [&](std::size_t worker) {
     try {
-      for (std::size_t s = next_segment++; s < segments.size() && !failed; s = next_segment++) {
-        const SweepPlan part = plan_for(segments[s]);
+      for (std::uint64_t s = next_segment++; s < segment_count && !failed; s = next_segment++) {
+        const bool begun_segment = s < hooks.started.size();
+        const std::vector<std::uint64_t> segment =
+            begun_segment ? hooks.started[s].points : fresh.segment(s - hooks.started.size());
+        const PopulationSnapshot* start_state = begun_segment ? hooks.started[s].state : nullptr;
+        const SweepPlan part = plan_for(segment);
         ChunkHooks chunk_hooks;
-        chunk_hooks.start = start_states[s];
+        chunk_hooks.start = start_state;
         auto last_snapshot = std::chrono::steady_clock::now();
         if (hooks.snapshot_due) {
           chunk_hooks.snapshot_due = [&](std::int64_t) {
@@ -132,17 +213,14 @@ std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Back
           chunk_hooks.on_snapshot = [&](const PopulationSnapshot& state) {
             {
               const std::lock_guard<std::mutex> guard(lock);
-              hooks.on_snapshot(segments[s], state);
+              hooks.on_snapshot(segment, state);
             }
             last_snapshot = std::chrono::steady_clock::now();
           };
         }
-        std::uint64_t steps_in_run = 0;  // neuron-steps this call simulates
-        {
-          const std::int64_t first_step = start_states[s] ? start_states[s]->next_step : 0;
-          steps_in_run =
-              part.points.size() * plan.config.neurons * static_cast<std::uint64_t>(part.steps - first_step);
-        }
+        const std::int64_t first_step = start_state ? start_state->next_step : 0;
+        const std::uint64_t steps_in_run =  // neuron-steps this call simulates
+            part.points.size() * plan.config.neurons * static_cast<std::uint64_t>(part.steps - first_step);
         BackendResult result = backends[worker]->run(
             part,
             [&](std::uint64_t done) {
@@ -157,8 +235,7 @@ std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Back
         const std::lock_guard<std::mutex> guard(lock);
         steps_in_flight[worker] = 0;
         steps_done += steps_in_run;
-        if (hooks.on_segment) hooks.on_segment(segments[s], result.tallies);
-        results[s] = std::move(result.tallies);
+        if (hooks.on_segment) hooks.on_segment(segment, result.tallies);
       }
     } catch (...) {
       const std::lock_guard<std::mutex> guard(lock);
@@ -173,16 +250,6 @@ std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Back
     for (std::thread& thread : workers) thread.join();
   }
   if (first_error) std::rethrow_exception(first_error);
-
-  // Back into the order of `points` (ascending; begun segments ran first).
-  std::vector<PointTally> tallies(points.size());
-  for (std::size_t s = 0; s < segments.size(); ++s) {
-    for (std::size_t i = 0; i < segments[s].size(); ++i) {
-      const auto at = std::lower_bound(points.begin(), points.end(), segments[s][i]) - points.begin();
-      tallies[static_cast<std::size_t>(at)] = results[s][i];
-    }
-  }
-  return tallies;
 }
 
 }  // namespace srlif

@@ -67,6 +67,8 @@ struct SweepPlan {
   // Per frequency: the phase (rad) added to 2 pi f t_k in the drive table;
   // zero for euler, arg c for exact (exact_step.hpp).
   std::vector<double> drive_phase;
+  // Per frequency: the sinusoid's weight over one step (dt/tau_m for euler, |c| for exact).
+  std::vector<double> sinusoid_gain;
   std::int64_t chunk_steps = 0;
   std::int64_t batch_points = 0;
   ReadoutLayout readout_layout;  // all zero without readouts
@@ -76,8 +78,15 @@ struct SweepPlan {
   }
 };
 
+// Whether make_plan fills plan.points; a plan without them (for a grid too
+// large to hold them) gets each point's from point_coefficients when needed.
+enum class PlanPoints { all, none };
+
 // Validates `config` and derives the plan (coefficients in double, rounded to float).
-SweepPlan make_plan(const SweepConfig& config);
+SweepPlan make_plan(const SweepConfig& config, PlanPoints points = PlanPoints::all);
+
+// The coefficients of grid point `index`: plan.points[index] of a plan with them.
+PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index);
 
 // The PSTH bin of a spike emitted by step k (at t_{k+1}); exact integer
 // arithmetic when the bin width is a whole number of steps.

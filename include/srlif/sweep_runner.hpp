@@ -8,6 +8,7 @@
 
 #include "srlif/backend.hpp"
 #include "srlif/metrics.hpp"
+#include "srlif/shard.hpp"
 #include "srlif/sweep_config.hpp"
 
 namespace srlif {
@@ -63,5 +64,13 @@ struct SegmentHooks {
 std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Backend*>& backends,
                                    const std::vector<std::uint64_t>& points, const ProgressCallback& progress,
                                    const SegmentHooks& hooks);
+
+// The same for the points of `ranges` (ascending, disjoint), whose results go
+// only to hooks.on_segment: the list of points is never spelt out, and the
+// plan may be one without points (PlanPoints::none), so memory holds only the
+// segments in flight.
+void run_point_ranges(const SweepPlan& plan, const std::vector<Backend*>& backends,
+                      const std::vector<PointRange>& ranges, const ProgressCallback& progress,
+                      const SegmentHooks& hooks);
 
 }  // namespace srlif

@@ -76,8 +76,10 @@ int run_with_readouts(const SweepPlan& plan, const SweepOptions& options, const 
 }
 
 int run(const SweepOptions& options, const std::string& command_line) {
-  const SweepPlan plan = make_plan(sweep_config(options));
-  if (plan.config.readouts.enabled) return run_with_readouts(plan, options, command_line);
+  const SweepConfig config = sweep_config(options);
+  if (config.readouts.enabled) return run_with_readouts(make_plan(config), options, command_line);
+  // Each segment computes its points' coefficients: memory holds only the points in flight.
+  const SweepPlan plan = make_plan(config, PlanPoints::none);
   // A --psth given is checked even when no spectrum is recorded (make_plan checks it when one is).
   if (options.psth_given &&
       !(options.psth_bin_ms >= plan.config.time.dt && options.psth_bin_ms <= plan.config.time.duration)) {
@@ -94,7 +96,7 @@ int run(const SweepOptions& options, const std::string& command_line) {
   const std::filesystem::path out(options.output.out);
   OutputDirectoryGuard guard(out);
   prepare_output_directory(out);
-  const PointRange range = shard_points(shard, plan.points.size());
+  const PointRange range = shard_points(shard, plan.config.grid.size());
   check_output_fits_disk(sweep_output_bytes(static_cast<double>(range.end - range.first)),
                          free_disk_bytes(out), out);
   if (!(options.checkpoint_seconds >= 0.0 && options.checkpoint_seconds <= 86400.0)) {
@@ -103,12 +105,17 @@ int run(const SweepOptions& options, const std::string& command_line) {
   Checkpoint checkpoint(out, result_config_text(plan.config), shard, range, options.resume,
                         options.checkpoint_seconds);
 
-  std::vector<std::uint64_t> todo;
+  // The points not yet finished, as ranges.
+  std::vector<PointRange> todo;
+  std::uint64_t todo_points = 0;
   for (std::uint64_t point = range.first; point < range.end; ++point) {
-    if (!checkpoint.finished(point)) todo.push_back(point);
+    if (checkpoint.finished(point)) continue;
+    if (todo.empty() || todo.back().end != point) todo.push_back({point, point});
+    ++todo.back().end;
+    ++todo_points;
   }
-  const std::uint64_t resumed = (range.end - range.first) - todo.size();
-  std::uint64_t neuron_steps = todo.size() * plan.config.neurons * static_cast<std::uint64_t>(plan.steps);
+  const std::uint64_t resumed = (range.end - range.first) - todo_points;
+  std::uint64_t neuron_steps = todo_points * plan.config.neurons * static_cast<std::uint64_t>(plan.steps);
   SegmentHooks hooks;
   for (const StateFile& state : checkpoint.started()) {
     if (state.neurons_per_point != plan.config.neurons || state.state.next_step >= plan.steps ||
@@ -137,7 +144,7 @@ int run(const SweepOptions& options, const std::string& command_line) {
   ProgressBar bar(neuron_steps, show_progress);
   const auto start = std::chrono::steady_clock::now();
   try {
-    run_points(
+    run_point_ranges(
         plan, workers, todo,
         [&](std::uint64_t done) {
           bar.update(done);
