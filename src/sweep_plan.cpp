@@ -15,10 +15,6 @@
 namespace srlif {
 namespace {
 
-// Bytes the host keeps per grid point until the outputs are written: the
-// coefficients, the tally, the metrics and the formatted CSV row.
-constexpr double kBytesPerPoint = 640.0;
-
 std::uint64_t mix64(std::uint64_t value) {  // splitmix64 finaliser
   value ^= value >> 30;
   value *= 0xBF58476D1CE4E5B9ULL;
@@ -66,8 +62,8 @@ void validate_axis(const std::vector<double>& values, const char* flag, double m
   }
 }
 
-void check_grid_fits_memory(double grid_points) {
-  const double needed = grid_points * kBytesPerPoint;
+void check_grid_fits_memory(double grid_points, double bytes_per_point) {
+  const double needed = grid_points * bytes_per_point;
   const double available = physical_memory_bytes() / 2.0;
   if (needed > available) {
     throw InputError("--sigma/--amplitude/--bias/--frequency",
@@ -155,10 +151,6 @@ void validate(const SweepConfig& config) {
     throw InputError("--backend", "must be one of auto, cpu, cuda (got '" + backend + "')");
   }
 
-  check_grid_fits_memory(
-      static_cast<double>(config.grid.sigma.size()) * static_cast<double>(config.grid.amplitude.size()) *
-      static_cast<double>(config.grid.bias.size()) * static_cast<double>(config.grid.frequency.size()));
-
   // Exact accumulation bounds (accumulators.hpp): the pooled phase sums hold at
   // most 2^63 / 2^24 = 2^39 spikes, and sum n_i^2 must fit in 63 bits.
   const auto max_spikes_per_neuron = static_cast<double>(most_spikes_per_neuron(config));
@@ -219,6 +211,11 @@ PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
 }
 
 SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
+  const Grid& axes = config.grid;  // the product in double: it may not fit in 64 bits
+  check_grid_fits_memory(static_cast<double>(axes.sigma.size()) * static_cast<double>(axes.amplitude.size()) *
+                             static_cast<double>(axes.bias.size()) *
+                             static_cast<double>(axes.frequency.size()),
+                         points == PlanPoints::all ? kHeldBytesPerPoint : kStreamedBytesPerPoint);
   validate(config);
   SweepPlan plan;
   plan.config = config;

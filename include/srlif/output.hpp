@@ -60,8 +60,8 @@ std::string run_json(const SweepConfig& config, const RunRecord& record);
 void prepare_output_directory(const std::filesystem::path& directory);
 
 // Bytes of disk a sweep of `grid_points` points needs at most: its result
-// files and, while it runs, its checkpoint.
-double sweep_output_bytes(double grid_points);
+// files and, while it runs, its checkpoint (with the state of its neurons in flight).
+double sweep_output_bytes(double grid_points, double neurons_in_flight = 0.0);
 
 // Free bytes for an unprivileged user on the file system of `directory`, or
 // a negative number when that cannot be told.

@@ -53,9 +53,15 @@ inline constexpr double kMaxCurrent = 1e6;  // pA
 void validate_axis(const std::vector<double>& values, const char* flag, double minimum, bool strictly,
                    const char* rule, double maximum_magnitude = 1e300);
 
+// Bytes the host keeps per grid point: until the outputs are written, for a
+// run held in memory (coefficients, tally, metrics, the formatted CSV row);
+// one bit, for a sweep whose files are written as its points finish.
+inline constexpr double kHeldBytesPerPoint = 640.0;
+inline constexpr double kStreamedBytesPerPoint = 0.125;
+
 // Refuses (InputError) a grid whose results would not fit in memory, with the
 // estimate; callable before the axes are built.
-void check_grid_fits_memory(double grid_points);
+void check_grid_fits_memory(double grid_points, double bytes_per_point);
 
 // The resolved, backend-neutral description of a run.
 struct SweepPlan {

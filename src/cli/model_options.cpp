@@ -86,11 +86,13 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
 }
 
 SweepConfig to_sweep_config(const ModelOptions& options) {
-  // Refuse a huge grid from the axis counts alone, before building any axis.
+  // Refuse a huge grid from the axis counts alone, before building any axis (make_plan checks
+  // again with what the command holds per point).
   check_grid_fits_memory(static_cast<double>(count_axis(options.sigma, "--sigma")) *
-                         static_cast<double>(count_axis(options.amplitude, "--amplitude")) *
-                         static_cast<double>(count_axis(options.bias, "--bias")) *
-                         static_cast<double>(count_axis(options.frequency, "--frequency")));
+                             static_cast<double>(count_axis(options.amplitude, "--amplitude")) *
+                             static_cast<double>(count_axis(options.bias, "--bias")) *
+                             static_cast<double>(count_axis(options.frequency, "--frequency")),
+                         kStreamedBytesPerPoint);
   SweepConfig config;
   config.neuron = options.neuron;
   config.time = options.time;

@@ -3,6 +3,7 @@
 // one shard of the grid (--shard I/N) for `srlif merge`.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -97,7 +98,11 @@ int run(const SweepOptions& options, const std::string& command_line) {
   OutputDirectoryGuard guard(out);
   prepare_output_directory(out);
   const PointRange range = shard_points(shard, plan.config.grid.size());
-  check_output_fits_disk(sweep_output_bytes(static_cast<double>(range.end - range.first)),
+  const double points_in_flight =
+      std::min(static_cast<double>(range.end - range.first),
+               static_cast<double>(plan.batch_points) * static_cast<double>(workers.size()));
+  check_output_fits_disk(sweep_output_bytes(static_cast<double>(range.end - range.first),
+                                            points_in_flight * static_cast<double>(plan.config.neurons)),
                          free_disk_bytes(out), out);
   if (!(options.checkpoint_seconds >= 0.0 && options.checkpoint_seconds <= 86400.0)) {
     throw InputError("--checkpoint-seconds", "must be between 0 and 86400 s");
