@@ -17,6 +17,7 @@
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/grid.hpp"
+#include "srlif/state_file.hpp"
 #include "srlif/tally_file.hpp"
 #include "test_support.hpp"
 
@@ -153,6 +154,35 @@ TEST(Fuzz, TallyFileReaderRefusesEveryDamagedFile) {
     }
   }
   EXPECT_GT(refused, 45000);
+}
+
+// Checkpoint state files: damaged bytes fail the checksum (StateFile tests); here the damage comes
+// with a matching checksum, so that the header and size checks behind it are what is tried.
+TEST(Fuzz, StateFileReaderAcceptsOrRefusesCleanly) {
+  StateFile file{result_config_text(test::reference_config({0, 10}, 3, 500)), ShardSpec{1, 2}, {4, 5}, 3, {}};
+  file.state = PopulationSnapshot{8,
+                                  {-60.5f, -55.f, -70.f, 1.f, 2.f, 3.f},
+                                  {0, 2, 0, 0, 1, 0},
+                                  {1, 2, 3, 4, 5, 6},
+                                  {-7, 8, 9, 10, 11, 12},
+                                  {13, 14, -15, 16, 17, 18}};
+  std::string good = format_state_file(file);
+  good.resize(good.rfind("# fnv1a64 "));  // the body
+  Fuzzer fuzz(15);
+  int accepted = 0;
+  for (int i = 0; i < 30000; ++i) {
+    std::string damaged = fuzz.mutate(good);
+    append_checksum(damaged);
+    try {
+      const StateFile back = parse_state_file(damaged, "fuzz.state");
+      ++accepted;
+      ASSERT_EQ(back.state.v.size(), back.points.size() * back.neurons_per_point);
+      ASSERT_EQ(format_state_file(parse_state_file(format_state_file(back), "again")),
+                format_state_file(back));
+    } catch (const InputError&) {
+    }
+  }
+  EXPECT_GT(accepted, 100) << "changes to the config text or the data keep a file readable";
 }
 
 TEST(Fuzz, ResultConfigReaderAcceptsOrRefusesCleanly) {
