@@ -99,8 +99,7 @@ void Checkpoint::mark_finished(std::uint64_t point, const std::filesystem::path&
   ++done_count_;
 }
 
-void Checkpoint::read_finished(
-    const std::function<void(std::uint64_t point, const PointTally& tally)>& visit) {
+void Checkpoint::read_finished(const FinishedVisitor& visit) {
   flush();
   std::sort(sources_.begin(), sources_.end());
   // The parts whose first point has been reached; each is sorted, so the next point is at the head of one.
@@ -124,7 +123,8 @@ void Checkpoint::read_finished(
       throw InputError("--resume", "grid point " + std::to_string(point) + " is missing from " +
                                        directory_.string() + ": the checkpoint is corrupt");
     }
-    visit(point, part->file.tallies[part->at]);
+    visit(point, part->file.tallies[part->at],
+          part->file.spectra.empty() ? nullptr : &part->file.spectra[part->at]);
     if (++part->at == part->file.points.size()) open.erase(part);
   }
 }
@@ -164,10 +164,12 @@ void Checkpoint::save_state(const std::vector<std::uint64_t>& points, std::uint6
   state_files_.emplace(points.front(), directory_ / name);
 }
 
-void Checkpoint::save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies) {
+void Checkpoint::save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies,
+                      const std::vector<SpectralReadout>& spectra) {
+  with_spectra_ = !spectra.empty();
   for (std::size_t i = 0; i < points.size(); ++i) {
     mark_finished(points[i], directory_);
-    unwritten_.emplace(points[i], tallies[i]);
+    unwritten_.emplace(points[i], std::pair(tallies[i], with_spectra_ ? spectra[i] : SpectralReadout{}));
   }
   // Many points in a short time are written before the interval ends too, so that the
   // points gathered in memory stay few.
@@ -179,10 +181,11 @@ void Checkpoint::save(const std::vector<std::uint64_t>& points, const std::vecto
 void Checkpoint::flush() {
   last_write_ = std::chrono::steady_clock::now();
   if (unwritten_.empty()) return;
-  TallyFile part{config_text_, shard_, {}, {}};
-  for (const auto& [point, tally] : unwritten_) {  // ascending, as a tally file must be
+  TallyFile part{config_text_, shard_, {}, {}, {}};
+  for (const auto& [point, result] : unwritten_) {  // ascending, as a tally file must be
     part.points.push_back(point);
-    part.tallies.push_back(tally);
+    part.tallies.push_back(result.first);
+    if (with_spectra_) part.spectra.push_back(result.second);
   }
   std::filesystem::create_directories(directory_);
   const std::string name = numbered_name("part-", part.points.front(), ".tallies");

@@ -88,6 +88,8 @@ std::string result_config_text(const SweepConfig& config) {
   line("min-spikes", std::to_string(config.validity.min_spikes));
   line("max-spikes", std::to_string(config.validity.max_spikes));
   line("objective", quoted(objective_name(config.objective)));
+  // Only sweeps with spectra have the line, so that the text of the others stays as it was.
+  if (config.readouts.enabled) line("psth", format_number(config.readouts.psth_bin_ms));
   return text;
 }
 
@@ -138,6 +140,8 @@ SweepConfig parse_result_config_text(const std::string& text, const std::string&
   config.validity =
       ValidityRule{static_cast<std::uint32_t>(min_spikes), static_cast<std::uint32_t>(max_spikes)};
   config.objective = parse_objective(unquote(take("objective"), where("objective")));
+  if (values.contains("psth"))
+    config.readouts = sweep_spectrum_readouts(parse_double(take("psth"), where("psth")));
   if (!values.empty()) throw InputError(source, "unknown configuration key '" + values.begin()->first + "'");
   // Every value must come back to the same text, or the file was not written by this version.
   if (result_config_text(config) != text) {

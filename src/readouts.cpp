@@ -2,6 +2,15 @@
 
 namespace srlif {
 
+ReadoutConfig sweep_spectrum_readouts(double psth_bin_ms) {
+  ReadoutConfig readouts;
+  readouts.enabled = true;
+  readouts.phase_bins = 1;
+  readouts.psth_bin_ms = psth_bin_ms;
+  readouts.raster_neurons = 0;
+  return readouts;
+}
+
 void PopulationReadouts::resize(std::size_t points, const ReadoutLayout& layout, float initial_max_v) {
   phase_histogram.assign(points * layout.phase_bins, 0);
   psth.assign(points * layout.psth_bins, 0);

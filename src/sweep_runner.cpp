@@ -24,6 +24,19 @@ std::vector<PointMetrics> metrics_of(const SweepPlan& plan, const std::vector<Po
 
 }  // namespace
 
+std::vector<SpectralReadout> point_spectra(const SweepPlan& plan, const PopulationReadouts& readouts) {
+  const std::uint32_t bins = plan.readout_layout.psth_bins;
+  std::vector<SpectralReadout> spectra;
+  spectra.reserve(plan.points.size());
+  for (std::size_t point = 0; point < plan.points.size(); ++point) {
+    spectra.push_back(
+        pooled_spectrum(std::span<const std::uint64_t>(readouts.psth.data() + point * bins, bins),
+                        plan.config.readouts.psth_bin_ms, plan.config.time.duration, plan.config.neurons,
+                        plan.config.grid.frequency[plan.points[point].frequency_index]));
+  }
+  return spectra;
+}
+
 SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCallback& progress) {
   SweepResult result;
   result.backend = backend.name();
@@ -36,28 +49,13 @@ SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCal
   result.neuron_steps = plan.neuron_steps();
   result.metrics = metrics_of(plan, result.tallies);
   if (plan.config.readouts.enabled) {
-    const std::uint32_t bins = plan.readout_layout.psth_bins;
+    const std::vector<SpectralReadout> spectra = point_spectra(plan, result.readouts);
     for (std::size_t point = 0; point < result.metrics.size(); ++point) {
-      const SpectralReadout spectrum =
-          pooled_spectrum(std::span<const std::uint64_t>(result.readouts.psth.data() + point * bins, bins),
-                          plan.config.readouts.psth_bin_ms, plan.config.time.duration, plan.config.neurons,
-                          plan.config.grid.point(point).frequency);
-      result.metrics[point].spectral_amplitude_hz = spectrum.amplitude_hz;
-      result.metrics[point].snr_db = spectrum.snr_db;
+      result.metrics[point].spectral_amplitude_hz = spectra[point].amplitude_hz;
+      result.metrics[point].snr_db = spectra[point].snr_db;
     }
   }
   result.optima = find_optima(plan.config.grid, result.metrics, plan.config.objective);
-  return result;
-}
-
-SweepResult measures_from_tallies(const SweepPlan& plan, std::uint64_t first,
-                                  std::vector<PointTally> tallies) {
-  SweepResult result;
-  result.tallies = std::move(tallies);
-  result.metrics = metrics_of(plan, result.tallies);
-  if (first == 0 && result.tallies.size() == plan.config.grid.size()) {
-    result.optima = find_optima(plan.config.grid, result.metrics, plan.config.objective);
-  }
   return result;
 }
 
@@ -139,12 +137,13 @@ std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Back
   std::vector<PointTally> tallies(points.size());
   SegmentHooks collecting = hooks;
   collecting.on_segment = [&](const std::vector<std::uint64_t>& segment,
-                              const std::vector<PointTally>& results) {
+                              const std::vector<PointTally>& results,
+                              const std::vector<SpectralReadout>& spectra) {
     for (std::size_t i = 0; i < segment.size(); ++i) {
       const auto at = std::lower_bound(points.begin(), points.end(), segment[i]) - points.begin();
       tallies[static_cast<std::size_t>(at)] = results[i];
     }
-    if (hooks.on_segment) hooks.on_segment(segment, results);
+    if (hooks.on_segment) hooks.on_segment(segment, results, spectra);
   };
   run_point_ranges(plan, backends, ranges, progress, collecting);
   return tallies;
@@ -153,8 +152,8 @@ std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Back
 void run_point_ranges(const SweepPlan& plan, const std::vector<Backend*>& backends,
                       const std::vector<PointRange>& ranges, const ProgressCallback& progress,
                       const SegmentHooks& hooks) {
-  if (plan.config.readouts.enabled)
-    throw std::logic_error("run_points: plans with readouts are not segmented");
+  if (plan.config.readouts.enabled && (hooks.snapshot_due || !hooks.started.empty()))
+    throw std::logic_error("run_points: plans with readouts have no snapshots");
   if (backends.empty()) throw std::logic_error("run_points: no backend");
   // Begun segments first, as they were; then the other points in segments of at most
   // batch_points, and at least one per worker when there are several.
@@ -232,10 +231,14 @@ void run_point_ranges(const SweepPlan& plan, const std::vector<Backend*>& backen
               if (progress) progress(total);
             },
             chunk_hooks);
+        // Readouts are not per-point tallies: only the spectra, the per-point measures from them, go on.
+        const std::vector<SpectralReadout> spectra = plan.config.readouts.enabled
+                                                         ? point_spectra(part, result.readouts)
+                                                         : std::vector<SpectralReadout>{};
         const std::lock_guard<std::mutex> guard(lock);
         steps_in_flight[worker] = 0;
         steps_done += steps_in_run;
-        if (hooks.on_segment) hooks.on_segment(segment, result.tallies);
+        if (hooks.on_segment) hooks.on_segment(segment, result.tallies, spectra);
       }
     } catch (...) {
       const std::lock_guard<std::mutex> guard(lock);

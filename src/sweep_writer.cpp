@@ -35,6 +35,7 @@ SweepWriter::SweepWriter(const std::filesystem::path& out, const SweepConfig& co
                          PointRange range)
     : config_(config),
       whole_grid_(range.first == 0 && range.end == config.grid.size()),
+      with_spectra_(config.readouts.enabled),
       range_(range),
       next_point_(range.first),
       files_(out),
@@ -42,7 +43,7 @@ SweepWriter::SweepWriter(const std::filesystem::path& out, const SweepConfig& co
       tallies_file_(files_.create("tallies.csv")),
       by_sigma_(sigma_order(config.grid)) {
   files_.append(points_file_, points_csv_header());
-  const std::string header = tally_file_header(result_config_text(config), shard);
+  const std::string header = tally_file_header(result_config_text(config), shard, with_spectra_);
   files_.append(tallies_file_, header);
   tallies_hash_ = fnv1a64(header);
   if (whole_grid_) {
@@ -52,15 +53,22 @@ SweepWriter::SweepWriter(const std::filesystem::path& out, const SweepConfig& co
   slice_.reserve(config.grid.sigma.size());
 }
 
-void SweepWriter::add(std::uint64_t point, const PointTally& tally) {
+void SweepWriter::add(std::uint64_t point, const PointTally& tally, const SpectralReadout* spectrum) {
   if (point != next_point_ || point >= range_.end) {
     throw std::logic_error("SweepWriter: grid point " + std::to_string(point) + " where " +
                            std::to_string(next_point_) + " was due");
   }
+  if ((spectrum != nullptr) != with_spectra_) {
+    throw std::logic_error("SweepWriter: a spectrum is due exactly when the sweep records spectra");
+  }
   ++next_point_;
-  const PointMetrics metrics = compute_metrics(tally, config_.time.duration);
+  PointMetrics metrics = compute_metrics(tally, config_.time.duration);
+  if (spectrum != nullptr) {
+    metrics.spectral_amplitude_hz = spectrum->amplitude_hz;
+    metrics.snr_db = spectrum->snr_db;
+  }
   files_.append(points_file_, csv_line(points_csv_fields(config_.grid, config_.neurons, point, metrics)));
-  const std::string row = tally_file_row(point, tally);
+  const std::string row = tally_file_row(point, tally, spectrum);
   files_.append(tallies_file_, row);
   tallies_hash_ = fnv1a64(row, tallies_hash_);
   ++summary_.points;

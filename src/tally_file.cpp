@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "srlif/errors.hpp"
+#include "srlif/output.hpp"
 
 namespace srlif {
 namespace {
@@ -11,6 +12,9 @@ namespace {
 constexpr std::string_view kMagic = "# srlif tallies 1\n";
 constexpr std::string_view kColumns =
     "point,neurons,spikes,spikes_squared,cos_sum,sin_sum,valid_neurons,strength_sum,strength_squared_sum\n";
+constexpr std::string_view kSpectralColumns =
+    "point,neurons,spikes,spikes_squared,cos_sum,sin_sum,valid_neurons,strength_sum,strength_squared_sum,"
+    "spectral_amplitude_hz,snr_db\n";
 
 template <typename Integer>
 Integer field(std::string_view text, const std::string& path, std::size_t line) {
@@ -23,27 +27,46 @@ Integer field(std::string_view text, const std::string& path, std::size_t line) 
   return value;
 }
 
+double number_field(std::string_view text, const std::string& path, std::size_t line) {
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    throw InputError(path, "line " + std::to_string(line) + ": '" + std::string(text) + "' is not a number");
+  }
+  return value;
+}
+
 }  // namespace
 
-std::string tally_file_header(const std::string& config_text, const ShardSpec& shard) {
+std::string tally_file_header(const std::string& config_text, const ShardSpec& shard, bool with_spectra) {
   std::string out(kMagic);
   out += "# shard " + shard_text(shard) + "\n";
   std::istringstream config(config_text);
   for (std::string line; std::getline(config, line);) out += "# config " + line + "\n";
-  out += kColumns;
+  out += with_spectra ? kSpectralColumns : kColumns;
   return out;
 }
 
-std::string tally_file_row(std::uint64_t point, const PointTally& t) {
-  return std::to_string(point) + "," + std::to_string(t.neurons) + "," + std::to_string(t.spikes) + "," +
-         std::to_string(t.spikes_squared) + "," + std::to_string(t.cos_sum) + "," +
-         std::to_string(t.sin_sum) + "," + std::to_string(t.valid_neurons) + "," +
-         std::to_string(t.strength_sum) + "," + std::to_string(t.strength_squared_sum) + "\n";
+std::string tally_file_row(std::uint64_t point, const PointTally& t, const SpectralReadout* spectrum) {
+  std::string row = std::to_string(point) + "," + std::to_string(t.neurons) + "," + std::to_string(t.spikes) +
+                    "," + std::to_string(t.spikes_squared) + "," + std::to_string(t.cos_sum) + "," +
+                    std::to_string(t.sin_sum) + "," + std::to_string(t.valid_neurons) + "," +
+                    std::to_string(t.strength_sum) + "," + std::to_string(t.strength_squared_sum);
+  if (spectrum != nullptr) {
+    row += ',';
+    row += format_number(spectrum->amplitude_hz);
+    row += ',';
+    row += format_number(spectrum->snr_db);
+  }
+  return row + "\n";
 }
 
 std::string format_tally_file(const TallyFile& file) {
-  std::string out = tally_file_header(file.config_text, file.shard);
-  for (std::size_t i = 0; i < file.points.size(); ++i) out += tally_file_row(file.points[i], file.tallies[i]);
+  const bool with_spectra = !file.spectra.empty();
+  std::string out = tally_file_header(file.config_text, file.shard, with_spectra);
+  for (std::size_t i = 0; i < file.points.size(); ++i) {
+    out += tally_file_row(file.points[i], file.tallies[i], with_spectra ? &file.spectra[i] : nullptr);
+  }
   append_checksum(out);
   return out;
 }
@@ -57,6 +80,7 @@ TallyFile parse_tally_file(const std::string& text, const std::string& path) {
   std::string line;
   std::size_t number = 1;
   bool columns_seen = false;
+  bool with_spectra = false;
   while (std::getline(lines, line)) {
     ++number;
     if (!columns_seen) {
@@ -64,8 +88,9 @@ TallyFile parse_tally_file(const std::string& text, const std::string& path) {
         file.shard = parse_shard(line.substr(8), path + " (shard)");
       } else if (line.starts_with("# config ")) {
         file.config_text += line.substr(9) + "\n";
-      } else if (line + "\n" == kColumns) {
+      } else if (line + "\n" == kColumns || line + "\n" == kSpectralColumns) {
         columns_seen = true;
+        with_spectra = line + "\n" == kSpectralColumns;
       } else {
         throw InputError(path, "line " + std::to_string(number) + ": unexpected '" + line + "'");
       }
@@ -78,7 +103,11 @@ TallyFile parse_tally_file(const std::string& text, const std::string& path) {
       fields.push_back(rest.substr(0, comma));
     }
     fields.push_back(rest);
-    if (fields.size() != 9) throw InputError(path, "line " + std::to_string(number) + ": expected 9 fields");
+    const std::size_t expected = with_spectra ? 11 : 9;
+    if (fields.size() != expected) {
+      throw InputError(
+          path, "line " + std::to_string(number) + ": expected " + std::to_string(expected) + " fields");
+    }
     const auto point = field<std::uint64_t>(fields[0], path, number);
     if (!file.points.empty() && point <= file.points.back()) {
       throw InputError(path, "line " + std::to_string(number) + ": grid points not in ascending order");
@@ -89,6 +118,10 @@ TallyFile parse_tally_file(const std::string& text, const std::string& path) {
         field<std::uint64_t>(fields[3], path, number), field<std::int64_t>(fields[4], path, number),
         field<std::int64_t>(fields[5], path, number), field<std::uint64_t>(fields[6], path, number),
         field<std::uint64_t>(fields[7], path, number), field<std::uint64_t>(fields[8], path, number)});
+    if (with_spectra) {
+      file.spectra.push_back(
+          SpectralReadout{number_field(fields[9], path, number), number_field(fields[10], path, number)});
+    }
   }
   if (!columns_seen) throw InputError(path, "has no column header");
   return file;

@@ -106,9 +106,8 @@ TEST(Continuation, RunPointsGoesOnWithBegunSegments) {
   SegmentHooks hooks;
   hooks.started.push_back({{3, 4, 5}, &state});
   std::vector<std::vector<std::uint64_t>> order;
-  hooks.on_segment = [&](const std::vector<std::uint64_t>& segment, const std::vector<PointTally>&) {
-    order.push_back(segment);
-  };
+  hooks.on_segment = [&](const std::vector<std::uint64_t>& segment, const std::vector<PointTally>&,
+                         const std::vector<SpectralReadout>&) { order.push_back(segment); };
   std::uint64_t last_progress = 0;
   const std::vector<PointTally> continued = run_points(
       plan, {backend.get()}, points, [&](std::uint64_t done) { last_progress = done; }, hooks);

@@ -57,10 +57,12 @@ TEST(ProgressBar, SilentWhenDisabledOrBeforeTheDelay) {
 }
 
 // stderr is a pipe here, so the bar appears only when --progress asks for it.
-// 6 * 10^8 neuron-steps take longer than the bar's one-second delay even on
-// a fast machine (about 1.5 s at 4 * 10^8 neuron-steps/s).
+// The bar draws after its one-second delay: 9 * 10^8 neuron-steps on one CPU
+// thread take about 2.6 s here (6 * 10^8 on two threads took 0.8 s, too short),
+// on any machine the CPU backend runs on.
 TEST(ProgressBar, CommandLineDrawsOnlyWhenAskedWithoutATerminal) {
-  const std::string run = "sweep --sigma 30 --neurons 3000 --duration 20000 --quiet --out ";
+  const std::string run =
+      "sweep --sigma 30 --neurons 3000 --duration 30000 --backend cpu --threads 1 --quiet --out ";
   const test::CommandResult asked =
       test::run_srlif(run + test::temporary_directory("progress_on") + " --progress");
   EXPECT_EQ(asked.exit_code, 0);

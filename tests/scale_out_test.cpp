@@ -464,11 +464,49 @@ TEST(Shard, BadValuesAreExitTwoNamingTheFlag) {
     EXPECT_TRUE(contains(result.output, "srlif: error: --shard: ")) << result.output;
     EXPECT_FALSE(fs::exists(out)) << bad;
   }
-  const std::string out = test::temporary_directory("shard_spectrum");
-  const test::CommandResult result = test::run_srlif(kShardSweep + " --spectrum --shard 1/2 --out " + out);
-  EXPECT_EQ(result.exit_code, kBadInput) << result.output;
-  EXPECT_TRUE(contains(result.output, "srlif: error: --shard: cannot be combined with --spectrum"))
-      << result.output;
+}
+
+// Sweeps with spectra: the spectral measures of each point travel in tallies.csv (two more
+// columns), so shards merge, and killed runs resume, to the bytes of one uninterrupted run too.
+const std::string kSpectrumSweep = kShardSweep + " --objective snr --psth 5 --batch-points 2";
+
+TEST(Merge, SpectrumShardsJoinIntoTheUnsplitRunsBytes) {
+  const std::string unsplit = test::temporary_directory("spectrum_unsplit");
+  ASSERT_EQ(test::run_srlif(kSpectrumSweep + " --out " + unsplit).exit_code, 0);
+  EXPECT_TRUE(contains(test::read_file(unsplit + "/tallies.csv"), ",spectral_amplitude_hz,snr_db\n"));
+  EXPECT_FALSE(contains(test::read_file(unsplit + "/points.csv"), ",nan,nan\n"))
+      << "every point has a spectrum";
+  std::string folders;
+  for (int index = 3; index >= 1; --index) {
+    const std::string shard = test::temporary_directory("spectrum_shard_" + std::to_string(index));
+    ASSERT_EQ(
+        test::run_srlif(kSpectrumSweep + " --shard " + std::to_string(index) + "/3 --out " + shard).exit_code,
+        0);
+    folders += " " + shard;
+  }
+  const std::string out = test::temporary_directory("spectrum_merged");
+  const test::CommandResult result = test::run_srlif("merge" + folders + " --out " + out);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  expect_same_results(unsplit, out);
+}
+
+TEST(Resume, ASpectrumSweepKilledThenResumedGivesTheSameBytes) {
+  const std::string sweep = kLongSweepOptions + " --spectrum --checkpoint-seconds 0";
+  const std::string reference = test::temporary_directory("spectrum_resume_reference");
+  ASSERT_EQ(test::run_srlif(sweep + " --out " + reference).exit_code, 0);
+  const std::string out = test::temporary_directory("spectrum_resume");
+  const int pid = test::start_srlif(sweep + " --out " + out);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (checkpoint_parts(out) < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ::kill(pid, SIGKILL);
+  EXPECT_EQ(test::wait_for(pid), 128 + SIGKILL) << "the run must be killed mid-way";
+  ASSERT_GE(checkpoint_parts(out), 3u);
+  const test::CommandResult resumed = test::run_srlif(sweep + " --resume --out " + out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  expect_same_results(reference, out);
+  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ TEST(SweepWriter, WritesTheBytesOfTheWholeRunFormattedAtOnce) {
                                             result.metrics.begin() + static_cast<std::ptrdiff_t>(range.end));
     EXPECT_EQ(test::read_file(out + "/points.csv"),
               points_csv(config.grid, config.neurons, metrics, range.first));
-    TallyFile tallies{result_config_text(config), shard, {}, {}};
+    TallyFile tallies{result_config_text(config), shard, {}, {}, {}};
     for (std::uint64_t point = range.first; point < range.end; ++point) {
       tallies.points.push_back(point);
       tallies.tallies.push_back(result.tallies[point]);
@@ -129,8 +129,8 @@ TEST(RunPointRanges, RangesOnALeanPlanGiveTheBitsOfTheWholePlan) {
     std::vector<PointTally> tallies(24);
     std::vector<int> times(24, 0);
     SegmentHooks hooks;
-    hooks.on_segment = [&](const std::vector<std::uint64_t>& segment,
-                           const std::vector<PointTally>& results) {
+    hooks.on_segment = [&](const std::vector<std::uint64_t>& segment, const std::vector<PointTally>& results,
+                           const std::vector<SpectralReadout>&) {
       EXPECT_LE(segment.size(), 3u);
       for (std::size_t i = 0; i < segment.size(); ++i) {
         tallies[segment[i]] = results[i];
@@ -171,7 +171,8 @@ TEST(CheckpointParts, AreReadBackInGridOrderFromInterleavedParts) {
   Checkpoint resumed(out, config_text, ShardSpec{}, PointRange{0, 10}, true, 0.0);
   EXPECT_EQ(resumed.finished_count(), 10u);
   std::vector<std::uint64_t> order;
-  resumed.read_finished([&](std::uint64_t point, const PointTally& tally) {
+  resumed.read_finished([&](std::uint64_t point, const PointTally& tally, const SpectralReadout* spectrum) {
+    EXPECT_EQ(spectrum, nullptr);
     order.push_back(point);
     EXPECT_EQ(tally.spikes, 1000 + point);
   });
@@ -179,7 +180,8 @@ TEST(CheckpointParts, AreReadBackInGridOrderFromInterleavedParts) {
 
   Checkpoint wider(out, config_text, ShardSpec{}, PointRange{0, 11}, true, 0.0);
   EXPECT_FALSE(wider.finished(10));
-  EXPECT_THROW(wider.read_finished([](std::uint64_t, const PointTally&) {}), InputError);
+  EXPECT_THROW(wider.read_finished([](std::uint64_t, const PointTally&, const SpectralReadout*) {}),
+               InputError);
   EXPECT_THROW(Checkpoint(out, config_text, ShardSpec{}, PointRange{0, 9}, true, 0.0), InputError)
       << "a part that holds a point outside the run is corrupt";
 }

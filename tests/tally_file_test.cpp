@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include "srlif/config_text.hpp"
@@ -98,6 +100,37 @@ TEST(TallyFile, RoundTrips) {
   EXPECT_EQ(back.tallies[2].cos_sum, -9223372036854775807LL - 1);
   EXPECT_EQ(back.tallies[0].strength_squared_sum, 8u);
   EXPECT_EQ(format_tally_file(back), format_tally_file(file));
+}
+
+// Sweeps with spectra carry each point's spectral measures as two more columns, bit for bit
+// (shortest round-trip doubles, NaN and infinities included); the config text says the PSTH bin.
+TEST(TallyFile, RoundTripsTheSpectraOfSweepsWithSpectra) {
+  SweepConfig config = unusual_config();
+  config.readouts = sweep_spectrum_readouts(2.5);
+  config.objective = Objective::snr;
+  TallyFile file = small_file();
+  file.config_text = result_config_text(config);
+  file.spectra = {SpectralReadout{0.1 + 0.2, 13.667938645469139}, SpectralReadout{0.0, std::nan("")},
+                  SpectralReadout{5e-324, -std::numeric_limits<double>::infinity()}};
+  const std::string text = format_tally_file(file);
+  EXPECT_NE(text.find("# config psth = 2.5\n"), std::string::npos);
+  EXPECT_NE(text.find(",spectral_amplitude_hz,snr_db\n"), std::string::npos);
+  const TallyFile back = parse_tally_file(text, "t");
+  ASSERT_EQ(back.spectra.size(), 3u);
+  EXPECT_EQ(back.spectra[0].amplitude_hz, 0.1 + 0.2);
+  EXPECT_TRUE(std::isnan(back.spectra[1].snr_db));
+  EXPECT_EQ(back.spectra[2].amplitude_hz, 5e-324);
+  EXPECT_EQ(back.spectra[2].snr_db, -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(format_tally_file(back), text);
+  const SweepConfig read = parse_result_config_text(back.config_text, "t");
+  EXPECT_TRUE(read.readouts.enabled);
+  EXPECT_EQ(read.readouts.psth_bin_ms, 2.5);
+  EXPECT_EQ(result_config_text(read), file.config_text);
+
+  std::string short_row = text.substr(0, text.rfind("# fnv1a64"));
+  short_row.insert(short_row.rfind(",-inf"), ",7");  // a twelfth field
+  append_checksum(short_row);
+  EXPECT_THROW(parse_tally_file(short_row, "t"), InputError);
 }
 
 // Any single changed byte, and any truncation, is detected: never silently used.

@@ -58,7 +58,8 @@ TEST(Workers, AnyNumberOfWorkersGivesTheSameBitsAsOne) {
       const std::vector<PointTally> tallies = run_points(
           plan, workers, every_point(plan),
           [&](std::uint64_t done) { most_progress = std::max(most_progress, done); },
-          recording([&](const std::vector<std::uint64_t>& points, const std::vector<PointTally>& segment) {
+          recording([&](const std::vector<std::uint64_t>& points, const std::vector<PointTally>& segment,
+                        const std::vector<SpectralReadout>&) {
             EXPECT_EQ(points.size(), segment.size());
             for (const std::uint64_t point : points) ++recorded[point];
           }));
@@ -106,9 +107,8 @@ TEST(Workers, AFailingWorkerStopsTheOthersAndItsErrorIsRethrown) {
   std::atomic<int> segments_after{0};
   try {
     run_points(plan, {&failing, healthy.get()}, every_point(plan), {},
-               recording([&](const std::vector<std::uint64_t>&, const std::vector<PointTally>&) {
-                 ++segments_after;
-               }));
+               recording([&](const std::vector<std::uint64_t>&, const std::vector<PointTally>&,
+                             const std::vector<SpectralReadout>&) { ++segments_after; }));
     FAIL() << "the failure must be rethrown";
   } catch (const std::runtime_error& error) {
     EXPECT_STREQ(error.what(), "device lost");

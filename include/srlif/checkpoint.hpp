@@ -25,6 +25,7 @@
 
 #include "srlif/accumulators.hpp"
 #include "srlif/shard.hpp"
+#include "srlif/spectrum.hpp"
 #include "srlif/state_file.hpp"
 
 namespace srlif {
@@ -46,14 +47,19 @@ class Checkpoint {
 
   // Writes what is gathered, then calls `visit` with every point of the range and its
   // tally, in grid order, reading the part files a few at a time. Every point must be finished.
-  void read_finished(const std::function<void(std::uint64_t point, const PointTally& tally)>& visit);
+  // `spectrum` is null for sweeps without spectra.
+  using FinishedVisitor =
+      std::function<void(std::uint64_t point, const PointTally& tally, const SpectralReadout* spectrum)>;
+  void read_finished(const FinishedVisitor& visit);
 
   // On resume: the segments that the killed run had begun, with their state.
   const std::vector<StateFile>& started() const { return started_; }
 
   // Records a finished segment; writes the gathered segments as one part file
   // when `interval` has passed since the last write, or when 2^16 points are gathered.
-  void save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies);
+  // `spectra`: one per point for sweeps with spectra, else empty.
+  void save(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies,
+            const std::vector<SpectralReadout>& spectra = {});
 
   // Writes what save() gathered (before a stop on a signal), then removes the
   // state files of the segments it holds.
@@ -87,7 +93,9 @@ class Checkpoint {
   // The files that hold finished points, by their first point: the parts, or the tallies.csv of a finished
   // run.
   std::vector<std::pair<std::uint64_t, std::filesystem::path>> sources_;
-  std::map<std::uint64_t, PointTally> unwritten_;  // finished, not yet in a part file
+  // Finished, not yet in a part file (with its spectrum when the sweep records spectra).
+  std::map<std::uint64_t, std::pair<PointTally, SpectralReadout>> unwritten_;
+  bool with_spectra_ = false;
   std::vector<StateFile> started_;
   std::map<std::uint64_t, std::filesystem::path> state_files_;  // by the segment's first point
 };

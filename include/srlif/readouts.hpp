@@ -21,6 +21,10 @@ struct ReadoutConfig {
   std::uint32_t raster_neurons = 0;  // spike times of neurons 0 .. M-1 of each point
 };
 
+// What `srlif sweep --spectrum` records: the PSTH for the spectra, one phase
+// bin and no raster, to keep the cost low.
+ReadoutConfig sweep_spectrum_readouts(double psth_bin_ms);
+
 // Sizes derived from the configuration (see make_plan).
 struct ReadoutLayout {
   std::uint32_t phase_bins = 0;

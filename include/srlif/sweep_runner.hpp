@@ -9,6 +9,7 @@
 #include "srlif/backend.hpp"
 #include "srlif/metrics.hpp"
 #include "srlif/shard.hpp"
+#include "srlif/spectrum.hpp"
 #include "srlif/sweep_config.hpp"
 
 namespace srlif {
@@ -27,14 +28,14 @@ struct SweepResult {
 // Simulates the plan on `backend` and derives the measures.
 SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCallback& progress);
 
-// The measures of grid points [first, first + tallies.size()) from their
-// tallies (no readouts), with the optima when they are the whole grid.
-SweepResult measures_from_tallies(const SweepPlan& plan, std::uint64_t first,
-                                  std::vector<PointTally> tallies);
+// The spectra of a plan's points from its readouts (plans with readouts).
+std::vector<SpectralReadout> point_spectra(const SweepPlan& plan, const PopulationReadouts& readouts);
 
-// Called after each finished segment with its grid indices and tallies.
+// Called after each finished segment with its grid indices, tallies and, for
+// plans with readouts, spectra (else empty).
 using SegmentCallback =
-    std::function<void(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies)>;
+    std::function<void(const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies,
+                       const std::vector<SpectralReadout>& spectra)>;
 
 // A segment that an earlier, killed run had begun: its grid points (ascending)
 // and their state at a chunk boundary.
@@ -59,8 +60,8 @@ struct SegmentHooks {
 // result does not depend on which. The hooks and `progress` (with the
 // neuron-steps simulated by all) are called under a lock. An exception in any
 // worker stops the others at their next chunk and is rethrown. Returns the
-// tallies in the order of `points`. Plans with readouts are refused
-// (std::logic_error): their readouts are not per-point tallies.
+// tallies in the order of `points`. Plans with readouts pass their points'
+// spectra on; they take no snapshots nor begun segments (std::logic_error).
 std::vector<PointTally> run_points(const SweepPlan& plan, const std::vector<Backend*>& backends,
                                    const std::vector<std::uint64_t>& points, const ProgressCallback& progress,
                                    const SegmentHooks& hooks);

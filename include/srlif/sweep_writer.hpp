@@ -36,8 +36,9 @@ class SweepWriter {
  public:
   SweepWriter(const std::filesystem::path& out, const SweepConfig& config, ShardSpec shard, PointRange range);
 
-  // The tally of grid point `point`: range.first, range.first + 1, ... in turn (std::logic_error otherwise).
-  void add(std::uint64_t point, const PointTally& tally);
+  // The tally of grid point `point`: range.first, range.first + 1, ... in turn, with its spectrum
+  // when the sweep records spectra (std::logic_error otherwise).
+  void add(std::uint64_t point, const PointTally& tally, const SpectralReadout* spectrum = nullptr);
 
   // Stages run.json and renames every file into place; every point of the range must have come.
   void finish(const std::string& run_json);
@@ -47,6 +48,7 @@ class SweepWriter {
  private:
   const SweepConfig& config_;
   bool whole_grid_;
+  bool with_spectra_;
   PointRange range_;
   std::uint64_t next_point_;
   StagedFiles files_;

@@ -1,7 +1,9 @@
 // The exact integer tallies of a set of grid points as a checksummed text file
 // (`tallies.csv` of a sweep or shard, the parts of a checkpoint). Everything a
 // result is computed from, so `srlif merge` and `--resume` rebuild the output
-// files bit for bit from it:
+// files bit for bit from it. Sweeps with spectra add two columns,
+// spectral_amplitude_hz and snr_db (shortest round-trip doubles), the point's
+// measures from its PSTH:
 //
 //   # srlif tallies 1
 //   # shard 2/4
@@ -20,22 +22,24 @@
 #include "srlif/accumulators.hpp"
 #include "srlif/checksummed_file.hpp"
 #include "srlif/shard.hpp"
+#include "srlif/spectrum.hpp"
 
 namespace srlif {
 
 struct TallyFile {
-  std::string config_text;            // result_config_text of the run
-  ShardSpec shard;                    // 1/1 for a whole run
-  std::vector<std::uint64_t> points;  // grid point indices, ascending
-  std::vector<PointTally> tallies;    // tallies[i] belongs to points[i]
+  std::string config_text;               // result_config_text of the run
+  ShardSpec shard;                       // 1/1 for a whole run
+  std::vector<std::uint64_t> points;     // grid point indices, ascending
+  std::vector<PointTally> tallies;       // tallies[i] belongs to points[i]
+  std::vector<SpectralReadout> spectra;  // spectra[i] belongs to points[i]; empty without spectra
 };
 
 std::string format_tally_file(const TallyFile& file);
 
 // The pieces of that text, for files written a row at a time: the lines
 // before the rows, and one row; the checksum line (checksummed_file.hpp) ends it.
-std::string tally_file_header(const std::string& config_text, const ShardSpec& shard);
-std::string tally_file_row(std::uint64_t point, const PointTally& tally);
+std::string tally_file_header(const std::string& config_text, const ShardSpec& shard, bool with_spectra);
+std::string tally_file_row(std::uint64_t point, const PointTally& tally, const SpectralReadout* spectrum);
 
 // Reads and verifies a tally file; throws InputError(`path`, ...) when it is
 // truncated, fails its checksum or is malformed, saying which.

@@ -15,6 +15,7 @@
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"
 #include "srlif/shard.hpp"
+#include "srlif/sweep_writer.hpp"
 #include "srlif/tally_file.hpp"
 #include "srlif/version.hpp"
 
@@ -43,25 +44,43 @@ int run(const MergeOptions& options, const std::string& command_line) {
   if (options.shards.empty()) throw InputError("merge", "needs the shard folders to join");
   const auto start = std::chrono::steady_clock::now();
 
-  std::vector<TallyFile> files;
-  for (const std::string& folder : options.shards) files.push_back(read_shard(folder));
-  const TallyFile& first = files.front();
-  const std::uint64_t count = first.shard.count;
+  // First every shard is read and checked (one at a time: memory holds one shard), then read
+  // again, in shard order, into the files.
+  std::string config_text;
+  std::uint64_t count = 0;
+  ShardSpec first_shard;
   std::map<std::uint64_t, std::size_t> by_index;  // shard index -> position in options.shards
-  for (std::size_t i = 0; i < files.size(); ++i) {
+  std::uint64_t grid_points = 0;
+  for (std::size_t i = 0; i < options.shards.size(); ++i) {
     const std::string& folder = options.shards[i];
-    if (files[i].config_text != first.config_text) {
+    const TallyFile file = read_shard(folder);
+    if (i == 0) {
+      config_text = file.config_text;
+      count = file.shard.count;
+      first_shard = file.shard;
+      grid_points = parse_result_config_text(config_text, folder + "/tallies.csv").grid.size();
+    }
+    if (file.config_text != config_text) {
       throw InputError(folder, "is a shard of another sweep than " + options.shards.front() + " (" +
-                                   first_difference(first.config_text, files[i].config_text) + ")");
+                                   first_difference(config_text, file.config_text) + ")");
     }
-    if (files[i].shard.count != count) {
-      throw InputError(folder, "is shard " + shard_text(files[i].shard) + " but " + options.shards.front() +
-                                   " is shard " + shard_text(first.shard));
+    if (file.shard.count != count) {
+      throw InputError(folder, "is shard " + shard_text(file.shard) + " but " + options.shards.front() +
+                                   " is shard " + shard_text(first_shard));
     }
-    const auto [at, inserted] = by_index.emplace(files[i].shard.index, i);
+    const auto [at, inserted] = by_index.emplace(file.shard.index, i);
     if (!inserted) {
-      throw InputError(folder, "repeats shard " + shard_text(files[i].shard) + " (also in " +
+      throw InputError(folder, "repeats shard " + shard_text(file.shard) + " (also in " +
                                    options.shards[at->second] + ")");
+    }
+    const PointRange range = shard_points(file.shard, grid_points);
+    bool complete = file.points.size() == range.end - range.first;
+    for (std::size_t p = 0; complete && p < file.points.size(); ++p)
+      complete = file.points[p] == range.first + p;
+    if (!complete) {
+      throw InputError(folder, "does not hold exactly the grid points of shard " + shard_text(file.shard) +
+                                   " (" + std::to_string(range.first) + " to " +
+                                   std::to_string(range.end - 1) + ")");
     }
   }
   for (std::uint64_t index = 1; index <= count; ++index) {
@@ -72,43 +91,32 @@ int run(const MergeOptions& options, const std::string& command_line) {
     }
   }
 
-  const SweepConfig config =
-      parse_result_config_text(first.config_text, options.shards.front() + "/tallies.csv");
-  const SweepPlan plan = make_plan(config);
-  std::vector<PointTally> tallies;
-  tallies.reserve(plan.points.size());
-  for (const auto& [index, position] : by_index) {
-    const TallyFile& file = files[position];
-    const PointRange range = shard_points(file.shard, plan.points.size());
-    bool complete = file.points.size() == range.end - range.first;
-    for (std::size_t i = 0; complete && i < file.points.size(); ++i)
-      complete = file.points[i] == range.first + i;
-    if (!complete) {
-      throw InputError(options.shards[position],
-                       "does not hold exactly the grid points of shard " + shard_text(file.shard) + " (" +
-                           std::to_string(range.first) + " to " + std::to_string(range.end - 1) + ")");
-    }
-    tallies.insert(tallies.end(), file.tallies.begin(), file.tallies.end());
-  }
-
+  const SweepConfig config = parse_result_config_text(config_text, options.shards.front() + "/tallies.csv");
   const std::filesystem::path out(options.out);
   OutputDirectoryGuard guard(out);
   prepare_output_directory(out);
-  const SweepResult result = measures_from_tallies(plan, 0, std::move(tallies));
-  FileList outputs = sweep_files(plan, ShardSpec{}, 0, result);
+  SweepWriter writer(out, config, ShardSpec{}, PointRange{0, grid_points});
+  for (const auto& [index, position] : by_index) {
+    const TallyFile file = read_shard(options.shards[position]);  // checked above; read again, one at a time
+    if (file.config_text != config_text)
+      throw InputError(options.shards[position], "changed while it was merged");
+    for (std::size_t i = 0; i < file.points.size(); ++i) {
+      writer.add(file.points[i], file.tallies[i], file.spectra.empty() ? nullptr : &file.spectra[i]);
+    }
+  }
   RunRecord record;
   record.version = kVersion;
   record.command_line = command_line;
   record.backend = "merge";
   record.merged_from = options.shards;
   record.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  outputs.emplace_back("run.json", run_json(plan.config, record));
-  write_files_atomically(out, outputs);
+  writer.finish(run_json(config, record));
   guard.commit();
   if (!options.quiet) {
     std::printf(
-        "merged %llu shards (%zu grid points) into %s/{points.csv,optimum.csv,tallies.csv,run.json}\n",
-        static_cast<unsigned long long>(count), plan.points.size(), options.out.c_str());
+        "merged %llu shards (%llu grid points) into %s/{points.csv,optimum.csv,tallies.csv,run.json}\n",
+        static_cast<unsigned long long>(count), static_cast<unsigned long long>(grid_points),
+        options.out.c_str());
   }
   return 0;
 }

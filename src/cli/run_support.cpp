@@ -68,18 +68,4 @@ SweepResult run_and_write(const SweepPlan& plan, const OutputOptions& options,
   return result;
 }
 
-FileList sweep_files(const SweepPlan& plan, const ShardSpec& shard, std::uint64_t first,
-                     const SweepResult& result) {
-  const SweepConfig& config = plan.config;
-  FileList files{{"points.csv", points_csv(config.grid, config.neurons, result.metrics, first)}};
-  if (shard.count == 1) {
-    files.emplace_back("optimum.csv",
-                       optimum_csv(config.grid, result.metrics, result.optima, config.objective));
-  }
-  TallyFile tallies{result_config_text(config), shard, {}, result.tallies};
-  for (std::uint64_t i = 0; i < result.tallies.size(); ++i) tallies.points.push_back(first + i);
-  files.emplace_back("tallies.csv", format_tally_file(tallies));
-  return files;
-}
-
 }  // namespace srlif::cli

@@ -49,10 +49,4 @@ SweepResult run_and_write(const SweepPlan& plan, const OutputOptions& options,
                           const std::string& command_line,
                           const std::function<FileList(const SweepResult&)>& files);
 
-// The result files of a sweep or shard whose points start at grid point
-// `first`: points.csv (their rows), optimum.csv (a whole grid only) and
-// tallies.csv (what `srlif merge` and `--resume` rebuild the others from).
-FileList sweep_files(const SweepPlan& plan, const ShardSpec& shard, std::uint64_t first,
-                     const SweepResult& result);
-
 }  // namespace srlif::cli

@@ -44,11 +44,7 @@ SweepConfig sweep_config(const SweepOptions& options) {
   SweepConfig config = to_sweep_config(options.model);
   config.objective = parse_objective(options.objective);
   if (options.spectrum || config.objective == Objective::snr) {
-    // Spectra come from the PSTH; one phase bin and no raster keep the cost low.
-    config.readouts.enabled = true;
-    config.readouts.phase_bins = 1;
-    config.readouts.psth_bin_ms = options.psth_bin_ms;
-    config.readouts.raster_neurons = 0;
+    config.readouts = sweep_spectrum_readouts(options.psth_bin_ms);
   }
   return config;
 }
@@ -57,30 +53,9 @@ const char* signal_name(int signal) {
   return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal";
 }
 
-// Sweeps with spectra: their readouts are not per-point tallies, so they run
-// in one piece, without checkpoint or shards.
-int run_with_readouts(const SweepPlan& plan, const SweepOptions& options, const std::string& command_line) {
-  if (!options.shard.empty())
-    throw InputError("--shard", "cannot be combined with --spectrum or --objective snr");
-  if (options.resume) throw InputError("--resume", "cannot be combined with --spectrum or --objective snr");
-  const SweepResult result = run_and_write(plan, options.output, command_line, [&](const SweepResult& r) {
-    return FileList{
-        {"points.csv", points_csv(plan.config.grid, plan.config.neurons, r.metrics)},
-        {"optimum.csv", optimum_csv(plan.config.grid, r.metrics, r.optima, plan.config.objective)}};
-  });
-  if (!options.output.quiet) {
-    std::fputs(summary_table(plan.config, summarise(plan.config, result)).c_str(), stdout);
-    std::printf("wrote %s/{points.csv,optimum.csv,run.json}  (%s, %.3g s)\n", options.output.out.c_str(),
-                result.device.c_str(), result.wall_seconds);
-  }
-  return 0;
-}
-
 int run(const SweepOptions& options, const std::string& command_line) {
-  const SweepConfig config = sweep_config(options);
-  if (config.readouts.enabled) return run_with_readouts(make_plan(config), options, command_line);
   // Each segment computes its points' coefficients: memory holds only the points in flight.
-  const SweepPlan plan = make_plan(config, PlanPoints::none);
+  const SweepPlan plan = make_plan(sweep_config(options), PlanPoints::none);
   // A --psth given is checked even when no spectrum is recorded (make_plan checks it when one is).
   if (options.psth_given &&
       !(options.psth_bin_ms >= plan.config.time.dt && options.psth_bin_ms <= plan.config.time.duration)) {
@@ -135,16 +110,20 @@ int run(const SweepOptions& options, const std::string& command_line) {
   }
 
   const StopSignals signals;
-  hooks.on_segment = [&](const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies) {
-    checkpoint.save(points, tallies);
+  hooks.on_segment = [&](const std::vector<std::uint64_t>& points, const std::vector<PointTally>& tallies,
+                         const std::vector<SpectralReadout>& spectra) {
+    checkpoint.save(points, tallies, spectra);
   };
   // Inside a long segment: its state, as often as finished points, and at once on a stop.
-  hooks.snapshot_due = [&](double seconds) {
-    return StopSignals::received() != 0 || seconds >= options.checkpoint_seconds;
-  };
-  hooks.on_snapshot = [&](const std::vector<std::uint64_t>& points, const PopulationSnapshot& state) {
-    checkpoint.save_state(points, plan.config.neurons, state);
-  };
+  // (Not with spectra: a batch's PSTHs are not part of the state; such a batch starts again.)
+  if (!plan.config.readouts.enabled) {
+    hooks.snapshot_due = [&](double seconds) {
+      return StopSignals::received() != 0 || seconds >= options.checkpoint_seconds;
+    };
+    hooks.on_snapshot = [&](const std::vector<std::uint64_t>& points, const PopulationSnapshot& state) {
+      checkpoint.save_state(points, plan.config.neurons, state);
+    };
+  }
   const bool show_progress = options.output.progress || (!options.output.quiet && ::isatty(STDERR_FILENO));
   ProgressBar bar(neuron_steps, show_progress);
   const auto start = std::chrono::steady_clock::now();
@@ -172,7 +151,8 @@ int run(const SweepOptions& options, const std::string& command_line) {
 
   // The files, from the checkpoint's parts in grid order, a sigma slice at a time.
   SweepWriter writer(out, plan.config, shard, range);
-  checkpoint.read_finished([&](std::uint64_t point, const PointTally& tally) { writer.add(point, tally); });
+  checkpoint.read_finished([&](std::uint64_t point, const PointTally& tally,
+                               const SpectralReadout* spectrum) { writer.add(point, tally, spectrum); });
   RunRecord record;
   record.version = kVersion;
   record.command_line = command_line;
