@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 #include <thread>
@@ -64,6 +65,23 @@ const std::string& reference_run() {
   return out;
 }
 
+// Starts srlif with `arguments`; once `far_enough` (or after 60 s), waits `extra_ms` more and
+// kills it with SIGKILL. Its exit code: 128 + SIGKILL, or what it ended with before.
+int run_until_then_kill(const std::string& arguments, const std::function<bool()>& far_enough, int extra_ms) {
+  const int pid = test::start_srlif(arguments);
+  int code = -1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!test::has_ended(pid, code)) {
+    if (far_enough() || std::chrono::steady_clock::now() > deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(extra_ms));
+      ::kill(pid, SIGKILL);
+      return test::wait_for(pid);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return code;
+}
+
 TEST(Resume, KilledAtRandomMomentsThenResumedGivesTheSameBytes) {
   const std::string out = test::temporary_directory("resume_sigkill");
   std::mt19937 random(20261126);  // fixed seed: the same kill pattern every run
@@ -74,19 +92,9 @@ TEST(Resume, KilledAtRandomMomentsThenResumedGivesTheSameBytes) {
   int killed = 0;
   for (int attempt = 0; attempt < 6; ++attempt) {
     const std::size_t target = checkpoint_parts(out) + more_parts(random);
-    const int pid = test::start_srlif(kLongSweep + " --resume --out " + out);
-    int code = -1;
-    bool ended = false;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!(ended = test::has_ended(pid, code)) && checkpoint_parts(out) < target &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    if (!ended) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(extra_ms(random)));
-      ::kill(pid, SIGKILL);
-      code = test::wait_for(pid);
-    }
+    const int code = run_until_then_kill(
+        kLongSweep + " --resume --out " + out, [&] { return checkpoint_parts(out) >= target; },
+        extra_ms(random));
     EXPECT_TRUE(code == 128 + SIGKILL || code == 0) << "exit " << code;
     killed += code == 128 + SIGKILL;
   }
@@ -204,19 +212,8 @@ TEST(Resume, KilledInsideALongPointGoesOnFromItsState) {
   std::int64_t reached = 0;
   int killed = 0;
   for (int attempt = 0; attempt < 4; ++attempt) {
-    const int pid = test::start_srlif(kLongPoint + " --resume --out " + out);
-    int code = -1;
-    bool ended = false;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!(ended = test::has_ended(pid, code)) && state_step(out) <= reached &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    if (!ended) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(extra_ms(random)));
-      ::kill(pid, SIGKILL);
-      code = test::wait_for(pid);
-    }
+    const int code = run_until_then_kill(
+        kLongPoint + " --resume --out " + out, [&] { return state_step(out) > reached; }, extra_ms(random));
     EXPECT_TRUE(code == 128 + SIGKILL || code == 0) << "exit " << code;
     killed += code == 128 + SIGKILL;
     const std::int64_t step = state_step(out);
