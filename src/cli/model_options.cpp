@@ -4,6 +4,10 @@
 
 namespace srlif::cli {
 
+namespace {
+constexpr const char* kExecutionGroup = "Execution (never changes results)";
+}  // namespace
+
 void add_model_options(CLI::App& command, ModelOptions& options) {
   const char* axes = "Axes (start:stop:count | log:start:stop:count | a,b,c)";
   command.add_option("--sigma", options.sigma, "Noise intensity sigma, pA*sqrt(ms)")
@@ -64,7 +68,7 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
                 "Independent noise per grid point (default: common random numbers)")
       ->group(simulation);
 
-  const char* execution = "Execution (never changes results)";
+  const char* execution = kExecutionGroup;
   command.add_option("--backend", options.execution.backend, "auto | cpu | cuda (auto = GPU when usable)")
       ->capture_default_str()
       ->group(execution);
@@ -78,11 +82,14 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
       .add_option("--batch-points", options.execution.batch_points, "Grid points in flight, 0 = automatic")
       ->capture_default_str()
       ->group(execution);
+}
+
+void add_devices_option(CLI::App& command, ModelOptions& options) {
   command
       .add_option("--devices", options.execution.devices,
                   "GPUs that share the grid points of a sweep, one host thread each (0 = all usable)")
       ->capture_default_str()
-      ->group(execution);
+      ->group(kExecutionGroup);
 }
 
 SweepConfig to_sweep_config(const ModelOptions& options) {

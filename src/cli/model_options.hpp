@@ -29,6 +29,9 @@ struct ModelOptions {
 
 void add_model_options(CLI::App& command, ModelOptions& options);
 
+// `--devices`: only `sweep` shares its grid among several GPUs.
+void add_devices_option(CLI::App& command, ModelOptions& options);
+
 // Parses the axes and checks the integer options; throws InputError.
 SweepConfig to_sweep_config(const ModelOptions& options);
 

@@ -193,6 +193,7 @@ CommandRunner add_sweep_command(CLI::App& app, const std::string& command_line) 
   CLI::App* command = app.add_subcommand(
       "sweep", "Simulate a grid of (sigma x amplitude x bias x frequency) and write the measures");
   add_model_options(*command, options->model);
+  add_devices_option(*command, options->model);
   const char* measures = "Measures";
   command
       ->add_option("--objective", options->objective,
