@@ -87,14 +87,11 @@ class FreshSegments {
  public:
   FreshSegments(std::vector<PointRange> ranges, std::uint64_t size)
       : ranges_(std::move(ranges)), size_(size) {
-    std::uint64_t total = 0;
     for (const PointRange& range : ranges_) {
-      before_.push_back(total);
-      total += range.end - range.first;
+      before_.push_back(points_);
+      points_ += range.end - range.first;
     }
-    points_ = total;
   }
-  std::uint64_t points() const { return points_; }
   std::uint64_t count() const { return (points_ + size_ - 1) / size_; }
   std::vector<std::uint64_t> segment(std::uint64_t index) const {
     const std::uint64_t first = index * size_;
@@ -161,7 +158,7 @@ void run_point_ranges(const SweepPlan& plan, const std::vector<Backend*>& backen
   for (const StartedSegment& started : hooks.started)
     begun.insert(begun.end(), started.points.begin(), started.points.end());
   std::vector<PointRange> fresh_ranges = without(ranges, begun);
-  std::uint64_t fresh_points = 0;
+  std::uint64_t fresh_points = 0;  // (FreshSegments counts them again, once the segment size is known)
   for (const PointRange& range : fresh_ranges) fresh_points += range.end - range.first;
   auto segment_size = static_cast<std::uint64_t>(std::max<std::int64_t>(plan.batch_points, 1));
   if (backends.size() > 1) {

@@ -139,12 +139,13 @@ int run(const SweepOptions& options, const std::string& command_line) {
   } catch (const Interrupted& stop) {
     // Segments that other workers finished after the first stop are saved too.
     checkpoint.flush();
-    throw Interrupted(stop.signal(), std::string("interrupted by ") + signal_name(stop.signal()) + ": " +
-                                         std::to_string(checkpoint.finished_count()) + " of " +
-                                         std::to_string(range.end - range.first) +
-                                         " grid points are saved in " + checkpoint.directory().string() +
-                                         " (and the state of the unfinished ones); run the same command with "
-                                         "--resume to continue");
+    throw Interrupted(stop.signal(),
+                      std::string("interrupted by ") + signal_name(stop.signal()) + ": " +
+                          std::to_string(checkpoint.finished_count()) + " of " +
+                          std::to_string(range.end - range.first) + " grid points are saved in " +
+                          checkpoint.directory().string() +
+                          (hooks.snapshot_due ? " (and the state of the unfinished ones)" : "") +
+                          "; run the same command with --resume to continue");
   }
   bar.finish();
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
