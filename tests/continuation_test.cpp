@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -143,6 +144,40 @@ TEST(Continuation, RunPointsAsksForSnapshotsAtChunkBoundaries) {
   EXPECT_EQ(taken.front().second, 400);
   EXPECT_EQ(taken[5].second, 2400);
   EXPECT_EQ(taken.back().first, (std::vector<std::uint64_t>{2}));
+}
+
+// Two workers: each segment's snapshots are its own (the hooks run under the scheduler's lock), and
+// two begun segments go on, one per worker, to the unbroken bits.
+TEST(Continuation, TwoWorkersSnapshotAndGoOnWithTheSameBits) {
+  SweepConfig config = continuation_config(Scheme::exact);
+  config.grid.sigma = {10.0, 20.0, 30.0, 40.0, 50.0};
+  config.execution.batch_points = 2;
+  const SweepPlan plan = make_plan(config);
+  const auto first = make_cpu_backend(1);
+  const auto second = make_cpu_backend(1);
+  const std::vector<std::uint64_t> points{0, 1, 2, 3, 4};
+  const std::vector<PointTally> unbroken = run_points(plan, {first.get()}, points, {}, {});
+
+  std::map<std::vector<std::uint64_t>, std::vector<PopulationSnapshot>> taken;
+  SegmentHooks hooks;
+  hooks.snapshot_due = [](double) { return true; };
+  hooks.on_snapshot = [&](const std::vector<std::uint64_t>& segment, const PopulationSnapshot& state) {
+    taken[segment].push_back(state);
+  };
+  EXPECT_TRUE(same_bits(run_points(plan, {first.get(), second.get()}, points, {}, hooks), unbroken));
+  ASSERT_EQ(taken.size(), 3u);  // {0, 1}, {2, 3}, {4}
+  for (const auto& [segment, states] : taken) {
+    ASSERT_EQ(states.size(), 6u) << "chunk boundaries 400 ... 2400";
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      EXPECT_EQ(states[i].next_step, 400 * static_cast<std::int64_t>(i + 1));
+      EXPECT_EQ(states[i].v.size(), segment.size() * 70);
+    }
+  }
+
+  SegmentHooks going_on;
+  going_on.started.push_back({{0, 1}, &taken.at({0, 1})[1]});
+  going_on.started.push_back({{4}, &taken.at({4})[4]});
+  EXPECT_TRUE(same_bits(run_points(plan, {first.get(), second.get()}, points, {}, going_on), unbroken));
 }
 
 StateFile sample_state_file() {

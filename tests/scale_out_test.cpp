@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <random>
 #include <string>
 #include <thread>
@@ -54,16 +55,20 @@ std::size_t checkpoint_parts(const std::string& out) {
   return parts;
 }
 
-// The reference: the same sweep, never interrupted.
-const std::string& reference_run() {
-  static const std::string out = [] {
-    const std::string dir = test::temporary_directory("scale_out_reference");
-    const test::CommandResult result = test::run_srlif(kLongSweep + " --out " + dir);
+// The folder of an uninterrupted, unsplit run of `sweep`, made once per test program.
+const std::string& reference_of(const std::string& sweep) {
+  static std::map<std::string, std::string> folders;
+  const auto [at, made] = folders.try_emplace(sweep);
+  if (made) {
+    at->second = test::temporary_directory("reference_" + std::to_string(folders.size()));
+    const test::CommandResult result = test::run_srlif(sweep + " --out " + at->second);
     EXPECT_EQ(result.exit_code, 0) << result.output;
-    return dir;
-  }();
-  return out;
+  }
+  return at->second;
 }
+
+// The reference: the same sweep, never interrupted.
+const std::string& reference_run() { return reference_of(kLongSweep); }
 
 // Starts srlif with `arguments`; once `far_enough` (or after 60 s), waits `extra_ms` more and
 // kills it with SIGKILL. Its exit code: 128 + SIGKILL, or what it ended with before.
@@ -152,11 +157,8 @@ double progress_percent(const std::string& output) {
 TEST(Resume, SigtermWritesTheGatheredPointsBeforeStopping) {
   // On one CPU thread whatever the machine has (a GPU finishes this before the progress bar, drawn
   // after 1 s, shows): a few seconds, with the stop well inside them.
-  const std::string sweep =
-      "sweep --sigma 0:60:13 --amplitude 10,20,30 --neurons 1000 --duration 3000 --batch-points 2 --quiet "
-      "--backend cpu --threads 1";
-  const std::string reference = test::temporary_directory("resume_gathered_reference");
-  ASSERT_EQ(test::run_srlif(sweep + " --out " + reference).exit_code, 0);
+  const std::string sweep = kLongSweepOptions + " --backend cpu --threads 1";
+  const std::string& reference = reference_run();  // the same results: execution options change none
   const std::string out = test::temporary_directory("resume_gathered");
   const std::string log = out + ".log";
   const int pid = test::start_srlif(sweep + " --checkpoint-seconds 1000 --progress --out " + out, log);
@@ -186,15 +188,7 @@ const std::string kLongPointOptions =
     "sweep --sigma 30 --neurons 2000 --duration 40000 --chunk-steps 4000 --backend cpu --threads 1";
 const std::string kLongPoint = kLongPointOptions + " --checkpoint-seconds 0 --quiet";
 
-const std::string& long_point_reference() {
-  static const std::string out = [] {
-    const std::string dir = test::temporary_directory("long_point_reference");
-    const test::CommandResult result = test::run_srlif(kLongPoint + " --out " + dir);
-    EXPECT_EQ(result.exit_code, 0) << result.output;
-    return dir;
-  }();
-  return out;
-}
+const std::string& long_point_reference() { return reference_of(kLongPoint); }
 
 const std::string kStateFile = "/checkpoint/state-000000000000.state";
 
@@ -375,14 +369,7 @@ TEST(Resume, OfAFinishedRunRewritesTheSameFilesWithoutSimulating) {
 // ---------------------------------------------------------------------------
 // Shards and merge
 
-const std::string& unsplit_run() {
-  static const std::string out = [] {
-    const std::string dir = test::temporary_directory("shard_unsplit");
-    EXPECT_EQ(test::run_srlif(kShardSweep + " --out " + dir).exit_code, 0);
-    return dir;
-  }();
-  return out;
-}
+const std::string& unsplit_run() { return reference_of(kShardSweep); }
 
 std::string shard_run(int index, int count, const std::string& extra = "") {
   const std::string out = test::temporary_directory("shard_" + std::to_string(index) + "_of_" +
@@ -468,8 +455,7 @@ TEST(Shard, BadValuesAreExitTwoNamingTheFlag) {
 const std::string kSpectrumSweep = kShardSweep + " --objective snr --psth 5 --batch-points 2";
 
 TEST(Merge, SpectrumShardsJoinIntoTheUnsplitRunsBytes) {
-  const std::string unsplit = test::temporary_directory("spectrum_unsplit");
-  ASSERT_EQ(test::run_srlif(kSpectrumSweep + " --out " + unsplit).exit_code, 0);
+  const std::string& unsplit = reference_of(kSpectrumSweep);
   EXPECT_TRUE(contains(test::read_file(unsplit + "/tallies.csv"), ",spectral_amplitude_hz,snr_db\n"));
   EXPECT_FALSE(contains(test::read_file(unsplit + "/points.csv"), ",nan,nan\n"))
       << "every point has a spectrum";
@@ -489,8 +475,7 @@ TEST(Merge, SpectrumShardsJoinIntoTheUnsplitRunsBytes) {
 
 TEST(Resume, ASpectrumSweepKilledThenResumedGivesTheSameBytes) {
   const std::string sweep = kLongSweepOptions + " --spectrum --checkpoint-seconds 0";
-  const std::string reference = test::temporary_directory("spectrum_resume_reference");
-  ASSERT_EQ(test::run_srlif(sweep + " --out " + reference).exit_code, 0);
+  const std::string& reference = reference_of(sweep);
   const std::string out = test::temporary_directory("spectrum_resume");
   const int pid = test::start_srlif(sweep + " --out " + out);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
