@@ -253,13 +253,8 @@ TEST(Resume, SigtermInsideALongPointSavesItsStateWithExit143) {
 
 TEST(Resume, RefusesADamagedOrForeignState) {
   const std::string out = test::temporary_directory("resume_long_point_damaged");
-  const int pid = test::start_srlif(kLongPoint + " --out " + out);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (state_step(out) == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ::kill(pid, SIGKILL);
-  test::wait_for(pid);
+  run_until_then_kill(
+      kLongPoint + " --out " + out, [&] { return state_step(out) > 0; }, 0);
   const std::string state = out + kStateFile;
   const std::string bytes = test::read_file(state);
   ASSERT_GT(bytes.size(), 56000u) << "2000 neurons x 28 bytes";
@@ -343,13 +338,8 @@ TEST(Resume, RefusesACorruptOrTruncatedPart) {
 TEST(Resume, IgnoresAnEarlierFinishedRunInTheSameFolder) {
   const std::string out = test::temporary_directory("resume_over_finished");
   ASSERT_EQ(test::run_srlif(kLongSweep + " --seed 5 --out " + out).exit_code, 0);
-  const int pid = test::start_srlif(kLongSweep + " --out " + out);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (checkpoint_parts(out) == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  ::kill(pid, SIGKILL);
-  test::wait_for(pid);
+  run_until_then_kill(
+      kLongSweep + " --out " + out, [&] { return checkpoint_parts(out) > 0; }, 0);
   const test::CommandResult resumed = test::run_srlif(kLongSweep + " --resume --out " + out);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   expect_same_results(reference_run(), out);
@@ -477,13 +467,10 @@ TEST(Resume, ASpectrumSweepKilledThenResumedGivesTheSameBytes) {
   const std::string sweep = kLongSweepOptions + " --spectrum --checkpoint-seconds 0";
   const std::string& reference = reference_of(sweep);
   const std::string out = test::temporary_directory("spectrum_resume");
-  const int pid = test::start_srlif(sweep + " --out " + out);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (checkpoint_parts(out) < 3 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ::kill(pid, SIGKILL);
-  EXPECT_EQ(test::wait_for(pid), 128 + SIGKILL) << "the run must be killed mid-way";
+  EXPECT_EQ(run_until_then_kill(
+                sweep + " --out " + out, [&] { return checkpoint_parts(out) >= 3; }, 0),
+            128 + SIGKILL)
+      << "the run must be killed mid-way";
   ASSERT_GE(checkpoint_parts(out), 3u);
   const test::CommandResult resumed = test::run_srlif(sweep + " --resume --out " + out);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
