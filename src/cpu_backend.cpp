@@ -21,6 +21,7 @@
 
 #include "srlif/backend.hpp"
 #include "srlif/drive_tables.hpp"
+#include "srlif/lane_group.hpp"
 #include "srlif/neuron_chunk.hpp"
 #include "srlif/philox.hpp"
 #include "srlif/philox_lanes.hpp"
@@ -98,30 +99,42 @@ void count_spike(std::uint64_t& counter) {
   std::atomic_ref<std::uint64_t>(counter).fetch_add(1, std::memory_order_relaxed);
 }
 
+// The normals of `kBlocks` consecutive Philox blocks (4 steps each) of the
+// kLanes streams: words[b][w][lane] -> out[(4 b + j) * kLanes + lane], as
+// normals_from_block per lane. The blocks are one group of lane vectors
+// (lane_group.hpp), so that their polynomials run side by side.
+template <int kBlocks>
+__attribute__((always_inline)) inline void normals_of_blocks(const std::uint32_t (*words)[4][kLanes],
+                                                             float* out) {
+  LaneWords<kBlocks> word[4];
+  for (int w = 0; w < 4; ++w) {
+    for (int b = 0; b < kBlocks; ++b) std::memcpy(&word[w].part[b], words[b][w], sizeof word[w].part[b]);
+  }
+  const auto low = box_muller(word[0], word[1]);
+  const auto high = box_muller(word[2], word[3]);
+  for (int b = 0; b < kBlocks; ++b) {
+    float* row = out + b * 4 * kLanes;
+    std::memcpy(row + 0 * kLanes, &low.first.part[b], sizeof low.first.part[b]);
+    std::memcpy(row + 1 * kLanes, &low.second.part[b], sizeof low.second.part[b]);
+    std::memcpy(row + 2 * kLanes, &high.first.part[b], sizeof high.first.part[b]);
+    std::memcpy(row + 3 * kLanes, &high.second.part[b], sizeof high.second.part[b]);
+  }
+}
+
 // Normals z_k for steps [begin, end) of the kLanes neurons with streams
 // `stream`: out[(k - begin) * kLanes + lane]. `begin` is a multiple of 4 (a
 // Philox block). Philox runs for the whole stretch first (philox_lanes: AVX2
-// multiplies where the CPU has them), then Box-Muller as a short lane loop
-// without control flow, which the compiler vectorises.
+// multiplies where the CPU has them), then Box-Muller, four blocks at a time.
 __attribute__((always_inline)) inline void draw_normals(std::uint64_t seed, const std::uint64_t* stream,
                                                         std::int64_t begin, std::int64_t end, float* out) {
+  static_assert(kLanes == LaneWords<1>::kLanesPerVector);
   const std::int64_t full_end = begin + (end - begin) / 4 * 4;
   const int full_blocks = static_cast<int>((full_end - begin) / 4);
   alignas(32) std::uint32_t words[kNormalSteps / 4][4][kLanes];
   philox_lanes(seed, stream, static_cast<std::uint64_t>(begin / 4), full_blocks, &words[0][0][0]);
-  // Box-Muller on words (0, 1) and (2, 3) of each block, as normals_from_block.
-  for (int b = 0; b < full_blocks; ++b) {
-    float* row = out + static_cast<std::int64_t>(b) * 4 * kLanes;
-#pragma omp simd
-    for (int lane = 0; lane < kLanes; ++lane) {
-      const NormalPair low = box_muller(words[b][0][lane], words[b][1][lane]);
-      const NormalPair high = box_muller(words[b][2][lane], words[b][3][lane]);
-      row[0 * kLanes + lane] = low.first;
-      row[1 * kLanes + lane] = low.second;
-      row[2 * kLanes + lane] = high.first;
-      row[3 * kLanes + lane] = high.second;
-    }
-  }
+  int b = 0;
+  for (; b + 4 <= full_blocks; b += 4) normals_of_blocks<4>(words + b, out + b * 4 * kLanes);
+  for (; b < full_blocks; ++b) normals_of_blocks<1>(words + b, out + b * 4 * kLanes);
   if (full_end < end) {  // the run's last, partial block (K - 1 not a multiple of 4)
     const auto block = static_cast<std::uint64_t>(full_end / 4);
     for (int lane = 0; lane < kLanes; ++lane) {

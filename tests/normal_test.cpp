@@ -9,6 +9,7 @@
 #include <numbers>
 #include <vector>
 
+#include "srlif/lane_group.hpp"
 #include "srlif/philox.hpp"
 
 namespace srlif {
@@ -65,6 +66,75 @@ TEST(UniformDirection, UnitLengthAndUniformAngle) {
   double chi_square = 0.0;
   for (int count : counts) chi_square += (count - expected) * (count - expected) / expected;
   EXPECT_LT(chi_square, 63.0 + 4.0 * std::sqrt(126.0));
+}
+
+// Pinned bits: the transform defines every output of srlif (DESIGN.md's
+// determinism contract), so any change to it must show here. The values are
+// those of the first implementation (2026-11-25); the angle words cover all
+// four quadrants and both ends of the angle range, the radius words both ends
+// of the uniform.
+TEST(BoxMuller, PinnedBits) {
+  struct Case {
+    std::uint32_t radius_word, angle_word, first_bits, second_bits;
+  };
+  for (const Case c : {
+           Case{0x00000000u, 0x00000000u, 0x40828472u, 0xC0828472u},  // 4.07866764, -4.07866764
+           Case{0xFFFFFFFFu, 0xFFFFFFFFu, 0x397FFFFEu, 0xB9800000u},  // 0.000244140596, -0.000244140625
+           Case{0x12345678u, 0x40000000u, 0x3FD01D18u, 0x3FD01D18u},  // 1.62588787, 1.62588787
+           Case{0x9E3779B9u, 0x80000000u, 0xBF3195F4u, 0x3F3195F4u},  // -0.693694353, 0.693694353
+           Case{0x00000100u, 0xC0000000u, 0xC0828472u, 0xC0828472u},  // -4.07866764, -4.07866764
+           Case{0x80000000u, 0x3FFFFFFFu, 0x3F55224Cu, 0x3F55224Au},  // 0.832554579, 0.83255446
+           Case{0x7FFFFFFFu, 0xBFFFFFC0u, 0xBF55224Fu, 0xBF55224Cu},  // -0.832554758, -0.832554579
+           Case{0xDEADBEEFu, 0x6A09E667u, 0xBE03E585u, 0x3F031CB1u},  // -0.128805235, 0.512156546
+       }) {
+    const NormalPair pair = box_muller(c.radius_word, c.angle_word);
+    EXPECT_EQ(float_bits(pair.first), c.first_bits) << std::hex << c.radius_word << " " << c.angle_word;
+    EXPECT_EQ(float_bits(pair.second), c.second_bits) << std::hex << c.radius_word << " " << c.angle_word;
+  }
+}
+
+// The CPU backend runs the same transform on groups of lane vectors
+// (lane_group.hpp); every lane must give the scalar's bits. Words from Philox
+// plus the edges of each quadrant and of the uniform, in every lane position.
+template <int kVectors>
+void expect_lanes_equal_scalar() {
+  using Words = LaneWords<kVectors>;
+  constexpr int kLanes = Words::kLanes;
+  std::vector<std::uint32_t> words;
+  for (const std::uint32_t edge :
+       {0x00000000u, 0x000000FFu, 0x00000100u, 0x3FFFFFFFu, 0x40000000u, 0x7FFFFFFFu, 0x80000000u,
+        0xBFFFFFFFu, 0xC0000000u, 0xFFFFFFFFu, 0xFFFFFF00u}) {
+    words.push_back(edge);
+  }
+  for (std::uint64_t block = 0; words.size() < 8192; ++block) {
+    const PhiloxWords draw = philox4x32_10(11, 5, block);
+    words.insert(words.end(), draw.word, draw.word + 4);
+  }
+  for (std::size_t first = 0; first + 2 * kLanes <= words.size(); first += 7) {
+    std::uint32_t radius[kLanes], angle[kLanes];
+    for (int lane = 0; lane < kLanes; ++lane) {
+      radius[lane] = words[first + static_cast<std::size_t>(lane)];
+      angle[lane] = words[(first + static_cast<std::size_t>(kLanes + 3 * lane)) % words.size()];
+    }
+    const auto pair = box_muller(Words::load(radius), Words::load(angle));
+    float first_lanes[kLanes], second_lanes[kLanes];
+    pair.first.store(first_lanes);
+    pair.second.store(second_lanes);
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const NormalPair expected = box_muller(radius[lane], angle[lane]);
+      ASSERT_EQ(float_bits(first_lanes[lane]), float_bits(expected.first))
+          << kVectors << " vectors, lane " << lane << ", words " << std::hex << radius[lane] << " "
+          << angle[lane];
+      ASSERT_EQ(float_bits(second_lanes[lane]), float_bits(expected.second))
+          << kVectors << " vectors, lane " << lane << ", words " << std::hex << radius[lane] << " "
+          << angle[lane];
+    }
+  }
+}
+
+TEST(BoxMuller, LaneGroupsGiveTheScalarBits) {
+  expect_lanes_equal_scalar<1>();
+  expect_lanes_equal_scalar<4>();
 }
 
 // 2^20 Philox blocks = 4 194 304 normals from several streams.

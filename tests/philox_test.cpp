@@ -28,21 +28,24 @@ TEST(PhiloxLanes, EqualTheScalarGenerator) {
     std::uint64_t stream[kPhiloxLanes];
     for (int lane = 0; lane < kPhiloxLanes; ++lane)
       stream[lane] = c.first_stream + static_cast<std::uint64_t>(lane) * 3;
-    constexpr int kBlocks = 50;
-    std::vector<std::uint32_t> portable(kBlocks * 4 * kPhiloxLanes), dispatched(portable.size());
-    philox_lanes_portable(c.seed, stream, c.first_block, kBlocks, portable.data());
-    philox_lanes(c.seed, stream, c.first_block, kBlocks, dispatched.data());
-    std::vector<std::uint32_t> avx2 = portable;
-    if (philox_lanes_avx2_available()) philox_lanes_avx2(c.seed, stream, c.first_block, kBlocks, avx2.data());
-    for (int b = 0; b < kBlocks; ++b) {
-      for (int lane = 0; lane < kPhiloxLanes; ++lane) {
-        const PhiloxWords expected =
-            philox4x32_10(c.seed, stream[lane], c.first_block + static_cast<std::uint64_t>(b));
-        for (int w = 0; w < 4; ++w) {
-          const std::size_t at = static_cast<std::size_t>((b * 4 + w) * kPhiloxLanes + lane);
-          ASSERT_EQ(portable[at], expected.word[w]) << "portable, block " << b << " lane " << lane;
-          ASSERT_EQ(avx2[at], expected.word[w]) << "avx2, block " << b << " lane " << lane;
-          ASSERT_EQ(dispatched[at], expected.word[w]) << "dispatched, block " << b << " lane " << lane;
+    // 50 blocks: twelve interleaved groups of four and two single blocks.
+    for (const int blocks : {1, 3, 4, 5, 50}) {
+      std::vector<std::uint32_t> portable(blocks * 4 * kPhiloxLanes), dispatched(portable.size());
+      philox_lanes_portable(c.seed, stream, c.first_block, blocks, portable.data());
+      philox_lanes(c.seed, stream, c.first_block, blocks, dispatched.data());
+      std::vector<std::uint32_t> avx2 = portable;
+      if (philox_lanes_avx2_available())
+        philox_lanes_avx2(c.seed, stream, c.first_block, blocks, avx2.data());
+      for (int b = 0; b < blocks; ++b) {
+        for (int lane = 0; lane < kPhiloxLanes; ++lane) {
+          const PhiloxWords expected =
+              philox4x32_10(c.seed, stream[lane], c.first_block + static_cast<std::uint64_t>(b));
+          for (int w = 0; w < 4; ++w) {
+            const std::size_t at = static_cast<std::size_t>((b * 4 + w) * kPhiloxLanes + lane);
+            ASSERT_EQ(portable[at], expected.word[w]) << "portable, block " << b << " lane " << lane;
+            ASSERT_EQ(avx2[at], expected.word[w]) << "avx2, block " << b << " lane " << lane;
+            ASSERT_EQ(dispatched[at], expected.word[w]) << "dispatched, block " << b << " lane " << lane;
+          }
         }
       }
     }

@@ -1,0 +1,155 @@
+// Groups of CPU lane vectors: kVectors GCC vectors of 8 lanes that every
+// operation applies to one after the other. The shared transforms of
+// normal.hpp, instantiated with them, become kVectors independent dependency
+// chains issued side by side: a single 8-lane chain of the log polynomial
+// leaves most of the vector pipes idle while each multiply and add waits for
+// the one before it. (GCC's own wider vector types would do the same for the
+// arithmetic, but it splits their selects into scalar code.)
+//
+// Element-wise IEEE operations only, so each lane computes the bits a scalar
+// neuron would. CPU only: nvcc never sees this header.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace srlif {
+
+// One vector of 8 lanes (an AVX2 register; two SSE registers in the baseline
+// clone). GCC ignores vector_size on a template parameter, hence one each.
+template <typename Element>
+struct LaneVectorOf;
+template <>
+struct LaneVectorOf<float> {
+  using type = float __attribute__((vector_size(8 * sizeof(float))));
+};
+template <>
+struct LaneVectorOf<std::uint32_t> {
+  using type = std::uint32_t __attribute__((vector_size(8 * sizeof(std::uint32_t))));
+};
+template <>
+struct LaneVectorOf<std::int32_t> {
+  using type = std::int32_t __attribute__((vector_size(8 * sizeof(std::int32_t))));
+};
+
+template <typename Element, int kVectors>
+struct LaneGroup {
+  static constexpr int kLanesPerVector = 8;
+  static constexpr int kLanes = kVectors * kLanesPerVector;
+  using Vector = typename LaneVectorOf<Element>::type;
+  Vector part[kVectors];
+
+  LaneGroup() = default;
+  // A scalar broadcast to every lane (the constants of the polynomials).
+  LaneGroup(Element value) {  // NOLINT(google-explicit-constructor): as for a scalar
+    for (int k = 0; k < kVectors; ++k) part[k] = Vector{} + value;
+  }
+
+  // Lanes [k * 8, k * 8 + 8) are part[k]: loads and stores of whole groups.
+  static LaneGroup load(const Element* from) {
+    LaneGroup group;
+    std::memcpy(group.part, from, sizeof group.part);
+    return group;
+  }
+  void store(Element* to) const { std::memcpy(to, part, sizeof part); }
+
+#define SRLIF_LANE_GROUP_OPERATOR(op)                                                     \
+  __attribute__((always_inline)) friend LaneGroup operator op(LaneGroup a, LaneGroup b) { \
+    for (int k = 0; k < kVectors; ++k) a.part[k] = a.part[k] op b.part[k];                \
+    return a;                                                                             \
+  }
+  SRLIF_LANE_GROUP_OPERATOR(+)
+  SRLIF_LANE_GROUP_OPERATOR(-)
+  SRLIF_LANE_GROUP_OPERATOR(*)
+  SRLIF_LANE_GROUP_OPERATOR(&)
+  SRLIF_LANE_GROUP_OPERATOR(|)
+  SRLIF_LANE_GROUP_OPERATOR(^)
+#undef SRLIF_LANE_GROUP_OPERATOR
+
+  __attribute__((always_inline)) friend LaneGroup operator>>(LaneGroup a, int shift) {
+    for (int k = 0; k < kVectors; ++k) a.part[k] = a.part[k] >> shift;
+    return a;
+  }
+  __attribute__((always_inline)) friend LaneGroup operator<<(LaneGroup a, int shift) {
+    for (int k = 0; k < kVectors; ++k) a.part[k] = a.part[k] << shift;
+    return a;
+  }
+};
+
+template <int kVectors>
+using LaneFloats = LaneGroup<float, kVectors>;
+template <int kVectors>
+using LaneWords = LaneGroup<std::uint32_t, kVectors>;
+template <int kVectors>
+using LaneInts = LaneGroup<std::int32_t, kVectors>;  // also lane masks: -1 true, 0 false
+
+template <int kVectors>
+__attribute__((always_inline)) inline LaneInts<kVectors> operator<(LaneFloats<kVectors> a, float b) {
+  LaneInts<kVectors> mask;
+  for (int k = 0; k < kVectors; ++k) mask.part[k] = a.part[k] < b;
+  return mask;
+}
+
+template <int kVectors>
+__attribute__((always_inline)) inline LaneInts<kVectors> operator!=(LaneWords<kVectors> a, std::uint32_t b) {
+  LaneInts<kVectors> mask;
+  for (int k = 0; k < kVectors; ++k) mask.part[k] = a.part[k] != b;
+  return mask;
+}
+
+template <typename Element, int kVectors>
+__attribute__((always_inline)) inline LaneGroup<Element, kVectors> lane_select(
+    LaneInts<kVectors> mask, LaneGroup<Element, kVectors> if_true, LaneGroup<Element, kVectors> if_false) {
+  LaneGroup<Element, kVectors> result;
+  for (int k = 0; k < kVectors; ++k) result.part[k] = mask.part[k] ? if_true.part[k] : if_false.part[k];
+  return result;
+}
+
+// Reinterpretations and conversions, lane by lane (the vector casts of GCC
+// keep the bits; __builtin_convertvector converts values).
+template <typename To, typename From, int kVectors>
+__attribute__((always_inline)) inline LaneGroup<To, kVectors> lane_reinterpret(
+    LaneGroup<From, kVectors> from) {
+  LaneGroup<To, kVectors> to;
+  for (int k = 0; k < kVectors; ++k)
+    to.part[k] = reinterpret_cast<typename LaneGroup<To, kVectors>::Vector>(from.part[k]);
+  return to;
+}
+
+template <int kVectors>
+__attribute__((always_inline)) inline LaneWords<kVectors> lane_bits(LaneFloats<kVectors> value) {
+  return lane_reinterpret<std::uint32_t>(value);
+}
+template <int kVectors>
+__attribute__((always_inline)) inline LaneFloats<kVectors> lane_from_bits(LaneWords<kVectors> bits) {
+  return lane_reinterpret<float>(bits);
+}
+template <int kVectors>
+__attribute__((always_inline)) inline LaneFloats<kVectors> lane_from_bits(LaneInts<kVectors> bits) {
+  return lane_reinterpret<float>(bits);
+}
+template <int kVectors>
+__attribute__((always_inline)) inline LaneInts<kVectors> lane_signed(LaneWords<kVectors> word) {
+  return lane_reinterpret<std::int32_t>(word);
+}
+template <int kVectors>
+__attribute__((always_inline)) inline LaneFloats<kVectors> lane_to_float(LaneInts<kVectors> value) {
+  LaneFloats<kVectors> result;
+  for (int k = 0; k < kVectors; ++k)
+    result.part[k] = __builtin_convertvector(value.part[k], typename LaneFloats<kVectors>::Vector);
+  return result;
+}
+
+// Correctly rounded sqrt per lane (vsqrtps where the clone has AVX).
+template <int kVectors>
+__attribute__((always_inline)) inline LaneFloats<kVectors> lane_sqrt(LaneFloats<kVectors> value) {
+  for (int k = 0; k < kVectors; ++k) {
+#pragma GCC unroll 8
+    for (int lane = 0; lane < LaneFloats<kVectors>::kLanesPerVector; ++lane)
+      value.part[k][lane] = std::sqrt(value.part[k][lane]);
+  }
+  return value;
+}
+
+}  // namespace srlif
