@@ -106,19 +106,15 @@ void count_spike(std::uint64_t& counter) {
 template <int kBlocks>
 __attribute__((always_inline)) inline void normals_of_blocks(const std::uint32_t (*words)[4][kLanes],
                                                              float* out) {
+  constexpr std::size_t kBlockStride = 4 * kLanes;  // elements from one block's words (normals) to the next
   LaneWords<kBlocks> word[4];
-  for (int w = 0; w < 4; ++w) {
-    for (int b = 0; b < kBlocks; ++b) std::memcpy(&word[w].part[b], words[b][w], sizeof word[w].part[b]);
-  }
+  for (int w = 0; w < 4; ++w) word[w] = LaneWords<kBlocks>::load(words[0][w], kBlockStride);
   const auto low = box_muller(word[0], word[1]);
   const auto high = box_muller(word[2], word[3]);
-  for (int b = 0; b < kBlocks; ++b) {
-    float* row = out + b * 4 * kLanes;
-    std::memcpy(row + 0 * kLanes, &low.first.part[b], sizeof low.first.part[b]);
-    std::memcpy(row + 1 * kLanes, &low.second.part[b], sizeof low.second.part[b]);
-    std::memcpy(row + 2 * kLanes, &high.first.part[b], sizeof high.first.part[b]);
-    std::memcpy(row + 3 * kLanes, &high.second.part[b], sizeof high.second.part[b]);
-  }
+  low.first.store(out + 0 * kLanes, kBlockStride);
+  low.second.store(out + 1 * kLanes, kBlockStride);
+  high.first.store(out + 2 * kLanes, kBlockStride);
+  high.second.store(out + 3 * kLanes, kBlockStride);
 }
 
 // Normals z_k for steps [begin, end) of the kLanes neurons with streams

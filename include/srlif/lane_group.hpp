@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -46,13 +47,25 @@ struct LaneGroup {
     for (int k = 0; k < kVectors; ++k) part[k] = Vector{} + value;
   }
 
-  // Lanes [k * 8, k * 8 + 8) are part[k]: loads and stores of whole groups.
-  static LaneGroup load(const Element* from) {
+  // part[k] holds the 8 elements at from + k * stride (stride 8: a whole
+  // group from consecutive memory). One vector load each: a memcpy into the
+  // whole part array made GCC copy it through the stack.
+  __attribute__((always_inline)) static LaneGroup load(const Element* from,
+                                                       std::size_t stride = kLanesPerVector) {
     LaneGroup group;
-    std::memcpy(group.part, from, sizeof group.part);
+    for (int k = 0; k < kVectors; ++k) {
+      Vector vector;
+      std::memcpy(&vector, from + static_cast<std::size_t>(k) * stride, sizeof vector);
+      group.part[k] = vector;
+    }
     return group;
   }
-  void store(Element* to) const { std::memcpy(to, part, sizeof part); }
+  __attribute__((always_inline)) void store(Element* to, std::size_t stride = kLanesPerVector) const {
+    for (int k = 0; k < kVectors; ++k) {
+      const Vector vector = part[k];
+      std::memcpy(to + static_cast<std::size_t>(k) * stride, &vector, sizeof vector);
+    }
+  }
 
 #define SRLIF_LANE_GROUP_OPERATOR(op)                                                     \
   __attribute__((always_inline)) friend LaneGroup operator op(LaneGroup a, LaneGroup b) { \
