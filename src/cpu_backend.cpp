@@ -156,18 +156,19 @@ __attribute__((always_inline)) inline bool any_lane(LaneInt mask) {
 }
 
 // Advances kTracks tracks through `count` steps starting at table index
-// `first_at`; track t takes its normals from noise[t] (kLanes per step).
-// The step is the shared euler_step_lanes / exact_step_lanes on vectors of lanes; the phase sums
-// and readouts of spikes (rare) are a scalar pass after the step.
+// `first_at`; track t takes its normals from noise[t] (kLanes per step) and
+// its point's drive from drive[t] (one per step).
+// The step is the shared euler_step_lanes / exact_step_lanes on vectors of lanes; the spike
+// counts, phase sums and readouts of spikes (rare) are a scalar pass after the step.
 template <bool kRecord, int kTracks, Scheme kScheme>
 __attribute__((always_inline)) inline void advance_tracks(PopulationState& population, const Track* tracks,
-                                                          const float* const* noise, std::uint64_t seed,
+                                                          const float* const* noise,
+                                                          const float* const* drive, std::uint64_t seed,
                                                           const StepConstants& constants,
                                                           const ChunkTableView& tables, std::int64_t first_at,
                                                           std::int64_t count, std::int64_t table_first_step) {
   LaneFloat v[kTracks];
   LaneInt refractory[kTracks];
-  LaneInt spikes[kTracks];  // spike counts (< 2^31: at most one per step)
   LaneFloat max_v[kTracks];
   PointCoefficients coefficients[kTracks];
   for (int track = 0; track < kTracks; ++track) {
@@ -176,7 +177,6 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       const std::size_t at = t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1));
       v[track][lane] = population.v[at];
       refractory[track][lane] = population.refractory[at];
-      spikes[track][lane] = static_cast<std::int32_t>(population.spikes[at]);
       max_v[track][lane] = population.max_v[at];
     }
     coefficients[track] = *t.point;
@@ -184,12 +184,11 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
 
   for (std::int64_t j = 0; j < count; ++j) {
     const std::int64_t at = first_at + j;
-    const float sin_k = tables.drive_sin[at];
     LaneInt spiked[kTracks];
     LaneInt any = {};
 #pragma GCC unroll 4
     for (int track = 0; track < kTracks; ++track) {
-      const float drive = step_drive(coefficients[track], sin_k);
+      const float step_drive_k = drive[track][j];
       LaneFloat z;
       std::memcpy(&z, noise[track] + j * kLanes, sizeof z);
       const LaneFloat lane_noise = coefficients[track].noise_gain * z;
@@ -209,12 +208,11 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
           }
           return result;
         };
-        spiked[track] = exact_step_lanes(v[track], refractory[track], constants, drive, lane_noise,
+        spiked[track] = exact_step_lanes(v[track], refractory[track], constants, step_drive_k, lane_noise,
                                          coefficients[track].bridge_limit, crossed);
       } else {
-        spiked[track] = euler_step_lanes(v[track], refractory[track], constants, drive, lane_noise);
+        spiked[track] = euler_step_lanes(v[track], refractory[track], constants, step_drive_k, lane_noise);
       }
-      spikes[track] -= spiked[track];  // masks are -1 where a neuron spiked
       if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
       any |= spiked[track];
     }
@@ -224,6 +222,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       for (int lane = 0; lane < t.lanes; ++lane) {
         if (!spiked[track][lane]) continue;
         const std::size_t neuron_at = t.state_at + static_cast<std::size_t>(lane);
+        const std::uint32_t spike_count = ++population.spikes[neuron_at];
         population.cos_sum[neuron_at] += tables.phase_cos[at];
         population.sin_sum[neuron_at] += tables.phase_sin[at];
         if constexpr (kRecord) {
@@ -232,8 +231,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
           count_spike(readouts.psth[tables.psth_bin[at]]);
           const std::uint64_t neuron = t.first_neuron + static_cast<std::uint64_t>(lane);
           if (neuron < readouts.raster_neurons) {
-            readouts.raster[neuron * readouts.raster_capacity +
-                            static_cast<std::uint64_t>(spikes[track][lane]) - 1] =
+            readouts.raster[neuron * readouts.raster_capacity + std::uint64_t{spike_count} - 1] =
                 static_cast<std::int32_t>(table_first_step + at);
           }
         }
@@ -247,7 +245,6 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       const std::size_t at = t.state_at + static_cast<std::size_t>(lane);
       population.v[at] = v[track][lane];
       population.refractory[at] = refractory[track][lane];
-      population.spikes[at] = static_cast<std::uint32_t>(spikes[track][lane]);
       population.max_v[at] = max_v[track][lane];
     }
   }
@@ -256,21 +253,21 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
 template <bool kRecord, Scheme kScheme>
 __attribute__((always_inline)) inline void advance_track_set(
     PopulationState& population, const Track* tracks, int count, const float* const* noise,
-    std::uint64_t seed, const StepConstants& constants, const ChunkTableView& tables, std::int64_t first_at,
-    std::int64_t steps, std::int64_t table_first_step) {
+    const float* const* drive, std::uint64_t seed, const StepConstants& constants,
+    const ChunkTableView& tables, std::int64_t first_at, std::int64_t steps, std::int64_t table_first_step) {
   switch (count) {
     case 1:
-      return advance_tracks<kRecord, 1, kScheme>(population, tracks, noise, seed, constants, tables, first_at,
-                                                 steps, table_first_step);
+      return advance_tracks<kRecord, 1, kScheme>(population, tracks, noise, drive, seed, constants, tables,
+                                                 first_at, steps, table_first_step);
     case 2:
-      return advance_tracks<kRecord, 2, kScheme>(population, tracks, noise, seed, constants, tables, first_at,
-                                                 steps, table_first_step);
+      return advance_tracks<kRecord, 2, kScheme>(population, tracks, noise, drive, seed, constants, tables,
+                                                 first_at, steps, table_first_step);
     case 3:
-      return advance_tracks<kRecord, 3, kScheme>(population, tracks, noise, seed, constants, tables, first_at,
-                                                 steps, table_first_step);
+      return advance_tracks<kRecord, 3, kScheme>(population, tracks, noise, drive, seed, constants, tables,
+                                                 first_at, steps, table_first_step);
     default:
-      return advance_tracks<kRecord, 4, kScheme>(population, tracks, noise, seed, constants, tables, first_at,
-                                                 steps, table_first_step);
+      return advance_tracks<kRecord, 4, kScheme>(population, tracks, noise, drive, seed, constants, tables,
+                                                 first_at, steps, table_first_step);
   }
 }
 
@@ -283,6 +280,7 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_item(
     const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
     std::int64_t table_first_step) {
   alignas(64) float normals[kMaxTracks][kNormalSteps * kLanes];
+  alignas(64) float drives[kMaxTracks][kNormalSteps];  // step_drive of the set's points, mV per step
   std::uint64_t stream[kMaxTracks][kLanes];
   for (int block = 0; block < item.block_count; ++block) {
     for (int lane = 0; lane < kLanes; ++lane) {
@@ -302,21 +300,36 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_item(
       const float* noise[kMaxTracks];
       for (int t = 0; t < count; ++t) noise[t] = normals[tracks[first + t].noise_block];
       const std::int64_t first_at = begin - table_first_step;
+      // Each point's drive for the stretch, once per point rather than once
+      // per track and step (a point alone has up to kMaxTracks blocks here).
+      const float* drive[kMaxTracks];
+      for (int t = 0; t < count; ++t) {
+        const PointCoefficients* point = tracks[first + t].point;
+        int same = 0;
+        while (tracks[first + same].point != point) ++same;
+        if (same < t) {
+          drive[t] = drive[same];
+          continue;
+        }
+        for (std::int64_t j = 0; j < end - begin; ++j)
+          drives[t][j] = step_drive(*point, tables.drive_sin[first_at + j]);
+        drive[t] = drives[t];
+      }
       const std::uint64_t seed = plan.config.seed;
       const bool exact = plan.config.scheme == Scheme::exact;
       const Track* set = tracks.data() + first;
       if (record && exact) {
-        advance_track_set<true, Scheme::exact>(population, set, count, noise, seed, plan.constants, tables,
-                                               first_at, end - begin, table_first_step);
+        advance_track_set<true, Scheme::exact>(population, set, count, noise, drive, seed, plan.constants,
+                                               tables, first_at, end - begin, table_first_step);
       } else if (record) {
-        advance_track_set<true, Scheme::euler>(population, set, count, noise, seed, plan.constants, tables,
-                                               first_at, end - begin, table_first_step);
+        advance_track_set<true, Scheme::euler>(population, set, count, noise, drive, seed, plan.constants,
+                                               tables, first_at, end - begin, table_first_step);
       } else if (exact) {
-        advance_track_set<false, Scheme::exact>(population, set, count, noise, seed, plan.constants, tables,
-                                                first_at, end - begin, table_first_step);
+        advance_track_set<false, Scheme::exact>(population, set, count, noise, drive, seed, plan.constants,
+                                                tables, first_at, end - begin, table_first_step);
       } else {
-        advance_track_set<false, Scheme::euler>(population, set, count, noise, seed, plan.constants, tables,
-                                                first_at, end - begin, table_first_step);
+        advance_track_set<false, Scheme::euler>(population, set, count, noise, drive, seed, plan.constants,
+                                                tables, first_at, end - begin, table_first_step);
       }
     }
   }
