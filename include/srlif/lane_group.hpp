@@ -42,8 +42,8 @@ struct LaneGroup {
   Vector part[kVectors];
 
   LaneGroup() = default;
-  // A scalar broadcast to every lane (the constants of the polynomials).
-  LaneGroup(Element value) {  // NOLINT(google-explicit-constructor): as for a scalar
+  // Implicit, as for a scalar: the shared code's constants broadcast to every lane.
+  LaneGroup(Element value) {
     for (int k = 0; k < kVectors; ++k) part[k] = Vector{} + value;
   }
 
@@ -96,13 +96,6 @@ template <int kVectors>
 using LaneWords = LaneGroup<std::uint32_t, kVectors>;
 template <int kVectors>
 using LaneInts = LaneGroup<std::int32_t, kVectors>;  // also lane masks: -1 true, 0 false
-
-template <int kVectors>
-__attribute__((always_inline)) inline LaneInts<kVectors> operator<(LaneFloats<kVectors> a, float b) {
-  LaneInts<kVectors> mask;
-  for (int k = 0; k < kVectors; ++k) mask.part[k] = a.part[k] < b;
-  return mask;
-}
 
 template <int kVectors>
 __attribute__((always_inline)) inline LaneInts<kVectors> operator!=(LaneWords<kVectors> a, std::uint32_t b) {

@@ -26,9 +26,6 @@ namespace srlif {
 SRLIF_HD float lane_select(bool condition, float if_true, float if_false) {
   return condition ? if_true : if_false;
 }
-SRLIF_HD std::int32_t lane_select(bool condition, std::int32_t if_true, std::int32_t if_false) {
-  return condition ? if_true : if_false;
-}
 SRLIF_HD std::uint32_t lane_bits(float value) { return float_bits(value); }
 SRLIF_HD float lane_from_bits(std::uint32_t bits) { return float_from_bits(bits); }
 SRLIF_HD float lane_from_bits(std::int32_t bits) { return float_from_bits(static_cast<std::uint32_t>(bits)); }
