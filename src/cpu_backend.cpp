@@ -107,14 +107,18 @@ template <int kBlocks>
 __attribute__((always_inline)) inline void normals_of_blocks(const std::uint32_t (*words)[4][kLanes],
                                                              float* out) {
   constexpr std::size_t kBlockStride = 4 * kLanes;  // elements from one block's words (normals) to the next
-  LaneWords<kBlocks> word[4];
-  for (int w = 0; w < 4; ++w) word[w] = LaneWords<kBlocks>::load(words[0][w], kBlockStride);
-  const auto low = box_muller(word[0], word[1]);
-  const auto high = box_muller(word[2], word[3]);
-  low.first.store(out + 0 * kLanes, kBlockStride);
-  low.second.store(out + 1 * kLanes, kBlockStride);
-  high.first.store(out + 2 * kLanes, kBlockStride);
-  high.second.store(out + 3 * kLanes, kBlockStride);
+  // Named groups rather than an array: see lane_group.hpp on indexed arrays.
+  using Words = LaneWords<kBlocks>;
+  const Words word0 = Words::load(words[0][0], kBlockStride);
+  const Words word1 = Words::load(words[0][1], kBlockStride);
+  const Words word2 = Words::load(words[0][2], kBlockStride);
+  const Words word3 = Words::load(words[0][3], kBlockStride);
+  const auto low = box_muller(word0, word1);
+  const auto high = box_muller(word2, word3);
+  lane_store(low.first, out + 0 * kLanes, kBlockStride);
+  lane_store(low.second, out + 1 * kLanes, kBlockStride);
+  lane_store(high.first, out + 2 * kLanes, kBlockStride);
+  lane_store(high.second, out + 3 * kLanes, kBlockStride);
 }
 
 // Normals z_k for steps [begin, end) of the kLanes neurons with streams

@@ -118,8 +118,8 @@ void expect_lanes_equal_scalar() {
     }
     const auto pair = box_muller(Words::load(radius), Words::load(angle));
     float first_lanes[kLanes], second_lanes[kLanes];
-    pair.first.store(first_lanes);
-    pair.second.store(second_lanes);
+    lane_store(pair.first, first_lanes);
+    lane_store(pair.second, second_lanes);
     for (int lane = 0; lane < kLanes; ++lane) {
       const NormalPair expected = box_muller(radius[lane], angle[lane]);
       ASSERT_EQ(float_bits(first_lanes[lane]), float_bits(expected.first))
