@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
@@ -27,6 +28,14 @@
 
 namespace srlif::cli {
 namespace {
+
+// At a chunk boundary that can take a state, a worker thread first asks whether
+// one is due, then reports progress. The report stops the run only if the stop
+// signal had arrived at the question: one that lands between the two (a progress
+// draw is what a user, or a test, reacts to) waits for the next boundary, which
+// writes the state first, instead of stopping the run without it.
+thread_local bool state_asked_at_boundary = false;
+thread_local bool stop_seen_at_boundary = false;
 
 struct SweepOptions {
   ModelOptions model;
@@ -118,7 +127,9 @@ int run(const SweepOptions& options, const std::string& command_line) {
   // (Not with spectra: a batch's PSTHs are not part of the state; such a batch starts again.)
   if (!plan.config.readouts.enabled) {
     hooks.snapshot_due = [&](double seconds) {
-      return StopSignals::received() != 0 || seconds >= options.checkpoint_seconds;
+      state_asked_at_boundary = true;
+      stop_seen_at_boundary = StopSignals::received() != 0;
+      return stop_seen_at_boundary || seconds >= options.checkpoint_seconds;
     };
     hooks.on_snapshot = [&](const std::vector<std::uint64_t>& points, const PopulationSnapshot& state) {
       checkpoint.save_state(points, plan.config.neurons, state);
@@ -132,10 +143,14 @@ int run(const SweepOptions& options, const std::string& command_line) {
         plan, workers, todo,
         [&](std::uint64_t done) {
           bar.update(done);
-          if (const int signal = StopSignals::received())
+          const bool state_asked = std::exchange(state_asked_at_boundary, false);
+          const int signal = StopSignals::received();
+          if (signal != 0 && (!state_asked || stop_seen_at_boundary))
             throw Interrupted(signal, "");  // at a chunk boundary
         },
         hooks);
+    // A signal after the last boundary's question let the run finish.
+    if (const int signal = StopSignals::received()) throw Interrupted(signal, "");
   } catch (const Interrupted& stop) {
     // Segments that other workers finished after the first stop are saved too.
     checkpoint.flush();
