@@ -8,6 +8,30 @@
 #include "srlif/errors.hpp"
 
 namespace srlif::cli {
+namespace {
+
+// One key of a config file (or keyword of the Python package): validated like a flag; the
+// command line wins.
+void apply_item(CLI::App& command, const CLI::ConfigItem& item, const std::string& source) {
+  CLI::Option* option = command.get_option_no_throw("--" + item.name);
+  if (option == nullptr || item.name == "config") {
+    throw InputError("--config", "unknown key '" + item.fullname() + "' in " + source);
+  }
+  if (option->count() > 0) return;  // given on the command line
+  for (const std::string& value : item.inputs) check_numeric_value(*option, value);
+  try {
+    if (option->get_expected_min() == 0) {
+      option->add_result(CLI::ConfigTOML().to_flag(item));
+    } else {
+      option->add_result(item.inputs);
+    }
+    option->run_callback();
+  } catch (const CLI::Error& error) {
+    throw InputError("--" + item.name, std::string(error.what()) + " (from " + source + ")");
+  }
+}
+
+}  // namespace
 
 void apply_config_file(CLI::App& command, const std::string& path) {
   if (path.empty()) return;
@@ -28,22 +52,18 @@ void apply_config_text(CLI::App& command, const std::string& text, const std::st
   }
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // CLI11's section markers
-    CLI::Option* option = item.parents.empty() ? command.get_option_no_throw("--" + item.name) : nullptr;
-    if (option == nullptr || item.name == "config") {
-      throw InputError("--config", "unknown key '" + item.fullname() + "' in " + source);
-    }
-    if (option->count() > 0) continue;  // given on the command line
-    for (const std::string& value : item.inputs) check_numeric_value(*option, value);
-    try {
-      if (option->get_expected_min() == 0) {
-        option->add_result(CLI::ConfigTOML().to_flag(item));
-      } else {
-        option->add_result(item.inputs);
-      }
-      option->run_callback();
-    } catch (const CLI::Error& error) {
-      throw InputError("--" + item.name, std::string(error.what()) + " (from " + source + ")");
-    }
+    if (!item.parents.empty()) throw InputError("--config", "unknown key '" + item.fullname() + "' in " + source);
+    apply_item(command, item, source);
+  }
+}
+
+void apply_option_values(CLI::App& command, const std::vector<std::pair<std::string, std::string>>& values,
+                         const std::string& source) {
+  for (const auto& [name, value] : values) {
+    CLI::ConfigItem item;
+    item.name = name;
+    item.inputs = {value};
+    apply_item(command, item, source);
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace srlif::cli {
 
@@ -14,5 +16,10 @@ void apply_config_file(CLI::App& command, const std::string& path);
 
 // The same for the text of a config file; `source` names it in messages.
 void apply_config_text(CLI::App& command, const std::string& text, const std::string& source);
+
+// The same for (long flag name, value) pairs, e.g. {"v-th", "-56"} or {"resume", "true"}:
+// the keyword arguments of the Python package, read by the same rules.
+void apply_option_values(CLI::App& command, const std::vector<std::pair<std::string, std::string>>& values,
+                         const std::string& source);
 
 }  // namespace srlif::cli

@@ -10,7 +10,8 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/run_support.hpp"
+#include "cli/output_options.hpp"
+#include "srlif/run_control.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"

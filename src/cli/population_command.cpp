@@ -1,57 +1,40 @@
 // `srlif population`: one or more sigma for a population, with the readouts:
 // phase histogram, PSTH, spectral amplitude and SNR at f, raster, and the
 // subthreshold margin V_th - max V.
+#include "cli/population_command.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
-#include "cli/model_options.hpp"
-#include "cli/run_support.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/population_output.hpp"
+#include "srlif/progress.hpp"
 
 namespace srlif::cli {
 namespace {
 
 constexpr std::int64_t kDefaultRaster = 50;
 
-struct PopulationOptions {
-  ModelOptions model;
-  OutputOptions output;
-  std::int64_t phase_bins = 30;
-  double psth_bin_ms = 10.0;
-  std::int64_t raster = -1;  // -1 (not given): the first min(50, --neurons) neurons
-  CLI::Option* raster_flag = nullptr;
-};
-
-SweepConfig population_config(const PopulationOptions& options) {
-  SweepConfig config = to_sweep_config(options.model);
-  if (options.phase_bins < 1 || options.phase_bins > 3600) {
-    throw InputError("--phase-bins", "must be between 1 and 3600");
-  }
-  if (options.raster_flag->count() > 0 && options.raster < 0) {
-    throw InputError("--raster", "must be >= 0 neurons");
-  }
-  config.readouts.enabled = true;
-  config.readouts.phase_bins = static_cast<std::uint32_t>(options.phase_bins);
-  config.readouts.psth_bin_ms = options.psth_bin_ms;
-  const std::int64_t raster =
-      options.raster >= 0 ? options.raster
-                          : std::min<std::int64_t>(kDefaultRaster, static_cast<std::int64_t>(config.neurons));
-  if (raster > static_cast<std::int64_t>(config.neurons)) {
-    throw InputError("--raster",
-                     "cannot show more neurons than --neurons (" + std::to_string(config.neurons) + ")");
-  }
-  config.readouts.raster_neurons = static_cast<std::uint32_t>(raster);
-  return config;
-}
-
-int run(const PopulationOptions& options, const std::string& command_line) {
-  const SweepPlan plan = make_plan(population_config(options));
-  const SweepResult result = run_and_write(plan, options.output, command_line,
-                                           [&](const SweepResult& r) { return population_files(plan, r); });
+int run(const PopulationOptions& options, const CLI::App& command, const std::string& command_line) {
+  PopulationJob job = to_population_job(options, command);
+  job.command_line = command_line;
+  const bool show_progress = options.output.progress || (!options.output.quiet && ::isatty(STDERR_FILENO));
+  std::unique_ptr<ProgressBar> bar;
+  RunControl control;
+  control.progress = [&](std::uint64_t done, std::uint64_t total) {
+    if (!bar) bar = std::make_unique<ProgressBar>(total, show_progress);
+    bar->update(done);
+  };
+  const PopulationReport report = run_population_job(job, control);
+  if (bar) bar->finish();
   if (options.output.quiet) return 0;
+  const SweepPlan& plan = report.plan;
+  const SweepResult& result = report.result;
   std::printf("%9s %8s %8s %6s  %9s %9s %8s %11s %8s %10s\n", "sigma", "A", "I_bias", "f", "rate_Hz",
               "pooled_R", "mean_R", "amp_f_Hz", "SNR_dB", "margin_mV");
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
@@ -71,30 +54,51 @@ int run(const PopulationOptions& options, const std::string& command_line) {
 
 }  // namespace
 
+PopulationJob to_population_job(const PopulationOptions& options, const CLI::App& command) {
+  PopulationJob job;
+  SweepConfig& config = job.config;
+  config = to_sweep_config(options.model);
+  if (options.phase_bins < 1 || options.phase_bins > 3600) {
+    throw InputError("--phase-bins", "must be between 1 and 3600");
+  }
+  if (command.count("--raster") > 0 && options.raster < 0) throw InputError("--raster", "must be >= 0 neurons");
+  config.readouts.enabled = true;
+  config.readouts.phase_bins = static_cast<std::uint32_t>(options.phase_bins);
+  config.readouts.psth_bin_ms = options.psth_bin_ms;
+  const std::int64_t raster =
+      options.raster >= 0 ? options.raster
+                          : std::min<std::int64_t>(kDefaultRaster, static_cast<std::int64_t>(config.neurons));
+  if (raster > static_cast<std::int64_t>(config.neurons)) {
+    throw InputError("--raster",
+                     "cannot show more neurons than --neurons (" + std::to_string(config.neurons) + ")");
+  }
+  config.readouts.raster_neurons = static_cast<std::uint32_t>(raster);
+  job.out = options.output.out;
+  return job;
+}
+
+void add_population_options(CLI::App& command, PopulationOptions& options) {
+  add_model_options(command, options.model);
+  const char* readouts = "Readouts";
+  command.add_option("--phase-bins", options.phase_bins, "Bins of the phase (period) histogram")
+      ->capture_default_str()
+      ->group(readouts);
+  command.add_option("--psth", options.psth_bin_ms, "PSTH bin width, ms")->capture_default_str()->group(readouts);
+  command.add_option("--raster", options.raster, "Raster of the first M neurons (default min(50, --neurons))")
+      ->group(readouts);
+  add_output_options(command, options.output);
+}
+
 CommandRunner add_population_command(CLI::App& app, const std::string& command_line) {
   auto options = std::make_shared<PopulationOptions>();
-  options->model.sigma = "0,12.5,60";
-  options->model.neurons = 50;
   CLI::App* command = app.add_subcommand(
       "population",
       "Simulate a population at one or more sigma and write its readouts: phase histogram, "
       "PSTH, spectral amplitude and SNR at f, raster, subthreshold margin");
-  add_model_options(*command, options->model);
-  const char* readouts = "Readouts";
-  command->add_option("--phase-bins", options->phase_bins, "Bins of the phase (period) histogram")
-      ->capture_default_str()
-      ->group(readouts);
-  command->add_option("--psth", options->psth_bin_ms, "PSTH bin width, ms")
-      ->capture_default_str()
-      ->group(readouts);
-  options->raster_flag = command
-                             ->add_option("--raster", options->raster,
-                                          "Raster of the first M neurons (default min(50, --neurons))")
-                             ->group(readouts);
-  add_output_options(*command, options->output);
+  add_population_options(*command, *options);
   return [options, command, command_line] {
     apply_config_file(*command, options->output.config);
-    return run(*options, command_line);
+    return run(*options, *command, command_line);
   };
 }
 

@@ -1,0 +1,418 @@
+// srlif._core: the Python package's binding of the library (nanobind). It
+// reads keyword arguments through each command's own options (the same
+// names, defaults and checks as the command line: src/cli/*_command.hpp),
+// runs the library's jobs with the GIL released, and hands results back as
+// NumPy arrays. Progress and stop travel through a Control object of atomics,
+// so that the simulation never needs the GIL; the Python layer polls it.
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+#include <omp.h>
+
+#include <atomic>
+#include <cctype>
+#include <csignal>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/config_file.hpp"
+#include "cli/population_command.hpp"
+#include "cli/reproduce_command.hpp"
+#include "cli/sweep_command.hpp"
+#include "cli/theory_command.hpp"
+#include "cli/trace_command.hpp"
+#include "srlif/backend.hpp"
+#include "srlif/config_text.hpp"
+#include "srlif/errors.hpp"
+#include "srlif/metrics.hpp"
+#include "srlif/output.hpp"
+#include "srlif/tally_file.hpp"
+#include "srlif/version.hpp"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace srlif::python {
+namespace {
+
+using Values = std::vector<std::pair<std::string, std::string>>;
+
+// Progress and stop between the simulation's worker thread and Python.
+struct Control {
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<std::uint64_t> total{0};
+  std::atomic<int> stop_code{0};
+
+  RunControl run_control() {
+    RunControl control;
+    control.progress = [this](std::uint64_t steps_done, std::uint64_t steps_total) {
+      total.store(steps_total, std::memory_order_relaxed);
+      done.store(steps_done, std::memory_order_relaxed);
+    };
+    control.stop_requested = [this] { return stop_code.load(std::memory_order_relaxed); };
+    return control;
+  }
+};
+
+template <typename T>
+nb::ndarray<nb::numpy, T, nb::ndim<1>> to_numpy(std::vector<T> values) {
+  auto* held = new std::vector<T>(std::move(values));
+  nb::capsule owner(held, [](void* pointer) noexcept { delete static_cast<std::vector<T>*>(pointer); });
+  return nb::ndarray<nb::numpy, T, nb::ndim<1>>(held->data(), {held->size()}, owner);
+}
+
+// The options of `command` given as keyword values, applied like a config file's keys
+// (source "python"), then the --config file if one was named.
+void apply(CLI::App& app, const Values& values, const std::string& config) {
+  cli::apply_option_values(app, values, "python");
+  cli::apply_config_file(app, config);
+}
+
+// Every option of a command: name (long flag without dashes), kind, default, help.
+nb::list describe(const CLI::App& app) {
+  nb::list out;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_lnames().empty()) continue;  // --help
+    const std::string name = option->get_lnames().front();
+    if (name == "help") continue;
+    const std::string type = option->get_type_name();
+    std::string kind = option->get_expected_min() == 0 ? "flag"
+                       : type.starts_with("FLOAT")    ? "float"
+                       : type.starts_with("UINT")     ? "uint"
+                       : type.starts_with("INT")      ? "int"
+                                                      : "text";
+    nb::dict entry;
+    entry["name"] = name;
+    entry["kind"] = kind;
+    entry["default"] = option->get_default_str();
+    entry["help"] = option->get_description();
+    entry["group"] = option->get_group();
+    out.append(entry);
+  }
+  return out;
+}
+
+nb::list options(const std::string& command) {
+  CLI::App app;
+  if (command == "sweep") {
+    cli::SweepOptions options;
+    cli::add_sweep_options(app, options);
+  } else if (command == "population") {
+    cli::PopulationOptions options;
+    cli::add_population_options(app, options);
+  } else if (command == "trace") {
+    cli::TraceOptions options;
+    cli::add_trace_options(app, options);
+  } else if (command == "theory") {
+    cli::TheoryOptions options;
+    cli::add_theory_options(app, options);
+  } else if (command == "reproduce") {
+    cli::ReproduceOptions options;
+    cli::add_reproduce_options(app, options);
+  } else {
+    throw std::invalid_argument("no command " + command);
+  }
+  return describe(app);
+}
+
+// The threads that `threads = 0` means here: OpenMP's limit for the calling
+// thread (OMP_NUM_THREADS, threadpoolctl), read before the run moves to a worker thread.
+int max_threads() { return omp_get_max_threads(); }
+
+void run_sweep(const Values& values, const std::string& command_line, Control& control) {
+  CLI::App app;
+  cli::SweepOptions options;
+  cli::add_sweep_options(app, options);
+  apply(app, values, options.output.config);
+  SweepJob job = cli::to_sweep_job(options, app);
+  job.command_line = command_line;
+  job.resume_hint = "call it again with resume=True to continue";
+  const nb::gil_scoped_release release;
+  run_sweep_job(job, control.run_control());
+}
+
+void run_population(const Values& values, const std::string& command_line, Control& control) {
+  CLI::App app;
+  cli::PopulationOptions options;
+  cli::add_population_options(app, options);
+  apply(app, values, options.output.config);
+  PopulationJob job = cli::to_population_job(options, app);
+  job.command_line = command_line;
+  const nb::gil_scoped_release release;
+  run_population_job(job, control.run_control());
+}
+
+nb::dict run_trace(const Values& values) {
+  CLI::App app;
+  cli::TraceOptions options;
+  cli::add_trace_options(app, options);
+  apply(app, values, options.config);
+  TraceJob job{to_sweep_config(options.model), options.neuron, options.out};
+  std::vector<TraceSample> samples;
+  {
+    const nb::gil_scoped_release release;
+    samples = run_trace_job(job);
+  }
+  std::vector<double> time(samples.size()), input(samples.size());
+  std::vector<float> v(samples.size());
+  std::vector<std::uint8_t> spike(samples.size());
+  for (std::size_t k = 0; k < samples.size(); ++k) {
+    time[k] = samples[k].time_ms;
+    v[k] = samples[k].v_mv;
+    input[k] = samples[k].input_pa;
+    spike[k] = samples[k].spike ? 1 : 0;
+  }
+  nb::dict out;
+  out["time_ms"] = to_numpy(std::move(time));
+  out["v_mv"] = to_numpy(std::move(v));
+  out["input_pa"] = to_numpy(std::move(input));
+  out["spike"] = to_numpy(std::move(spike));
+  return out;
+}
+
+nb::dict run_theory(const Values& values) {
+  CLI::App app;
+  cli::TheoryOptions options;
+  cli::add_theory_options(app, options);
+  apply(app, values, options.config);
+  const TheoryTable table = run_theory_job(cli::to_theory_job(options));
+  std::vector<double> mu, sigma_v, mean_v, std_v, rate;
+  for (const TheoryPoint& point : table.points) {
+    mu.push_back(point.mu_mv);
+    sigma_v.push_back(point.sigma_v_mv);
+    mean_v.push_back(point.mean_v_mv);
+    std_v.push_back(point.std_v_mv);
+    rate.push_back(point.rate_hz);
+  }
+  nb::dict out;
+  out["sigma"] = to_numpy(table.sigma);
+  out["bias"] = to_numpy(table.bias);
+  out["mu_mv"] = to_numpy(std::move(mu));
+  out["sigma_v_mv"] = to_numpy(std::move(sigma_v));
+  out["mean_v_mv"] = to_numpy(std::move(mean_v));
+  out["std_v_mv"] = to_numpy(std::move(std_v));
+  out["rate_hz"] = to_numpy(std::move(rate));
+  return out;
+}
+
+nb::dict run_reproduce(const Values& values, const std::string& command_line, const std::string& python,
+                       const std::string& script, Control& control) {
+  CLI::App app;
+  cli::ReproduceOptions options;
+  cli::add_reproduce_options(app, options);
+  cli::apply_option_values(app, values, "python");
+  ReproduceJob job = cli::to_reproduce_job(options);
+  job.command_line = command_line;
+  job.plot_python = python;
+  job.plot_script = script;
+  ReproduceReport report;
+  {
+    const nb::gil_scoped_release release;
+    report = run_reproduce_job(job, control.run_control());
+  }
+  nb::dict out;
+  out["neuron_steps"] = report.neuron_steps;
+  out["wall_seconds"] = report.wall_seconds;
+  out["device"] = report.device;
+  out["figure_error"] = report.figure_error;
+  return out;
+}
+
+// A sweep's folder (whole run, merged shards or one shard) from its tallies.csv:
+// the axes, every points.csv column over the whole grid (NaN, or -1 for the
+// integer columns, at points another shard holds), sigma_opt for every
+// objective (whole grids), and the exact tallies.
+nb::dict read_sweep(const std::string& folder) {
+  const std::filesystem::path path = std::filesystem::path(folder) / "tallies.csv";
+  const TallyFile file = read_tally_file(path);
+  const SweepConfig config = parse_result_config_text(file.config_text, path.string());
+  const Grid& grid = config.grid;
+  const std::size_t points = grid.size();
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const PointMetrics missing{nan, nan, nan, nan, nan, nan, 0, nan, nan, nan, 0, nan, nan, nan};
+  std::vector<PointMetrics> metrics(points, missing);
+  std::vector<bool> present(points, false);
+  std::vector<PointTally> tallies(points, PointTally{});
+  for (std::size_t i = 0; i < file.points.size(); ++i) {
+    const std::uint64_t point = file.points[i];
+    PointMetrics m = compute_metrics(file.tallies[i], config.time.duration);
+    if (!file.spectra.empty()) {
+      m.spectral_amplitude_hz = file.spectra[i].amplitude_hz;
+      m.snr_db = file.spectra[i].snr_db;
+    }
+    metrics[point] = m;
+    present[point] = true;
+    tallies[point] = file.tallies[i];
+  }
+
+  // The points.csv columns, by name, through the writer's own fields: the same numbers.
+  const std::vector<std::string>& columns = points_csv_columns();
+  std::vector<std::vector<double>> column_values(columns.size(), std::vector<double>(points, nan));
+  for (std::size_t point = 0; point < points; ++point) {
+    if (!present[point]) continue;
+    const std::vector<std::string> fields = points_csv_fields(grid, config.neurons, point, metrics[point]);
+    for (std::size_t c = 0; c < columns.size(); ++c) column_values[c][point] = std::stod(fields[c]);
+  }
+  nb::dict column_arrays;
+  for (std::size_t c = 0; c < columns.size(); ++c) column_arrays[columns[c].c_str()] = to_numpy(column_values[c]);
+
+  nb::dict optima;
+  const bool whole = file.points.size() == points;
+  for (const Objective objective : {Objective::valid_vector_strength, Objective::snr, Objective::rayleigh_rate}) {
+    const std::size_t slices = grid.slice_count();
+    std::vector<double> sigma_opt(slices, nan), refined(slices, nan);
+    std::vector<std::int64_t> point(slices, -1), eligible(slices, 0);
+    if (whole) {
+      const std::vector<SliceOptimum> found = find_optima(grid, metrics, objective);
+      for (std::size_t s = 0; s < slices; ++s) {
+        eligible[s] = static_cast<std::int64_t>(found[s].eligible_points);
+        if (!found[s].found) continue;
+        sigma_opt[s] = found[s].sigma_opt;
+        refined[s] = found[s].sigma_opt_refined;
+        point[s] = static_cast<std::int64_t>(found[s].point);
+      }
+    }
+    nb::dict entry;
+    entry["sigma_opt"] = to_numpy(std::move(sigma_opt));
+    entry["sigma_opt_refined"] = to_numpy(std::move(refined));
+    entry["point"] = to_numpy(std::move(point));
+    entry["eligible_points"] = to_numpy(std::move(eligible));
+    optima[objective_name(objective)] = entry;
+  }
+
+  nb::dict tally_arrays;
+  const auto field = [&](auto member) {
+    using Value = std::remove_cvref_t<decltype(PointTally{}.*member)>;
+    std::vector<Value> values(points);
+    for (std::size_t point = 0; point < points; ++point) values[point] = tallies[point].*member;
+    return to_numpy(std::move(values));
+  };
+  tally_arrays["neurons"] = field(&PointTally::neurons);
+  tally_arrays["spikes"] = field(&PointTally::spikes);
+  tally_arrays["spikes_squared"] = field(&PointTally::spikes_squared);
+  tally_arrays["cos_sum"] = field(&PointTally::cos_sum);
+  tally_arrays["sin_sum"] = field(&PointTally::sin_sum);
+  tally_arrays["valid_neurons"] = field(&PointTally::valid_neurons);
+  tally_arrays["strength_sum"] = field(&PointTally::strength_sum);
+  tally_arrays["strength_squared_sum"] = field(&PointTally::strength_squared_sum);
+  std::vector<std::uint8_t> computed(points);
+  for (std::size_t point = 0; point < points; ++point) computed[point] = present[point] ? 1 : 0;
+
+  nb::dict out;
+  nb::dict axes;
+  axes["sigma"] = to_numpy(grid.sigma);
+  axes["amplitude"] = to_numpy(grid.amplitude);
+  axes["bias"] = to_numpy(grid.bias);
+  axes["frequency"] = to_numpy(grid.frequency);
+  out["axes"] = axes;
+  out["columns"] = column_arrays;
+  out["optima"] = optima;
+  out["tallies"] = tally_arrays;
+  out["computed"] = to_numpy(std::move(computed));
+  out["objective"] = objective_name(config.objective);
+  out["config_text"] = file.config_text;
+  out["shard"] = shard_text(file.shard);
+  return out;
+}
+
+nb::dict info() {
+  nb::dict out;
+  out["version"] = kVersion;
+  out["build_type"] = kBuildType;
+  out["compiler"] = kCompiler;
+  out["cpu_cores"] = omp_get_num_procs();
+  out["cuda_built"] = cuda_backend_built();
+  out["cuda_compiler"] = kCudaCompiler;
+  out["cuda_architectures"] = kCudaArchitectures;
+  nb::list devices;
+  std::string why_not;
+  if (cuda_backend_built()) {
+    for (const CudaDeviceInfo& device : cuda_devices(why_not)) {
+      nb::dict entry;
+      entry["index"] = device.index;
+      entry["name"] = device.name;
+      entry["compute_capability"] = std::to_string(device.compute_major) + "." + std::to_string(device.compute_minor);
+      entry["multiprocessors"] = device.multiprocessors;
+      entry["memory_bytes"] = device.memory_bytes;
+      devices.append(entry);
+    }
+  } else {
+    why_not = "the CUDA backend is not built";
+  }
+  out["devices"] = devices;
+  out["why_no_device"] = devices.size() == 0 ? why_not : std::string();
+  out["auto_backend"] = devices.size() == 0 ? "cpu" : "cuda";
+  return out;
+}
+
+// "--v-th: must be ..." -> "v_th: must be ...": messages name the keyword argument.
+std::string keyword_message(const std::string& message) {
+  std::string out;
+  for (std::size_t i = 0; i < message.size();) {
+    const bool flag = message.compare(i, 2, "--") == 0 && i + 2 < message.size() &&
+                      message[i + 2] >= 'a' && message[i + 2] <= 'z' && (i == 0 || message[i - 1] != '-');
+    if (!flag) {
+      out += message[i++];
+      continue;
+    }
+    for (i += 2; i < message.size() && (std::islower(static_cast<unsigned char>(message[i])) ||
+                                        std::isdigit(static_cast<unsigned char>(message[i])) || message[i] == '-');
+         ++i) {
+      out += message[i] == '-' ? '_' : message[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace srlif::python
+
+NB_MODULE(_core, m) {
+  using namespace srlif::python;
+  m.doc() = "srlif's C++ core: the library that the srlif command line runs (see the srlif package).";
+  m.attr("__version__") = srlif::kVersion;
+  m.attr("STOP_INTERRUPT") = SIGINT;
+  m.attr("STOP_REQUEST") = srlif::kStopRequested;
+
+  // Python types of their own (not nanobind's nb::exception, whose translator would pass the
+  // message on unchanged): messages name keyword arguments, not flags.
+  static PyObject* input_error = PyErr_NewException("srlif._core.InputError", PyExc_ValueError, nullptr);
+  static PyObject* interrupted = PyErr_NewException("srlif._core.Interrupted", PyExc_KeyboardInterrupt, nullptr);
+  static PyObject* unavailable = PyErr_NewException("srlif._core.UnavailableError", PyExc_RuntimeError, nullptr);
+  m.attr("InputError") = nb::handle(input_error);
+  m.attr("Interrupted") = nb::handle(interrupted);
+  m.attr("UnavailableError") = nb::handle(unavailable);
+  nb::register_exception_translator([](const std::exception_ptr& error, void*) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const srlif::InputError& bad) {
+      PyErr_SetString(input_error, keyword_message(bad.what()).c_str());
+    } catch (const srlif::Interrupted& stop) {
+      PyErr_SetString(interrupted, keyword_message(stop.what()).c_str());
+    } catch (const srlif::UnavailableError& unusable) {
+      PyErr_SetString(unavailable, keyword_message(unusable.what()).c_str());
+    }
+  });
+
+  nb::class_<Control>(m, "Control")
+      .def(nb::init<>())
+      .def("stop", [](Control& control, int code) { control.stop_code.store(code); }, "code"_a)
+      .def_prop_ro("done", [](const Control& control) { return control.done.load(); })
+      .def_prop_ro("total", [](const Control& control) { return control.total.load(); });
+
+  m.def("options", &options, "command"_a, "Every option of a command: name, kind, default, help, group.");
+  m.def("max_threads", &max_threads);
+  m.def("info", &info);
+  m.def("keyword_message", &keyword_message);
+  m.def("run_sweep", &run_sweep, "values"_a, "command_line"_a, "control"_a);
+  m.def("run_population", &run_population, "values"_a, "command_line"_a, "control"_a);
+  m.def("run_trace", &run_trace, "values"_a);
+  m.def("run_theory", &run_theory, "values"_a);
+  m.def("run_reproduce", &run_reproduce, "values"_a, "command_line"_a, "python"_a, "script"_a, "control"_a);
+  m.def("read_sweep", &read_sweep, "folder"_a);
+}

@@ -1,0 +1,251 @@
+"""Output folders of srlif as xarray Datasets: `srlif.open`.
+
+A sweep's folder is read from its tallies.csv through the C++ library (the
+exact integer tallies; the measures are the very numbers of points.csv, and
+sigma_opt comes for every objective). A population's folder is read from its
+CSV files, whose numbers are printed in the shortest form that reads back to
+the same double. Every function that simulates returns what `open` gives for
+the folder it wrote, so the two cannot differ.
+"""
+
+import csv
+import json
+import os
+import pathlib
+
+import numpy as np
+import xarray as xr
+
+from . import _core
+
+GRID_DIMS = ("sigma", "amplitude", "bias", "frequency")
+OBJECTIVES = ("vs-valid", "snr", "rayleigh-rate")
+_INTEGER_COLUMNS = {"point", "neurons", "valid_neurons", "total_spikes"}
+
+# Units of every variable and coordinate (README's column table).
+UNITS = {
+    "sigma": "pA*sqrt(ms)",
+    "amplitude": "pA",
+    "bias": "pA",
+    "frequency": "Hz",
+    "mean_rate_hz": "Hz",
+    "rate_std_hz": "Hz",
+    "pooled_vector_strength": "1",
+    "preferred_phase_rad": "rad",
+    "mean_vector_strength": "1",
+    "std_vector_strength": "1",
+    "valid_fraction": "1",
+    "rayleigh_rate_hz": "Hz",
+    "spectral_amplitude_hz": "Hz",
+    "snr_db": "dB",
+    "sigma_opt": "pA*sqrt(ms)",
+    "sigma_opt_refined": "pA*sqrt(ms)",
+    "max_v_mv": "mV",
+    "subthreshold_margin_mv": "mV",
+    "phase_start_rad": "rad",
+    "phase_end_rad": "rad",
+    "phase_density_per_rad": "1/rad",
+    "time_start_ms": "ms",
+    "time_end_ms": "ms",
+    "psth_rate_hz": "Hz",
+    "raster_spike_time_ms": "ms",
+    "time_ms": "ms",
+    "v_mv": "mV",
+    "input_pa": "pA",
+    "mu_mv": "mV",
+    "sigma_v_mv": "mV",
+    "mean_v_mv": "mV",
+    "std_v_mv": "mV",
+    "rate_hz": "Hz",
+}
+
+
+def _attrs(name):
+    return {"units": UNITS[name]} if name in UNITS else {}
+
+
+def _flat(record, prefix=""):
+    """run.json's scalars as flat attributes (netCDF keeps them); the axes are coordinates."""
+    flat = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{name}_"))
+        elif isinstance(value, list):
+            if name != "axes" and not name.startswith("axes_"):
+                flat[name] = "\n".join(str(item) for item in value)
+        elif isinstance(value, bool):
+            flat[name] = int(value)
+        elif value is not None:
+            flat[name] = value
+    return flat
+
+
+def _run_record(folder):
+    text = (folder / "run.json").read_text()
+    return text, json.loads(text)
+
+
+class _Grid:
+    """The grid's shape: points are numbered sigma fastest, then amplitude, bias, frequency."""
+
+    def __init__(self, axes):
+        self.axes = {name: np.asarray(axes[name], dtype=float) for name in GRID_DIMS}
+        self.sizes = tuple(len(self.axes[name]) for name in GRID_DIMS)
+        self.points = int(np.prod(self.sizes))
+
+    def cube(self, flat, extra=()):
+        """Values by grid point (and trailing `extra` dimensions) -> (sigma, amplitude, bias, frequency, ...)."""
+        reversed_sizes = tuple(reversed(self.sizes))
+        array = np.asarray(flat).reshape(reversed_sizes + tuple(extra))
+        order = (3, 2, 1, 0) + tuple(range(4, 4 + len(extra)))
+        return array.transpose(order)
+
+    def slices(self, flat):
+        """Values by sigma slice -> (amplitude, bias, frequency)."""
+        return np.asarray(flat).reshape(tuple(reversed(self.sizes[1:]))).transpose(2, 1, 0)
+
+    def coords(self):
+        return {name: (name, self.axes[name], _attrs(name)) for name in GRID_DIMS}
+
+
+def _sweep(folder, tallies):
+    raw = _core.read_sweep(str(folder))
+    grid = _Grid(raw["axes"])
+    variables = {}
+    for name, values in raw["columns"].items():
+        if name in GRID_DIMS:
+            continue
+        values = np.asarray(values)
+        if name in _INTEGER_COLUMNS:
+            values = np.where(np.isnan(values), -1, values).astype(np.int64)
+        variables[name] = (GRID_DIMS, grid.cube(values), _attrs(name))
+    optima = raw["optima"]
+    slice_dims = ("objective",) + GRID_DIMS[1:]
+    for key, name in (
+        ("sigma_opt", "sigma_opt"),
+        ("sigma_opt_refined", "sigma_opt_refined"),
+        ("point", "optimum_point"),
+        ("eligible_points", "eligible_points"),
+    ):
+        stacked = np.stack([grid.slices(optima[objective][key]) for objective in OBJECTIVES])
+        variables[name] = (slice_dims, stacked, _attrs(name))
+    if tallies:
+        for name, values in raw["tallies"].items():
+            variables[f"tally_{name}"] = (GRID_DIMS, grid.cube(values))
+    variables["computed"] = (GRID_DIMS, grid.cube(np.asarray(raw["computed"]).astype(bool)))
+    run_json, record = _run_record(folder)
+    attrs = _flat(record)
+    attrs.update(
+        kind="sweep",
+        objective=raw["objective"],
+        shard=raw["shard"],
+        config_text=raw["config_text"],
+        run_json=run_json,
+    )
+    coords = grid.coords()
+    coords["objective"] = ("objective", np.array(OBJECTIVES))
+    return xr.Dataset(variables, coords=coords, attrs=attrs)
+
+
+def _read_csv(path):
+    with open(path, newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = list(reader)
+    columns = {}
+    for index, name in enumerate(header):
+        texts = [row[index] for row in rows]
+        if name in ("point", "bin", "neuron", "spikes") or name in _INTEGER_COLUMNS:
+            columns[name] = np.array([int(text) for text in texts], dtype=np.int64)
+        else:
+            columns[name] = np.array([float(text) for text in texts], dtype=float)
+    return columns
+
+
+def _population(folder):
+    run_json, record = _run_record(folder)
+    grid = _Grid(record["axes"])
+    variables = {}
+    summary = _read_csv(folder / "population.csv")
+    order = np.argsort(summary["point"], kind="stable")
+    for name, values in summary.items():
+        if name in GRID_DIMS:
+            continue
+        variables[name] = (GRID_DIMS, grid.cube(values[order]), _attrs(name))
+
+    coords = grid.coords()
+    phase = _read_csv(folder / "phase_histogram.csv")
+    bins = record["readouts"]["phase_bins"]
+    by_point = np.lexsort((phase["bin"], phase["point"]))
+    variables["phase_histogram"] = (GRID_DIMS + ("phase_bin",), grid.cube(phase["spikes"][by_point], (bins,)))
+    variables["phase_density_per_rad"] = (
+        GRID_DIMS + ("phase_bin",),
+        grid.cube(phase["density_per_rad"][by_point], (bins,)),
+        _attrs("phase_density_per_rad"),
+    )
+    coords["phase_start_rad"] = ("phase_bin", phase["phase_start_rad"][by_point][:bins], _attrs("phase_start_rad"))
+    coords["phase_end_rad"] = ("phase_bin", phase["phase_end_rad"][by_point][:bins], _attrs("phase_end_rad"))
+
+    psth = _read_csv(folder / "psth.csv")
+    psth_bins = len(psth["bin"]) // max(grid.points, 1)
+    by_point = np.lexsort((psth["bin"], psth["point"]))
+    variables["psth"] = (GRID_DIMS + ("time_bin",), grid.cube(psth["spikes"][by_point], (psth_bins,)))
+    variables["psth_rate_hz"] = (
+        GRID_DIMS + ("time_bin",),
+        grid.cube(psth["rate_hz"][by_point], (psth_bins,)),
+        _attrs("psth_rate_hz"),
+    )
+    coords["time_start_ms"] = ("time_bin", psth["time_start_ms"][by_point][:psth_bins], _attrs("time_start_ms"))
+    coords["time_end_ms"] = ("time_bin", psth["time_end_ms"][by_point][:psth_bins], _attrs("time_end_ms"))
+
+    # The raster: one entry per spike of the first `raster_neurons` neurons of each point.
+    raster_path = folder / "raster.csv"
+    if raster_path.exists():
+        raster = _read_csv(raster_path)
+        dt = record["time"]["dt_ms"]
+        variables["raster_point"] = ("spike", raster["point"])
+        variables["raster_neuron"] = ("spike", raster["neuron"])
+        variables["raster_spike_time_ms"] = ("spike", raster["spike_time_ms"], _attrs("raster_spike_time_ms"))
+        # The sample index k of the spike time t_k = k dt (the spike of step k - 1).
+        variables["raster_step"] = ("spike", np.rint(raster["spike_time_ms"] / dt).astype(np.int64))
+    attrs = _flat(record)
+    attrs.update(kind="population", run_json=run_json)
+    return xr.Dataset(variables, coords=coords, attrs=attrs)
+
+
+def open(path, tallies=False):  # noqa: A001 - srlif.open
+    """Reads an output folder of srlif (a sweep, merged shards, one shard or a population)
+    into the Dataset that the call writing it returns. ``tallies=True`` adds a sweep's exact
+    integer tallies (``tally_*``)."""
+    folder = pathlib.Path(os.fspath(path))
+    if (folder / "tallies.csv").is_file():
+        return _sweep(folder, tallies)
+    if (folder / "population.csv").is_file():
+        return _population(folder)
+    raise _core.InputError(
+        f"path: '{folder}' holds no srlif output (a sweep's tallies.csv or a population's population.csv)"
+    )
+
+
+def trace_dataset(raw, given):
+    time = np.asarray(raw["time_ms"])
+    variables = {
+        name: ("time_ms", np.asarray(raw[name]) if name != "spike" else np.asarray(raw[name]).astype(bool),
+               _attrs(name))
+        for name in ("v_mv", "input_pa", "spike")
+    }
+    attrs = {"kind": "trace"}
+    attrs.update({key.replace("-", "_"): value for key, value in given.items()})
+    return xr.Dataset(variables, coords={"time_ms": ("time_ms", time, _attrs("time_ms"))}, attrs=attrs)
+
+
+def theory_dataset(raw):
+    sigma = np.asarray(raw["sigma"])
+    bias = np.asarray(raw["bias"])
+    variables = {}
+    for name in ("mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"):
+        values = np.asarray(raw[name]).reshape(len(bias), len(sigma)).T
+        variables[name] = (("sigma", "bias"), values, _attrs(name))
+    coords = {"sigma": ("sigma", sigma, _attrs("sigma")), "bias": ("bias", bias, _attrs("bias"))}
+    return xr.Dataset(variables, coords=coords, attrs={"kind": "theory"})

@@ -1,0 +1,238 @@
+#include "srlif/jobs.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <utility>
+
+#include "srlif/backend.hpp"
+#include "srlif/errors.hpp"
+#include "srlif/grid.hpp"
+#include "srlif/output.hpp"
+#include "srlif/population_output.hpp"
+#include "srlif/version.hpp"
+
+namespace srlif {
+namespace {
+
+// The folder of an output file `out` (InputError "--out" when unusable).
+std::filesystem::path folder_of_file(const std::filesystem::path& out) {
+  const std::filesystem::path directory = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+  if (out.filename().empty()) throw InputError("--out", "must name a file, not a directory");
+  if (!std::filesystem::is_directory(directory)) {
+    throw InputError("--out", "directory '" + directory.string() + "' does not exist");
+  }
+  return directory;
+}
+
+std::string shell_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The python interpreter that has matplotlib: $SRLIF_PYTHON, python3, /usr/bin/python3.
+// Looks for the module without importing it (an import takes about a second).
+std::string plotting_python() {
+  std::vector<std::string> candidates;
+  if (const char* chosen = std::getenv("SRLIF_PYTHON")) candidates.emplace_back(chosen);
+  candidates.emplace_back("python3");
+  candidates.emplace_back("/usr/bin/python3");
+  for (const std::string& python : candidates) {
+    const std::string probe =
+        shell_quoted(python) +
+        " -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(\"matplotlib\") is None)'" +
+        " >/dev/null 2>&1";
+    if (std::system(probe.c_str()) == 0) return python;
+  }
+  return "";
+}
+
+// The project's matplotlib script, started before the simulation so that its
+// imports overlap it; it draws once told that the tables are written, and
+// exits without drawing when its input closes without that word.
+class FigureDrawer {
+ public:
+  FigureDrawer(const std::filesystem::path& out, std::string python, std::string script) {
+    if (script.empty()) {
+      const char* override_script = std::getenv("SRLIF_PLOT_SCRIPT");
+      script = override_script != nullptr ? override_script : SRLIF_PLOT_SCRIPT;
+    }
+    if (!std::filesystem::exists(script)) {
+      error_ = "plotting script " + script + " not found";
+      return;
+    }
+    if (python.empty()) python = plotting_python();
+    if (python.empty()) {
+      error_ = "no python3 with matplotlib (install python3-matplotlib)";
+      return;
+    }
+    const std::string command =
+        shell_quoted(python) + " " + shell_quoted(script) + " --when-told " + shell_quoted(out.string());
+    std::fflush(nullptr);  // nothing buffered may be written twice by the child
+    pipe_ = ::popen(command.c_str(), "w");
+    if (pipe_ == nullptr) error_ = "could not start " + python;
+  }
+  FigureDrawer(const FigureDrawer&) = delete;
+  FigureDrawer& operator=(const FigureDrawer&) = delete;
+  ~FigureDrawer() {
+    if (pipe_ != nullptr) ::pclose(pipe_);  // input closed unread: the script exits without drawing
+  }
+
+  // Tells the script to draw and waits for it; returns an error text or "".
+  std::string draw() {
+    if (pipe_ == nullptr) return error_;
+    std::fputs("draw\n", pipe_);
+    const int status = ::pclose(pipe_);
+    pipe_ = nullptr;
+    if (status != 0) {
+      return "the plotting script failed (exit status " +
+             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) + ")";
+    }
+    return "";
+  }
+
+ private:
+  FILE* pipe_ = nullptr;
+  std::string error_;
+};
+
+}  // namespace
+
+PopulationReport run_population_job(const PopulationJob& job, const RunControl& control) {
+  PopulationReport report{make_plan(job.config), {}};
+  const SweepPlan& plan = report.plan;
+  if (job.out.empty()) throw InputError("--out", "is required (on the command line or in --config)");
+  const std::unique_ptr<Backend> backend =
+      make_backend(plan.config.execution.backend, plan.config.execution.threads);
+  OutputDirectoryGuard guard(job.out);
+  prepare_output_directory(job.out);
+
+  report.result = run_sweep(plan, *backend, progress_with_stop(control, plan.neuron_steps()));
+  const SweepResult& result = report.result;
+  std::vector<std::pair<std::string, std::string>> files = population_files(plan, result);
+  RunRecord record;
+  record.version = kVersion;
+  record.command_line = job.command_line;
+  record.backend = result.backend;
+  record.device = result.device;
+  record.wall_seconds = result.wall_seconds;
+  record.neuron_steps = result.neuron_steps;
+  files.emplace_back("run.json", run_json(plan.config, record));
+  write_files_atomically(job.out, files);
+  guard.commit();
+  return report;
+}
+
+std::vector<TraceSample> run_trace_job(const TraceJob& job) {
+  SweepConfig config = job.config;
+  for (const auto& [values, flag] : {std::pair{&config.grid.sigma, "--sigma"},
+                                     {&config.grid.amplitude, "--amplitude"},
+                                     {&config.grid.bias, "--bias"},
+                                     {&config.grid.frequency, "--frequency"}}) {
+    if (values->size() != 1) throw InputError(flag, "trace takes a single value");
+  }
+  if (job.neuron < 0 || job.neuron >= (1LL << 32)) throw InputError("--neuron", "must be between 0 and 2^32-1");
+  config.neurons = static_cast<std::uint64_t>(job.neuron) + 1;
+  const SweepPlan plan = make_plan(config);
+  const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);
+  std::vector<TraceSample> samples = trace_neuron(plan, static_cast<std::uint64_t>(job.neuron));
+  if (!job.out.empty()) {
+    prepare_output_directory(directory);
+    write_files_atomically(directory, {{job.out.filename().string(), trace_csv(samples)}});
+  }
+  return samples;
+}
+
+TheoryTable run_theory_job(const TheoryJob& job) {
+  // A row is about 120 bytes; 10^7 rows is already a gigabyte of CSV.
+  constexpr double kMaxRows = 1e7;
+  const double rows = static_cast<double>(count_axis(job.sigma, "--sigma")) *
+                      static_cast<double>(count_axis(job.bias, "--bias"));
+  if (rows > kMaxRows) {
+    throw InputError("--sigma/--bias", "the grid has " + format_number(rows) + " points; at most " +
+                                           format_number(kMaxRows) + " rows are written");
+  }
+  TheoryTable table{parse_axis(job.sigma, "--sigma"), parse_axis(job.bias, "--bias"), {}};
+  validate_axis(table.sigma, "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)", kMaxCurrent);
+  validate_axis(table.bias, "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
+  // --out is checked before computing, so a bad path fails without work; every row is
+  // computed before writing, so bad input writes nothing.
+  const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);
+  table.points.reserve(table.sigma.size() * table.bias.size());
+  for (const double bias : table.bias) {
+    for (const double sigma : table.sigma) table.points.push_back(siegert(job.neuron, bias, sigma));
+  }
+  if (!job.out.empty()) {
+    prepare_output_directory(directory);
+    write_files_atomically(directory, {{job.out.filename().string(), theory_csv(table)}});
+  }
+  return table;
+}
+
+std::string theory_csv(const TheoryTable& table) {
+  std::string csv = csv_line({"bias", "sigma", "mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"});
+  // sigma varies fastest, as in a sweep's points.csv, so each sigma slice is contiguous.
+  std::size_t row = 0;
+  for (const double bias : table.bias) {
+    for (const double sigma : table.sigma) {
+      const TheoryPoint& point = table.points[row++];
+      csv += csv_line({format_number(bias), format_number(sigma), format_number(point.mu_mv),
+                       format_number(point.sigma_v_mv), format_number(point.mean_v_mv),
+                       format_number(point.std_v_mv), format_number(point.rate_hz)});
+    }
+  }
+  return csv;
+}
+
+ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& control) {
+  if (job.out.empty()) throw InputError("--out", "is required");
+  const StudyProtocol& protocol = job.protocol;
+  // Validate every experiment before anything is written.
+  SweepConfig probe;
+  probe.time = protocol.time;
+  probe.execution = protocol.execution;
+  probe.grid = Grid{{0.0}, {20.0}, {178.0}, {10.0}};
+  validate(probe);
+
+  const std::unique_ptr<Backend> backend =
+      make_backend(protocol.execution.backend, protocol.execution.threads);
+  OutputDirectoryGuard guard(job.out);
+  prepare_output_directory(job.out);
+
+  std::unique_ptr<FigureDrawer> figures;
+  if (job.figures) figures = std::make_unique<FigureDrawer>(job.out, job.plot_python, job.plot_script);
+
+  constexpr std::uint64_t kScale = 1000000;
+  StudyOutput study = reproduce_study(protocol, *backend, [&](double fraction) {
+    if (control.progress) control.progress(static_cast<std::uint64_t>(fraction * kScale), kScale);
+    if (const int stop = control.stop()) throw Interrupted(stop, "");
+  });
+
+  ReproduceReport report;
+  report.neuron_steps = study.neuron_steps;
+  report.wall_seconds = study.wall_seconds;
+  report.device = backend->device();
+  const double rate =
+      study.wall_seconds > 0 ? static_cast<double>(study.neuron_steps) / study.wall_seconds : 0.0;
+  std::string json = "{\n  \"srlif_version\": \"" + std::string(kVersion) + "\",\n";
+  json += "  \"command_line\": " + json_string(job.command_line) + ",\n";
+  json += "  \"trials\": " + std::to_string(job.trials) + ",\n";
+  json += "  \"seed\": " + std::to_string(protocol.seed) + ",\n";
+  json += "  \"duration_ms\": " + format_number(protocol.time.duration) + ",\n";
+  json += "  \"scheme\": " + json_string(scheme_name(protocol.scheme)) + ",\n";
+  json += "  \"backend\": " + json_string(backend->name()) +
+          ",\n  \"device\": " + json_string(backend->device()) + ",\n";
+  json += "  \"wall_seconds\": " + format_number(study.wall_seconds) + ",\n";
+  json += "  \"neuron_steps\": " + std::to_string(study.neuron_steps) + ",\n";
+  json += "  \"neuron_steps_per_second\": " + format_number(rate) + "\n}\n";
+  study.files.emplace_back("run.json", json);
+  write_files_atomically(job.out, study.files);
+  guard.commit();
+  if (figures) report.figure_error = figures->draw();
+  return report;
+}
+
+}  // namespace srlif
