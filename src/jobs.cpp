@@ -19,7 +19,8 @@ namespace {
 
 // The folder of an output file `out` (InputError "--out" when unusable).
 std::filesystem::path folder_of_file(const std::filesystem::path& out) {
-  const std::filesystem::path directory = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+  const std::filesystem::path directory =
+      out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   if (out.filename().empty()) throw InputError("--out", "must name a file, not a directory");
   if (!std::filesystem::is_directory(directory)) {
     throw InputError("--out", "directory '" + directory.string() + "' does not exist");
@@ -134,7 +135,8 @@ std::vector<TraceSample> run_trace_job(const TraceJob& job) {
                                      {&config.grid.frequency, "--frequency"}}) {
     if (values->size() != 1) throw InputError(flag, "trace takes a single value");
   }
-  if (job.neuron < 0 || job.neuron >= (1LL << 32)) throw InputError("--neuron", "must be between 0 and 2^32-1");
+  if (job.neuron < 0 || job.neuron >= (1LL << 32))
+    throw InputError("--neuron", "must be between 0 and 2^32-1");
   config.neurons = static_cast<std::uint64_t>(job.neuron) + 1;
   const SweepPlan plan = make_plan(config);
   const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);

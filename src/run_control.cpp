@@ -9,7 +9,10 @@
 namespace srlif {
 
 const char* stop_name(int stop) {
-  return stop == SIGINT ? "SIGINT" : stop == SIGTERM ? "SIGTERM" : stop == kStopRequested ? "a stop request" : "a signal";
+  return stop == SIGINT           ? "SIGINT"
+         : stop == SIGTERM        ? "SIGTERM"
+         : stop == kStopRequested ? "a stop request"
+                                  : "a signal";
 }
 
 ProgressCallback progress_with_stop(const RunControl& control, std::uint64_t total) {

@@ -112,13 +112,12 @@ SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
   } catch (const Interrupted& stop) {
     // Segments that other workers finished after the first stop are saved too.
     checkpoint.flush();
-    throw Interrupted(stop.signal(),
-                      std::string("interrupted by ") + stop_name(stop.signal()) + ": " +
-                          std::to_string(checkpoint.finished_count()) + " of " +
-                          std::to_string(range.end - range.first) + " grid points are saved in " +
-                          checkpoint.directory().string() +
-                          (hooks.snapshot_due ? " (and the state of the unfinished ones)" : "") + "; " +
-                          job.resume_hint);
+    throw Interrupted(
+        stop.signal(),
+        std::string("interrupted by ") + stop_name(stop.signal()) + ": " +
+            std::to_string(checkpoint.finished_count()) + " of " + std::to_string(range.end - range.first) +
+            " grid points are saved in " + checkpoint.directory().string() +
+            (hooks.snapshot_due ? " (and the state of the unfinished ones)" : "") + "; " + job.resume_hint);
   }
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

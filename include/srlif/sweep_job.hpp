@@ -41,8 +41,8 @@ struct ContinuedSegment {
 
 struct SweepJobReport {
   SweepSummary summary;
-  RunRecord record;         // what run.json says of the run (timing, device, resumed points)
-  std::int64_t steps = 0;   // time steps per neuron
+  RunRecord record;        // what run.json says of the run (timing, device, resumed points)
+  std::int64_t steps = 0;  // time steps per neuron
   std::vector<ContinuedSegment> continued;
 };
 

@@ -15,6 +15,7 @@
 #include <cctype>
 #include <csignal>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -82,10 +83,10 @@ nb::list describe(const CLI::App& app) {
     if (name == "help") continue;
     const std::string type = option->get_type_name();
     std::string kind = option->get_expected_min() == 0 ? "flag"
-                       : type.starts_with("FLOAT")    ? "float"
-                       : type.starts_with("UINT")     ? "uint"
-                       : type.starts_with("INT")      ? "int"
-                                                      : "text";
+                       : type.starts_with("FLOAT")     ? "float"
+                       : type.starts_with("UINT")      ? "uint"
+                       : type.starts_with("INT")       ? "int"
+                                                       : "text";
     nb::dict entry;
     entry["name"] = name;
     entry["kind"] = kind;
@@ -256,14 +257,17 @@ nb::dict read_sweep(const std::string& folder) {
   for (std::size_t point = 0; point < points; ++point) {
     if (!present[point]) continue;
     const std::vector<std::string> fields = points_csv_fields(grid, config.neurons, point, metrics[point]);
-    for (std::size_t c = 0; c < columns.size(); ++c) column_values[c][point] = std::stod(fields[c]);
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      column_values[c][point] = std::strtod(fields[c].c_str(), nullptr);
   }
   nb::dict column_arrays;
-  for (std::size_t c = 0; c < columns.size(); ++c) column_arrays[columns[c].c_str()] = to_numpy(column_values[c]);
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    column_arrays[columns[c].c_str()] = to_numpy(column_values[c]);
 
   nb::dict optima;
   const bool whole = file.points.size() == points;
-  for (const Objective objective : {Objective::valid_vector_strength, Objective::snr, Objective::rayleigh_rate}) {
+  for (const Objective objective :
+       {Objective::valid_vector_strength, Objective::snr, Objective::rayleigh_rate}) {
     const std::size_t slices = grid.slice_count();
     std::vector<double> sigma_opt(slices, nan), refined(slices, nan);
     std::vector<std::int64_t> point(slices, -1), eligible(slices, 0);
@@ -336,7 +340,8 @@ nb::dict info() {
       nb::dict entry;
       entry["index"] = device.index;
       entry["name"] = device.name;
-      entry["compute_capability"] = std::to_string(device.compute_major) + "." + std::to_string(device.compute_minor);
+      entry["compute_capability"] =
+          std::to_string(device.compute_major) + "." + std::to_string(device.compute_minor);
       entry["multiprocessors"] = device.multiprocessors;
       entry["memory_bytes"] = device.memory_bytes;
       devices.append(entry);
@@ -354,14 +359,15 @@ nb::dict info() {
 std::string keyword_message(const std::string& message) {
   std::string out;
   for (std::size_t i = 0; i < message.size();) {
-    const bool flag = message.compare(i, 2, "--") == 0 && i + 2 < message.size() &&
-                      message[i + 2] >= 'a' && message[i + 2] <= 'z' && (i == 0 || message[i - 1] != '-');
+    const bool flag = message.compare(i, 2, "--") == 0 && i + 2 < message.size() && message[i + 2] >= 'a' &&
+                      message[i + 2] <= 'z' && (i == 0 || message[i - 1] != '-');
     if (!flag) {
       out += message[i++];
       continue;
     }
-    for (i += 2; i < message.size() && (std::islower(static_cast<unsigned char>(message[i])) ||
-                                        std::isdigit(static_cast<unsigned char>(message[i])) || message[i] == '-');
+    for (i += 2;
+         i < message.size() && (std::islower(static_cast<unsigned char>(message[i])) ||
+                                std::isdigit(static_cast<unsigned char>(message[i])) || message[i] == '-');
          ++i) {
       out += message[i] == '-' ? '_' : message[i];
     }
@@ -382,8 +388,10 @@ NB_MODULE(_core, m) {
   // Python types of their own (not nanobind's nb::exception, whose translator would pass the
   // message on unchanged): messages name keyword arguments, not flags.
   static PyObject* input_error = PyErr_NewException("srlif._core.InputError", PyExc_ValueError, nullptr);
-  static PyObject* interrupted = PyErr_NewException("srlif._core.Interrupted", PyExc_KeyboardInterrupt, nullptr);
-  static PyObject* unavailable = PyErr_NewException("srlif._core.UnavailableError", PyExc_RuntimeError, nullptr);
+  static PyObject* interrupted =
+      PyErr_NewException("srlif._core.Interrupted", PyExc_KeyboardInterrupt, nullptr);
+  static PyObject* unavailable =
+      PyErr_NewException("srlif._core.UnavailableError", PyExc_RuntimeError, nullptr);
   m.attr("InputError") = nb::handle(input_error);
   m.attr("Interrupted") = nb::handle(interrupted);
   m.attr("UnavailableError") = nb::handle(unavailable);
@@ -401,7 +409,8 @@ NB_MODULE(_core, m) {
 
   nb::class_<Control>(m, "Control")
       .def(nb::init<>())
-      .def("stop", [](Control& control, int code) { control.stop_code.store(code); }, "code"_a)
+      .def(
+          "stop", [](Control& control, int code) { control.stop_code.store(code); }, "code"_a)
       .def_prop_ro("done", [](const Control& control) { return control.done.load(); })
       .def_prop_ro("total", [](const Control& control) { return control.total.load(); });
 

@@ -8,6 +8,7 @@ the same double. Every function that simulates returns what `open` gives for
 the folder it wrote, so the two cannot differ.
 """
 
+import builtins
 import csv
 import json
 import os
@@ -149,7 +150,7 @@ def _sweep(folder, tallies):
 
 
 def _read_csv(path):
-    with open(path, newline="") as handle:
+    with builtins.open(path, newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)
         rows = list(reader)

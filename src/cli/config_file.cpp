@@ -21,7 +21,9 @@ void apply_item(CLI::App& command, const CLI::ConfigItem& item, const std::strin
   for (const std::string& value : item.inputs) check_numeric_value(*option, value);
   try {
     if (option->get_expected_min() == 0) {
-      option->add_result(CLI::ConfigTOML().to_flag(item));
+      // get_flag_value: a negated flag ("!--no-figures") given "true" stores false, as CLI11's own
+      // config reader does.
+      option->add_result(option->get_flag_value(item.name, CLI::ConfigTOML().to_flag(item)));
     } else {
       option->add_result(item.inputs);
     }
@@ -52,7 +54,8 @@ void apply_config_text(CLI::App& command, const std::string& text, const std::st
   }
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // CLI11's section markers
-    if (!item.parents.empty()) throw InputError("--config", "unknown key '" + item.fullname() + "' in " + source);
+    if (!item.parents.empty())
+      throw InputError("--config", "unknown key '" + item.fullname() + "' in " + source);
     apply_item(command, item, source);
   }
 }

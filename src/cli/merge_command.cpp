@@ -11,10 +11,10 @@
 
 #include "cli/commands.hpp"
 #include "cli/output_options.hpp"
-#include "srlif/run_control.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"
+#include "srlif/run_control.hpp"
 #include "srlif/shard.hpp"
 #include "srlif/sweep_writer.hpp"
 #include "srlif/tally_file.hpp"

@@ -61,7 +61,8 @@ PopulationJob to_population_job(const PopulationOptions& options, const CLI::App
   if (options.phase_bins < 1 || options.phase_bins > 3600) {
     throw InputError("--phase-bins", "must be between 1 and 3600");
   }
-  if (command.count("--raster") > 0 && options.raster < 0) throw InputError("--raster", "must be >= 0 neurons");
+  if (command.count("--raster") > 0 && options.raster < 0)
+    throw InputError("--raster", "must be >= 0 neurons");
   config.readouts.enabled = true;
   config.readouts.phase_bins = static_cast<std::uint32_t>(options.phase_bins);
   config.readouts.psth_bin_ms = options.psth_bin_ms;
@@ -83,8 +84,11 @@ void add_population_options(CLI::App& command, PopulationOptions& options) {
   command.add_option("--phase-bins", options.phase_bins, "Bins of the phase (period) histogram")
       ->capture_default_str()
       ->group(readouts);
-  command.add_option("--psth", options.psth_bin_ms, "PSTH bin width, ms")->capture_default_str()->group(readouts);
-  command.add_option("--raster", options.raster, "Raster of the first M neurons (default min(50, --neurons))")
+  command.add_option("--psth", options.psth_bin_ms, "PSTH bin width, ms")
+      ->capture_default_str()
+      ->group(readouts);
+  command
+      .add_option("--raster", options.raster, "Raster of the first M neurons (default min(50, --neurons))")
       ->group(readouts);
   add_output_options(command, options.output);
 }

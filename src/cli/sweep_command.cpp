@@ -65,9 +65,10 @@ void add_sweep_options(CLI::App& command, SweepOptions& options) {
                   "srlif merge")
       ->group(runs);
   command
-      .add_flag("--resume", options.resume,
-                "Continue the run whose checkpoint is in --out (same options), computing only the grid points "
-                "it had not finished")
+      .add_flag(
+          "--resume", options.resume,
+          "Continue the run whose checkpoint is in --out (same options), computing only the grid points "
+          "it had not finished")
       ->group(runs);
   command
       .add_option("--checkpoint-seconds", options.checkpoint_seconds,
@@ -112,8 +113,8 @@ int run(const SweepOptions& options, const CLI::App& command, const std::string&
   for (const ContinuedSegment& segment : report.continued) {
     std::printf("grid points %llu..%llu went on from step %lld of %lld\n",
                 static_cast<unsigned long long>(segment.first_point),
-                static_cast<unsigned long long>(segment.last_point), static_cast<long long>(segment.from_step),
-                static_cast<long long>(report.steps));
+                static_cast<unsigned long long>(segment.last_point),
+                static_cast<long long>(segment.from_step), static_cast<long long>(report.steps));
   }
   return 0;
 }

@@ -23,7 +23,9 @@ void add_theory_options(CLI::App& command, TheoryOptions& options) {
   command.add_option("--sigma", options.job.sigma, "Noise intensity sigma, pA*sqrt(ms)")
       ->capture_default_str()
       ->group(axes);
-  command.add_option("--bias", options.job.bias, "Bias current I_bias, pA")->capture_default_str()->group(axes);
+  command.add_option("--bias", options.job.bias, "Bias current I_bias, pA")
+      ->capture_default_str()
+      ->group(axes);
 
   // The same neuron flags as sweep; V_init plays no role in the stationary state.
   const char* neuron = "Neuron";

@@ -1,0 +1,149 @@
+"""population, trace, theory, reproduce and info against the command line; bad input; the
+module's exported symbols; the GPU (skipped without one)."""
+
+import csv
+import pathlib
+import subprocess
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import srlif
+
+
+def read_rows(path):
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_population_readouts_equal_the_command_lines_files(tmp_path, run_cli):
+    arguments = ["--sigma", "0,12.5,60", "--neurons", "40", "--duration", "3000", "--raster", "5"]
+    run_cli("population", *arguments, "--out", tmp_path / "cli", "--quiet")
+    ds = srlif.population(sigma=[0, 12.5, 60], neurons=40, duration=3000, raster=5, out=tmp_path / "py",
+                          progress=False)
+    for name in ("population.csv", "phase_histogram.csv", "psth.csv", "raster.csv"):
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    xr.testing.assert_identical(ds, srlif.open(tmp_path / "py"))
+    assert ds.phase_histogram.dims == ("sigma", "amplitude", "bias", "frequency", "phase_bin")
+    assert ds.sizes["phase_bin"] == 30 and ds.sizes["time_bin"] == 300
+    raster = read_rows(tmp_path / "cli" / "raster.csv")
+    assert ds.sizes["spike"] == len(raster) > 0
+    assert [float(row["spike_time_ms"]) for row in raster] == list(ds.raster_spike_time_ms.values)
+    np.testing.assert_allclose(ds.raster_step.values * 0.1, ds.raster_spike_time_ms.values, rtol=0, atol=1e-9)
+    summary = read_rows(tmp_path / "cli" / "population.csv")
+    margins = [float(row["subthreshold_margin_mv"]) for row in summary]
+    np.testing.assert_array_equal(ds.subthreshold_margin_mv.values.ravel(), margins)
+    assert int(ds.psth.sum()) == int(ds.total_spikes.sum())
+
+
+def test_trace_and_theory_are_the_command_lines_numbers(tmp_path, run_cli):
+    run_cli("trace", "--sigma", "20", "--duration", "200", "--neuron", "3", "--out", tmp_path / "trace.csv")
+    ds = srlif.trace(sigma=20, duration=200, neuron=3, out=tmp_path / "py_trace.csv")
+    assert (tmp_path / "py_trace.csv").read_bytes() == (tmp_path / "trace.csv").read_bytes()
+    rows = read_rows(tmp_path / "trace.csv")
+    assert ds.sizes["time_ms"] == len(rows) == 2000
+    assert [float(row["v_mv"]) for row in rows] == [float(v) for v in ds.v_mv.values]
+    assert [row["spike"] == "1" for row in rows] == list(ds.spike.values)
+
+    cli = run_cli("theory", "--sigma", "10:60:6", "--bias", "170,178").stdout
+    theory = srlif.theory(sigma="10:60:6", bias=[170, 178])
+    for row in csv.DictReader(cli.splitlines()):
+        point = theory.sel(sigma=float(row["sigma"]), bias=float(row["bias"]))
+        assert point.rate_hz.item() == float(row["rate_hz"])
+        assert point.std_v_mv.item() == float(row["std_v_mv"])
+
+
+def test_reproduce_writes_the_study(tmp_path):
+    report = srlif.reproduce(out=tmp_path, trials=4, duration=1000, no_figures=True, progress=False)
+    assert report["neuron_steps"] > 0 and report["out"] == tmp_path
+    assert (tmp_path / "report.md").is_file() and (tmp_path / "h1_curve.csv").is_file()
+    assert not list(tmp_path.glob("*.png"))
+
+
+def test_info_names_the_version_and_backends():
+    info = srlif.info()
+    assert info["version"] == srlif.__version__
+    assert info["auto_backend"] in ("cpu", "cuda")
+
+
+BAD = [
+    ("sweep", dict(sigma=-1), "sigma"),
+    ("sweep", dict(sigma=np.zeros((2, 2))), "sigma"),
+    ("sweep", dict(sigma="0:60"), "sigma"),
+    ("sweep", dict(amplitude=["a", "b"]), "amplitude"),
+    ("sweep", dict(bias=float("nan")), "bias"),
+    ("sweep", dict(frequency=[]), "frequency"),
+    ("sweep", dict(v_th="-55"), "v_th"),
+    ("sweep", dict(v_reset=-50), "v_reset"),
+    ("sweep", dict(tau_m=float("inf")), "tau_m"),
+    ("sweep", dict(dt=0), "dt"),
+    ("sweep", dict(duration=-5), "duration"),
+    ("sweep", dict(neurons=1.5), "neurons"),
+    ("sweep", dict(neurons=True), "neurons"),
+    ("sweep", dict(neurons=0), "neurons"),
+    ("sweep", dict(seed=-1), "seed"),
+    ("sweep", dict(min_spikes=-1), "min_spikes"),
+    ("sweep", dict(decorrelate=1), "decorrelate"),
+    ("sweep", dict(scheme="rk4"), "scheme"),
+    ("sweep", dict(objective="best"), "objective"),
+    ("sweep", dict(backend="tpu"), "backend"),
+    ("sweep", dict(chunk_steps=6), "chunk_steps"),
+    ("sweep", dict(shard="3/2"), "shard"),
+    ("sweep", dict(checkpoint_seconds=-1), "checkpoint_seconds"),
+    ("sweep", dict(resume=True, out=None), "resume"),
+    ("sweep", dict(psth=0.01), "psth"),
+    ("population", dict(raster=-1), "raster"),
+    ("population", dict(phase_bins=0), "phase_bins"),
+    ("trace", dict(sigma=[1, 2]), "sigma"),
+    ("theory", dict(bias=float("inf")), "bias"),
+    ("reproduce", dict(trials=-1), "trials"),
+]
+
+
+@pytest.mark.parametrize("command,arguments,keyword", BAD, ids=[f"{c}-{k}-{i}" for i, (c, _, k) in enumerate(BAD)])
+def test_bad_input_names_the_keyword_before_anything_is_written(tmp_path, command, arguments, keyword):
+    out = tmp_path / "out"
+    call = getattr(srlif, command)
+    extra = {"progress": False} if command in ("sweep", "population", "reproduce") else {}
+    if command in ("sweep", "population", "reproduce") and "out" not in arguments:
+        extra["out"] = out
+    with pytest.raises(srlif.InputError) as raised:
+        call(**arguments, **extra)
+    message = str(raised.value)
+    assert isinstance(raised.value, ValueError)
+    assert message.startswith(keyword) or f" {keyword}" in message, message
+    assert "--" not in message, message
+    assert not out.exists()
+
+
+def test_an_unknown_keyword_is_a_type_error():
+    with pytest.raises(TypeError, match="sigmaa"):
+        srlif.sweep(sigmaa=1)
+
+
+def test_open_refuses_a_folder_without_output(tmp_path):
+    with pytest.raises(srlif.InputError, match="path"):
+        srlif.open(tmp_path)
+
+
+def test_the_module_exports_only_its_entry_point():
+    module = pathlib.Path(srlif._core.__file__)
+    symbols = subprocess.run(["nm", "-D", "--defined-only", str(module)], capture_output=True, text=True,
+                             check=True).stdout.split("\n")
+    names = [line.split()[-1] for line in symbols if line.strip()]
+    assert names == ["PyInit__core"]
+
+
+def has_gpu():
+    return bool(srlif.info()["devices"])
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not has_gpu(), reason="no usable CUDA GPU")
+def test_gpu_sweep_equals_the_cpu_sweep(tmp_path):
+    arguments = dict(sigma="0:60:13", amplitude=[10, 20], neurons=500, duration=2000, progress=False)
+    srlif.sweep(backend="cpu", out=tmp_path / "cpu", **arguments)
+    srlif.sweep(backend="cuda", out=tmp_path / "cuda", **arguments)
+    for name in ("points.csv", "optimum.csv", "tallies.csv"):
+        assert (tmp_path / "cpu" / name).read_bytes() == (tmp_path / "cuda" / name).read_bytes()

@@ -1,0 +1,156 @@
+"""srlif.sweep and srlif.open: shapes, coordinates, attributes, the CLI's bytes, threads."""
+
+import inspect
+import json
+import math
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import srlif
+
+SMALL = dict(sigma="0:60:7", amplitude=[10, 20], bias=178, neurons=60, duration=2000, progress=False)
+FILES = ("points.csv", "optimum.csv", "tallies.csv")
+
+
+def test_dataset_has_one_dimension_per_axis_with_the_axis_values():
+    ds = srlif.sweep(**SMALL)
+    assert dict(ds.sizes) == {"sigma": 7, "amplitude": 2, "bias": 1, "frequency": 1, "objective": 3}
+    np.testing.assert_array_equal(ds.sigma.values, np.linspace(0, 60, 7))
+    np.testing.assert_array_equal(ds.amplitude.values, [10.0, 20.0])
+    assert ds.mean_rate_hz.dims == ("sigma", "amplitude", "bias", "frequency")
+    assert ds.sigma_opt.dims == ("objective", "amplitude", "bias", "frequency")
+    assert list(ds.objective.values) == ["vs-valid", "snr", "rayleigh-rate"]
+    assert ds.neurons.dtype == np.int64 and int(ds.neurons.min()) == 60
+    assert ds.mean_rate_hz.attrs["units"] == "Hz"
+    # The grid index runs sigma fastest, as in points.csv.
+    assert int(ds.point.sel(sigma=10.0, amplitude=20.0).item()) == 7 + 1
+    assert ds.attrs["seed"] == 1 and ds.attrs["neurons_per_point"] == 60
+    assert json.loads(ds.attrs["run_json"])["grid_points"] == 14
+
+
+def test_every_points_csv_column_is_a_variable(tmp_path):
+    ds = srlif.sweep(out=tmp_path, **SMALL)
+    header = (tmp_path / "points.csv").read_text().splitlines()[0].split(",")
+    for column in header:
+        assert column in ds.variables, column
+
+
+def test_sweep_writes_the_bytes_of_the_command_line(tmp_path, run_cli):
+    arguments = ["--sigma", "0:60:7", "--amplitude", "10,20", "--neurons", "60", "--duration", "2000",
+                 "--scheme", "exact", "--spectrum", "--seed", "7"]
+    run_cli("sweep", *arguments, "--out", tmp_path / "cli", "--quiet")
+    srlif.sweep(sigma="0:60:7", amplitude=[10, 20], neurons=60, duration=2000, scheme="exact", spectrum=True,
+                seed=7, out=tmp_path / "python", progress=False)
+    for name in FILES:
+        assert (tmp_path / "python" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    record = json.loads((tmp_path / "python" / "run.json").read_text())
+    assert record["command_line"].startswith("srlif.sweep(")
+
+
+def test_returned_dataset_equals_open_of_its_folder_and_nan_where_the_csv_has_nan(tmp_path):
+    ds = srlif.sweep(out=tmp_path, **SMALL)
+    opened = srlif.open(tmp_path)
+    xr.testing.assert_identical(ds, opened)
+    rows = (tmp_path / "points.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    for row in rows[1:]:
+        fields = dict(zip(header, row.split(",")))
+        point = ds.where(ds.point == int(fields["point"]), drop=True)
+        for name in ("mean_vector_strength", "mean_rate_hz", "snr_db", "rayleigh_p"):
+            value = point[name].values.item()
+            if fields[name] == "nan":
+                assert math.isnan(value)
+            else:
+                assert value == float(fields[name])
+
+
+def test_tallies_on_request_are_the_exact_integers_of_tallies_csv(tmp_path):
+    ds = srlif.sweep(out=tmp_path, tallies=True, **SMALL)
+    assert "tally_spikes" not in srlif.sweep(**SMALL)
+    lines = [line for line in (tmp_path / "tallies.csv").read_text().splitlines() if not line.startswith("#")]
+    header = lines[0].split(",")
+    flat = {name: ds[f"tally_{name}"].transpose("frequency", "bias", "amplitude", "sigma").values.ravel()
+            for name in header if name != "point"}
+    for line in lines[1:]:
+        fields = dict(zip(header, line.split(",")))
+        point = int(fields["point"])
+        for name in flat:
+            assert int(flat[name][point]) == int(fields[name]), name
+    assert ds.tally_spikes.dtype == np.uint64 and ds.tally_cos_sum.dtype == np.int64
+
+
+def test_sigma_opt_matches_optimum_csv(tmp_path):
+    ds = srlif.sweep(out=tmp_path, **SMALL)
+    rows = (tmp_path / "optimum.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    for row in rows[1:]:
+        fields = dict(zip(header, row.split(",")))
+        here = ds.sel(objective="vs-valid", amplitude=float(fields["amplitude"]))
+        value = here.sigma_opt.values.item()
+        assert (math.isnan(value) and fields["sigma_opt"] == "nan") or value == float(fields["sigma_opt"])
+        assert here.sigma_opt_refined.values.item() == float(fields["sigma_opt_refined"]) or fields[
+            "sigma_opt_refined"] == "nan"
+
+
+def test_results_do_not_depend_on_threads():
+    one = srlif.sweep(threads=1, **SMALL)
+    two = srlif.sweep(threads=2, **SMALL)
+    for name in ("mean_rate_hz", "mean_vector_strength", "total_spikes", "sigma_opt_refined"):
+        np.testing.assert_array_equal(one[name].values, two[name].values)
+
+
+def test_threadpoolctl_limits_the_threads():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    with threadpoolctl.threadpool_limits(1):
+        ds = srlif.sweep(**SMALL)
+    assert ds.attrs["execution_device"] == "CPU, 1 thread"
+
+
+def test_axes_take_arrays_lists_scalars_and_range_strings():
+    base = dict(SMALL, sigma=None)
+    as_string = srlif.sweep(**dict(base, sigma="0:60:7"))
+    as_array = srlif.sweep(**dict(base, sigma=np.linspace(0, 60, 7)))
+    as_list = srlif.sweep(**dict(base, sigma=[0, 10, 20, 30, 40, 50, 60]))
+    xr.testing.assert_equal(as_string.drop_attrs(), as_array.drop_attrs())
+    xr.testing.assert_equal(as_string.drop_attrs(), as_list.drop_attrs())
+    one = srlif.sweep(**dict(base, sigma=np.float32(12.5)))
+    assert one.sizes["sigma"] == 1 and one.sigma.item() == 12.5
+
+
+def test_keywords_have_the_command_lines_defaults():
+    sweep = inspect.signature(srlif.sweep).parameters
+    assert sweep["neurons"].default == 1000 and sweep["sigma"].default == "0:60:25"
+    assert sweep["v_th"].default == -55.0 and sweep["scheme"].default == "euler"
+    assert sweep["checkpoint_seconds"].default == 10.0 and sweep["resume"].default is False
+    population = inspect.signature(srlif.population).parameters
+    assert population["neurons"].default == 50 and population["sigma"].default == "0,12.5,60"
+    assert inspect.signature(srlif.trace).parameters["duration"].default == 1000.0
+
+
+def test_attributes_survive_netcdf(tmp_path):
+    pytest.importorskip("h5netcdf")
+    ds = srlif.sweep(tallies=True, **SMALL)
+    ds.to_netcdf(tmp_path / "sweep.nc", engine="h5netcdf")
+    back = xr.open_dataset(tmp_path / "sweep.nc", engine="h5netcdf").load()
+    assert back.attrs["run_json"] == ds.attrs["run_json"]
+    assert back.attrs["seed"] == ds.attrs["seed"]
+    np.testing.assert_array_equal(back.tally_spikes.values, ds.tally_spikes.values)
+    np.testing.assert_array_equal(back.mean_vector_strength.values, ds.mean_vector_strength.values)
+
+
+def test_shards_and_merged_shards_open(tmp_path, run_cli):
+    common = ["--sigma", "0:60:7", "--amplitude", "10,20", "--neurons", "60", "--duration", "2000", "--quiet"]
+    for shard in (1, 2):
+        run_cli("sweep", *common, "--shard", f"{shard}/2", "--out", tmp_path / f"part{shard}")
+    run_cli("merge", tmp_path / "part1", tmp_path / "part2", "--out", tmp_path / "merged", "--quiet")
+    whole = srlif.sweep(**SMALL)
+    merged = srlif.open(tmp_path / "merged")
+    for name in ("mean_rate_hz", "mean_vector_strength", "sigma_opt", "total_spikes"):
+        np.testing.assert_array_equal(merged[name].values, whole[name].values)
+    part = srlif.open(tmp_path / "part2")
+    assert part.attrs["shard"] == "2/2"
+    assert int(part.computed.sum()) == 7 and int(part.point.min()) == -1
+    computed = part.computed.values
+    np.testing.assert_array_equal(part.mean_rate_hz.values[computed], whole.mean_rate_hz.values[computed])
