@@ -3,8 +3,6 @@
 // subthreshold margin V_th - max V.
 #include "cli/population_command.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -13,7 +11,6 @@
 #include "cli/config_file.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/population_output.hpp"
-#include "srlif/progress.hpp"
 
 namespace srlif::cli {
 namespace {
@@ -23,15 +20,10 @@ constexpr std::int64_t kDefaultRaster = 50;
 int run(const PopulationOptions& options, const CLI::App& command, const std::string& command_line) {
   PopulationJob job = to_population_job(options, command);
   job.command_line = command_line;
-  const bool show_progress = options.output.progress || (!options.output.quiet && ::isatty(STDERR_FILENO));
-  std::unique_ptr<ProgressBar> bar;
-  RunControl control;
-  control.progress = [&](std::uint64_t done, std::uint64_t total) {
-    if (!bar) bar = std::make_unique<ProgressBar>(total, show_progress);
-    bar->update(done);
-  };
+  ProgressDisplay display(options.output.progress, options.output.quiet);
+  RunControl control = display.control();
   const PopulationReport report = run_population_job(job, control);
-  if (bar) bar->finish();
+  display.finish();
   if (options.output.quiet) return 0;
   const SweepPlan& plan = report.plan;
   const SweepResult& result = report.result;

@@ -1,14 +1,12 @@
 // `srlif reproduce`: the reference study's five experiments, tables, report and figures.
 #include "cli/reproduce_command.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/output_options.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/progress.hpp"
 
 namespace srlif::cli {
 namespace {
@@ -16,15 +14,10 @@ namespace {
 int run(const ReproduceOptions& options, const std::string& command_line) {
   ReproduceJob job = to_reproduce_job(options);
   job.command_line = command_line;
-  const bool show_progress = options.progress || (!options.quiet && ::isatty(STDERR_FILENO));
-  std::unique_ptr<ProgressBar> bar;
-  RunControl control;
-  control.progress = [&](std::uint64_t done, std::uint64_t total) {
-    if (!bar) bar = std::make_unique<ProgressBar>(total, show_progress);
-    bar->update(done);
-  };
+  ProgressDisplay display(options.progress, options.quiet);
+  RunControl control = display.control();
   const ReproduceReport report = run_reproduce_job(job, control);
-  if (bar) bar->finish();
+  display.finish();
   const double rate =
       report.wall_seconds > 0 ? static_cast<double>(report.neuron_steps) / report.wall_seconds : 0.0;
   if (!options.quiet) {

@@ -3,8 +3,6 @@
 // one shard of the grid (--shard I/N) for `srlif merge`.
 #include "cli/sweep_command.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <memory>
 #include <utility>
@@ -15,7 +13,6 @@
 #include "cli/summary_table.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"
-#include "srlif/progress.hpp"
 #include "srlif/sweep_job.hpp"
 
 namespace srlif::cli {
@@ -86,16 +83,11 @@ int run(const SweepOptions& options, const CLI::App& command, const std::string&
   SweepJob job = to_sweep_job(options, command);
   job.command_line = command_line;
   const StopSignals signals;
-  const bool show_progress = options.output.progress || (!options.output.quiet && ::isatty(STDERR_FILENO));
-  std::unique_ptr<ProgressBar> bar;
-  RunControl control;
-  control.progress = [&](std::uint64_t done, std::uint64_t total) {
-    if (!bar) bar = std::make_unique<ProgressBar>(total, show_progress);
-    bar->update(done);
-  };
+  ProgressDisplay display(options.output.progress, options.output.quiet);
+  RunControl control = display.control();
   control.stop_requested = [] { return StopSignals::received(); };
   const SweepJobReport report = run_sweep_job(job, control);
-  if (bar) bar->finish();
+  display.finish();
 
   if (options.output.quiet) return 0;
   const RunRecord& record = report.record;
