@@ -207,10 +207,10 @@ ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& con
   std::unique_ptr<FigureDrawer> figures;
   if (job.figures) figures = std::make_unique<FigureDrawer>(job.out, job.plot_python, job.plot_script);
 
-  constexpr std::uint64_t kScale = 1000000;
-  StudyOutput study = reproduce_study(protocol, *backend, [&](double fraction) {
-    if (control.progress) control.progress(static_cast<std::uint64_t>(fraction * kScale), kScale);
-    if (const int stop = control.stop()) throw Interrupted(stop, "");
+  constexpr std::uint64_t kScale = 1000000;  // the study's progress, in parts per million
+  const ProgressCallback progress = progress_with_stop(control, kScale);
+  StudyOutput study = reproduce_study(protocol, *backend, [&progress](double fraction) {
+    progress(static_cast<std::uint64_t>(fraction * kScale));
   });
 
   ReproduceReport report;

@@ -67,12 +67,27 @@ nb::ndarray<nb::numpy, T, nb::ndim<1>> to_numpy(std::vector<T> values) {
   return nb::ndarray<nb::numpy, T, nb::ndim<1>>(held->data(), {held->size()}, owner);
 }
 
-// The options of `command` given as keyword values, applied like a config file's keys
-// (source "python"), then the --config file if one was named.
-void apply(CLI::App& app, const Values& values, const std::string& config) {
-  cli::apply_option_values(app, values, "python");
-  cli::apply_config_file(app, config);
-}
+// A command's options, registered on their own CLI11 app (the struct must stay where it
+// is made: the app holds references into `options`).
+template <typename Options>
+struct CommandOptions {
+  CLI::App app;
+  Options options;
+  explicit CommandOptions(void (*add)(CLI::App&, Options&)) { add(app, options); }
+  CommandOptions(const CommandOptions&) = delete;
+  CommandOptions& operator=(const CommandOptions&) = delete;
+
+  // The keyword values, applied like a config file's keys (source "python"), then the
+  // --config file if the command has one and one was named.
+  void apply(const Values& values) {
+    cli::apply_option_values(app, values, "python");
+    if constexpr (requires { options.output.config; }) {
+      cli::apply_config_file(app, options.output.config);
+    } else if constexpr (requires { options.config; }) {
+      cli::apply_config_file(app, options.config);
+    }
+  }
+};
 
 // Every option of a command: name (long flag without dashes), kind, default, help.
 nb::list describe(const CLI::App& app) {
@@ -99,26 +114,14 @@ nb::list describe(const CLI::App& app) {
 }
 
 nb::list options(const std::string& command) {
-  CLI::App app;
-  if (command == "sweep") {
-    cli::SweepOptions options;
-    cli::add_sweep_options(app, options);
-  } else if (command == "population") {
-    cli::PopulationOptions options;
-    cli::add_population_options(app, options);
-  } else if (command == "trace") {
-    cli::TraceOptions options;
-    cli::add_trace_options(app, options);
-  } else if (command == "theory") {
-    cli::TheoryOptions options;
-    cli::add_theory_options(app, options);
-  } else if (command == "reproduce") {
-    cli::ReproduceOptions options;
-    cli::add_reproduce_options(app, options);
-  } else {
-    throw std::invalid_argument("no command " + command);
-  }
-  return describe(app);
+  if (command == "sweep") return describe(CommandOptions<cli::SweepOptions>(cli::add_sweep_options).app);
+  if (command == "population")
+    return describe(CommandOptions<cli::PopulationOptions>(cli::add_population_options).app);
+  if (command == "trace") return describe(CommandOptions<cli::TraceOptions>(cli::add_trace_options).app);
+  if (command == "theory") return describe(CommandOptions<cli::TheoryOptions>(cli::add_theory_options).app);
+  if (command == "reproduce")
+    return describe(CommandOptions<cli::ReproduceOptions>(cli::add_reproduce_options).app);
+  throw std::invalid_argument("no command " + command);
 }
 
 // The threads that `threads = 0` means here: OpenMP's limit for the calling
@@ -126,11 +129,9 @@ nb::list options(const std::string& command) {
 int max_threads() { return omp_get_max_threads(); }
 
 void run_sweep(const Values& values, const std::string& command_line, Control& control) {
-  CLI::App app;
-  cli::SweepOptions options;
-  cli::add_sweep_options(app, options);
-  apply(app, values, options.output.config);
-  SweepJob job = cli::to_sweep_job(options, app);
+  CommandOptions<cli::SweepOptions> parsed(cli::add_sweep_options);
+  parsed.apply(values);
+  SweepJob job = cli::to_sweep_job(parsed.options, parsed.app);
   job.command_line = command_line;
   job.resume_hint = "call it again with resume=True to continue";
   const nb::gil_scoped_release release;
@@ -138,22 +139,18 @@ void run_sweep(const Values& values, const std::string& command_line, Control& c
 }
 
 void run_population(const Values& values, const std::string& command_line, Control& control) {
-  CLI::App app;
-  cli::PopulationOptions options;
-  cli::add_population_options(app, options);
-  apply(app, values, options.output.config);
-  PopulationJob job = cli::to_population_job(options, app);
+  CommandOptions<cli::PopulationOptions> parsed(cli::add_population_options);
+  parsed.apply(values);
+  PopulationJob job = cli::to_population_job(parsed.options, parsed.app);
   job.command_line = command_line;
   const nb::gil_scoped_release release;
   run_population_job(job, control.run_control());
 }
 
 nb::dict run_trace(const Values& values) {
-  CLI::App app;
-  cli::TraceOptions options;
-  cli::add_trace_options(app, options);
-  apply(app, values, options.config);
-  TraceJob job{to_sweep_config(options.model), options.neuron, options.out};
+  CommandOptions<cli::TraceOptions> parsed(cli::add_trace_options);
+  parsed.apply(values);
+  const TraceJob job = cli::to_trace_job(parsed.options);
   std::vector<TraceSample> samples;
   {
     const nb::gil_scoped_release release;
@@ -177,11 +174,9 @@ nb::dict run_trace(const Values& values) {
 }
 
 nb::dict run_theory(const Values& values) {
-  CLI::App app;
-  cli::TheoryOptions options;
-  cli::add_theory_options(app, options);
-  apply(app, values, options.config);
-  const TheoryTable table = run_theory_job(cli::to_theory_job(options));
+  CommandOptions<cli::TheoryOptions> parsed(cli::add_theory_options);
+  parsed.apply(values);
+  const TheoryTable table = run_theory_job(cli::to_theory_job(parsed.options));
   std::vector<double> mu, sigma_v, mean_v, std_v, rate;
   for (const TheoryPoint& point : table.points) {
     mu.push_back(point.mu_mv);
@@ -203,11 +198,9 @@ nb::dict run_theory(const Values& values) {
 
 nb::dict run_reproduce(const Values& values, const std::string& command_line, const std::string& python,
                        const std::string& script, Control& control) {
-  CLI::App app;
-  cli::ReproduceOptions options;
-  cli::add_reproduce_options(app, options);
-  cli::apply_option_values(app, values, "python");
-  ReproduceJob job = cli::to_reproduce_job(options);
+  CommandOptions<cli::ReproduceOptions> parsed(cli::add_reproduce_options);
+  parsed.apply(values);
+  ReproduceJob job = cli::to_reproduce_job(parsed.options);
   job.command_line = command_line;
   job.plot_python = python;
   job.plot_script = script;
@@ -237,7 +230,7 @@ nb::dict read_sweep(const std::string& folder) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const PointMetrics missing{nan, nan, nan, nan, nan, nan, 0, nan, nan, nan, 0, nan, nan, nan};
   std::vector<PointMetrics> metrics(points, missing);
-  std::vector<bool> present(points, false);
+  std::vector<std::uint8_t> computed(points, 0);  // the points this folder holds
   std::vector<PointTally> tallies(points, PointTally{});
   for (std::size_t i = 0; i < file.points.size(); ++i) {
     const std::uint64_t point = file.points[i];
@@ -247,7 +240,7 @@ nb::dict read_sweep(const std::string& folder) {
       m.snr_db = file.spectra[i].snr_db;
     }
     metrics[point] = m;
-    present[point] = true;
+    computed[point] = 1;
     tallies[point] = file.tallies[i];
   }
 
@@ -255,7 +248,7 @@ nb::dict read_sweep(const std::string& folder) {
   const std::vector<std::string>& columns = points_csv_columns();
   std::vector<std::vector<double>> column_values(columns.size(), std::vector<double>(points, nan));
   for (std::size_t point = 0; point < points; ++point) {
-    if (!present[point]) continue;
+    if (computed[point] == 0) continue;
     const std::vector<std::string> fields = points_csv_fields(grid, config.neurons, point, metrics[point]);
     for (std::size_t c = 0; c < columns.size(); ++c)
       column_values[c][point] = std::strtod(fields[c].c_str(), nullptr);
@@ -304,8 +297,6 @@ nb::dict read_sweep(const std::string& folder) {
   tally_arrays["valid_neurons"] = field(&PointTally::valid_neurons);
   tally_arrays["strength_sum"] = field(&PointTally::strength_sum);
   tally_arrays["strength_squared_sum"] = field(&PointTally::strength_squared_sum);
-  std::vector<std::uint8_t> computed(points);
-  for (std::size_t point = 0; point < points; ++point) computed[point] = present[point] ? 1 : 0;
 
   nb::dict out;
   nb::dict axes;

@@ -8,6 +8,7 @@ calling thread draws the progress bar, and a KeyboardInterrupt (Ctrl-C,
 chunk boundary. The package installs no signal handler of its own.
 """
 
+import contextlib
 import inspect
 import numbers
 import os
@@ -192,30 +193,21 @@ def _wait(work, control, progress, stop, description):
     return outcome.get("value")
 
 
-def _out_folder(out):
-    if out is None:
-        return tempfile.TemporaryDirectory(prefix="srlif-"), None
-    return None, os.fspath(out)
-
-
 def _simulate(command, runner, given, progress, stop, tallies):
-    options = _OPTIONS[command]
     out = given.pop("out", None)
     if command == "sweep" and given.get("resume") and out is None:
         raise _core.InputError("resume: continues the run in out=, which is not given")
-    pairs = _with_threads(options.values(given))
-    temporary, folder = _out_folder(out)
-    try:
-        if folder is None:
-            folder = temporary.name
-        pairs.append(("out", folder if out is None else _text("out", "text", out, False)))
+    pairs = _with_threads(_OPTIONS[command].values(given))
+    with contextlib.ExitStack() as stack:
+        if out is None:  # a temporary folder, read back and removed
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="srlif-"))
+            call = _call_text(command, pairs)
+        else:
+            folder = _text("out", "text", out, False)
+            call = _call_text(command, pairs + [("out", folder)])
         control = _core.Control()
-        call = _call_text(command, [pair for pair in pairs if out is not None or pair[0] != "out"])
-        _wait(lambda: runner(pairs, call, control), control, progress, stop, command)
+        _wait(lambda: runner(pairs + [("out", folder)], call, control), control, progress, stop, command)
         return open_folder(folder, tallies=tallies)
-    finally:
-        if temporary is not None:
-            temporary.cleanup()
 
 
 def sweep(*, out=None, progress=True, stop=None, tallies=False, **options):

@@ -176,29 +176,19 @@ def _population(folder):
         variables[name] = (GRID_DIMS, grid.cube(values[order]), _attrs(name))
 
     coords = grid.coords()
-    phase = _read_csv(folder / "phase_histogram.csv")
-    bins = record["readouts"]["phase_bins"]
-    by_point = np.lexsort((phase["bin"], phase["point"]))
-    variables["phase_histogram"] = (GRID_DIMS + ("phase_bin",), grid.cube(phase["spikes"][by_point], (bins,)))
-    variables["phase_density_per_rad"] = (
-        GRID_DIMS + ("phase_bin",),
-        grid.cube(phase["density_per_rad"][by_point], (bins,)),
-        _attrs("phase_density_per_rad"),
-    )
-    coords["phase_start_rad"] = ("phase_bin", phase["phase_start_rad"][by_point][:bins], _attrs("phase_start_rad"))
-    coords["phase_end_rad"] = ("phase_bin", phase["phase_end_rad"][by_point][:bins], _attrs("phase_end_rad"))
-
-    psth = _read_csv(folder / "psth.csv")
-    psth_bins = len(psth["bin"]) // max(grid.points, 1)
-    by_point = np.lexsort((psth["bin"], psth["point"]))
-    variables["psth"] = (GRID_DIMS + ("time_bin",), grid.cube(psth["spikes"][by_point], (psth_bins,)))
-    variables["psth_rate_hz"] = (
-        GRID_DIMS + ("time_bin",),
-        grid.cube(psth["rate_hz"][by_point], (psth_bins,)),
-        _attrs("psth_rate_hz"),
-    )
-    coords["time_start_ms"] = ("time_bin", psth["time_start_ms"][by_point][:psth_bins], _attrs("time_start_ms"))
-    coords["time_end_ms"] = ("time_bin", psth["time_end_ms"][by_point][:psth_bins], _attrs("time_end_ms"))
+    for table, dim, count_name, value_name, value_column, start_column, end_column in (
+        ("phase_histogram.csv", "phase_bin", "phase_histogram", "phase_density_per_rad", "density_per_rad",
+         "phase_start_rad", "phase_end_rad"),
+        ("psth.csv", "time_bin", "psth", "psth_rate_hz", "rate_hz", "time_start_ms", "time_end_ms"),
+    ):
+        # One row per (point, bin): spikes and a derived value, with the bins' edges.
+        rows = _read_csv(folder / table)
+        bins = len(rows["bin"]) // max(grid.points, 1)
+        order = np.lexsort((rows["bin"], rows["point"]))
+        variables[count_name] = (GRID_DIMS + (dim,), grid.cube(rows["spikes"][order], (bins,)))
+        variables[value_name] = (GRID_DIMS + (dim,), grid.cube(rows[value_column][order], (bins,)), _attrs(value_name))
+        for column in (start_column, end_column):
+            coords[column] = (dim, rows[column][order][:bins], _attrs(column))
 
     # The raster: one entry per spike of the first `raster_neurons` neurons of each point.
     raster_path = folder / "raster.csv"

@@ -10,7 +10,6 @@
 namespace srlif::cli {
 
 TraceJob to_trace_job(const TraceOptions& options) {
-  if (options.out.empty()) throw InputError("--out", "is required: the CSV file to write");
   return TraceJob{to_sweep_config(options.model), options.neuron, options.out};
 }
 
@@ -30,6 +29,8 @@ CommandRunner add_trace_command(CLI::App& app, const std::string&) {
   add_trace_options(*command, *options);
   return [options, command] {
     apply_config_file(*command, options->config);
+    // The command line writes the trace or nothing (the Python package may only return it).
+    if (options->out.empty()) throw InputError("--out", "is required: the CSV file to write");
     run_trace_job(to_trace_job(*options));
     return 0;
   };

@@ -27,6 +27,7 @@ struct TraceOptions {
 };
 
 void add_trace_options(CLI::App& command, TraceOptions& options);
+// The job (an empty --out: not written; the command line requires one).
 TraceJob to_trace_job(const TraceOptions& options);
 
 }  // namespace srlif::cli
