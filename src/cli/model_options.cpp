@@ -9,7 +9,7 @@ constexpr const char* kExecutionGroup = "Execution (never changes results)";
 }  // namespace
 
 void add_model_options(CLI::App& command, ModelOptions& options) {
-  const char* axes = "Axes (start:stop:count | log:start:stop:count | a,b,c)";
+  const char* axes = kAxesGroup;
   command.add_option("--sigma", options.sigma, "Noise intensity sigma, pA*sqrt(ms)")
       ->capture_default_str()
       ->group(axes);
@@ -21,23 +21,7 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
       ->capture_default_str()
       ->group(axes);
 
-  const char* neuron = "Neuron";
-  NeuronParams& n = options.neuron;
-  command.add_option("--v-th", n.v_threshold, "Threshold V_th, mV")->capture_default_str()->group(neuron);
-  command.add_option("--v-reset", n.v_reset, "Reset potential V_reset, mV")
-      ->capture_default_str()
-      ->group(neuron);
-  command.add_option("--e-leak", n.e_leak, "Leak reversal E_L, mV")->capture_default_str()->group(neuron);
-  command.add_option("--v-init", n.v_init, "Initial potential V_init, mV")
-      ->capture_default_str()
-      ->group(neuron);
-  command.add_option("--tau-m", n.tau_m, "Membrane time constant tau_m, ms")
-      ->capture_default_str()
-      ->group(neuron);
-  command.add_option("--g-leak", n.g_leak, "Leak conductance g_L, nS")->capture_default_str()->group(neuron);
-  command.add_option("--t-ref", n.t_ref, "Absolute refractory period t_ref, ms")
-      ->capture_default_str()
-      ->group(neuron);
+  add_neuron_options(command, options.neuron, true);
 
   const char* simulation = "Simulation";
   command.add_option("--dt", options.time.dt, "Time step, ms")->capture_default_str()->group(simulation);
@@ -82,6 +66,27 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
       .add_option("--batch-points", options.execution.batch_points, "Grid points in flight, 0 = automatic")
       ->capture_default_str()
       ->group(execution);
+}
+
+void add_neuron_options(CLI::App& command, NeuronParams& n, bool initial_potential) {
+  const char* neuron = "Neuron";
+  command.add_option("--v-th", n.v_threshold, "Threshold V_th, mV")->capture_default_str()->group(neuron);
+  command.add_option("--v-reset", n.v_reset, "Reset potential V_reset, mV")
+      ->capture_default_str()
+      ->group(neuron);
+  command.add_option("--e-leak", n.e_leak, "Leak reversal E_L, mV")->capture_default_str()->group(neuron);
+  if (initial_potential) {
+    command.add_option("--v-init", n.v_init, "Initial potential V_init, mV")
+        ->capture_default_str()
+        ->group(neuron);
+  }
+  command.add_option("--tau-m", n.tau_m, "Membrane time constant tau_m, ms")
+      ->capture_default_str()
+      ->group(neuron);
+  command.add_option("--g-leak", n.g_leak, "Leak conductance g_L, nS")->capture_default_str()->group(neuron);
+  command.add_option("--t-ref", n.t_ref, "Absolute refractory period t_ref, ms")
+      ->capture_default_str()
+      ->group(neuron);
 }
 
 void add_devices_option(CLI::App& command, ModelOptions& options) {

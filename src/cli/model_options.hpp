@@ -29,6 +29,13 @@ struct ModelOptions {
 
 void add_model_options(CLI::App& command, ModelOptions& options);
 
+// The help group of the axis flags.
+inline constexpr const char* kAxesGroup = "Axes (start:stop:count | log:start:stop:count | a,b,c)";
+
+// --v-th, --v-reset, --e-leak, --v-init (with `initial_potential`), --tau-m, --g-leak, --t-ref:
+// the neuron, for the commands that simulate it and for `theory`, where V_init plays no role.
+void add_neuron_options(CLI::App& command, NeuronParams& neuron, bool initial_potential);
+
 // `--devices`: only `sweep` shares its grid among several GPUs.
 void add_devices_option(CLI::App& command, ModelOptions& options);
 

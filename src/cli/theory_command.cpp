@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
+#include "cli/model_options.hpp"
 
 namespace srlif::cli {
 
@@ -19,7 +20,7 @@ TheoryJob to_theory_job(const TheoryOptions& options) {
 }
 
 void add_theory_options(CLI::App& command, TheoryOptions& options) {
-  const char* axes = "Axes (start:stop:count | log:start:stop:count | a,b,c)";
+  const char* axes = kAxesGroup;
   command.add_option("--sigma", options.job.sigma, "Noise intensity sigma, pA*sqrt(ms)")
       ->capture_default_str()
       ->group(axes);
@@ -28,20 +29,7 @@ void add_theory_options(CLI::App& command, TheoryOptions& options) {
       ->group(axes);
 
   // The same neuron flags as sweep; V_init plays no role in the stationary state.
-  const char* neuron = "Neuron";
-  NeuronParams& n = options.job.neuron;
-  command.add_option("--v-th", n.v_threshold, "Threshold V_th, mV")->capture_default_str()->group(neuron);
-  command.add_option("--v-reset", n.v_reset, "Reset potential V_reset, mV")
-      ->capture_default_str()
-      ->group(neuron);
-  command.add_option("--e-leak", n.e_leak, "Leak reversal E_L, mV")->capture_default_str()->group(neuron);
-  command.add_option("--tau-m", n.tau_m, "Membrane time constant tau_m, ms")
-      ->capture_default_str()
-      ->group(neuron);
-  command.add_option("--g-leak", n.g_leak, "Leak conductance g_L, nS")->capture_default_str()->group(neuron);
-  command.add_option("--t-ref", n.t_ref, "Absolute refractory period t_ref, ms")
-      ->capture_default_str()
-      ->group(neuron);
+  add_neuron_options(command, options.job.neuron, false);
 
   command.add_option("--out", options.out, "CSV file to write (default: print to standard output)");
   command.add_option("--config", options.config, "Read options from a TOML or INI file");
