@@ -170,19 +170,20 @@ def _wait(work, control, progress, stop, description):
     interrupted = None
     try:
         while worker.is_alive():
+            # A KeyboardInterrupt can land anywhere in this loop, not only in join: wherever it
+            # does, the worker is asked to stop (at its next chunk boundary, the checkpoint
+            # saved) and waited for, and the interrupt is raised once it has stopped.
             try:
                 worker.join(0.1)
+                if stop is not None and stop.is_set():
+                    control.stop(_core.STOP_REQUEST)
+                if bar is not None and control.total:
+                    bar.total = control.total
+                    bar.n = control.done
+                    bar.refresh()
             except KeyboardInterrupt as error:
-                # Stop at the next chunk boundary (the checkpoint is saved), then raise.
                 interrupted = error
                 control.stop(_core.STOP_INTERRUPT)
-                continue
-            if stop is not None and stop.is_set():
-                control.stop(_core.STOP_REQUEST)
-            if bar is not None and control.total:
-                bar.total = control.total
-                bar.n = control.done
-                bar.refresh()
     finally:
         if bar is not None:
             bar.close()
