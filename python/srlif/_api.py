@@ -153,28 +153,34 @@ def _with_threads(pairs):
 def _wait(work, control, progress, stop, description):
     """Runs `work` on a worker thread; here: the progress bar, Ctrl-C and `stop`."""
     outcome = {}
+    # Set by the worker when it is done. Not Thread.join/is_alive: on Python 3.11 a
+    # KeyboardInterrupt inside join(timeout) can mark a running thread as stopped
+    # (CPython gh-90882), and the call would return while its run goes on.
+    finished = threading.Event()
 
     def target():
         try:
             outcome["value"] = work()
         except BaseException as error:  # noqa: BLE001 - re-raised on the calling thread
             outcome["error"] = error
+        finally:
+            finished.set()
 
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=None, desc=description, unit="neuron-steps", unit_scale=True, delay=1.0, leave=False)
-    worker = threading.Thread(target=target, name=f"srlif {description}", daemon=True)
-    worker.start()
+    threading.Thread(target=target, name=f"srlif {description}", daemon=True).start()
     interrupted = None
     try:
-        while worker.is_alive():
-            # A KeyboardInterrupt can land anywhere in this loop, not only in join: wherever it
-            # does, the worker is asked to stop (at its next chunk boundary, the checkpoint
-            # saved) and waited for, and the interrupt is raised once it has stopped.
+        while not finished.is_set():
+            # A KeyboardInterrupt can land anywhere in this loop: wherever it does, the worker
+            # is asked to stop (at its next chunk boundary, the checkpoint saved) and waited
+            # for, and the interrupt is raised once it has stopped.
             try:
-                worker.join(0.1)
+                if finished.wait(0.1):
+                    break
                 if stop is not None and stop.is_set():
                     control.stop(_core.STOP_REQUEST)
                 if bar is not None and control.total:
@@ -187,11 +193,16 @@ def _wait(work, control, progress, stop, description):
     finally:
         if bar is not None:
             bar.close()
-    if "error" in outcome:
-        raise outcome["error"]
-    if interrupted is not None:
-        raise interrupted
-    return outcome.get("value")
+    # Raised from locals that are dropped: an exception kept in a frame its traceback holds
+    # would keep the run's objects alive until the cycle collector runs.
+    error = outcome.pop("error", None) or interrupted
+    interrupted = None
+    try:
+        if error is not None:
+            raise error
+        return outcome.pop("value", None)
+    finally:
+        error = None
 
 
 def _simulate(command, runner, given, progress, stop, tallies):

@@ -36,9 +36,16 @@ def test_keyboard_interrupt_saves_the_checkpoint_and_resume_gives_the_same_bytes
         srlif.sweep(out=tmp_path, **LONG)
     print(f"KeyboardInterrupt {time.monotonic() - started - 1.0:.2f} s after the interrupt")
     timer.join()
-    # Finished points (part files) or the state of the point in flight, or both.
-    saved = list((tmp_path / "checkpoint").iterdir())
-    assert saved and not (tmp_path / "points.csv").exists()
+    # The run has stopped when the call returns: the state of the point in flight is saved
+    # already, and nothing in the folder changes afterwards.
+    def files():
+        return {path.name: path.stat().st_mtime_ns for path in (tmp_path / "checkpoint").iterdir()}
+
+    saved = files()
+    assert any(name.startswith("state-") for name in saved), saved
+    assert not (tmp_path / "points.csv").exists()
+    time.sleep(1.0)
+    assert files() == saved
     srlif.sweep(out=tmp_path, resume=True, **LONG)
     assert_same_files(tmp_path, reference)
     assert not (tmp_path / "checkpoint").exists()
