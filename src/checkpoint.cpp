@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "srlif/bounded_file.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"
@@ -27,6 +28,7 @@ Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text
                        PointRange range, bool resume, double interval_seconds)
     : directory_(out / "checkpoint"),
       config_text_(std::move(config_text)),
+      config_(parse_result_config_text(config_text_, "checkpoint")),
       shard_(shard),
       range_(range),
       interval_seconds_(interval_seconds),
@@ -35,6 +37,11 @@ Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text
   std::error_code error;
   std::vector<std::filesystem::path> parts;
   std::vector<std::filesystem::path> states;
+  if (std::filesystem::exists(std::filesystem::symlink_status(directory_, error)) &&
+      !std::filesystem::is_directory(directory_, error)) {
+    throw InputError("--out", "'" + directory_.string() + "' is " + file_kind(directory_) +
+                                  ", not the checkpoint folder srlif keeps there; move it away");
+  }
   if (std::filesystem::is_directory(directory_, error)) {
     for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
       const std::string name = entry.path().filename().string();
@@ -58,12 +65,13 @@ Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text
   }
   std::sort(parts.begin(), parts.end());
   for (const auto& part : parts) load(part);
-  std::sort(states.begin(), states.end());
-  for (const auto& state : states) load_state(state);
   // A run that had finished left tallies.csv and no parts. Beside parts, tallies.csv belongs to
   // an earlier run in the same folder, or to this one killed while it removed its checkpoint
-  // (the points whose parts are gone are computed again): it is not read.
+  // (the points whose parts are gone are computed again): it is not read. It is read before the
+  // states, so that a state overlapping its points is found.
   if (parts.empty() && std::filesystem::exists(out / "tallies.csv", error)) load(out / "tallies.csv");
+  std::sort(states.begin(), states.end());
+  for (const auto& state : states) load_state(state);
 }
 
 void Checkpoint::check_run(const std::filesystem::path& file, const std::string& config_text,
@@ -80,8 +88,9 @@ void Checkpoint::check_run(const std::filesystem::path& file, const std::string&
 }
 
 void Checkpoint::load(const std::filesystem::path& file) {
-  const TallyFile tallies = read_tally_file(file);
+  const TallyFile tallies = read_tally_file(file, tally_file_bound(config_text_.size(), range_.end - range_.first));
   check_run(file, tallies.config_text, tallies.shard);
+  check_tallies(tallies, config_, file.string());
   for (const std::uint64_t point : tallies.points) mark_finished(point, file);
   if (!tallies.points.empty()) sources_.emplace_back(tallies.points.front(), file);
 }
@@ -112,8 +121,9 @@ void Checkpoint::read_finished(const FinishedVisitor& visit) {
   for (std::uint64_t point = range_.first; point < range_.end; ++point) {
     for (; next_source < sources_.size() && sources_[next_source].first <= point; ++next_source) {
       const std::filesystem::path& path = sources_[next_source].second;
-      TallyFile file = read_tally_file(path);
+      TallyFile file = read_tally_file(path, tally_file_bound(config_text_.size(), range_.end - range_.first));
       check_run(path, file.config_text, file.shard);
+      check_tallies(file, config_, path.string());
       if (!file.points.empty()) open.push_back({std::move(file), 0});
     }
     const auto part = std::find_if(open.begin(), open.end(), [&](const OpenPart& candidate) {
@@ -130,8 +140,15 @@ void Checkpoint::read_finished(const FinishedVisitor& visit) {
 }
 
 void Checkpoint::load_state(const std::filesystem::path& file) {
-  StateFile state = read_state_file(file);
+  StateFile state = read_state_file(
+      file, state_file_bound(config_text_.size(), range_.end - range_.first, config_.neurons));
   check_run(file, state.config_text, state.shard);
+  if (state.neurons_per_point != config_.neurons || state.points.front() < range_.first ||
+      state.points.back() >= range_.end || state.state.next_step >= config_.time.samples() - 1) {
+    throw InputError("--resume", file.string() + " holds a state that does not fit this run (" +
+                                     std::to_string(state.neurons_per_point) + " neurons per point, step " +
+                                     std::to_string(state.state.next_step) + "): it is corrupt");
+  }
   const auto finished = static_cast<std::size_t>(
       std::count_if(state.points.begin(), state.points.end(), [&](std::uint64_t point) {
         return point >= range_.first && point < range_.end && this->finished(point);

@@ -2,8 +2,6 @@
 
 #include <cinttypes>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "srlif/errors.hpp"
 
@@ -46,14 +44,6 @@ std::string_view verified_body(std::string_view text, const std::string& path) {
     throw InputError(path, "corrupt: its checksum does not match its contents");
   }
   return body;
-}
-
-std::string read_file_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "cannot be read");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
 }
 
 }  // namespace srlif

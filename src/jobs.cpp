@@ -11,6 +11,7 @@
 #include "srlif/errors.hpp"
 #include "srlif/grid.hpp"
 #include "srlif/output.hpp"
+#include "srlif/output_folder.hpp"
 #include "srlif/population_output.hpp"
 #include "srlif/version.hpp"
 
@@ -26,6 +27,12 @@ std::filesystem::path folder_of_file(const std::filesystem::path& out) {
     throw InputError("--out", "directory '" + directory.string() + "' does not exist");
   }
   return directory;
+}
+
+std::vector<std::string> names_of(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> names;
+  for (const auto& file : files) names.push_back(file.first);
+  return names;
 }
 
 std::string shell_quoted(const std::string& text) {
@@ -108,8 +115,7 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
   if (job.out.empty()) throw InputError("--out", "is required (on the command line or in --config)");
   const std::unique_ptr<Backend> backend =
       make_backend(plan.config.execution.backend, plan.config.execution.threads);
-  OutputDirectoryGuard guard(job.out);
-  prepare_output_directory(job.out);
+  OutputFolder folder(job.out);  // locked until the files are in place
 
   report.result = run_sweep(plan, *backend, progress_with_stop(control, plan.neuron_steps()));
   const SweepResult& result = report.result;
@@ -123,7 +129,7 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
   record.neuron_steps = result.neuron_steps;
   files.emplace_back("run.json", run_json(plan.config, record));
   write_files_atomically(job.out, files);
-  guard.commit();
+  folder.commit(names_of(files));
   return report;
 }
 
@@ -201,8 +207,7 @@ ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& con
 
   const std::unique_ptr<Backend> backend =
       make_backend(protocol.execution.backend, protocol.execution.threads);
-  OutputDirectoryGuard guard(job.out);
-  prepare_output_directory(job.out);
+  OutputFolder folder(job.out);  // locked until the files (and figures) are in place
 
   std::unique_ptr<FigureDrawer> figures;
   if (job.figures) figures = std::make_unique<FigureDrawer>(job.out, job.plot_python, job.plot_script);
@@ -232,7 +237,9 @@ ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& con
   json += "  \"neuron_steps_per_second\": " + format_number(rate) + "\n}\n";
   study.files.emplace_back("run.json", json);
   write_files_atomically(job.out, study.files);
-  guard.commit();
+  std::vector<std::string> written = names_of(study.files);
+  if (figures) written.insert(written.end(), figure_file_names().begin(), figure_file_names().end());
+  folder.commit(written);
   if (figures) report.figure_error = figures->draw();
   return report;
 }

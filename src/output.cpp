@@ -332,6 +332,12 @@ void StagedFiles::commit() {
   }
 }
 
+std::vector<std::string> StagedFiles::names() const {
+  std::vector<std::string> names;
+  for (const File& file : files_) names.push_back(file.name);
+  return names;
+}
+
 void write_files_atomically(const std::filesystem::path& directory,
                             const std::vector<std::pair<std::string, std::string>>& files) {
   StagedFiles staged(directory);

@@ -1,8 +1,6 @@
 #include "srlif/run_control.hpp"
 
 #include <csignal>
-#include <system_error>
-#include <utility>
 
 #include "srlif/errors.hpp"
 
@@ -20,21 +18,6 @@ ProgressCallback progress_with_stop(const RunControl& control, std::uint64_t tot
     if (control.progress) control.progress(done, total);
     if (const int stop = control.stop()) throw Interrupted(stop, "");
   };
-}
-
-OutputDirectoryGuard::OutputDirectoryGuard(std::filesystem::path directory)
-    : directory_(std::move(directory)), created_(!exists_quietly(directory_)) {}
-
-OutputDirectoryGuard::~OutputDirectoryGuard() {
-  std::error_code ignored;
-  if (created_ && !committed_ && std::filesystem::is_empty(directory_, ignored)) {
-    std::filesystem::remove(directory_, ignored);
-  }
-}
-
-bool OutputDirectoryGuard::exists_quietly(const std::filesystem::path& path) {
-  std::error_code error;  // e.g. a name too long: prepare_output_directory reports it
-  return std::filesystem::exists(path, error);
 }
 
 }  // namespace srlif

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "srlif/bounded_file.hpp"
 #include "srlif/checksummed_file.hpp"
 #include "srlif/errors.hpp"
 
@@ -140,8 +141,18 @@ StateFile parse_state_file(const std::string& bytes, const std::string& path) {
   return file;
 }
 
-StateFile read_state_file(const std::filesystem::path& path) {
-  return parse_state_file(read_file_bytes(path), path.string());
+std::uint64_t state_file_bound(std::uint64_t config_text_bytes, std::uint64_t points,
+                               std::uint64_t neurons_per_point) {
+  // The header (magic, shard, "# config " lines, the points at most 21 bytes each, the counts),
+  // the data, its newline and the checksum line.
+  const double bytes = 4096.0 + 10.0 * static_cast<double>(config_text_bytes) + 21.0 * static_cast<double>(points) +
+                       static_cast<double>(kBytesPerNeuron) * static_cast<double>(points) *
+                           static_cast<double>(neurons_per_point);
+  return bytes >= 9e18 ? std::uint64_t{9000000000000000000ULL} : static_cast<std::uint64_t>(bytes);
+}
+
+StateFile read_state_file(const std::filesystem::path& path, std::uint64_t max_bytes) {
+  return parse_state_file(read_bounded_file(path, max_bytes), path.string());
 }
 
 }  // namespace srlif

@@ -8,6 +8,7 @@
 #include "srlif/checkpoint.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
+#include "srlif/output_folder.hpp"
 #include "srlif/state_file.hpp"
 #include "srlif/sweep_runner.hpp"
 #include "srlif/version.hpp"
@@ -47,8 +48,7 @@ SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
   std::vector<Backend*> workers;
   for (const auto& backend : backends) workers.push_back(backend.get());
   const std::filesystem::path& out = job.out;
-  OutputDirectoryGuard guard(out);
-  prepare_output_directory(out);
+  OutputFolder folder(out);  // locked until the files are in place
   const PointRange range = shard_points(job.shard, plan.config.grid.size());
   const double points_in_flight =
       std::min(static_cast<double>(range.end - range.first),
@@ -67,13 +67,7 @@ SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
   const std::uint64_t resumed = (range.end - range.first) - todo_points;
   std::uint64_t neuron_steps = todo_points * plan.config.neurons * static_cast<std::uint64_t>(plan.steps);
   SegmentHooks hooks;
-  for (const StateFile& state : checkpoint.started()) {
-    if (state.neurons_per_point != plan.config.neurons || state.state.next_step >= plan.steps ||
-        state.points.front() < range.first || state.points.back() >= range.end) {
-      throw InputError("--resume", "the state of grid points from " + std::to_string(state.points.front()) +
-                                       " in " + checkpoint.directory().string() +
-                                       " does not fit this run: it is corrupt");
-    }
+  for (const StateFile& state : checkpoint.started()) {  // each checked by Checkpoint to fit this run
     hooks.started.push_back({state.points, &state.state});
     neuron_steps -=
         state.points.size() * plan.config.neurons * static_cast<std::uint64_t>(state.state.next_step);
@@ -139,7 +133,7 @@ SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
   record.points_resumed = resumed;
   writer.finish(run_json(plan.config, record));
   checkpoint.remove();
-  guard.commit();
+  folder.commit(writer.file_names());
 
   report.summary = writer.summary();
   report.steps = plan.steps;

@@ -73,14 +73,13 @@ void check_grid_fits_memory(double grid_points, double bytes_per_point) {
   }
 }
 
-namespace {
-
-// The most spikes one neuron can fire in the run: one per n_ref samples.
 std::int64_t most_spikes_per_neuron(const SweepConfig& config) {
   const std::int64_t n_ref =
       std::max<std::int64_t>(TimeGrid::refractory_samples(config.neuron.t_ref, config.time.dt), 1);
   return (config.time.samples() - 1 + n_ref - 1) / n_ref;
 }
+
+namespace {
 
 void validate_readouts(const SweepConfig& config, double max_spikes_per_neuron) {
   const ReadoutConfig& readouts = config.readouts;

@@ -1,8 +1,11 @@
 #include "srlif/tally_file.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <sstream>
 
+#include "srlif/bounded_file.hpp"
+#include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"
 
@@ -127,8 +130,70 @@ TallyFile parse_tally_file(const std::string& text, const std::string& path) {
   return file;
 }
 
+std::uint64_t tally_file_bound(std::uint64_t config_text_bytes, std::uint64_t points) {
+  // Magic, shard and column lines, the checksum line, and "# config " before every config line.
+  const double bytes = 4096.0 + 10.0 * static_cast<double>(config_text_bytes) +
+                       static_cast<double>(kMaxTallyRowBytes) * static_cast<double>(points);
+  return bytes >= 9e18 ? std::uint64_t{9000000000000000000ULL} : static_cast<std::uint64_t>(bytes);
+}
+
+TallyFile read_tally_file(const std::filesystem::path& path, std::uint64_t max_bytes) {
+  return parse_tally_file(read_bounded_file(path, max_bytes), path.string());
+}
+
 TallyFile read_tally_file(const std::filesystem::path& path) {
-  return parse_tally_file(read_file_bytes(path), path.string());
+  const std::string head = read_file_head(path, kMaxTallyHeaderBytes);
+  // The header ends with the column line; its config says how many rows the file can hold.
+  std::size_t columns = head.find(std::string("\n") + std::string(kColumns.substr(0, 6)));
+  if (!head.starts_with(kMagic)) throw InputError(path.string(), "not a srlif tallies file (version 1)");
+  if (columns == std::string::npos) {
+    throw InputError(path.string(), "has no column header in its first " +
+                                        std::to_string(kMaxTallyHeaderBytes) + " bytes");
+  }
+  TallyFile header;
+  std::istringstream lines(head.substr(kMagic.size(), columns + 1 - kMagic.size()));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("# shard ")) header.shard = parse_shard(line.substr(8), path.string() + " (shard)");
+    if (line.starts_with("# config ")) header.config_text += line.substr(9) + "\n";
+  }
+  const SweepConfig config = parse_result_config_text(header.config_text, path.string());
+  const PointRange range = shard_points(header.shard, config.grid.size());
+  return read_tally_file(path, tally_file_bound(header.config_text.size(), range.end - range.first));
+}
+
+void check_tallies(const TallyFile& file, const SweepConfig& config, const std::string& path) {
+  const auto most = static_cast<unsigned __int128>(most_spikes_per_neuron(config));
+  for (std::size_t i = 0; i < file.points.size(); ++i) {
+    const PointTally& t = file.tallies[i];
+    const std::string where = "grid point " + std::to_string(file.points[i]) + ": ";
+    const auto refuse = [&](const std::string& what) {
+      throw InputError(path, where + what + "; the file does not belong to this configuration or is forged");
+    };
+    if (t.neurons != config.neurons) {
+      refuse(std::to_string(t.neurons) + " neurons, but the run has " + std::to_string(config.neurons));
+    }
+    if (t.valid_neurons > t.neurons) refuse("more valid neurons than neurons");
+    const unsigned __int128 neurons = t.neurons;
+    if (t.spikes > neurons * most) {
+      refuse(std::to_string(t.spikes) + " spikes, more than " + std::to_string(config.neurons) +
+             " neurons can fire in " + std::to_string(config.time.samples() - 1) + " steps");
+    }
+    // Each neuron's count is at most `most`: sum n_i^2 <= most * sum n_i, and >= (sum n_i)^2 / neurons.
+    const unsigned __int128 spikes = t.spikes;
+    if (t.spikes_squared > most * spikes || (neurons > 0 && spikes * spikes > neurons * t.spikes_squared)) {
+      refuse("spikes_squared does not fit the spike count");
+    }
+    // |sum of e^{i phase}| <= spikes; fixed point 2^24, with one unit of rounding per spike.
+    const double reach = (static_cast<double>(t.spikes) * (kPhaseScale + 1.0));
+    if (std::fabs(static_cast<double>(t.cos_sum)) > reach || std::fabs(static_cast<double>(t.sin_sum)) > reach) {
+      refuse("phase sums larger than the spike count allows");
+    }
+    const double strength_reach = static_cast<double>(t.valid_neurons) * kStrengthScale;
+    if (static_cast<double>(t.strength_sum) > strength_reach ||
+        static_cast<double>(t.strength_squared_sum) > strength_reach) {
+      refuse("vector-strength sums larger than the valid neurons allow");
+    }
+  }
 }
 
 }  // namespace srlif

@@ -151,6 +151,7 @@ PointTally tally_of(std::uint64_t point) {
   PointTally tally{};
   tally.neurons = 40;
   tally.spikes = 1000 + point;
+  tally.spikes_squared = (tally.spikes * tally.spikes + 39) / 40;  // possible counts for 40 neurons
   tally.cos_sum = -static_cast<std::int64_t>(point);
   return tally;
 }

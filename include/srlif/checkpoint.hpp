@@ -27,6 +27,7 @@
 #include "srlif/shard.hpp"
 #include "srlif/spectrum.hpp"
 #include "srlif/state_file.hpp"
+#include "srlif/sweep_config.hpp"
 
 namespace srlif {
 
@@ -84,6 +85,7 @@ class Checkpoint {
 
   std::filesystem::path directory_;
   std::string config_text_;
+  SweepConfig config_;  // parsed from config_text_: the bounds and checks of what is read back
   ShardSpec shard_;
   PointRange range_;
   double interval_seconds_;

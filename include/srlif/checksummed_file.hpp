@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -25,8 +24,5 @@ void append_checksum(std::string& text);
 // The bytes that the checksum line covers, after verifying it; throws
 // InputError(path, "truncated: ...") or InputError(path, "corrupt: ...").
 std::string_view verified_body(std::string_view text, const std::string& path);
-
-// The whole file; InputError(path, "cannot be read") when it cannot be.
-std::string read_file_bytes(const std::filesystem::path& path);
 
 }  // namespace srlif

@@ -84,6 +84,7 @@ class StagedFiles {
   std::size_t create(const std::string& name);  // a new, empty file; its handle
   void append(std::size_t file, std::string_view bytes);
   void commit();
+  std::vector<std::string> names() const;  // of the files created
 
  private:
   struct File {

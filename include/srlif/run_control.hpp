@@ -1,6 +1,6 @@
 // How a front end (the command line, the Python package) steers a run that the
 // library carries out: a progress callback and a stop request, both called at
-// chunk boundaries, and the all-or-nothing handling of an output folder.
+// chunk boundaries (the output folder is output_folder.hpp's).
 //
 // The library never installs a signal handler: the command line turns SIGINT
 // and SIGTERM into a stop request, the Python package a KeyboardInterrupt or a
@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 
 #include "srlif/backend.hpp"
@@ -37,20 +36,5 @@ const char* stop_name(int stop);
 // to `control` and throws Interrupted(stop, "") once a stop is requested.
 ProgressCallback progress_with_stop(const RunControl& control, std::uint64_t total);
 
-// Removes the output directory on failure if this run created it and it is empty.
-class OutputDirectoryGuard {
- public:
-  explicit OutputDirectoryGuard(std::filesystem::path directory);
-  ~OutputDirectoryGuard();
-  OutputDirectoryGuard(const OutputDirectoryGuard&) = delete;
-  OutputDirectoryGuard& operator=(const OutputDirectoryGuard&) = delete;
-  void commit() { committed_ = true; }
-
- private:
-  static bool exists_quietly(const std::filesystem::path& path);
-  std::filesystem::path directory_;
-  bool created_;
-  bool committed_ = false;
-};
 
 }  // namespace srlif

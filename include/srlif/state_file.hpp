@@ -36,6 +36,13 @@ std::string format_state_file(const StateFile& file);
 // Reads and verifies a state file; throws InputError(`path`, ...) when it is
 // truncated, fails its checksum or is malformed, saying which.
 StateFile parse_state_file(const std::string& bytes, const std::string& path);
-StateFile read_state_file(const std::filesystem::path& path);
+
+// The most bytes a state file of at most `points` grid points x `neurons_per_point` can hold,
+// its run's config text being `config_text_bytes` long.
+std::uint64_t state_file_bound(std::uint64_t config_text_bytes, std::uint64_t points,
+                               std::uint64_t neurons_per_point);
+
+// Reads (bounded_file.hpp: a regular file of at most `max_bytes`) and parses it as above.
+StateFile read_state_file(const std::filesystem::path& path, std::uint64_t max_bytes);
 
 }  // namespace srlif

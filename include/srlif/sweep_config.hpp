@@ -63,6 +63,9 @@ inline constexpr double kStreamedBytesPerPoint = 0.125;
 // estimate; callable before the axes are built.
 void check_grid_fits_memory(double grid_points, double bytes_per_point);
 
+// The most spikes one neuron can fire in the run: one per refractory period's samples.
+std::int64_t most_spikes_per_neuron(const SweepConfig& config);
+
 // The resolved, backend-neutral description of a run.
 struct SweepPlan {
   SweepConfig config;

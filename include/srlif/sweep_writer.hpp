@@ -44,6 +44,7 @@ class SweepWriter {
   void finish(const std::string& run_json);
 
   const SweepSummary& summary() const { return summary_; }
+  std::vector<std::string> file_names() const { return files_.names(); }
 
  private:
   const SweepConfig& config_;

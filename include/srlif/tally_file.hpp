@@ -23,6 +23,7 @@
 #include "srlif/checksummed_file.hpp"
 #include "srlif/shard.hpp"
 #include "srlif/spectrum.hpp"
+#include "srlif/sweep_config.hpp"
 
 namespace srlif {
 
@@ -45,7 +46,25 @@ std::string tally_file_row(std::uint64_t point, const PointTally& tally, const S
 // truncated, fails its checksum or is malformed, saying which.
 TallyFile parse_tally_file(const std::string& text, const std::string& path);
 
-// Reads the file and parses it as above; an unreadable file is InputError(path, ...) too.
+// The most bytes a tally file of at most `points` rows can hold, its run's
+// config text being `config_text_bytes` long (a row is at most kMaxTallyRowBytes).
+inline constexpr std::uint64_t kMaxTallyRowBytes = 256;
+std::uint64_t tally_file_bound(std::uint64_t config_text_bytes, std::uint64_t points);
+
+// Reads (bounded_file.hpp: a regular file of at most `max_bytes`) and parses
+// the file as above; an unreadable file is InputError(path, ...) too.
+TallyFile read_tally_file(const std::filesystem::path& path, std::uint64_t max_bytes);
+
+// The same for a file whose bound comes from its own header (read first, at
+// most kMaxTallyHeaderBytes): the rows of its shard of its configuration's grid.
+inline constexpr std::uint64_t kMaxTallyHeaderBytes = 256ULL << 20;
 TallyFile read_tally_file(const std::filesystem::path& path);
+
+// Refuses (InputError(path, ...), naming the grid point) a row whose counts
+// contradict `config`: neurons other than the run's, more valid neurons than
+// neurons, more spikes than the steps allow, phase or strength sums beyond
+// what those spikes and neurons can reach. A checksum proves a file intact;
+// this proves its numbers possible.
+void check_tallies(const TallyFile& file, const SweepConfig& config, const std::string& path);
 
 }  // namespace srlif

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "cli/config_file.hpp"
+#include "cli/numeric_flags.hpp"
 #include "cli/population_command.hpp"
 #include "cli/reproduce_command.hpp"
 #include "cli/sweep_command.hpp"
@@ -73,7 +74,10 @@ template <typename Options>
 struct CommandOptions {
   CLI::App app;
   Options options;
-  explicit CommandOptions(void (*add)(CLI::App&, Options&)) { add(app, options); }
+  explicit CommandOptions(void (*add)(CLI::App&, Options&)) {
+    add(app, options);
+    cli::require_plain_numbers(app);
+  }
   CommandOptions(const CommandOptions&) = delete;
   CommandOptions& operator=(const CommandOptions&) = delete;
 

@@ -2,14 +2,54 @@
 // Exit codes: 0 success, 1 runtime failure, 2 bad input (nothing written),
 // 128 + signal when SIGINT (130) or SIGTERM (143) stopped a sweep with its checkpoint saved.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/numeric_flags.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/version.hpp"
+
+namespace {
+
+// Edit distance (insertions, deletions, substitutions, swaps of neighbours).
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// "unknown command 'swep'; did you mean 'sweep'?" when the first word is not a command, else "".
+std::string unknown_command_message(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return "";
+  const std::string word = argv[1];
+  std::string nearest;
+  std::size_t best = 3;  // suggest only within two edits
+  std::string names;
+  for (const CLI::App* command : app.get_subcommands({})) {
+    if (command->get_name() == word) return "";
+    names += (names.empty() ? "" : ", ") + command->get_name();
+    const std::size_t distance = edit_distance(word, command->get_name());
+    if (distance < best) {
+      best = distance;
+      nearest = command->get_name();
+    }
+  }
+  return "unknown command '" + word + "'" + (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") +
+         " (commands: " + names + ")";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::string command_line;
@@ -27,18 +67,20 @@ int main(int argc, char** argv) {
   const srlif::cli::CommandRunner merge = srlif::cli::add_merge_command(app, command_line);
   const srlif::cli::CommandRunner bench = srlif::cli::add_bench_command(app);
   const srlif::cli::CommandRunner info = srlif::cli::add_info_command(app);
+  srlif::cli::require_plain_numbers(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& success) {
     return app.exit(success);
   } catch (const CLI::ParseError& error) {
-    std::fprintf(stderr, "srlif: error: %s\nRun with --help for usage.\n", error.what());
+    const std::string unknown = unknown_command_message(app, argc, argv);
+    std::fprintf(stderr, "srlif: error: %s\nRun with --help for usage.\n",
+                 unknown.empty() ? error.what() : unknown.c_str());
     return 2;
   }
 
   try {
-    for (const CLI::App* command : app.get_subcommands()) srlif::cli::check_numeric_flags(*command);
     if (app.got_subcommand("sweep")) return sweep();
     if (app.got_subcommand("population")) return population();
     if (app.got_subcommand("trace")) return trace();

@@ -14,6 +14,7 @@
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"
+#include "srlif/output_folder.hpp"
 #include "srlif/run_control.hpp"
 #include "srlif/shard.hpp"
 #include "srlif/sweep_writer.hpp"
@@ -31,8 +32,14 @@ struct MergeOptions {
 
 TallyFile read_shard(const std::string& folder) {
   const std::filesystem::path path = std::filesystem::path(folder) / "tallies.csv";
+  check_folder_not_in_use(folder, folder);
   std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
+  if (std::filesystem::exists(std::filesystem::symlink_status(std::filesystem::path(folder) / "checkpoint", error))) {
+    throw InputError(folder,
+                     "holds a checkpoint: its shard run has not finished (finish it with sweep --resume, "
+                     "or remove the checkpoint folder of a run you have abandoned)");
+  }
+  if (!std::filesystem::exists(path, error)) {  // one that is not a file is refused for what it is
     throw InputError(folder,
                      "has no tallies.csv: not the folder of a finished sweep --shard run (an "
                      "interrupted shard is finished with --resume)");
@@ -50,6 +57,7 @@ int run(const MergeOptions& options, const std::string& command_line) {
   std::string config_text;
   std::uint64_t count = 0;
   ShardSpec first_shard;
+  SweepConfig merged;
   std::map<std::uint64_t, std::size_t> by_index;  // shard index -> position in options.shards
   std::uint64_t grid_points = 0;
   for (std::size_t i = 0; i < options.shards.size(); ++i) {
@@ -59,7 +67,8 @@ int run(const MergeOptions& options, const std::string& command_line) {
       config_text = file.config_text;
       count = file.shard.count;
       first_shard = file.shard;
-      grid_points = parse_result_config_text(config_text, folder + "/tallies.csv").grid.size();
+      merged = parse_result_config_text(config_text, folder + "/tallies.csv");
+      grid_points = merged.grid.size();
     }
     if (file.config_text != config_text) {
       throw InputError(folder, "is a shard of another sweep than " + options.shards.front() + " (" +
@@ -69,6 +78,7 @@ int run(const MergeOptions& options, const std::string& command_line) {
       throw InputError(folder, "is shard " + shard_text(file.shard) + " but " + options.shards.front() +
                                    " is shard " + shard_text(first_shard));
     }
+    check_tallies(file, merged, folder + "/tallies.csv");
     const auto [at, inserted] = by_index.emplace(file.shard.index, i);
     if (!inserted) {
       throw InputError(folder, "repeats shard " + shard_text(file.shard) + " (also in " +
@@ -92,10 +102,9 @@ int run(const MergeOptions& options, const std::string& command_line) {
     }
   }
 
-  const SweepConfig config = parse_result_config_text(config_text, options.shards.front() + "/tallies.csv");
+  const SweepConfig& config = merged;
   const std::filesystem::path out(options.out);
-  OutputDirectoryGuard guard(out);
-  prepare_output_directory(out);
+  OutputFolder folder(out);
   SweepWriter writer(out, config, ShardSpec{}, PointRange{0, grid_points});
   for (const auto& [index, position] : by_index) {
     const TallyFile file = read_shard(options.shards[position]);  // checked above; read again, one at a time
@@ -112,7 +121,7 @@ int run(const MergeOptions& options, const std::string& command_line) {
   record.merged_from = options.shards;
   record.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   writer.finish(run_json(config, record));
-  guard.commit();
+  folder.commit(writer.file_names());
   if (!options.quiet) {
     std::printf(
         "merged %llu shards (%llu grid points) into %s/{points.csv,optimum.csv,tallies.csv,run.json}\n",

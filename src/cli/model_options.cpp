@@ -32,7 +32,6 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
       ->capture_default_str()
       ->group(simulation);
   command.add_option("--seed", options.seed, "Random seed (64-bit, >= 0)")
-      ->check(CLI::NonNegativeNumber)
       ->capture_default_str()
       ->group(simulation);
   command.add_option("--min-spikes", options.min_spikes, "A neuron is valid with at least this many spikes")

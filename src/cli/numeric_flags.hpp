@@ -1,8 +1,9 @@
-// Every numeric flag's text is checked before it is used: CLI11 2.1 turns an
-// integer that does not fit into the largest value of its type and a float
-// like 1e999 into infinity without a word. Here such values, NaN and
-// infinities are bad input naming the flag (exit code 2), on the command line
-// and in --config files alike.
+// Every numeric flag's text is read by the library's one number rule set
+// (srlif/number_text.hpp) before CLI11 converts it: CLI11 2.1 reads an empty
+// value as 0, "1e3" for an integer as 1000 only sometimes, an integer that does
+// not fit as the largest value of its type and 1e999 as infinity, all without a
+// word. Here each of those is bad input naming the flag and the rule (exit
+// code 2), on the command line, in --config files and in Python keywords alike.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -10,11 +11,13 @@
 
 namespace srlif::cli {
 
-// Throws InputError(flag, ...) when `value` given to `option` is not a finite
-// number (FLOAT options) or does not fit a 64-bit integer (INT, UINT options).
-void check_numeric_value(const CLI::Option& option, const std::string& value);
+// "" when `value` is a valid text for `option` (FLOAT: a finite decimal number;
+// INT/UINT: a whole number that fits 64 bits, unsigned for UINT), else the rule
+// it breaks. Options of other types take any text.
+std::string numeric_value_error(const CLI::Option& option, const std::string& value);
 
-// check_numeric_value on every value given on the command line to `command`.
-void check_numeric_flags(const CLI::App& command);
+// Adds that check, as the first validator, to every numeric option of `command`
+// and of its subcommands: it then runs on every value before it is converted.
+void require_plain_numbers(CLI::App& command);
 
 }  // namespace srlif::cli

@@ -59,9 +59,7 @@ void add_reproduce_options(CLI::App& command, ReproduceOptions& options) {
   command.add_option("--out", options.out, "Output directory; required");
   command.add_option("--trials", options.trials,
                      "Neurons per grid point in every experiment (default: the study's 20 / 15 / 50)");
-  command.add_option("--seed", options.seed, "Random seed")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  command.add_option("--seed", options.seed, "Random seed (64-bit, >= 0)")->capture_default_str();
   command.add_option("--duration", options.duration, "Simulated time per neuron, ms")->capture_default_str();
   command.add_option("--scheme", options.scheme, "euler (the study's scheme) | exact")->capture_default_str();
   command.add_option("--backend", options.execution.backend, "auto | cpu | cuda")->capture_default_str();

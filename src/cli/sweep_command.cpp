@@ -30,7 +30,7 @@ SweepJob to_sweep_job(const SweepOptions& options, const CLI::App& command) {
     throw InputError("--psth", "bin width must be between --dt and --duration ms (got " +
                                    format_number(options.psth_bin_ms) + ")");
   }
-  if (!options.shard.empty()) job.shard = parse_shard(options.shard, "--shard");
+  if (command.count("--shard") > 0 || !options.shard.empty()) job.shard = parse_shard(options.shard, "--shard");
   job.out = options.output.out;
   job.resume = options.resume;
   job.checkpoint_seconds = options.checkpoint_seconds;
