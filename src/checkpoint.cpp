@@ -69,7 +69,9 @@ Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text
   // an earlier run in the same folder, or to this one killed while it removed its checkpoint
   // (the points whose parts are gone are computed again): it is not read. It is read before the
   // states, so that a state overlapping its points is found.
-  if (parts.empty() && std::filesystem::exists(out / "tallies.csv", error)) load(out / "tallies.csv");
+  const bool finished_run = parts.empty() && std::filesystem::exists(out / "tallies.csv", error);
+  if (finished_run) load(out / "tallies.csv");
+  found_nothing_ = parts.empty() && states.empty() && !finished_run;
   std::sort(states.begin(), states.end());
   for (const auto& state : states) load_state(state);
 }

@@ -1,10 +1,13 @@
 #include "srlif/grid.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string_view>
 
 #include "srlif/errors.hpp"
+#include "srlif/number_text.hpp"
+#include "srlif/output.hpp"
 
 namespace srlif {
 namespace {
@@ -28,35 +31,25 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   }
 }
 
+// An axis item's numbers follow the one number rule set (number_text.hpp); blanks around a
+// list item or a range's fields belong to the list syntax and are dropped.
 double parse_number(std::string_view item, const std::string& flag, const std::string& whole) {
   item = trim(item);
-  double value = 0.0;
-  if (!item.empty() && item.front() == '+') item.remove_prefix(1);
-  const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), value);
-  if (item.empty() || error != std::errc() || end != item.data() + item.size()) {
-    throw InputError(flag, "'" + std::string(item) + "' in '" + whole +
-                               "' is not a number (expected start:stop:count, "
-                               "log:start:stop:count or a comma list)");
-  }
-  if (!std::isfinite(value)) {
-    throw InputError(flag, "'" + whole + "' contains a non-finite value; values must be finite");
-  }
-  return value;
+  if (const auto value = read_real(item)) return *value;
+  throw InputError(flag, number_text_error(item, NumberKind::real) + " in '" + whole +
+                             "' (expected start:stop:count, log:start:stop:count or a comma list)");
 }
 
 long long parse_count(std::string_view item, const std::string& flag, const std::string& whole) {
   item = trim(item);
-  long long count = 0;
-  const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), count);
-  if (item.empty() || error != std::errc() || end != item.data() + item.size()) {
-    throw InputError(flag,
-                     "count '" + std::string(item) + "' in '" + whole + "' must be a whole number >= 1");
+  const auto count = read_whole(item);
+  if (!count || *count < 1) {
+    throw InputError(flag, "count '" + std::string(item) + "' in '" + whole + "' must be a whole number >= 1");
   }
-  if (count < 1) throw InputError(flag, "count in '" + whole + "' must be >= 1");
-  if (count > static_cast<long long>(kMaxAxisValues)) {
+  if (*count > static_cast<long long>(kMaxAxisValues)) {
     throw InputError(flag, "count in '" + whole + "' must be <= 10^8");
   }
-  return count;
+  return *count;
 }
 
 // Appends the item's values to `values`, or only counts them into `count` when
@@ -119,6 +112,16 @@ std::uint64_t count_axis(const std::string& text, const std::string& flag) {
 std::vector<double> parse_axis(const std::string& text, const std::string& flag) {
   std::vector<double> values;
   visit_axis(text, flag, &values);
+  // A value given twice would be two grid points with the same noise and the same result,
+  // and a slice's optimum would be ambiguous: refused.
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  const auto repeated = std::adjacent_find(sorted.begin(), sorted.end());
+  if (repeated != sorted.end()) {
+    throw InputError(flag, "the value " + format_number(*repeated) + " appears more than once in '" +
+                               text.substr(0, 80) + (text.size() > 80 ? "...'" : "'") +
+                               "; each value of an axis must be distinct");
+  }
   return values;
 }
 

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 #include <utility>
@@ -22,7 +23,10 @@ namespace {
 std::filesystem::path folder_of_file(const std::filesystem::path& out) {
   const std::filesystem::path directory =
       out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
-  if (out.filename().empty()) throw InputError("--out", "must name a file, not a directory");
+  std::error_code error;
+  if (out.filename().empty() || std::filesystem::is_directory(out, error)) {
+    throw InputError("--out", "'" + out.string() + "' is a directory; name the file to write");
+  }
   if (!std::filesystem::is_directory(directory)) {
     throw InputError("--out", "directory '" + directory.string() + "' does not exist");
   }
@@ -145,13 +149,30 @@ std::vector<TraceSample> run_trace_job(const TraceJob& job) {
     throw InputError("--neuron", "must be between 0 and 2^32-1");
   config.neurons = static_cast<std::uint64_t>(job.neuron) + 1;
   const SweepPlan plan = make_plan(config);
-  const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);
-  std::vector<TraceSample> samples = trace_neuron(plan, static_cast<std::uint64_t>(job.neuron));
-  if (!job.out.empty()) {
-    prepare_output_directory(directory);
-    write_files_atomically(directory, {{job.out.filename().string(), trace_csv(samples)}});
+  const auto samples = static_cast<double>(plan.samples);
+  // Kept samples: the vector and the caller's arrays of them (the Python package's), ~64 bytes each.
+  if (job.keep_samples && samples * 64.0 > physical_memory_bytes() / 4.0) {
+    throw InputError("--duration", "a trace of " + format_number(samples) +
+                                       " samples would need about " + format_number(std::ceil(samples * 64.0 / 1048576.0)) +
+                                       " MiB of memory, more than a quarter of this machine's; shorten --duration, "
+                                       "raise --dt, or write it to a file with the command line (streamed)");
   }
-  return samples;
+  if (job.out.empty()) return trace_neuron(plan, static_cast<std::uint64_t>(job.neuron));
+
+  const std::filesystem::path directory = folder_of_file(job.out);
+  prepare_output_directory(directory);
+  check_output_fits_disk(4096.0 + samples * kTraceRowBytes, free_disk_bytes(directory), directory,
+                         "free some space, shorten --duration or raise --dt");
+  std::vector<TraceSample> kept;
+  StagedFiles staged(directory);
+  const std::size_t file = staged.create(job.out.filename().string());
+  staged.append(file, trace_csv_header());
+  trace_neuron(plan, static_cast<std::uint64_t>(job.neuron), [&](const TraceSample& sample) {
+    staged.append(file, trace_csv_row(sample));
+    if (job.keep_samples) kept.push_back(sample);
+  });
+  staged.commit();
+  return kept;
 }
 
 TheoryTable run_theory_job(const TheoryJob& job) {

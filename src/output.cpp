@@ -275,16 +275,27 @@ double sweep_output_bytes(double grid_points, double neurons_in_flight) {
 
 double free_disk_bytes(const std::filesystem::path& directory) {
   struct statvfs stats {};
-  if (::statvfs(directory.c_str(), &stats) != 0) return -1.0;
+  std::filesystem::path existing = directory.empty() ? std::filesystem::path(".") : directory;
+  std::error_code error;
+  while (!std::filesystem::exists(existing, error)) {
+    if (!existing.has_parent_path() || existing.parent_path() == existing) {
+      existing = existing.is_absolute() ? existing.root_path() : std::filesystem::path(".");
+      break;
+    }
+    existing = existing.parent_path();
+  }
+  // A file system without blocks (/proc, /sys) tells nothing; creating the folder says why it fails.
+  if (::statvfs(existing.c_str(), &stats) != 0 || stats.f_blocks == 0) return -1.0;
   return static_cast<double>(stats.f_bavail) * static_cast<double>(stats.f_frsize);
 }
 
-void check_output_fits_disk(double needed_bytes, double free_bytes, const std::filesystem::path& directory) {
+void check_output_fits_disk(double needed_bytes, double free_bytes, const std::filesystem::path& directory,
+                            const std::string& advice) {
   if (free_bytes < 0.0 || needed_bytes <= free_bytes) return;
   const auto mib = [](double bytes) { return format_number(std::ceil(bytes / 1048576.0)) + " MiB"; };
   throw InputError("--out", "the results need about " + mib(needed_bytes) + " of disk but only " +
                                 mib(free_bytes) + " are free in '" + directory.string() +
-                                "'; free some space or split the grid (--shard)");
+                                "'; " + advice);
 }
 
 StagedFiles::StagedFiles(std::filesystem::path directory) : directory_(std::move(directory)) {}

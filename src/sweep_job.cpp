@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <utility>
 
@@ -39,6 +40,12 @@ std::vector<PointRange> unfinished(const Checkpoint& checkpoint, PointRange rang
 
 }  // namespace
 
+void check_sweep_fits_disk(double grid_points, const ShardSpec& shard, double neurons_in_flight,
+                           const std::filesystem::path& out) {
+  const double shard_points = std::ceil(grid_points / static_cast<double>(shard.count));
+  check_output_fits_disk(sweep_output_bytes(shard_points, neurons_in_flight), free_disk_bytes(out), out);
+}
+
 SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
   // Each segment computes its points' coefficients: memory holds only the points in flight.
   const SweepPlan plan = make_plan(job.config, PlanPoints::none);
@@ -53,9 +60,8 @@ SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
   const double points_in_flight =
       std::min(static_cast<double>(range.end - range.first),
                static_cast<double>(plan.batch_points) * static_cast<double>(workers.size()));
-  check_output_fits_disk(sweep_output_bytes(static_cast<double>(range.end - range.first),
-                                            points_in_flight * static_cast<double>(plan.config.neurons)),
-                         free_disk_bytes(out), out);
+  check_sweep_fits_disk(static_cast<double>(plan.config.grid.size()), job.shard,
+                        points_in_flight * static_cast<double>(plan.config.neurons), out);
   if (!(job.checkpoint_seconds >= 0.0 && job.checkpoint_seconds <= 86400.0)) {
     throw InputError("--checkpoint-seconds", "must be between 0 and 86400 s");
   }
@@ -120,6 +126,7 @@ SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
   checkpoint.read_finished([&](std::uint64_t point, const PointTally& tally,
                                const SpectralReadout* spectrum) { writer.add(point, tally, spectrum); });
   SweepJobReport report;
+  report.resume_found_nothing = checkpoint.found_nothing();
   RunRecord& record = report.record;
   record.version = kVersion;
   record.command_line = job.command_line;

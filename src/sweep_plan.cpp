@@ -34,12 +34,6 @@ std::uint32_t point_tag(const GridPoint& point) {
   return tag == 0 ? 1u : tag;
 }
 
-double physical_memory_bytes() {
-  const long pages = sysconf(_SC_PHYS_PAGES);
-  const long page_size = sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page_size <= 0) return 16.0 * (1ULL << 30);
-  return static_cast<double>(pages) * static_cast<double>(page_size);
-}
 
 std::string gib(double bytes) {
   char text[32];
@@ -48,6 +42,13 @@ std::string gib(double bytes) {
 }
 
 }  // namespace
+
+double physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return 16.0 * (1ULL << 30);
+  return static_cast<double>(pages) * static_cast<double>(page_size);
+}
 
 void validate_axis(const std::vector<double>& values, const char* flag, double minimum, bool strictly,
                    const char* rule, double maximum_magnitude) {

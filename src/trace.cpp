@@ -10,15 +10,13 @@
 
 namespace srlif {
 
-std::vector<TraceSample> trace_neuron(const SweepPlan& plan, std::uint64_t neuron) {
+void trace_neuron(const SweepPlan& plan, std::uint64_t neuron, const std::function<void(const TraceSample&)>& visit) {
   const GridPoint grid_point = plan.config.grid.point(0);
   const PointCoefficients& point = plan.points.front();
   const double dt = plan.config.time.dt;
   const double noise_pa = grid_point.sigma / std::sqrt(dt);  // pA per unit normal
   const std::uint64_t stream = stream_id(point.stream_tag, neuron);
 
-  std::vector<TraceSample> samples;
-  samples.reserve(static_cast<std::size_t>(plan.samples));
   NeuronState state{plan.constants.v_init, 0};
   NeuronTally tally{0, 0, 0};
   bool spiked = false;
@@ -40,7 +38,7 @@ std::vector<TraceSample> trace_neuron(const SweepPlan& plan, std::uint64_t neuro
                                              plan.config.time.time_of(k) / 1000.0);
       const double input =
           grid_point.bias + grid_point.amplitude * sinusoid + noise_pa * static_cast<double>(z);
-      samples.push_back(TraceSample{plan.config.time.time_of(k), state.v, input, spiked});
+      visit(TraceSample{plan.config.time.time_of(k), state.v, input, spiked});
       // The last sample takes no step (there are K - 1 steps).
       if (k + 1 < plan.samples) {
         const BridgeStream bridge{plan.config.seed, stream, chunk_begin};
@@ -50,16 +48,26 @@ std::vector<TraceSample> trace_neuron(const SweepPlan& plan, std::uint64_t neuro
       }
     }
   }
+}
+
+std::vector<TraceSample> trace_neuron(const SweepPlan& plan, std::uint64_t neuron) {
+  std::vector<TraceSample> samples;
+  samples.reserve(static_cast<std::size_t>(plan.samples));
+  trace_neuron(plan, neuron, [&samples](const TraceSample& sample) { samples.push_back(sample); });
   return samples;
 }
 
+std::string trace_csv_header() { return "time_ms,v_mv,input_pa,spike\n"; }
+
+std::string trace_csv_row(const TraceSample& sample) {
+  return csv_line({format_number(sample.time_ms), format_number(sample.v_mv), format_number(sample.input_pa),
+                   sample.spike ? "1" : "0"});
+}
+
 std::string trace_csv(const std::vector<TraceSample>& samples) {
-  std::string out = "time_ms,v_mv,input_pa,spike\n";
+  std::string out = trace_csv_header();
   out.reserve(samples.size() * 40);
-  for (const TraceSample& sample : samples) {
-    out += csv_line({format_number(sample.time_ms), format_number(sample.v_mv),
-                     format_number(sample.input_pa), sample.spike ? "1" : "0"});
-  }
+  for (const TraceSample& sample : samples) out += trace_csv_row(sample);
   return out;
 }
 

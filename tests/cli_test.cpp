@@ -100,7 +100,7 @@ const BadInput kBadInputs[] = {
     {"DtAboveTauM", "--dt 2 --tau-m 1", "--dt", "--tau-m"},
     {"NanDt", "--dt nan", "--dt", "finite"},
     {"InfDt", "--dt inf", "--dt", "finite"},
-    {"NotANumberDt", "--dt abc", "--dt", "decimal number"},
+    {"NotANumberDt", "--dt abc", "--dt", "not a number"},
     {"DurationEqualToDt", "--dt 0.1 --duration 0.1", "--duration", "longer"},
     {"DurationBelowDt", "--dt 0.1 --duration 0.05", "--duration", "longer"},
     {"ZeroDuration", "--duration 0", "--duration", "> 0"},

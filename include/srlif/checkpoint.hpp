@@ -45,6 +45,8 @@ class Checkpoint {
   // tallies themselves stay on disk; memory holds one bit per point of the range.
   bool finished(std::uint64_t point) const { return done_[point - range_.first]; }
   std::uint64_t finished_count() const { return done_count_; }
+  // On resume: whether the folder held no checkpoint and no finished run (the run starts afresh).
+  bool found_nothing() const { return found_nothing_; }
 
   // Writes what is gathered, then calls `visit` with every point of the range and its
   // tally, in grid order, reading the part files a few at a time. Every point must be finished.
@@ -98,6 +100,7 @@ class Checkpoint {
   // Finished, not yet in a part file (with its spectrum when the sweep records spectra).
   std::map<std::uint64_t, std::pair<PointTally, SpectralReadout>> unwritten_;
   bool with_spectra_ = false;
+  bool found_nothing_ = false;
   std::vector<StateFile> started_;
   std::map<std::uint64_t, std::filesystem::path> state_files_;  // by the segment's first point
 };

@@ -32,11 +32,15 @@ struct PopulationReport {
 PopulationReport run_population_job(const PopulationJob& job, const RunControl& control);
 
 // `trace`: the K samples of one neuron at the single grid point of `config`;
-// written as CSV to `out` when it is not empty.
+// written as CSV to `out` when it is not empty, a row at a time as they are
+// computed, and returned when `keep_samples`. Refused before it starts
+// (InputError "--duration") when the rows would not fit on the disk or the
+// kept samples in a quarter of the memory.
 struct TraceJob {
   SweepConfig config;  // one value on every axis (InputError naming the axis otherwise)
   std::int64_t neuron = 0;
   std::filesystem::path out;  // a file; empty: not written
+  bool keep_samples = true;   // false: only written (memory does not grow with the trace)
 };
 std::vector<TraceSample> run_trace_job(const TraceJob& job);
 

@@ -63,13 +63,15 @@ void prepare_output_directory(const std::filesystem::path& directory);
 // files and, while it runs, its checkpoint (with the state of its neurons in flight).
 double sweep_output_bytes(double grid_points, double neurons_in_flight = 0.0);
 
-// Free bytes for an unprivileged user on the file system of `directory`, or
-// a negative number when that cannot be told.
+// Free bytes for an unprivileged user on the file system of `directory` (of
+// its nearest existing parent when it does not exist yet), or a negative
+// number when that cannot be told.
 double free_disk_bytes(const std::filesystem::path& directory);
 
-// Refuses (InputError "--out", with both figures) output that needs more than
-// `free_bytes`; a negative `free_bytes` (unknown) passes.
-void check_output_fits_disk(double needed_bytes, double free_bytes, const std::filesystem::path& directory);
+// Refuses (InputError "--out", with both figures and `advice`) output that needs
+// more than `free_bytes`; a negative `free_bytes` (unknown) passes.
+void check_output_fits_disk(double needed_bytes, double free_bytes, const std::filesystem::path& directory,
+                            const std::string& advice = "free some space or split the grid (--shard)");
 
 // Files written a piece at a time under temporary names (NAME.tmp.<pid>) in
 // `directory`; commit() fsyncs each and renames them all, so that each appears

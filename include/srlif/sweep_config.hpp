@@ -59,6 +59,9 @@ void validate_axis(const std::vector<double>& values, const char* flag, double m
 inline constexpr double kHeldBytesPerPoint = 640.0;
 inline constexpr double kStreamedBytesPerPoint = 0.125;
 
+// This machine's memory, bytes (16 GiB when it cannot be told): the budgets of the checks below.
+double physical_memory_bytes();
+
 // Refuses (InputError) a grid whose results would not fit in memory, with the
 // estimate; callable before the axes are built.
 void check_grid_fits_memory(double grid_points, double bytes_per_point);

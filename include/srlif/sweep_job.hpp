@@ -40,6 +40,7 @@ struct ContinuedSegment {
 };
 
 struct SweepJobReport {
+  bool resume_found_nothing = false;  // --resume into a folder with no checkpoint and no tallies.csv
   SweepSummary summary;
   RunRecord record;        // what run.json says of the run (timing, device, resumed points)
   std::int64_t steps = 0;  // time steps per neuron
@@ -52,5 +53,12 @@ struct SweepJobReport {
 // next chunk boundary: the finished points and the state of the segments in
 // flight are saved in the checkpoint, and Interrupted(stop, message) is thrown.
 SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control);
+
+// Refuses (InputError "--out") a sweep of `grid_points` points whose files for
+// `shard` (with `neurons_in_flight` neurons' state in the checkpoint) would
+// not fit on the disk of `out`. Callable from the axes' counts, before any
+// axis is built, so that a grid too large is refused at once.
+void check_sweep_fits_disk(double grid_points, const ShardSpec& shard, double neurons_in_flight,
+                           const std::filesystem::path& out);
 
 }  // namespace srlif

@@ -8,7 +8,8 @@ namespace {
 constexpr const char* kExecutionGroup = "Execution (never changes results)";
 }  // namespace
 
-void add_model_options(CLI::App& command, ModelOptions& options) {
+void add_model_options(CLI::App& command, ModelOptions& options, Simulates what) {
+  const bool population = what == Simulates::population;
   const char* axes = kAxesGroup;
   command.add_option("--sigma", options.sigma, "Noise intensity sigma, pA*sqrt(ms)")
       ->capture_default_str()
@@ -28,18 +29,22 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
   command.add_option("--duration", options.time.duration, "Simulated time per neuron, ms")
       ->capture_default_str()
       ->group(simulation);
-  command.add_option("--neurons", options.neurons, "Neurons (trials) per grid point")
-      ->capture_default_str()
-      ->group(simulation);
+  if (population) {
+    command.add_option("--neurons", options.neurons, "Neurons (trials) per grid point")
+        ->capture_default_str()
+        ->group(simulation);
+  }
   command.add_option("--seed", options.seed, "Random seed (64-bit, >= 0)")
       ->capture_default_str()
       ->group(simulation);
-  command.add_option("--min-spikes", options.min_spikes, "A neuron is valid with at least this many spikes")
-      ->capture_default_str()
-      ->group(simulation);
-  command.add_option("--max-spikes", options.max_spikes, "... and at most this many")
-      ->capture_default_str()
-      ->group(simulation);
+  if (population) {
+    command.add_option("--min-spikes", options.min_spikes, "A neuron is valid with at least this many spikes")
+        ->capture_default_str()
+        ->group(simulation);
+    command.add_option("--max-spikes", options.max_spikes, "... and at most this many")
+        ->capture_default_str()
+        ->group(simulation);
+  }
   command
       .add_option("--scheme", options.scheme,
                   "euler (the reference study's Euler-Maruyama step) | exact (exact Ornstein-Uhlenbeck step "
@@ -52,13 +57,14 @@ void add_model_options(CLI::App& command, ModelOptions& options) {
       ->group(simulation);
 
   const char* execution = kExecutionGroup;
+  command.add_option("--chunk-steps", options.execution.chunk_steps, "Time steps per chunk (multiple of 4)")
+      ->capture_default_str()
+      ->group(execution);
+  if (!population) return;
   command.add_option("--backend", options.execution.backend, "auto | cpu | cuda (auto = GPU when usable)")
       ->capture_default_str()
       ->group(execution);
   command.add_option("--threads", options.execution.threads, "CPU threads, 0 = all cores")
-      ->capture_default_str()
-      ->group(execution);
-  command.add_option("--chunk-steps", options.execution.chunk_steps, "Time steps per chunk (multiple of 4)")
       ->capture_default_str()
       ->group(execution);
   command
@@ -96,14 +102,17 @@ void add_devices_option(CLI::App& command, ModelOptions& options) {
       ->group(kExecutionGroup);
 }
 
+double grid_count(const ModelOptions& options) {
+  return static_cast<double>(count_axis(options.sigma, "--sigma")) *
+         static_cast<double>(count_axis(options.amplitude, "--amplitude")) *
+         static_cast<double>(count_axis(options.bias, "--bias")) *
+         static_cast<double>(count_axis(options.frequency, "--frequency"));
+}
+
 SweepConfig to_sweep_config(const ModelOptions& options) {
   // Refuse a huge grid from the axis counts alone, before building any axis (make_plan checks
   // again with what the command holds per point).
-  check_grid_fits_memory(static_cast<double>(count_axis(options.sigma, "--sigma")) *
-                             static_cast<double>(count_axis(options.amplitude, "--amplitude")) *
-                             static_cast<double>(count_axis(options.bias, "--bias")) *
-                             static_cast<double>(count_axis(options.frequency, "--frequency")),
-                         kStreamedBytesPerPoint);
+  check_grid_fits_memory(grid_count(options), kStreamedBytesPerPoint);
   SweepConfig config;
   config.neuron = options.neuron;
   config.time = options.time;

@@ -27,7 +27,12 @@ struct ModelOptions {
   ExecutionOptions execution;
 };
 
-void add_model_options(CLI::App& command, ModelOptions& options);
+// What a command simulates: a population per grid point, or one neuron (`trace`, which
+// has no --neurons, --min-spikes, --max-spikes, --backend, --threads or --batch-points:
+// a flag it would ignore is not offered, so that giving it is refused).
+enum class Simulates { population, one_neuron };
+
+void add_model_options(CLI::App& command, ModelOptions& options, Simulates what = Simulates::population);
 
 // The help group of the axis flags.
 inline constexpr const char* kAxesGroup = "Axes (start:stop:count | log:start:stop:count | a,b,c)";
@@ -38,6 +43,9 @@ void add_neuron_options(CLI::App& command, NeuronParams& neuron, bool initial_po
 
 // `--devices`: only `sweep` shares its grid among several GPUs.
 void add_devices_option(CLI::App& command, ModelOptions& options);
+
+// The number of grid points, from the axes' texts alone (InputError for a bad axis).
+double grid_count(const ModelOptions& options);
 
 // Parses the axes and checks the integer options; throws InputError.
 SweepConfig to_sweep_config(const ModelOptions& options);

@@ -19,6 +19,11 @@ namespace srlif::cli {
 
 SweepJob to_sweep_job(const SweepOptions& options, const CLI::App& command) {
   SweepJob job;
+  if (command.count("--shard") > 0 || !options.shard.empty()) job.shard = parse_shard(options.shard, "--shard");
+  // A grid whose results or files cannot fit is refused from the axes' counts, before any axis is built.
+  const double points = grid_count(options.model);
+  check_grid_fits_memory(points, kStreamedBytesPerPoint);
+  if (!options.output.out.empty()) check_sweep_fits_disk(points, job.shard, 0.0, options.output.out);
   job.config = to_sweep_config(options.model);
   job.config.objective = parse_objective(options.objective);
   if (options.spectrum || job.config.objective == Objective::snr) {
@@ -30,7 +35,6 @@ SweepJob to_sweep_job(const SweepOptions& options, const CLI::App& command) {
     throw InputError("--psth", "bin width must be between --dt and --duration ms (got " +
                                    format_number(options.psth_bin_ms) + ")");
   }
-  if (command.count("--shard") > 0 || !options.shard.empty()) job.shard = parse_shard(options.shard, "--shard");
   job.out = options.output.out;
   job.resume = options.resume;
   job.checkpoint_seconds = options.checkpoint_seconds;
@@ -88,6 +92,10 @@ int run(const SweepOptions& options, const CLI::App& command, const std::string&
   control.stop_requested = [] { return StopSignals::received(); };
   const SweepJobReport report = run_sweep_job(job, control);
   display.finish();
+  if (report.resume_found_nothing) {
+    std::fprintf(stderr, "srlif: --resume: %s held no checkpoint and no finished run; this run started afresh\n",
+                 options.output.out.c_str());
+  }
 
   if (options.output.quiet) return 0;
   const RunRecord& record = report.record;

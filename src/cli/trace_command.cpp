@@ -14,7 +14,7 @@ TraceJob to_trace_job(const TraceOptions& options) {
 }
 
 void add_trace_options(CLI::App& command, TraceOptions& options) {
-  add_model_options(command, options.model);
+  add_model_options(command, options.model, Simulates::one_neuron);
   command.add_option("--neuron", options.neuron, "Which neuron's noise stream (as in a sweep)")
       ->capture_default_str();
   command.add_option("--out", options.out, "CSV file to write; required");
@@ -31,7 +31,9 @@ CommandRunner add_trace_command(CLI::App& app, const std::string&) {
     apply_config_file(*command, options->config);
     // The command line writes the trace or nothing (the Python package may only return it).
     if (options->out.empty()) throw InputError("--out", "is required: the CSV file to write");
-    run_trace_job(to_trace_job(*options));
+    TraceJob job = to_trace_job(*options);
+    job.keep_samples = false;  // streamed to the file
+    run_trace_job(job);
     return 0;
   };
 }
