@@ -120,8 +120,20 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
   const std::unique_ptr<Backend> backend =
       make_backend(plan.config.execution.backend, plan.config.execution.threads);
   OutputFolder folder(job.out);  // locked until the files are in place
+  // The files: a row per point and per histogram bin, and, at most, a raster row for every spike
+  // its neurons can fire (held in memory too, and bounded there by make_plan).
+  const ReadoutLayout& layout = plan.readout_layout;
+  const auto points = static_cast<double>(plan.points.size());
+  check_output_fits_disk(65536.0 + points * (1024.0 + 48.0 * (layout.phase_bins + layout.psth_bins)) +
+                             points * layout.raster_neurons * (layout.raster_capacity + 1.0) * 32.0,
+                         free_disk_bytes(job.out), job.out, "free some space, or ask for fewer points or raster neurons");
 
-  report.result = run_sweep(plan, *backend, progress_with_stop(control, plan.neuron_steps()));
+  try {
+    report.result = run_sweep(plan, *backend, progress_with_stop(control, plan.neuron_steps()));
+  } catch (const Interrupted& stop) {
+    throw Interrupted(stop.signal(), std::string("interrupted by ") + stop_name(stop.signal()) +
+                                         ": a population run keeps no partial results; nothing was written");
+  }
   const SweepResult& result = report.result;
   std::vector<std::pair<std::string, std::string>> files = population_files(plan, result);
   RunRecord record;
@@ -190,6 +202,9 @@ TheoryTable run_theory_job(const TheoryJob& job) {
   // --out is checked before computing, so a bad path fails without work; every row is
   // computed before writing, so bad input writes nothing.
   const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);
+  if (!job.out.empty()) {
+    check_output_fits_disk(4096.0 + rows * 160.0, free_disk_bytes(directory), directory, "free some space");
+  }
   table.points.reserve(table.sigma.size() * table.bias.size());
   for (const double bias : table.bias) {
     for (const double sigma : table.sigma) table.points.push_back(siegert(job.neuron, bias, sigma));
@@ -229,15 +244,23 @@ ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& con
   const std::unique_ptr<Backend> backend =
       make_backend(protocol.execution.backend, protocol.execution.threads);
   OutputFolder folder(job.out);  // locked until the files (and figures) are in place
+  // The study's tables and figures are a few MiB whatever the trials.
+  check_output_fits_disk(64.0 * 1048576.0, free_disk_bytes(job.out), job.out, "free some space");
 
   std::unique_ptr<FigureDrawer> figures;
   if (job.figures) figures = std::make_unique<FigureDrawer>(job.out, job.plot_python, job.plot_script);
 
   constexpr std::uint64_t kScale = 1000000;  // the study's progress, in parts per million
   const ProgressCallback progress = progress_with_stop(control, kScale);
-  StudyOutput study = reproduce_study(protocol, *backend, [&progress](double fraction) {
-    progress(static_cast<std::uint64_t>(fraction * kScale));
-  });
+  StudyOutput study;
+  try {
+    study = reproduce_study(protocol, *backend, [&progress](double fraction) {
+      progress(static_cast<std::uint64_t>(fraction * kScale));
+    });
+  } catch (const Interrupted& stop) {
+    throw Interrupted(stop.signal(), std::string("interrupted by ") + stop_name(stop.signal()) +
+                                         ": the study keeps no partial results; nothing was written");
+  }
 
   ReproduceReport report;
   report.neuron_steps = study.neuron_steps;

@@ -183,7 +183,8 @@ std::string optimum_csv_row(const Grid& grid, const SliceOptimum& optimum, const
     const std::vector<std::string> values = metric_fields(*at_optimum);
     fields.insert(fields.end(), values.begin(), values.end());
   } else {
-    fields.push_back("");
+    // No eligible point: every cell says so alike (nan), none is left empty.
+    fields.push_back("nan");
     for (std::size_t i = 0; i < kMetricColumns.size(); ++i) fields.push_back("nan");
   }
   return csv_line(fields);

@@ -32,7 +32,7 @@ struct MergeOptions {
 
 TallyFile read_shard(const std::string& folder) {
   const std::filesystem::path path = std::filesystem::path(folder) / "tallies.csv";
-  check_folder_not_in_use(folder, folder);
+  check_folder_not_in_use(folder, "merge");
   std::error_code error;
   if (std::filesystem::exists(std::filesystem::symlink_status(std::filesystem::path(folder) / "checkpoint", error))) {
     throw InputError(folder,

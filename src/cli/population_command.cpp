@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/stop_signals.hpp"
 #include "cli/config_file.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/population_output.hpp"
@@ -22,6 +23,8 @@ int run(const PopulationOptions& options, const CLI::App& command, const std::st
   job.command_line = command_line;
   ProgressDisplay display(options.output.progress, options.output.quiet);
   RunControl control = display.control();
+  const StopSignals signals;  // SIGINT/SIGTERM stop the run at a chunk boundary: the folder is left as it was
+  control.stop_requested = [] { return StopSignals::received(); };
   const PopulationReport report = run_population_job(job, control);
   display.finish();
   if (options.output.quiet) return 0;

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/stop_signals.hpp"
 #include "cli/output_options.hpp"
 #include "srlif/errors.hpp"
 
@@ -16,6 +17,8 @@ int run(const ReproduceOptions& options, const std::string& command_line) {
   job.command_line = command_line;
   ProgressDisplay display(options.progress, options.quiet);
   RunControl control = display.control();
+  const StopSignals signals;  // SIGINT/SIGTERM stop the run at a chunk boundary: the folder is left as it was
+  control.stop_requested = [] { return StopSignals::received(); };
   const ReproduceReport report = run_reproduce_job(job, control);
   display.finish();
   const double rate =
