@@ -54,7 +54,8 @@ std::string read_regular(const std::filesystem::path& path, std::uint64_t max_by
     throw InputError(label, named + "cannot be read: " + std::strerror(errno));
   }
   struct stat status {};
-  if (::fstat(file.fd, &status) != 0) throw InputError(label, named + "cannot be read: " + std::strerror(errno));
+  if (::fstat(file.fd, &status) != 0)
+    throw InputError(label, named + "cannot be read: " + std::strerror(errno));
   if (!S_ISREG(status.st_mode)) {
     throw InputError(label, named + "is " + kind_of_mode(status.st_mode) + ", not a file");
   }
@@ -78,7 +79,8 @@ std::string read_regular(const std::filesystem::path& path, std::uint64_t max_by
     size += static_cast<std::size_t>(got);
   }
   if (size > max_bytes) {
-    throw InputError(label, named + "holds more than the " + std::to_string(max_bytes) + " bytes it can hold");
+    throw InputError(label,
+                     named + "holds more than the " + std::to_string(max_bytes) + " bytes it can hold");
   }
   bytes.resize(size);
   return bytes;
@@ -91,7 +93,8 @@ std::string read_bounded_file(const std::filesystem::path& path, std::uint64_t m
   return read_regular(path, max_bytes, flag, true);
 }
 
-std::string read_file_head(const std::filesystem::path& path, std::uint64_t max_bytes, const std::string& flag) {
+std::string read_file_head(const std::filesystem::path& path, std::uint64_t max_bytes,
+                           const std::string& flag) {
   return read_regular(path, max_bytes, flag, false);
 }
 

@@ -90,7 +90,8 @@ void Checkpoint::check_run(const std::filesystem::path& file, const std::string&
 }
 
 void Checkpoint::load(const std::filesystem::path& file) {
-  const TallyFile tallies = read_tally_file(file, tally_file_bound(config_text_.size(), range_.end - range_.first));
+  const TallyFile tallies =
+      read_tally_file(file, tally_file_bound(config_text_.size(), range_.end - range_.first));
   check_run(file, tallies.config_text, tallies.shard);
   check_tallies(tallies, config_, file.string());
   for (const std::uint64_t point : tallies.points) mark_finished(point, file);
@@ -123,7 +124,8 @@ void Checkpoint::read_finished(const FinishedVisitor& visit) {
   for (std::uint64_t point = range_.first; point < range_.end; ++point) {
     for (; next_source < sources_.size() && sources_[next_source].first <= point; ++next_source) {
       const std::filesystem::path& path = sources_[next_source].second;
-      TallyFile file = read_tally_file(path, tally_file_bound(config_text_.size(), range_.end - range_.first));
+      TallyFile file =
+          read_tally_file(path, tally_file_bound(config_text_.size(), range_.end - range_.first));
       check_run(path, file.config_text, file.shard);
       check_tallies(file, config_, path.string());
       if (!file.points.empty()) open.push_back({std::move(file), 0});

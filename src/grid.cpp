@@ -44,7 +44,8 @@ long long parse_count(std::string_view item, const std::string& flag, const std:
   item = trim(item);
   const auto count = read_whole(item);
   if (!count || *count < 1) {
-    throw InputError(flag, "count '" + std::string(item) + "' in '" + whole + "' must be a whole number >= 1");
+    throw InputError(flag,
+                     "count '" + std::string(item) + "' in '" + whole + "' must be a whole number >= 1");
   }
   if (*count > static_cast<long long>(kMaxAxisValues)) {
     throw InputError(flag, "count in '" + whole + "' must be <= 10^8");

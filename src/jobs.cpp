@@ -2,8 +2,8 @@
 
 #include <sys/wait.h>
 
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <utility>
@@ -126,7 +126,8 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
   const auto points = static_cast<double>(plan.points.size());
   check_output_fits_disk(65536.0 + points * (1024.0 + 48.0 * (layout.phase_bins + layout.psth_bins)) +
                              points * layout.raster_neurons * (layout.raster_capacity + 1.0) * 32.0,
-                         free_disk_bytes(job.out), job.out, "free some space, or ask for fewer points or raster neurons");
+                         free_disk_bytes(job.out), job.out,
+                         "free some space, or ask for fewer points or raster neurons");
 
   try {
     report.result = run_sweep(plan, *backend, progress_with_stop(control, plan.neuron_steps()));
@@ -164,10 +165,11 @@ std::vector<TraceSample> run_trace_job(const TraceJob& job) {
   const auto samples = static_cast<double>(plan.samples);
   // Kept samples: the vector and the caller's arrays of them (the Python package's), ~64 bytes each.
   if (job.keep_samples && samples * 64.0 > physical_memory_bytes() / 4.0) {
-    throw InputError("--duration", "a trace of " + format_number(samples) +
-                                       " samples would need about " + format_number(std::ceil(samples * 64.0 / 1048576.0)) +
-                                       " MiB of memory, more than a quarter of this machine's; shorten --duration, "
-                                       "raise --dt, or write it to a file with the command line (streamed)");
+    throw InputError("--duration",
+                     "a trace of " + format_number(samples) + " samples would need about " +
+                         format_number(std::ceil(samples * 64.0 / 1048576.0)) +
+                         " MiB of memory, more than a quarter of this machine's; shorten --duration, "
+                         "raise --dt, or write it to a file with the command line (streamed)");
   }
   if (job.out.empty()) return trace_neuron(plan, static_cast<std::uint64_t>(job.neuron));
 

@@ -69,8 +69,10 @@ std::string number_text_error(std::string_view text, NumberKind kind) {
                           text.back() == '\t' || text.front() == '\n' || text.back() == '\n';
   if (blank_edge) return quoted(text) + " has blanks around the number";
   if (kind == NumberKind::real) {
-    if (!is_decimal_literal(text)) return quoted(text) + " is not a number (a finite decimal, e.g. -56.5 or 1e-3)";
-    if (!read_real(text)) return quoted(text) + " is not a number a double can hold (finite, within +-1.8e308)";
+    if (!is_decimal_literal(text))
+      return quoted(text) + " is not a number (a finite decimal, e.g. -56.5 or 1e-3)";
+    if (!read_real(text))
+      return quoted(text) + " is not a number a double can hold (finite, within +-1.8e308)";
     return "";
   }
   if (!is_whole_literal(text)) {

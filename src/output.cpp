@@ -295,8 +295,7 @@ void check_output_fits_disk(double needed_bytes, double free_bytes, const std::f
   if (free_bytes < 0.0 || needed_bytes <= free_bytes) return;
   const auto mib = [](double bytes) { return format_number(std::ceil(bytes / 1048576.0)) + " MiB"; };
   throw InputError("--out", "the results need about " + mib(needed_bytes) + " of disk but only " +
-                                mib(free_bytes) + " are free in '" + directory.string() +
-                                "'; " + advice);
+                                mib(free_bytes) + " are free in '" + directory.string() + "'; " + advice);
 }
 
 StagedFiles::StagedFiles(std::filesystem::path directory) : directory_(std::move(directory)) {}

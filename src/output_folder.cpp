@@ -35,23 +35,22 @@ bool is_stale_temporary(const std::string& name) {
 }  // namespace
 
 const std::vector<std::string>& figure_file_names() {
-  static const std::vector<std::string> names = {"h1_sr_curve.png",   "h1_spectral.png", "h2_curves.png",
-                                                 "h3_curves.png",     "h5_phase_polar.png",
-                                                 "h5_raster_psth.png", "heatmap_r.png",   "heatmap_snr.png",
-                                                 "sigma_opt.png"};
+  static const std::vector<std::string> names = {
+      "h1_sr_curve.png",    "h1_spectral.png", "h2_curves.png",   "h3_curves.png", "h5_phase_polar.png",
+      "h5_raster_psth.png", "heatmap_r.png",   "heatmap_snr.png", "sigma_opt.png"};
   return names;
 }
 
 const std::vector<std::string>& result_file_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> all = {
-      // sweep and merge (sweep_writer.cpp), population (population_output.cpp), every run
-      "points.csv", "optimum.csv", "tallies.csv", "population.csv", "phase_histogram.csv", "psth.csv",
-      "raster.csv", "run.json",
-      // reproduce: its tables and report (reproduce.cpp)
-      "h1_curve.csv", "h2_curves.csv", "h2_sigma_opt_vs_amplitude.csv", "h3_curves.csv",
-      "h3_sigma_opt_vs_bias.csv", "h5_phase_histogram.csv", "h5_population.csv", "h5_psth.csv",
-      "h5_raster.csv", "heatmap_sigma_amplitude.csv", "spectral_readout.csv", "report.md"};
+        // sweep and merge (sweep_writer.cpp), population (population_output.cpp), every run
+        "points.csv", "optimum.csv", "tallies.csv", "population.csv", "phase_histogram.csv", "psth.csv",
+        "raster.csv", "run.json",
+        // reproduce: its tables and report (reproduce.cpp)
+        "h1_curve.csv", "h2_curves.csv", "h2_sigma_opt_vs_amplitude.csv", "h3_curves.csv",
+        "h3_sigma_opt_vs_bias.csv", "h5_phase_histogram.csv", "h5_population.csv", "h5_psth.csv",
+        "h5_raster.csv", "heatmap_sigma_amplitude.csv", "spectral_readout.csv", "report.md"};
     all.insert(all.end(), figure_file_names().begin(), figure_file_names().end());
     return all;
   }();
@@ -76,7 +75,8 @@ OutputFolder::OutputFolder(std::filesystem::path directory)
     lock();
   } catch (...) {
     std::error_code ignored;
-    if (created_ && std::filesystem::is_empty(directory_, ignored)) std::filesystem::remove(directory_, ignored);
+    if (created_ && std::filesystem::is_empty(directory_, ignored))
+      std::filesystem::remove(directory_, ignored);
     throw;
   }
   remove_stale_temporaries();
@@ -88,8 +88,8 @@ void check_folder_not_in_use(const std::filesystem::path& directory, const std::
   const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   ::close(fd);
   if (held) {
-    throw InputError(flag, "'" + directory.string() + "' is in use by a srlif run (pid " + lock_holder(directory) +
-                               "); wait for it to end");
+    throw InputError(flag, "'" + directory.string() + "' is in use by a srlif run (pid " +
+                               lock_holder(directory) + "); wait for it to end");
   }
 }
 
@@ -98,7 +98,8 @@ void OutputFolder::lock() {
   while (true) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) {
-      throw InputError("--out", "cannot create the lock file '" + path.string() + "': " + std::strerror(errno));
+      throw InputError("--out",
+                       "cannot create the lock file '" + path.string() + "': " + std::strerror(errno));
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const int error = errno;
@@ -117,9 +118,11 @@ void OutputFolder::lock() {
     if (::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
         held.st_dev == named.st_dev) {
       const std::string pid = std::to_string(::getpid()) + "\n";
-      if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<::ssize_t>(pid.size())) {
+      if (::ftruncate(fd, 0) != 0 ||
+          ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<::ssize_t>(pid.size())) {
         ::close(fd);
-        throw InputError("--out", "cannot write the lock file '" + path.string() + "': " + std::strerror(errno));
+        throw InputError("--out",
+                         "cannot write the lock file '" + path.string() + "': " + std::strerror(errno));
       }
       lock_fd_ = fd;
       return;
@@ -133,7 +136,8 @@ void OutputFolder::remove_stale_temporaries() const {
   for (const auto& entry : std::filesystem::directory_iterator(directory_, error)) {
     const std::string name = entry.path().filename().string();
     std::error_code ignored;
-    if (is_stale_temporary(name) && entry.is_regular_file(ignored)) std::filesystem::remove(entry.path(), ignored);
+    if (is_stale_temporary(name) && entry.is_regular_file(ignored))
+      std::filesystem::remove(entry.path(), ignored);
   }
 }
 

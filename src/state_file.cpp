@@ -145,7 +145,8 @@ std::uint64_t state_file_bound(std::uint64_t config_text_bytes, std::uint64_t po
                                std::uint64_t neurons_per_point) {
   // The header (magic, shard, "# config " lines, the points at most 21 bytes each, the counts),
   // the data, its newline and the checksum line.
-  const double bytes = 4096.0 + 10.0 * static_cast<double>(config_text_bytes) + 21.0 * static_cast<double>(points) +
+  const double bytes = 4096.0 + 10.0 * static_cast<double>(config_text_bytes) +
+                       21.0 * static_cast<double>(points) +
                        static_cast<double>(kBytesPerNeuron) * static_cast<double>(points) *
                            static_cast<double>(neurons_per_point);
   return bytes >= 9e18 ? std::uint64_t{9000000000000000000ULL} : static_cast<std::uint64_t>(bytes);

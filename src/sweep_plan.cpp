@@ -34,7 +34,6 @@ std::uint32_t point_tag(const GridPoint& point) {
   return tag == 0 ? 1u : tag;
 }
 
-
 std::string gib(double bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3g GiB", bytes / (1ULL << 30));

@@ -147,8 +147,8 @@ TallyFile read_tally_file(const std::filesystem::path& path) {
   std::size_t columns = head.find(std::string("\n") + std::string(kColumns.substr(0, 6)));
   if (!head.starts_with(kMagic)) throw InputError(path.string(), "not a srlif tallies file (version 1)");
   if (columns == std::string::npos) {
-    throw InputError(path.string(), "has no column header in its first " +
-                                        std::to_string(kMaxTallyHeaderBytes) + " bytes");
+    throw InputError(path.string(),
+                     "has no column header in its first " + std::to_string(kMaxTallyHeaderBytes) + " bytes");
   }
   TallyFile header;
   std::istringstream lines(head.substr(kMagic.size(), columns + 1 - kMagic.size()));
@@ -185,7 +185,8 @@ void check_tallies(const TallyFile& file, const SweepConfig& config, const std::
     }
     // |sum of e^{i phase}| <= spikes; fixed point 2^24, with one unit of rounding per spike.
     const double reach = (static_cast<double>(t.spikes) * (kPhaseScale + 1.0));
-    if (std::fabs(static_cast<double>(t.cos_sum)) > reach || std::fabs(static_cast<double>(t.sin_sum)) > reach) {
+    if (std::fabs(static_cast<double>(t.cos_sum)) > reach ||
+        std::fabs(static_cast<double>(t.sin_sum)) > reach) {
       refuse("phase sums larger than the spike count allows");
     }
     const double strength_reach = static_cast<double>(t.valid_neurons) * kStrengthScale;

@@ -10,7 +10,8 @@
 
 namespace srlif {
 
-void trace_neuron(const SweepPlan& plan, std::uint64_t neuron, const std::function<void(const TraceSample&)>& visit) {
+void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
+                  const std::function<void(const TraceSample&)>& visit) {
   const GridPoint grid_point = plan.config.grid.point(0);
   const PointCoefficients& point = plan.points.front();
   const double dt = plan.config.time.dt;

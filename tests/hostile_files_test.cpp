@@ -40,9 +40,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
 
 // A small sweep's flags (8 neurons, 200 ms; with kSmall, 2 grid points).
 const std::string kSmallNoSigma = " --neurons 8 --duration 200 --quiet";
@@ -67,7 +71,8 @@ TEST(NumberText, AcceptsExactlyPlainDecimalNumbers) {
   EXPECT_FALSE(read_whole_unsigned("-1"));
   EXPECT_FALSE(read_whole("1e3"));
   EXPECT_FALSE(read_whole("2.0"));
-  EXPECT_EQ(number_text_error("1e3", NumberKind::whole), "'1e3' is not a whole number (write it with digits only)");
+  EXPECT_EQ(number_text_error("1e3", NumberKind::whole),
+            "'1e3' is not a whole number (write it with digits only)");
   EXPECT_EQ(number_text_error("-1", NumberKind::whole_unsigned), "'-1' is not between 0 and 2^64-1");
   const std::string long_text(300, '9');
   EXPECT_LT(number_text_error(long_text + ".5", NumberKind::whole_unsigned).size(), 120u)
@@ -138,7 +143,8 @@ TEST(NoSilentMisreading, EveryNumericFlagAndConfigKeyRefusesEmptyBlankAndNonWhol
       if (kind != "FLOAT") cases.emplace_back("1e3", "not a whole number");
       for (const auto& [value, rule] : cases) {
         const std::string out = base + "/out";
-        const test::CommandResult result = test::run_srlif(command + " " + flag + " " + value + " --out " + out);
+        const test::CommandResult result =
+            test::run_srlif(command + " " + flag + " " + value + " --out " + out);
         EXPECT_EQ(result.exit_code, 2) << command << " " << flag << " " << value << ": " << result.output;
         EXPECT_TRUE(contains(result.output, flag + ": ") && contains(result.output, rule))
             << command << " " << flag << " " << value << ": " << result.output;
@@ -150,12 +156,14 @@ TEST(NoSilentMisreading, EveryNumericFlagAndConfigKeyRefusesEmptyBlankAndNonWhol
       const test::CommandResult from_file =
           test::run_srlif(command + " --config " + base + "/c.toml --out " + base + "/out");
       EXPECT_EQ(from_file.exit_code, 2) << from_file.output;
-      EXPECT_TRUE(contains(from_file.output, flag + ": the value is empty") && contains(from_file.output, "line 1"))
+      EXPECT_TRUE(contains(from_file.output, flag + ": the value is empty") &&
+                  contains(from_file.output, "line 1"))
           << command << " " << flag << ": " << from_file.output;
     }
   }
   EXPECT_GE(checked, 150);
-  const test::CommandResult seed = test::run_srlif("sweep --seed " + std::string(300, '9') + " --out " + base + "/o");
+  const test::CommandResult seed =
+      test::run_srlif("sweep --seed " + std::string(300, '9') + " --out " + base + "/o");
   EXPECT_EQ(seed.exit_code, 2);
   EXPECT_TRUE(contains(seed.output, "not between 0 and 2^64-1")) << seed.output;
   EXPECT_LT(seed.output.size(), 200u) << "the range in words, not the value echoed: " << seed.output;
@@ -178,10 +186,13 @@ TEST(NoSilentMisreading, ConfigFilesSkipABomAndRefuseWhatTheyCannotMean) {
   const std::string base = test::temporary_directory("config_rules");
   fs::create_directories(base);
   const std::string config = base + "/run.toml";
-  write_text(config, "\xEF\xBB\xBF# a comment\nneurons = 8\nsigma = \"10,20\"  # two points\nduration = 200\n");
-  const test::CommandResult bom = test::run_srlif("sweep --config " + config + " --quiet --out " + base + "/bom");
+  write_text(config,
+             "\xEF\xBB\xBF# a comment\nneurons = 8\nsigma = \"10,20\"  # two points\nduration = 200\n");
+  const test::CommandResult bom =
+      test::run_srlif("sweep --config " + config + " --quiet --out " + base + "/bom");
   EXPECT_EQ(bom.exit_code, 0) << bom.output;
-  EXPECT_EQ(test::lines_of(test::read_file(base + "/bom/points.csv")).size(), 3u) << "the keys after the BOM were read";
+  EXPECT_EQ(test::lines_of(test::read_file(base + "/bom/points.csv")).size(), 3u)
+      << "the keys after the BOM were read";
 
   const std::vector<std::pair<std::string, std::string>> refused = {
       {"neurons = 8\nv-th =\n", "key 'v-th' in " + config + " line 2 has no value"},
@@ -194,7 +205,8 @@ TEST(NoSilentMisreading, ConfigFilesSkipABomAndRefuseWhatTheyCannotMean) {
       {"neurons\n", "line 1 is not key = value"}};
   for (const auto& [text, message] : refused) {
     write_text(config, text);
-    const test::CommandResult result = test::run_srlif("sweep --config " + config + " --out " + base + "/out");
+    const test::CommandResult result =
+        test::run_srlif("sweep --config " + config + " --out " + base + "/out");
     EXPECT_EQ(result.exit_code, 2) << text << result.output;
     EXPECT_TRUE(contains(result.output, message)) << text << "\n" << result.output;
     EXPECT_FALSE(fs::exists(base + "/out"));
@@ -227,8 +239,10 @@ TEST(BoundedReads, ConfigFilesThatAreNotRegularFilesAreRefusedForWhatTheyAre) {
 std::string stopped_run(const std::string& name) {
   const std::string out = test::temporary_directory(name);
   // A first run finishes; a second (same options) is stopped with a state file in flight.
-  const std::string arguments = " --neurons 2000 --duration 30000 --sigma 0,10,20,30 --batch-points 2 --threads 1 "
-                                "--checkpoint-seconds 0 --quiet --out " + out;
+  const std::string arguments =
+      " --neurons 2000 --duration 30000 --sigma 0,10,20,30 --batch-points 2 --threads 1 "
+      "--checkpoint-seconds 0 --quiet --out " +
+      out;
   const int pid = test::start_srlif("sweep" + arguments);
   for (int wait = 0; wait < 3000; ++wait) {
     std::error_code error;
@@ -244,8 +258,10 @@ std::string stopped_run(const std::string& name) {
 TEST(BoundedReads, CheckpointPartsReplacedByDevicesOrDirectoriesAreRefusedByName) {
   const std::string out = stopped_run("bounded_parts");
   const std::string part = out + "/checkpoint/part-000000000000.tallies";
-  const std::string arguments = "sweep --neurons 2000 --duration 30000 --sigma 0,10,20,30 --batch-points 2 --threads 1 "
-                                "--quiet --resume --out " + out;
+  const std::string arguments =
+      "sweep --neurons 2000 --duration 30000 --sigma 0,10,20,30 --batch-points 2 --threads 1 "
+      "--quiet --resume --out " +
+      out;
   const std::string saved = test::read_file(part);
   fs::remove(part);
   fs::create_symlink("/dev/zero", part);
@@ -311,7 +327,9 @@ TEST(OneRunPerFolder, ConcurrentRunsAreRefusedAtOnceAndNeverMix) {
                                         " --neurons 300 --duration 2000 --sigma 5:35:6 --threads 1 --quiet"};
   std::string reference[2];
   for (int c = 0; c < 2; ++c) {
-    ASSERT_EQ(test::run_srlif("sweep" + configurations[c] + " --out " + base + "/ref" + std::to_string(c)).exit_code, 0);
+    ASSERT_EQ(test::run_srlif("sweep" + configurations[c] + " --out " + base + "/ref" + std::to_string(c))
+                  .exit_code,
+              0);
     reference[c] = test::read_file(base + "/ref" + std::to_string(c) + "/tallies.csv");
   }
   int refused = 0;
@@ -342,7 +360,8 @@ TEST(OneRunPerFolder, ConcurrentRunsAreRefusedAtOnceAndNeverMix) {
         << "points.csv and tallies.csv of different runs";
     for (const auto& entry : fs::directory_iterator(out)) {
       const std::string name = entry.path().filename().string();
-      EXPECT_TRUE(name == "points.csv" || name == "optimum.csv" || name == "tallies.csv" || name == "run.json")
+      EXPECT_TRUE(name == "points.csv" || name == "optimum.csv" || name == "tallies.csv" ||
+                  name == "run.json")
           << "left in the folder: " << name;
     }
   }
@@ -354,7 +373,8 @@ TEST(OneRunPerFolder, ARefusedRunTouchesNothingAndMergeRespectsTheLock) {
   const std::string base = test::temporary_directory("lock_holder");
   const std::string out = base + "/busy";
   const std::string long_run =
-      "sweep --neurons 4000 --duration 60000 --sigma 0,10 --threads 1 --checkpoint-seconds 0 --quiet --out " + out;
+      "sweep --neurons 4000 --duration 60000 --sigma 0,10 --threads 1 --checkpoint-seconds 0 --quiet --out " +
+      out;
   const int pid = test::start_srlif(long_run);
   for (int wait = 0; wait < 3000 && !fs::exists(out + "/checkpoint"); ++wait) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -368,7 +388,8 @@ TEST(OneRunPerFolder, ARefusedRunTouchesNothingAndMergeRespectsTheLock) {
   EXPECT_EQ(resumed.exit_code, 2) << "--resume waits for no one either: " << resumed.output;
   const test::CommandResult merge = test::run_srlif("merge " + out + " --out " + base + "/merged");
   EXPECT_EQ(merge.exit_code, 2);
-  EXPECT_TRUE(contains(merge.output, "in use by a srlif run (pid " + std::to_string(pid) + ")")) << merge.output;
+  EXPECT_TRUE(contains(merge.output, "in use by a srlif run (pid " + std::to_string(pid) + ")"))
+      << merge.output;
   EXPECT_TRUE(fs::exists(out + "/checkpoint/state-000000000000.state")) << "a refused run removed the state";
   ::kill(pid, SIGTERM);
   EXPECT_EQ(test::wait_for(pid), 143) << "the first run ends by the signal, not by the others";
@@ -385,9 +406,10 @@ TEST(OneRunPerFolder, ARefusedRunTouchesNothingAndMergeRespectsTheLock) {
 TEST(NoLeftoversNoMixing, StaleTemporariesAreRemovedAndOtherRunsFilesReplaced) {
   const std::string out = test::temporary_directory("leftovers");
   fs::create_directories(out + "/checkpoint");
-  write_text(out + "/points.csv.tmp.99999", std::string(10000, 'x'));  // a killed run's, between write and rename
-  write_text(out + "/notes.tmp.5", "the user's");                       // not srlif's: kept
-  write_text(out + "/population.csv", "another run's result\n");         // srlif's, another kind of run
+  write_text(out + "/points.csv.tmp.99999",
+             std::string(10000, 'x'));                            // a killed run's, between write and rename
+  write_text(out + "/notes.tmp.5", "the user's");                 // not srlif's: kept
+  write_text(out + "/population.csv", "another run's result\n");  // srlif's, another kind of run
   write_text(out + "/raster.csv", "another run's result\n");
   write_text(out + "/my_analysis.csv", "the user's\n");
   const test::CommandResult result = test::run_srlif("sweep --shard 1/2 --out " + out + kSmall);
@@ -403,7 +425,8 @@ TEST(NoLeftoversNoMixing, StaleTemporariesAreRemovedAndOtherRunsFilesReplaced) {
   ASSERT_EQ(test::run_srlif("sweep --shard 2/2 --out " + out + kSmall).exit_code, 0);
   EXPECT_FALSE(fs::exists(out + "/optimum.csv")) << "a shard's folder must not keep a whole run's optimum";
   // A population into a sweep's folder: the sweep's files go.
-  ASSERT_EQ(test::run_srlif("population --neurons 8 --duration 200 --sigma 10 --quiet --out " + out).exit_code, 0);
+  ASSERT_EQ(
+      test::run_srlif("population --neurons 8 --duration 200 --sigma 10 --quiet --out " + out).exit_code, 0);
   EXPECT_FALSE(fs::exists(out + "/points.csv"));
   EXPECT_FALSE(fs::exists(out + "/tallies.csv"));
   EXPECT_TRUE(fs::exists(out + "/population.csv"));
@@ -439,16 +462,19 @@ TEST(ReadBackChecks, CountsThatContradictTheConfigurationAreRefusedDespiteTheChe
   ASSERT_EQ(test::run_srlif("sweep --shard 1/2 --out " + shard1 + kSmall).exit_code, 0);
   ASSERT_EQ(test::run_srlif("sweep --shard 2/2 --out " + shard2 + kSmall).exit_code, 0);
   const std::string original = test::read_file(shard1 + "/tallies.csv");
-  // Fields: point,neurons,spikes,spikes_squared,cos_sum,sin_sum,valid_neurons,strength_sum,strength_squared_sum
+  // Fields:
+  // point,neurons,spikes,spikes_squared,cos_sum,sin_sum,valid_neurons,strength_sum,strength_squared_sum
   const std::vector<std::pair<std::function<void(std::vector<std::string>&)>, std::string>> forgeries = {
       {[](std::vector<std::string>& f) { f[1] = std::string("9"); }, "9 neurons, but the run has 8"},
       {[](std::vector<std::string>& f) { f[6] = std::string("9"); }, "more valid neurons than neurons"},
-      {[](std::vector<std::string>& f) { f[2] = std::string("99999999"); }, "spikes, more than 8 neurons can fire"},
+      {[](std::vector<std::string>& f) { f[2] = std::string("99999999"); },
+       "spikes, more than 8 neurons can fire"},
       {[](std::vector<std::string>& f) { f[4] = std::string("-99999999999999"); }, "phase sums"},
       {[](std::vector<std::string>& f) { f[7] = std::string("999999999999999"); }, "vector-strength sums"}};
   for (const auto& [edit, message] : forgeries) {
     write_text(shard1 + "/tallies.csv", forged(original, edit));
-    const test::CommandResult merge = test::run_srlif("merge " + shard1 + " " + shard2 + " --out " + base + "/m");
+    const test::CommandResult merge =
+        test::run_srlif("merge " + shard1 + " " + shard2 + " --out " + base + "/m");
     EXPECT_EQ(merge.exit_code, 2) << merge.output;
     EXPECT_TRUE(contains(merge.output, "tallies.csv: grid point 0: ") && contains(merge.output, message))
         << merge.output;
@@ -532,7 +558,8 @@ TEST(SmallerThings, EachIsHandled) {
   EXPECT_TRUE(contains(optimum[1], ",nan,nan,nan")) << optimum[1];
   // population stopped by SIGTERM: no folder left behind.
   const std::string population = base + "/population";
-  const int pid = test::start_srlif("population --neurons 20000 --duration 60000 --sigma 10 --quiet --out " + population);
+  const int pid =
+      test::start_srlif("population --neurons 20000 --duration 60000 --sigma 10 --quiet --out " + population);
   for (int wait = 0; wait < 3000 && !fs::exists(population); ++wait) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -546,7 +573,8 @@ TEST(SmallerThings, TheResultNamesCoverTheFiguresScript) {
   const std::string script = test::read_file(SRLIF_SOURCE_DIR "/scripts/plot_report.py");
   const std::regex png(R"re("([a-z0-9_]+\.png)")re");
   std::set<std::string> found;
-  for (std::sregex_iterator it(script.begin(), script.end(), png), end; it != end; ++it) found.insert((*it)[1]);
+  for (std::sregex_iterator it(script.begin(), script.end(), png), end; it != end; ++it)
+    found.insert((*it)[1]);
   const std::set<std::string> listed(figure_file_names().begin(), figure_file_names().end());
   EXPECT_EQ(found, listed) << "scripts/plot_report.py and figure_file_names() must name the same figures";
 }

@@ -36,5 +36,4 @@ const char* stop_name(int stop);
 // to `control` and throws Interrupted(stop, "") once a stop is requested.
 ProgressCallback progress_with_stop(const RunControl& control, std::uint64_t total);
 
-
 }  // namespace srlif

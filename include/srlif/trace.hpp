@@ -20,7 +20,8 @@ struct TraceSample {
 
 // The K samples of neuron `neuron` at grid point 0 of the plan, in time order,
 // each handed to `visit` as it is computed (memory does not grow with K).
-void trace_neuron(const SweepPlan& plan, std::uint64_t neuron, const std::function<void(const TraceSample&)>& visit);
+void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
+                  const std::function<void(const TraceSample&)>& visit);
 
 // All of them, in memory.
 std::vector<TraceSample> trace_neuron(const SweepPlan& plan, std::uint64_t neuron);

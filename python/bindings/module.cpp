@@ -132,14 +132,15 @@ nb::list options(const std::string& command) {
 // thread (OMP_NUM_THREADS, threadpoolctl), read before the run moves to a worker thread.
 int max_threads() { return omp_get_max_threads(); }
 
-void run_sweep(const Values& values, const std::string& command_line, Control& control) {
+// Whether resume=True found nothing to resume (the run started afresh).
+bool run_sweep(const Values& values, const std::string& command_line, Control& control) {
   CommandOptions<cli::SweepOptions> parsed(cli::add_sweep_options);
   parsed.apply(values);
   SweepJob job = cli::to_sweep_job(parsed.options, parsed.app);
   job.command_line = command_line;
   job.resume_hint = "call it again with resume=True to continue";
   const nb::gil_scoped_release release;
-  run_sweep_job(job, control.run_control());
+  return run_sweep_job(job, control.run_control()).resume_found_nothing;
 }
 
 void run_population(const Values& values, const std::string& command_line, Control& control) {

@@ -16,6 +16,7 @@ import pathlib
 import sys
 import tempfile
 import threading
+import warnings
 
 import numpy as np
 
@@ -218,7 +219,14 @@ def _simulate(command, runner, given, progress, stop, tallies):
             folder = _text("out", "text", out, False)
             call = _call_text(command, pairs + [("out", folder)])
         control = _core.Control()
-        _wait(lambda: runner(pairs + [("out", folder)], call, control), control, progress, stop, command)
+        started_afresh = _wait(
+            lambda: runner(pairs + [("out", folder)], call, control), control, progress, stop, command
+        )
+        if command == "sweep" and started_afresh is True:
+            warnings.warn(
+                f"resume: {folder} held no checkpoint and no finished run; this run started afresh",
+                stacklevel=3,
+            )
         return open_folder(folder, tallies=tallies)
 
 

@@ -4,6 +4,7 @@ module's exported symbols; the GPU (skipped without one)."""
 import csv
 import pathlib
 import subprocess
+import time
 
 import numpy as np
 import pytest
@@ -95,7 +96,11 @@ BAD = [
     ("sweep", dict(psth=0.01), "psth"),
     ("population", dict(raster=-1), "raster"),
     ("population", dict(phase_bins=0), "phase_bins"),
+    ("sweep", dict(sigma=[10, 20, 10]), "sigma"),
+    ("sweep", dict(shard=""), "shard"),
+    ("sweep", dict(v_th=float("nan")), "v_th"),
     ("trace", dict(sigma=[1, 2]), "sigma"),
+    ("trace", dict(duration=1e10), "duration"),
     ("theory", dict(bias=float("inf")), "bias"),
     ("reproduce", dict(trials=-1), "trials"),
 ]
@@ -120,6 +125,38 @@ def test_bad_input_names_the_keyword_before_anything_is_written(tmp_path, comman
 def test_an_unknown_keyword_is_a_type_error():
     with pytest.raises(TypeError, match="sigmaa"):
         srlif.sweep(sigmaa=1)
+
+
+def test_trace_offers_no_flag_it_would_ignore():
+    for keyword in ("neurons", "threads", "min_spikes", "backend"):
+        with pytest.raises(TypeError, match=keyword):
+            srlif.trace(**{keyword: 2 if keyword != "backend" else "cpu"})
+
+
+def test_a_folder_in_use_by_a_command_line_run_is_refused_naming_its_pid(tmp_path, srlif_binary):
+    out = tmp_path / "busy"
+    running = subprocess.Popen(
+        [str(srlif_binary), "sweep", "--neurons", "4000", "--duration", "60000", "--sigma", "0,10",
+         "--threads", "1", "--quiet", "--out", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(3000):
+            if (out / ".srlif.lock").exists() and (out / ".srlif.lock").read_text().strip():
+                break
+            time.sleep(0.01)
+        with pytest.raises(srlif.InputError, match=rf"in use by another srlif run \(pid {running.pid}\)"):
+            srlif.sweep(sigma=10, neurons=8, duration=200, out=out, progress=False)
+    finally:
+        running.terminate()
+        assert running.wait() == 143
+
+
+def test_resume_with_nothing_to_resume_warns_and_starts(tmp_path):
+    with pytest.warns(UserWarning, match="held no checkpoint and no finished run"):
+        ds = srlif.sweep(sigma=[10, 20], neurons=8, duration=200, out=tmp_path / "fresh", resume=True,
+                         progress=False)
+    assert ds.sizes["sigma"] == 2
 
 
 def test_open_refuses_a_folder_without_output(tmp_path):

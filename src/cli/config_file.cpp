@@ -65,7 +65,8 @@ std::string line_value(std::string_view text, const std::string& key, const std:
       if (quote == '"' && text[at] == '\\' && at + 1 < text.size()) ++at;  // \" and \\ in "..."
       value += text[at];
     }
-    if (at == text.size()) throw InputError("--config", "key '" + key + "' " + where + ": the quote is not closed");
+    if (at == text.size())
+      throw InputError("--config", "key '" + key + "' " + where + ": the quote is not closed");
     const std::string_view rest = trim(text.substr(at + 1));
     if (!rest.empty() && rest.front() != '#' && rest.front() != ';') {
       throw InputError("--config", "key '" + key + "' " + where + ": '" + std::string(rest) +
@@ -86,7 +87,7 @@ void apply_config_file(CLI::App& command, const std::string& path) {
 void apply_config_text(CLI::App& command, const std::string& text, const std::string& source) {
   std::string_view rest(text);
   if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);  // a UTF-8 byte-order mark
-  std::map<std::string, std::size_t> seen;                    // key -> its line
+  std::map<std::string, std::size_t> seen;                      // key -> its line
   for (std::size_t number = 1; !rest.empty(); ++number) {
     const std::size_t end = rest.find('\n');
     const std::string_view line = trim(rest.substr(0, end));
@@ -102,15 +103,16 @@ void apply_config_text(CLI::App& command, const std::string& text, const std::st
     }
     const std::size_t equals = line.find('=');
     if (equals == std::string_view::npos) {
-      throw InputError("--config", "'" + std::string(line.substr(0, 60)) + "' " + where + " is not key = value");
+      throw InputError("--config",
+                       "'" + std::string(line.substr(0, 60)) + "' " + where + " is not key = value");
     }
     const std::string key(trim(line.substr(0, equals)));
     if (key.empty()) throw InputError("--config", where + " has a value without a key");
     const std::string value = line_value(line.substr(equals + 1), key, where);
     const auto [previous, inserted] = seen.emplace(key, number);
     if (!inserted) {
-      throw InputError("--config", "key '" + key + "' " + where + " repeats line " +
-                                       std::to_string(previous->second));
+      throw InputError("--config",
+                       "key '" + key + "' " + where + " repeats line " + std::to_string(previous->second));
     }
     apply_value(command, key, value, where);
   }

@@ -34,7 +34,8 @@ TallyFile read_shard(const std::string& folder) {
   const std::filesystem::path path = std::filesystem::path(folder) / "tallies.csv";
   check_folder_not_in_use(folder, "merge");
   std::error_code error;
-  if (std::filesystem::exists(std::filesystem::symlink_status(std::filesystem::path(folder) / "checkpoint", error))) {
+  if (std::filesystem::exists(
+          std::filesystem::symlink_status(std::filesystem::path(folder) / "checkpoint", error))) {
     throw InputError(folder,
                      "holds a checkpoint: its shard run has not finished (finish it with sweep --resume, "
                      "or remove the checkpoint folder of a run you have abandoned)");

@@ -38,7 +38,8 @@ void add_model_options(CLI::App& command, ModelOptions& options, Simulates what)
       ->capture_default_str()
       ->group(simulation);
   if (population) {
-    command.add_option("--min-spikes", options.min_spikes, "A neuron is valid with at least this many spikes")
+    command
+        .add_option("--min-spikes", options.min_spikes, "A neuron is valid with at least this many spikes")
         ->capture_default_str()
         ->group(simulation);
     command.add_option("--max-spikes", options.max_spikes, "... and at most this many")

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/stop_signals.hpp"
 #include "cli/output_options.hpp"
+#include "cli/stop_signals.hpp"
 #include "srlif/errors.hpp"
 
 namespace srlif::cli {

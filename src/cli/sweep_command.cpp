@@ -19,7 +19,8 @@ namespace srlif::cli {
 
 SweepJob to_sweep_job(const SweepOptions& options, const CLI::App& command) {
   SweepJob job;
-  if (command.count("--shard") > 0 || !options.shard.empty()) job.shard = parse_shard(options.shard, "--shard");
+  if (command.count("--shard") > 0 || !options.shard.empty())
+    job.shard = parse_shard(options.shard, "--shard");
   // A grid whose results or files cannot fit is refused from the axes' counts, before any axis is built.
   const double points = grid_count(options.model);
   check_grid_fits_memory(points, kStreamedBytesPerPoint);
@@ -93,7 +94,8 @@ int run(const SweepOptions& options, const CLI::App& command, const std::string&
   const SweepJobReport report = run_sweep_job(job, control);
   display.finish();
   if (report.resume_found_nothing) {
-    std::fprintf(stderr, "srlif: --resume: %s held no checkpoint and no finished run; this run started afresh\n",
+    std::fprintf(stderr,
+                 "srlif: --resume: %s held no checkpoint and no finished run; this run started afresh\n",
                  options.output.out.c_str());
   }
 
