@@ -82,17 +82,6 @@ OutputFolder::OutputFolder(std::filesystem::path directory)
   remove_stale_temporaries();
 }
 
-void check_folder_not_in_use(const std::filesystem::path& directory, const std::string& flag) {
-  const int fd = ::open((directory / kLockName).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return;  // no lock file: no run holds the folder
-  const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-  ::close(fd);
-  if (held) {
-    throw InputError(flag, "'" + directory.string() + "' is in use by a srlif run (pid " +
-                               lock_holder(directory) + "); wait for it to end");
-  }
-}
-
 void OutputFolder::lock() {
   const std::filesystem::path path = directory_ / kLockName;
   while (true) {
@@ -160,6 +149,17 @@ OutputFolder::~OutputFolder() {
   }
   if (created_ && !committed_ && std::filesystem::is_empty(directory_, ignored)) {
     std::filesystem::remove(directory_, ignored);
+  }
+}
+
+void check_folder_not_in_use(const std::filesystem::path& directory, const std::string& flag) {
+  const int fd = ::open((directory / kLockName).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return;  // no lock file: no run holds the folder
+  const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  if (held) {
+    throw InputError(flag, "'" + directory.string() + "' is in use by a srlif run (pid " +
+                               lock_holder(directory) + "); wait for it to end");
   }
 }
 

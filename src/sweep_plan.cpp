@@ -274,6 +274,20 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
   plan.batch_points = config.execution.batch_points > 0
                           ? config.execution.batch_points
                           : static_cast<std::int64_t>(std::min<std::uint64_t>(automatic, grid.size()));
+  // The neurons in flight (about 46 bytes each, docs/scaling.md; a state snapshot as much again)
+  // must fit in half of this machine's memory: --neurons 4e9 is refused, not left to bad_alloc.
+  constexpr double kBytesPerNeuronInFlight = 2.0 * 46.0;
+  const double in_flight =
+      std::min(static_cast<double>(plan.batch_points), static_cast<double>(grid.size())) *
+      static_cast<double>(config.neurons);
+  if (in_flight * kBytesPerNeuronInFlight > physical_memory_bytes() / 2.0) {
+    throw InputError(config.execution.batch_points > 0 ? "--neurons/--batch-points" : "--neurons",
+                     std::to_string(static_cast<unsigned long long>(in_flight)) +
+                         " neurons in flight would need about " + gib(in_flight * kBytesPerNeuronInFlight) +
+                         ", more than the " + gib(physical_memory_bytes() / 2.0) +
+                         " allowed (half of this machine's memory); use fewer neurons per point or "
+                         "fewer --batch-points");
+  }
   return plan;
 }
 

@@ -298,6 +298,15 @@ TEST(ChecksBeforeStarting, EveryCommandRefusesOutputThatCannotFitBeforeSimulatin
   EXPECT_EQ(result.exit_code, 2) << result.output;
   EXPECT_TRUE(contains(result.output, "MiB of disk") || contains(result.output, "GiB")) << result.output;
   EXPECT_FALSE(fs::exists(base + "/sweep"));
+  // 4 x 10^9 neurons in flight: refused from the memory they need, not left to bad_alloc.
+  for (const std::string command : {"sweep", "population"}) {
+    result = test::run_srlif(command + " --neurons 4000000000 --sigma 1 --duration 20 --psth 1 --out " +
+                             base + "/many");
+    EXPECT_EQ(result.exit_code, 2) << result.output;
+    EXPECT_TRUE(contains(result.output, "--neurons: 4000000000 neurons in flight would need about"))
+        << result.output;
+    EXPECT_FALSE(fs::exists(base + "/many"));
+  }
 }
 
 // The streamed trace file is the same bytes as the trace held in memory.
