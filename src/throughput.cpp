@@ -34,12 +34,13 @@ SweepPlan throughput_plan(const ThroughputWorkload& workload) {
   return make_plan(config);
 }
 
-Throughput measure_throughput(const std::string& label, Backend& backend, const SweepPlan& plan, int repeat) {
+Throughput measure_throughput(const std::string& label, Backend& backend, const SweepPlan& plan,
+                              std::int64_t repeat) {
   Throughput throughput;
   throughput.label = label;
   throughput.device = backend.device();
   throughput.seconds = 1e300;
-  for (int run = 0; run < repeat; ++run) {
+  for (std::int64_t run = 0; run < repeat; ++run) {
     const SweepResult result = run_sweep(plan, backend, {});
     throughput.seconds = std::min(throughput.seconds, result.wall_seconds);
     throughput.mean_rate_hz = result.metrics.front().mean_rate_hz;

@@ -19,10 +19,10 @@ namespace srlif {
 
 struct ExecutionOptions {
   std::string backend = "auto";     // auto | cpu | cuda
-  int threads = 0;                  // CPU worker threads, 0 = all cores
+  std::int64_t threads = 0;         // CPU worker threads, 0 = all cores (validated: <= 4096)
   std::int64_t chunk_steps = 4096;  // time steps per chunk (multiple of 4)
   std::int64_t batch_points = 0;    // grid points in flight, 0 = automatic
-  int devices = 0;                  // GPUs sharing a sweep's grid points, 0 = all usable
+  std::int64_t devices = 0;         // GPUs sharing a sweep's grid points, 0 = all usable (<= 1024)
 };
 
 struct SweepConfig {

@@ -21,7 +21,7 @@ struct ThroughputWorkload {
   std::int64_t steps = 100000;    // K - 1
   std::uint64_t points = 1;       // grid points (sigma values)
   Scheme scheme = Scheme::euler;
-  int repeat = 1;                // the best of `repeat` runs counts
+  std::int64_t repeat = 1;       // the best of `repeat` runs counts (1..1000)
   std::string backends = "all";  // all | cpu | cuda: which backends to measure
 };
 
@@ -36,7 +36,8 @@ struct Throughput {
 // Validates the workload (InputError naming the flag) and builds its plan.
 SweepPlan throughput_plan(const ThroughputWorkload& workload);
 
-Throughput measure_throughput(const std::string& label, Backend& backend, const SweepPlan& plan, int repeat);
+Throughput measure_throughput(const std::string& label, Backend& backend, const SweepPlan& plan,
+                              std::int64_t repeat);
 
 // "label   1.23e+09 neuron-steps/s  (...)": one line per backend.
 std::string throughput_line(const Throughput& throughput);

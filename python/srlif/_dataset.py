@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import pathlib
+import stat
 
 import numpy as np
 import xarray as xr
@@ -82,8 +83,34 @@ def _flat(record, prefix=""):
     return flat
 
 
+# What a file read back may be (the command line's rule, bounded_file.hpp): a regular file, not a
+# device, pipe or directory (also behind a symlink), no larger than what it can legally hold.
+_RUN_JSON_BYTES = 256 << 20  # a command line and, for a merge, its shard folders
+try:
+    _CSV_BYTES = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4  # what a population held
+except (ValueError, OSError, AttributeError):
+    _CSV_BYTES = 4 << 30
+
+
+def _checked_file(path, limit):
+    """``path``, after checking that it is a regular file of at most ``limit`` bytes."""
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        raise _core.InputError(f"path: '{path}' cannot be read: {error.strerror}") from None
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a directory" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
+        raise _core.InputError(f"path: '{path}' is {kind}, not a file")
+    if status.st_size > limit:
+        raise _core.InputError(f"path: '{path}' is {status.st_size} bytes, more than the {limit} it can hold")
+    return path
+
+
 def _run_record(folder):
-    text = (folder / "run.json").read_text()
+    with builtins.open(_checked_file(folder / "run.json", _RUN_JSON_BYTES), encoding="utf-8") as handle:
+        text = handle.read(_RUN_JSON_BYTES + 1)
+    if len(text) > _RUN_JSON_BYTES:
+        raise _core.InputError(f"path: '{folder / 'run.json'}' grew beyond {_RUN_JSON_BYTES} bytes while read")
     return text, json.loads(text)
 
 
@@ -150,7 +177,7 @@ def _sweep(folder, tallies):
 
 
 def _read_csv(path):
-    with builtins.open(path, newline="") as handle:
+    with builtins.open(_checked_file(path, _CSV_BYTES), newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)
         rows = list(reader)
@@ -210,9 +237,10 @@ def open(path, tallies=False):  # noqa: A001 - srlif.open
     into the Dataset that the call writing it returns. ``tallies=True`` adds a sweep's exact
     integer tallies (``tally_*``)."""
     folder = pathlib.Path(os.fspath(path))
-    if (folder / "tallies.csv").is_file():
+    # exists(), not is_file(): a tallies.csv that is not a file is refused for what it is.
+    if (folder / "tallies.csv").exists():
         return _sweep(folder, tallies)
-    if (folder / "population.csv").is_file():
+    if (folder / "population.csv").exists():
         return _population(folder)
     raise _core.InputError(
         f"path: '{folder}' holds no srlif output (a sweep's tallies.csv or a population's population.csv)"

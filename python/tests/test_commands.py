@@ -159,6 +159,19 @@ def test_resume_with_nothing_to_resume_warns_and_starts(tmp_path):
     assert ds.sizes["sigma"] == 2
 
 
+def test_open_refuses_files_that_are_not_regular_files(tmp_path):
+    out = tmp_path / "run"
+    srlif.sweep(sigma=[10, 20], neurons=8, duration=200, out=out, progress=False)
+    (out / "run.json").unlink()
+    (out / "run.json").symlink_to("/dev/zero")
+    with pytest.raises(srlif.InputError, match="run.json' is a device, pipe or socket, not a file"):
+        srlif.open(out)
+    (out / "tallies.csv").unlink()
+    (out / "tallies.csv").mkdir()
+    with pytest.raises(srlif.InputError, match="is a directory, not a file"):
+        srlif.open(out)
+
+
 def test_open_refuses_a_folder_without_output(tmp_path):
     with pytest.raises(srlif.InputError, match="path"):
         srlif.open(tmp_path)

@@ -14,7 +14,7 @@ struct BenchOptions {
   std::int64_t steps = 100000;
   std::int64_t points = 1;
   std::string scheme = "euler";
-  int repeat = 1;
+  std::int64_t repeat = 1;
   std::string backend = "all";
 };
 
