@@ -495,6 +495,9 @@ TEST(ReadBackChecks, CountsThatContradictTheConfigurationAreRefusedDespiteTheChe
   }
   write_text(shard1 + "/tallies.csv", original);
   EXPECT_EQ(test::run_srlif("merge " + shard1 + " " + shard2 + " --out " + base + "/m --quiet").exit_code, 0);
+  // Into one of the shard folders, which merge locks as its --out and reads again.
+  EXPECT_EQ(test::run_srlif("merge " + shard1 + " " + shard2 + " --out " + shard1 + " --quiet").exit_code, 0);
+  EXPECT_EQ(test::read_file(shard1 + "/points.csv"), test::read_file(base + "/m/points.csv"));
 }
 
 TEST(ReadBackChecks, AStateThatOverlapsSomeFinishedPointsIsRefused) {

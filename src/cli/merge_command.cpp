@@ -30,9 +30,11 @@ struct MergeOptions {
   bool quiet = false;
 };
 
-TallyFile read_shard(const std::string& folder) {
+// `first_reading`: the shard is checked for a run holding it (the second reading comes after
+// this merge has locked --out, which may be one of the shards).
+TallyFile read_shard(const std::string& folder, bool first_reading) {
   const std::filesystem::path path = std::filesystem::path(folder) / "tallies.csv";
-  check_folder_not_in_use(folder, "merge");
+  if (first_reading) check_folder_not_in_use(folder, "merge");
   std::error_code error;
   if (std::filesystem::exists(
           std::filesystem::symlink_status(std::filesystem::path(folder) / "checkpoint", error))) {
@@ -63,7 +65,7 @@ int run(const MergeOptions& options, const std::string& command_line) {
   std::uint64_t grid_points = 0;
   for (std::size_t i = 0; i < options.shards.size(); ++i) {
     const std::string& folder = options.shards[i];
-    const TallyFile file = read_shard(folder);
+    const TallyFile file = read_shard(folder, true);
     if (i == 0) {
       config_text = file.config_text;
       count = file.shard.count;
@@ -108,7 +110,8 @@ int run(const MergeOptions& options, const std::string& command_line) {
   OutputFolder folder(out);
   SweepWriter writer(out, config, ShardSpec{}, PointRange{0, grid_points});
   for (const auto& [index, position] : by_index) {
-    const TallyFile file = read_shard(options.shards[position]);  // checked above; read again, one at a time
+    const TallyFile file =
+        read_shard(options.shards[position], false);  // checked above; read again, one at a time
     if (file.config_text != config_text)
       throw InputError(options.shards[position], "changed while it was merged");
     for (std::size_t i = 0; i < file.points.size(); ++i) {
