@@ -119,7 +119,6 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
   if (job.out.empty()) throw InputError("--out", "is required (on the command line or in --config)");
   const std::unique_ptr<Backend> backend =
       make_backend(plan.config.execution.backend, plan.config.execution.threads);
-  OutputFolder folder(job.out);  // locked until the files are in place
   // The files: a row per point and per histogram bin, and, at most, a raster row for every spike
   // its neurons can fire (held in memory too, and bounded there by make_plan).
   const ReadoutLayout& layout = plan.readout_layout;
@@ -128,6 +127,7 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
                              points * layout.raster_neurons * (layout.raster_capacity + 1.0) * 32.0,
                          free_disk_bytes(job.out), job.out,
                          "free some space, or ask for fewer points or raster neurons");
+  OutputFolder folder(job.out);  // locked until the files are in place
 
   try {
     report.result = run_sweep(plan, *backend, progress_with_stop(control, plan.neuron_steps()));
@@ -245,9 +245,9 @@ ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& con
 
   const std::unique_ptr<Backend> backend =
       make_backend(protocol.execution.backend, protocol.execution.threads);
-  OutputFolder folder(job.out);  // locked until the files (and figures) are in place
   // The study's tables and figures are a few MiB whatever the trials.
   check_output_fits_disk(64.0 * 1048576.0, free_disk_bytes(job.out), job.out, "free some space");
+  OutputFolder folder(job.out);  // locked until the files (and figures) are in place
 
   std::unique_ptr<FigureDrawer> figures;
   if (job.figures) figures = std::make_unique<FigureDrawer>(job.out, job.plot_python, job.plot_script);

@@ -55,7 +55,6 @@ SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
   std::vector<Backend*> workers;
   for (const auto& backend : backends) workers.push_back(backend.get());
   const std::filesystem::path& out = job.out;
-  OutputFolder folder(out);  // locked until the files are in place
   const PointRange range = shard_points(job.shard, plan.config.grid.size());
   const double points_in_flight =
       std::min(static_cast<double>(range.end - range.first),
@@ -65,6 +64,7 @@ SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
   if (!(job.checkpoint_seconds >= 0.0 && job.checkpoint_seconds <= 86400.0)) {
     throw InputError("--checkpoint-seconds", "must be between 0 and 86400 s");
   }
+  OutputFolder folder(out);  // locked until the files are in place
   Checkpoint checkpoint(out, result_config_text(plan.config), job.shard, range, job.resume,
                         job.checkpoint_seconds);
 
