@@ -144,7 +144,7 @@ TallyFile read_tally_file(const std::filesystem::path& path, std::uint64_t max_b
 TallyFile read_tally_file(const std::filesystem::path& path) {
   const std::string head = read_file_head(path, kMaxTallyHeaderBytes);
   // The header ends with the column line; its config says how many rows the file can hold.
-  std::size_t columns = head.find(std::string("\n") + std::string(kColumns.substr(0, 6)));
+  const std::size_t columns = head.find(std::string("\n") + std::string(kColumns.substr(0, 6)));
   if (!head.starts_with(kMagic)) throw InputError(path.string(), "not a srlif tallies file (version 1)");
   if (columns == std::string::npos) {
     throw InputError(path.string(),
