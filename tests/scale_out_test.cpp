@@ -180,12 +180,13 @@ TEST(Resume, SigtermWritesTheGatheredPointsBeforeStopping) {
   EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
 }
 
-// One long grid point (2000 neurons x 4e5 steps in 100 chunks of 4000; a few seconds on one CPU
-// thread, pinned so that the progress bar, drawn after 1 s, shows before the run ends, also where a
-// GPU is): the checkpoint holds the neurons' state at chunk boundaries (--checkpoint-seconds 0: at
-// every one).
+// One long grid point (6000 neurons x 4e5 steps in 100 chunks of 4000; about 3 s on one CPU
+// thread at 8e8 neuron-steps/s, pinned so that the progress bar, drawn after 1 s, shows well before
+// the run ends, also where a GPU is; with 2000 neurons a 1 s run let the bar first show at 99 % and
+// the SIGTERM test stop a run that had no boundary left): the checkpoint holds the neurons' state at
+// chunk boundaries (--checkpoint-seconds 0: at every one).
 const std::string kLongPointOptions =
-    "sweep --sigma 30 --neurons 2000 --duration 40000 --chunk-steps 4000 --backend cpu --threads 1";
+    "sweep --sigma 30 --neurons 6000 --duration 40000 --chunk-steps 4000 --backend cpu --threads 1";
 const std::string kLongPoint = kLongPointOptions + " --checkpoint-seconds 0 --quiet";
 
 const std::string& long_point_reference() { return reference_of(kLongPoint); }
@@ -226,6 +227,7 @@ TEST(Resume, KilledInsideALongPointGoesOnFromItsState) {
 
 TEST(Resume, SigtermInsideALongPointSavesItsStateWithExit143) {
   const std::string out = test::temporary_directory("resume_long_point_sigterm");
+  fs::remove(out + ".log");  // a log left by an earlier repetition would show progress at once
   const int pid = test::start_srlif(
       kLongPointOptions + " --quiet --checkpoint-seconds 1000 --progress --out " + out, out + ".log");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
