@@ -33,6 +33,12 @@ std::filesystem::path folder_of_file(const std::filesystem::path& out) {
   return directory;
 }
 
+// A stop of a run that keeps no partial results (population, reproduce): said so, nothing written.
+[[noreturn]] void rethrow_keeping_nothing(const Interrupted& stop, const std::string& run) {
+  throw Interrupted(stop.signal(), std::string("interrupted by ") + stop_name(stop.signal()) + ": " + run +
+                                       " keeps no partial results; nothing was written");
+}
+
 std::vector<std::string> names_of(const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<std::string> names;
   for (const auto& file : files) names.push_back(file.first);
@@ -132,8 +138,7 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
   try {
     report.result = run_sweep(plan, *backend, progress_with_stop(control, plan.neuron_steps()));
   } catch (const Interrupted& stop) {
-    throw Interrupted(stop.signal(), std::string("interrupted by ") + stop_name(stop.signal()) +
-                                         ": a population run keeps no partial results; nothing was written");
+    rethrow_keeping_nothing(stop, "a population run");
   }
   const SweepResult& result = report.result;
   std::vector<std::pair<std::string, std::string>> files = population_files(plan, result);
@@ -260,8 +265,7 @@ ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& con
       progress(static_cast<std::uint64_t>(fraction * kScale));
     });
   } catch (const Interrupted& stop) {
-    throw Interrupted(stop.signal(), std::string("interrupted by ") + stop_name(stop.signal()) +
-                                         ": the study keeps no partial results; nothing was written");
+    rethrow_keeping_nothing(stop, "the study");
   }
 
   ReproduceReport report;

@@ -29,6 +29,7 @@
 #include "cli/theory_command.hpp"
 #include "cli/trace_command.hpp"
 #include "srlif/backend.hpp"
+#include "srlif/bounded_file.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/metrics.hpp"
@@ -420,4 +421,13 @@ NB_MODULE(_core, m) {
   m.def("run_theory", &run_theory, "values"_a);
   m.def("run_reproduce", &run_reproduce, "values"_a, "command_line"_a, "python"_a, "script"_a, "control"_a);
   m.def("read_sweep", &read_sweep, "folder"_a);
+  // The library's rule for every file read back (bounded_file.hpp), for the files the package reads
+  // itself (run.json, a population's CSVs): InputError "path: 'FILE' is a directory, not a file", ...
+  m.def(
+      "read_file",
+      [](const std::string& path, std::uint64_t max_bytes) {
+        std::string bytes = srlif::read_bounded_file(path, max_bytes, "path");
+        return nb::bytes(bytes.data(), bytes.size());
+      },
+      "path"_a, "max_bytes"_a);
 }

@@ -8,12 +8,11 @@ the same double. Every function that simulates returns what `open` gives for
 the folder it wrote, so the two cannot differ.
 """
 
-import builtins
 import csv
+import io
 import json
 import os
 import pathlib
-import stat
 
 import numpy as np
 import xarray as xr
@@ -83,8 +82,8 @@ def _flat(record, prefix=""):
     return flat
 
 
-# What a file read back may be (the command line's rule, bounded_file.hpp): a regular file, not a
-# device, pipe or directory (also behind a symlink), no larger than what it can legally hold.
+# Files read back follow the library's rule (bounded_file.hpp, through _core.read_file): a regular
+# file, not a device, pipe or directory (also behind a symlink), no larger than it can legally be.
 _RUN_JSON_BYTES = 256 << 20  # a command line and, for a merge, its shard folders
 try:
     _CSV_BYTES = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4  # what a population held
@@ -92,25 +91,8 @@ except (ValueError, OSError, AttributeError):
     _CSV_BYTES = 4 << 30
 
 
-def _checked_file(path, limit):
-    """``path``, after checking that it is a regular file of at most ``limit`` bytes."""
-    try:
-        status = os.stat(path)
-    except OSError as error:
-        raise _core.InputError(f"path: '{path}' cannot be read: {error.strerror}") from None
-    if not stat.S_ISREG(status.st_mode):
-        kind = "a directory" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
-        raise _core.InputError(f"path: '{path}' is {kind}, not a file")
-    if status.st_size > limit:
-        raise _core.InputError(f"path: '{path}' is {status.st_size} bytes, more than the {limit} it can hold")
-    return path
-
-
 def _run_record(folder):
-    with builtins.open(_checked_file(folder / "run.json", _RUN_JSON_BYTES), encoding="utf-8") as handle:
-        text = handle.read(_RUN_JSON_BYTES + 1)
-    if len(text) > _RUN_JSON_BYTES:
-        raise _core.InputError(f"path: '{folder / 'run.json'}' grew beyond {_RUN_JSON_BYTES} bytes while read")
+    text = _core.read_file(str(folder / "run.json"), _RUN_JSON_BYTES).decode("utf-8")
     return text, json.loads(text)
 
 
@@ -177,10 +159,10 @@ def _sweep(folder, tallies):
 
 
 def _read_csv(path):
-    with builtins.open(_checked_file(path, _CSV_BYTES), newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader)
-        rows = list(reader)
+    text = _core.read_file(str(path), _CSV_BYTES).decode("utf-8")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    rows = list(reader)
     columns = {}
     for index, name in enumerate(header):
         texts = [row[index] for row in rows]

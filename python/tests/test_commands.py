@@ -164,7 +164,7 @@ def test_open_refuses_files_that_are_not_regular_files(tmp_path):
     srlif.sweep(sigma=[10, 20], neurons=8, duration=200, out=out, progress=False)
     (out / "run.json").unlink()
     (out / "run.json").symlink_to("/dev/zero")
-    with pytest.raises(srlif.InputError, match="run.json' is a device, pipe or socket, not a file"):
+    with pytest.raises(srlif.InputError, match="run.json' is a character device, not a file"):
         srlif.open(out)
     (out / "tallies.csv").unlink()
     (out / "tallies.csv").mkdir()

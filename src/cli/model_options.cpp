@@ -110,10 +110,10 @@ double grid_count(const ModelOptions& options) {
          static_cast<double>(count_axis(options.frequency, "--frequency"));
 }
 
-SweepConfig to_sweep_config(const ModelOptions& options) {
+SweepConfig to_sweep_config(const ModelOptions& options, double bytes_per_point) {
   // Refuse a huge grid from the axis counts alone, before building any axis (make_plan checks
-  // again with what the command holds per point).
-  check_grid_fits_memory(grid_count(options), kStreamedBytesPerPoint);
+  // again with the axes built).
+  check_grid_fits_memory(grid_count(options), bytes_per_point);
   SweepConfig config;
   config.neuron = options.neuron;
   config.time = options.time;

@@ -48,6 +48,9 @@ void add_devices_option(CLI::App& command, ModelOptions& options);
 double grid_count(const ModelOptions& options);
 
 // Parses the axes and checks the integer options; throws InputError.
-SweepConfig to_sweep_config(const ModelOptions& options);
+// `bytes_per_point`: what the command keeps per grid point (kStreamedBytesPerPoint for a sweep
+// written as it goes, kHeldBytesPerPoint for one held until the end): a grid whose results
+// would not fit is refused from the axes' counts, before any axis is built.
+SweepConfig to_sweep_config(const ModelOptions& options, double bytes_per_point = kStreamedBytesPerPoint);
 
 }  // namespace srlif::cli

@@ -52,9 +52,7 @@ int run(const PopulationOptions& options, const CLI::App& command, const std::st
 PopulationJob to_population_job(const PopulationOptions& options, const CLI::App& command) {
   PopulationJob job;
   SweepConfig& config = job.config;
-  // A population holds its results: a grid too large for them is refused from the axes' counts.
-  check_grid_fits_memory(grid_count(options.model), kHeldBytesPerPoint);
-  config = to_sweep_config(options.model);
+  config = to_sweep_config(options.model, kHeldBytesPerPoint);  // a population holds its results
   if (options.phase_bins < 1 || options.phase_bins > 3600) {
     throw InputError("--phase-bins", "must be between 1 and 3600");
   }
