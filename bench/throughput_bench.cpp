@@ -2,7 +2,7 @@
 // backend of this machine (the same measurement as `srlif bench`, kept as a
 // stand-alone binary for profilers: perf, valgrind, nsys, ncu).
 //
-//   srlif_bench [--neurons N] [--steps K] [--points P] [--scheme euler|exact] [--repeat R]
+//   srlif_bench [--neurons N] [--steps K] [--points P] [--decorrelate true|false] [--scheme euler|exact] [--repeat R]
 //               [--backend all|cpu|cuda]
 // Defaults: 10^4 neurons x 10^5 steps x 1 point (sigma 30), euler, 1 run.
 #include <cstdio>
@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
         workload.steps = std::strtoll(value, nullptr, 10);
       else if (flag == "--points")
         workload.points = std::strtoull(value, nullptr, 10);
+      else if (flag == "--decorrelate")
+        workload.decorrelate = std::strcmp(value, "true") == 0 || std::strcmp(value, "1") == 0;
       else if (flag == "--scheme")
         workload.scheme = srlif::parse_scheme(value, "--scheme");
       else if (flag == "--repeat")

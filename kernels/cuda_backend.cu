@@ -1,5 +1,6 @@
 // The CUDA backend: grid points in flight live on the device as per-neuron
-// state; each time chunk is one kernel launch; at the end a reduction kernel
+// state; each time chunk is one kernel launch per noise-sharing width
+// (noise_sharing.hpp: at most six, one for most grids); at the end a reduction kernel
 // leaves one exact PointTally per grid point, the only data copied back.
 #include <cuda_runtime.h>
 
@@ -79,33 +80,53 @@ void download_readouts(PopulationReadouts& readouts, const ReadoutLayout& layout
   }
 }
 
-// One chunk's kernel, instantiated for each (readouts?, scheme): both are the
-// same for a whole run, so no per-step branch is left in the kernel.
-template <bool kRecord>
-void launch_for_scheme(Scheme scheme, unsigned blocks, const cuda::DevicePopulation& population,
-                       const PointCoefficients* points, const StepConstants& constants, std::uint64_t seed,
-                       const cuda::Layout& layout, const cuda::DeviceChunkTables& tables,
-                       const cuda::DeviceReadouts& readouts, std::int64_t step_begin, std::int64_t step_end) {
-  if (scheme == Scheme::exact) {
-    cuda::advance_chunk<kRecord, Scheme::exact><<<blocks, cuda::kThreadsPerBlock>>>(
-        population, points, constants, seed, layout, tables, readouts, step_begin, step_end);
-  } else {
-    cuda::advance_chunk<kRecord, Scheme::euler><<<blocks, cuda::kThreadsPerBlock>>>(
-        population, points, constants, seed, layout, tables, readouts, step_begin, step_end);
+// One chunk's kernel, instantiated for each (readouts?, scheme, sharing width): all three are
+// the same for a whole launch, so no per-step branch is left in the kernel.
+struct ChunkLaunch {
+  const cuda::DevicePopulation& population;
+  const PointCoefficients* points;
+  const StepConstants& constants;
+  std::uint64_t seed;
+  const cuda::DeviceChunkTables& tables;
+  const cuda::DeviceReadouts& readouts;
+  std::int64_t step_begin;
+  std::int64_t step_end;
+};
+
+template <bool kRecord, Scheme kScheme, int kWidth>
+void launch_width(const ChunkLaunch& chunk, const SharingLaunch& launch, std::uint64_t neurons) {
+  const std::uint64_t blocks_per_group = sharing_blocks_per_group(kWidth, neurons);
+  const std::uint64_t blocks = launch.groups * blocks_per_group;
+  if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one launch");
+  cuda::advance_chunk<kRecord, kScheme, kWidth><<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
+      chunk.population, chunk.points, chunk.constants, chunk.seed,
+      cuda::LaunchLayout{launch, neurons, blocks_per_group}, chunk.tables, chunk.readouts, chunk.step_begin,
+      chunk.step_end);
+}
+
+template <bool kRecord, Scheme kScheme>
+void launch_scheme(const ChunkLaunch& chunk, const SharingLaunch& launch, std::uint64_t neurons) {
+  switch (launch.width) {
+    case 1: return launch_width<kRecord, kScheme, 1>(chunk, launch, neurons);
+    case 2: return launch_width<kRecord, kScheme, 2>(chunk, launch, neurons);
+    case 4: return launch_width<kRecord, kScheme, 4>(chunk, launch, neurons);
+    case 8: return launch_width<kRecord, kScheme, 8>(chunk, launch, neurons);
+    case 16: return launch_width<kRecord, kScheme, 16>(chunk, launch, neurons);
+    case 32: return launch_width<kRecord, kScheme, 32>(chunk, launch, neurons);
+    default: throw std::logic_error("no kernel for sharing width " + std::to_string(launch.width));
   }
 }
 
-void launch_advance_chunk(bool record, Scheme scheme, unsigned blocks,
-                          const cuda::DevicePopulation& population, const PointCoefficients* points,
-                          const StepConstants& constants, std::uint64_t seed, const cuda::Layout& layout,
-                          const cuda::DeviceChunkTables& tables, const cuda::DeviceReadouts& readouts,
-                          std::int64_t step_begin, std::int64_t step_end) {
-  if (record) {
-    launch_for_scheme<true>(scheme, blocks, population, points, constants, seed, layout, tables, readouts,
-                            step_begin, step_end);
+void launch_advance_chunk(bool record, Scheme scheme, const ChunkLaunch& chunk, const SharingLaunch& launch,
+                          std::uint64_t neurons) {
+  if (record && scheme == Scheme::exact) {
+    launch_scheme<true, Scheme::exact>(chunk, launch, neurons);
+  } else if (record) {
+    launch_scheme<true, Scheme::euler>(chunk, launch, neurons);
+  } else if (scheme == Scheme::exact) {
+    launch_scheme<false, Scheme::exact>(chunk, launch, neurons);
   } else {
-    launch_for_scheme<false>(scheme, blocks, population, points, constants, seed, layout, tables, readouts,
-                             step_begin, step_end);
+    launch_scheme<false, Scheme::euler>(chunk, launch, neurons);
   }
 }
 
@@ -187,6 +208,10 @@ class CudaBackend final : public Backend {
         check(cudaGetLastError(), "initialise_population");
       }
 
+      // The batch's points in launches of one noise-sharing width each (noise_sharing.hpp).
+      std::vector<std::uint32_t> stream_tags(batch_points);
+      for (std::size_t i = 0; i < batch_points; ++i) stream_tags[i] = plan.points[batch_first + i].stream_tag;
+      const std::vector<SharingLaunch> launches = plan_sharing_launches(stream_tags);
       const cuda::Layout thread_layout{neurons, blocks_per_point};
       const std::uint64_t blocks = batch_points * blocks_per_point;
       if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one batch");
@@ -200,9 +225,11 @@ class CudaBackend final : public Backend {
         psth_bin.upload(tables.psth_bin.data(), tables.psth_bin.size());
         const cuda::DeviceChunkTables device_tables{drive_sin.get(), phase_cos.get(), phase_sin.get(),
                                                     phase_bin.get(), psth_bin.get(),  tables.length};
-        launch_advance_chunk(record, plan.config.scheme, static_cast<unsigned>(blocks), population,
-                             coefficients.get(), plan.constants, plan.config.seed, thread_layout,
-                             device_tables, device_readouts, chunk_begin, chunk_end);
+        const ChunkLaunch chunk{population,    coefficients.get(), plan.constants, plan.config.seed,
+                                device_tables, device_readouts,    chunk_begin,    chunk_end};
+        for (const SharingLaunch& launch : launches) {
+          launch_advance_chunk(record, plan.config.scheme, chunk, launch, neurons);
+        }
         check(cudaGetLastError(), "advance_chunk launch");
         check(cudaDeviceSynchronize(), "advance_chunk");
         neuron_steps_done += batch_neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);

@@ -1,7 +1,9 @@
 // CUDA kernels of the sweep: one thread integrates one neuron of one grid point
-// with its state in registers, drawing raw words from cuRAND's Philox4_32_10
-// device generator (curand_Philox4x32_10 on each block's counter); the per-step
-// arithmetic is the shared host/device code.
+// with its state in registers; the threads of a warp that integrate the same
+// neuron at different grid points share its normals (noise_sharing.hpp), drawn
+// as raw words from cuRAND's Philox4_32_10 device generator
+// (curand_Philox4x32_10 on each block's counter); the per-step arithmetic is the
+// shared host/device code.
 #pragma once
 
 #include <curand_kernel.h>
@@ -12,6 +14,7 @@
 #include "srlif/accumulators.hpp"
 #include "srlif/euler_step.hpp"
 #include "srlif/neuron_chunk.hpp"
+#include "srlif/noise_sharing.hpp"
 #include "srlif/readouts.hpp"
 #include "srlif/sweep_config.hpp"
 
@@ -49,7 +52,7 @@ struct DeviceReadouts {
   std::uint32_t raster_capacity;
 };
 
-// Thread layout: block b covers neurons [(b % blocks_per_point) * 256, ...) of
+// Thread layout of the reduction: block b covers neurons [(b % blocks_per_point) * 256, ...) of
 // local point b / blocks_per_point, so no block straddles two grid points.
 struct Layout {
   std::uint64_t neurons;
@@ -63,14 +66,82 @@ __device__ __forceinline__ bool locate(const Layout& layout, std::uint64_t& loca
   return neuron < layout.neurons;
 }
 
-template <bool kRecord, Scheme kScheme>
+// One launch of advance_chunk: its sharing groups (noise_sharing.hpp) and the neurons of each point.
+struct LaunchLayout {
+  SharingLaunch launch;
+  std::uint64_t neurons;
+  std::uint64_t blocks_per_group;
+};
+
+// The raw words of block `block` of `stream`: cuRAND's Philox4_32_10 called on the block's counter
+// directly (what curand_init(seed, stream, 4 * block) + curand4 return, without the generator
+// state's increment and word rotation): counter (block lo, block hi, stream lo, stream hi), key = seed.
+__device__ __forceinline__ PhiloxWords philox_block(uint2 key, std::uint64_t stream, std::uint64_t block) {
+  const uint4 counter =
+      make_uint4(static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
+                 static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32));
+  const uint4 words = curand_Philox4x32_10(counter, key);
+  return PhiloxWords{{words.x, words.y, words.z, words.w}};
+}
+
+// Lane `source` of the caller's segment of kWidth lanes has `value`: every lane of the warp calls it.
+template <int kWidth, typename T>
+__device__ __forceinline__ T from_segment_lane(T value, int source) {
+  if constexpr (kWidth == 1) {
+    return value;
+  } else {
+    return __shfl_sync(0xFFFFFFFFu, value, source, kWidth);
+  }
+}
+
+// The bridge uniforms of one window (exact_step.hpp's bridge source), shared like the normals:
+// the first time a lane of the warp needs one in the window, each lane draws its block of the
+// bridge's counters (block | 2^63), and a step's word is read from the segment lane that drew it.
+template <int kWidth>
+struct SharedBridge {
+  using Schedule = NoiseSharing<kWidth>;
+  uint2 key;
+  std::uint64_t stream;
+  std::uint64_t first_block;  // the window's first Philox block (global)
+  int lane;
+  bool drawn;
+  PhiloxWords words;
+
+  // The uniform of step `step_in_window` of the window. Called by every lane of the warp together
+  // (exact_step), so `drawn` is the same in all of them.
+  __device__ __forceinline__ float uniform(std::int64_t step_in_window) {
+    if (!drawn) {
+      words = philox_block(key, stream, Schedule::drawn_block(first_block, lane) | kBridgeBlockFlag);
+      drawn = true;
+    }
+    const int word_index = static_cast<int>(step_in_window % 4);  // the same in every lane: they step together
+    // Selects rather than words.word[word_index]: a dynamic index would put the array in local memory.
+    const std::uint32_t mine = word_index == 0   ? words.word[0]
+                               : word_index == 1 ? words.word[1]
+                               : word_index == 2 ? words.word[2]
+                                                 : words.word[3];
+    return uniform_open(from_segment_lane<kWidth>(mine, Schedule::source_lane(static_cast<int>(step_in_window / 4))));
+  }
+};
+
+// One chunk [step_begin, step_end) of the neurons of one launch. kWidth lanes share each neuron's
+// normals (noise_sharing.hpp; 1: each thread draws its own). Lanes past the last neuron run along
+// with a stand-in state, drawing their share and taking part in the shuffles, but store nothing.
+template <bool kRecord, Scheme kScheme, int kWidth>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
-                  StepConstants constants, std::uint64_t seed, Layout layout, DeviceChunkTables tables,
+                  StepConstants constants, std::uint64_t seed, LaunchLayout layout, DeviceChunkTables tables,
                   DeviceReadouts readouts, std::int64_t step_begin, std::int64_t step_end) {
-  std::uint64_t local_point = 0;
-  std::uint64_t neuron = 0;
-  if (!locate(layout, local_point, neuron)) return;
+  static_assert(kThreadsPerBlock == kSharingThreadsPerBlock);
+  using Schedule = NoiseSharing<kWidth>;
+  const SharingThread where =
+      sharing_thread<kWidth>(layout.launch, layout.neurons, layout.blocks_per_group, blockIdx.x,
+                             static_cast<int>(threadIdx.x));
+  if (!where.warp_active) return;  // the whole warp is past the last neuron
+  const int lane = static_cast<int>(threadIdx.x) % kWarpLanes;
+  const std::uint64_t local_point = where.local_point;
+  const std::uint64_t neuron = where.neuron;
+  const bool active = where.active;
   const std::uint64_t at = local_point * layout.neurons + neuron;
   const PointCoefficients point = points[local_point];
   const std::uint64_t table_at = point.frequency_index * static_cast<std::uint64_t>(tables.length);
@@ -78,15 +149,19 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
                             tables.phase_sin + table_at, kRecord ? tables.phase_bin + table_at : nullptr,
                             tables.psth_bin};
 
-  NeuronState state{population.v[at], population.refractory[at]};
-  NeuronTally tally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
+  NeuronState state{constants.v_init, 0};
+  NeuronTally tally{0, 0, 0};
+  if (active) {
+    state = NeuronState{population.v[at], population.refractory[at]};
+    tally = NeuronTally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
+  }
   float max_v = state.v;
 
   // Readouts of one step: rare spike events as integer atomics, the max of v in a register.
   const auto on_step = [&](std::int64_t table_index, bool spiked, const NeuronState& after) {
     if constexpr (kRecord) {
       max_v = fmaxf(max_v, after.v);
-      if (spiked) {
+      if (spiked && active) {
         atomicAdd(readouts.phase_histogram + local_point * readouts.phase_bins + view.phase_bin[table_index],
                   1ULL);
         atomicAdd(readouts.psth + local_point * readouts.psth_bins + view.psth_bin[table_index], 1ULL);
@@ -98,32 +173,50 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     }
   };
 
-  // cuRAND's Philox4_32_10 called on the block's counter directly (what curand_init(seed,
-  // stream, 4 * block) + curand4 return, without the generator state's increment and word
-  // rotation): counter (block lo, block hi, stream lo, stream hi), key = seed. Chunks start on
-  // Philox blocks, so block = step / 4 and z[j] is the normal of step 4 * block + j.
-  const BridgeStream bridge{seed, stream_id(point.stream_tag, neuron), step_begin};
   const uint2 key = make_uint2(static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
-  const auto normals_of_block = [&](std::int64_t step) {
-    const auto block = static_cast<std::uint64_t>(step) / 4;
-    const uint4 counter = make_uint4(
-        static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
-        static_cast<std::uint32_t>(bridge.stream), static_cast<std::uint32_t>(bridge.stream >> 32));
-    const uint4 words = curand_Philox4x32_10(counter, key);
-    return normals_from_block(PhiloxWords{{words.x, words.y, words.z, words.w}});
+  const std::uint64_t stream = stream_id(point.stream_tag, neuron);
+  // One window from step `window` (chunks start on Philox blocks: step 4 * block + j has word j of
+  // its block): `whole_blocks` blocks of 4 steps, then `partial_steps` (< 4) steps of one more.
+  const auto advance_window = [&](std::int64_t window, int whole_blocks, int partial_steps) {
+    const auto first_block = static_cast<std::uint64_t>(window) / 4;
+    const NormalQuad drawn = normals_from_block(philox_block(key, stream, Schedule::drawn_block(first_block, lane)));
+    // The window's tables and readouts, indexed from its first step (64-bit offsets once per window).
+    const std::int64_t window_at = window - step_begin;
+    const ChunkTableView window_view{view.drive_sin + window_at, view.phase_cos + window_at,
+                                     view.phase_sin + window_at, kRecord ? view.phase_bin + window_at : nullptr,
+                                     kRecord ? view.psth_bin + window_at : nullptr};
+    const auto on_window_step = [&](std::int64_t index, bool spiked, const NeuronState& after) {
+      on_step(window_at + index, spiked, after);
+    };
+    SharedBridge<kWidth> bridge{key, stream, first_block, lane, false, {}};
+    const auto normals_of = [&](int block) {
+      NormalQuad normals;
+      SRLIF_UNROLL
+      for (int j = 0; j < 4; ++j) normals.z[j] = from_segment_lane<kWidth>(drawn.z[j], Schedule::source_lane(block));
+      return normals;
+    };
+    // Whole blocks with a constant count (no per-step guard), then the partial one.
+#pragma unroll 1
+    for (int block = 0; block < whole_blocks; ++block) {
+      advance_block<kScheme>(state, tally, constants, point, normals_of(block), window_view, 4 * block, 4, bridge,
+                             on_window_step);
+    }
+    if (partial_steps > 0) {
+      advance_block<kScheme>(state, tally, constants, point, normals_of(whole_blocks), window_view,
+                             4 * whole_blocks, partial_steps, bridge, on_window_step);
+    }
   };
-  // Whole blocks with a constant count (no per-step guard), then the chunk's partial block.
-  const std::int64_t whole_end = step_end - (step_end - step_begin) % 4;
-  std::int64_t step = step_begin;
-  for (; step < whole_end; step += 4) {
-    advance_block<kScheme>(state, tally, constants, point, normals_of_block(step), view, step - step_begin, 4,
-                           bridge, on_step);
+  // Whole windows, then the chunk's short last one (the run's last chunk may end inside a block).
+  const std::int64_t whole_end = step_end - (step_end - step_begin) % Schedule::kWindowSteps;
+  for (std::int64_t window = step_begin; window < whole_end; window += Schedule::kWindowSteps) {
+    advance_window(window, Schedule::kWindowBlocks, 0);
   }
-  if (step < step_end) {
-    advance_block<kScheme>(state, tally, constants, point, normals_of_block(step), view, step - step_begin,
-                           static_cast<int>(step_end - step), bridge, on_step);
+  if (whole_end < step_end) {
+    const auto steps_left = static_cast<int>(step_end - whole_end);
+    advance_window(whole_end, steps_left / 4, steps_left % 4);
   }
 
+  if (!active) return;
   population.v[at] = state.v;
   population.refractory[at] = state.refractory;
   population.spikes[at] = tally.spikes;

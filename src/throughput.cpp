@@ -29,6 +29,7 @@ SweepPlan throughput_plan(const ThroughputWorkload& workload) {
   config.grid.bias = {178.0};
   config.grid.frequency = {10.0};
   config.neurons = workload.neurons;
+  config.decorrelate_points = workload.decorrelate;
   // K = steps + 1 samples: duration (steps + 1/2) dt leaves no doubt about the ceiling.
   config.time.duration = (static_cast<double>(workload.steps) + 0.5) * config.time.dt;
   return make_plan(config);
@@ -79,6 +80,12 @@ std::vector<Throughput> measure_all_backends(const ThroughputWorkload& workload,
   if (!cuda_devices(why_not).empty()) {
     auto gpu = make_cuda_backend();
     report(measure_throughput("cuda", *gpu, plan, workload.repeat));
+    if (workload.points == 1) {
+      ThroughputWorkload curve = workload;
+      curve.points = kCurvePoints;
+      report(measure_throughput("cuda, " + std::to_string(kCurvePoints) + "-pt curve", *gpu,
+                                throughput_plan(curve), workload.repeat));
+    }
   } else if (on_line) {
     on_line("cuda             not measured: " + why_not);
   }

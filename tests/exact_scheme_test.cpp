@@ -163,8 +163,8 @@ TEST(ExactScheme, LaneVectorsEqualTheScalarStep) {
     for (int lane = 0; lane < 8; ++lane) {
       NeuronState state{v[lane], refractory[lane]};
       const float v_free = (constants.decay * v[lane] + drive) + noise[lane];
-      const bool spike = exact_step(state, constants, point, drive, noise[lane],
-                                    BridgeStream{5, static_cast<std::uint64_t>(lane), 0}, step);
+      const BridgeStream bridge{5, static_cast<std::uint64_t>(lane), 0};
+      const bool spike = exact_step(state, constants, point, drive, noise[lane], bridge, step);
       ASSERT_EQ(spike, vector_spike[lane] != 0) << "round " << round << " lane " << lane;
       ASSERT_EQ(std::memcmp(&state.v, &vector_v[lane], sizeof(float)), 0);
       ASSERT_EQ(state.refractory, vector_refractory[lane]);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "srlif/backend.hpp"
+#include "srlif/grid.hpp"
 #include "srlif/output.hpp"
 #include "srlif/sweep_runner.hpp"
 #include "test_support.hpp"
@@ -119,6 +120,53 @@ TEST(GpuBackend, ExactSchemeIdenticalToCpu) {
   }
   config.decorrelate_points = true;
   EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config));
+}
+
+// Shared noise (noise_sharing.hpp) in every sharing width: 63 points are launches of width 32, 16,
+// 8, 4, 2 and 1; a neuron count that fills no warp evenly, steps that end inside a Philox block,
+// chunks shorter than a window and longer, two frequencies in one sharing group, both schemes.
+TEST(GpuBackend, SharedNoiseIdenticalToCpuInEveryWidth) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    SweepConfig config = test::reference_config({}, 45, 300.3);
+    config.grid.sigma = parse_axis("0:60:21", "--sigma");
+    config.grid.amplitude = {10.0, 20.0, 30.0};
+    config.scheme = scheme;
+    config.validity = {1, 400};
+    const std::string reference = test::cpu_points_csv(config);
+    for (std::int64_t chunk : {4, 36, 1000, 1 << 20}) {
+      config.execution.chunk_steps = chunk;
+      EXPECT_EQ(cuda_points_csv(config), reference) << scheme_name(scheme) << " chunk " << chunk;
+    }
+    config.execution.batch_points = 37;  // batches of 37 and 26 points: other widths
+    EXPECT_EQ(cuda_points_csv(config), reference) << scheme_name(scheme) << " batches of 37";
+    config.grid.frequency = {7.0, 10.0};  // 126 points, half at each frequency, sharing noise
+    config.execution.batch_points = 0;
+    EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config)) << scheme_name(scheme) << " two frequencies";
+  }
+}
+
+// A state taken inside a segment of 25 shared points (widths 16, 8, 1) and continued.
+TEST(GpuBackend, SharedNoiseSnapshotsMatchTheCpu) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    SweepConfig config = test::reference_config({}, 70, 250.3);
+    config.grid.sigma = parse_axis("0:60:25", "--sigma");
+    config.scheme = scheme;
+    config.execution.chunk_steps = 404;  // not a multiple of any window of more than one block
+    const SweepPlan plan = make_plan(config);
+    const auto cpu = make_cpu_backend(0);
+    const auto cuda = make_cuda_backend();
+    const std::vector<PointTally> unbroken = cpu->run(plan, {}).tallies;
+    const PopulationSnapshot cpu_state = test::snapshot_at(*cpu, plan, 1212);
+    const PopulationSnapshot cuda_state = test::snapshot_at(*cuda, plan, 1212);
+    EXPECT_TRUE(same_values(cuda_state.v, cpu_state.v)) << scheme_name(scheme);
+    EXPECT_TRUE(same_values(cuda_state.refractory, cpu_state.refractory)) << scheme_name(scheme);
+    EXPECT_TRUE(same_values(cuda_state.spikes, cpu_state.spikes)) << scheme_name(scheme);
+    EXPECT_TRUE(same_values(cuda_state.cos_sum, cpu_state.cos_sum)) << scheme_name(scheme);
+    EXPECT_TRUE(same_values(cuda_state.sin_sum, cpu_state.sin_sum)) << scheme_name(scheme);
+    EXPECT_TRUE(same_values(test::tallies_from(*cuda, plan, cpu_state), unbroken)) << scheme_name(scheme);
+  }
 }
 
 TEST(GpuBackend, CommandLineBackendsWriteIdenticalFiles) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "srlif/backend.hpp"
+#include "srlif/grid.hpp"
 #include "srlif/population_output.hpp"
 #include "srlif/sweep_runner.hpp"
 #include "test_support.hpp"
@@ -71,6 +72,23 @@ TEST(GpuReadouts, IdenticalToCpuAcrossBatchesAndDecorrelatedPoints) {
   for (std::int64_t batch : {1, 3}) {
     config.execution.batch_points = batch;
     EXPECT_TRUE(population_files_on(*cuda, config) == reference) << "batch " << batch;
+  }
+}
+
+// Readouts of shared points in every sharing width (63 points: widths 32 ... 1), both schemes.
+TEST(GpuReadouts, SharedNoiseIdenticalToCpuInEveryWidth) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    SweepConfig config = small_population();
+    config.neurons = 45;
+    config.grid.sigma = parse_axis("0:60:21", "--sigma");
+    config.grid.frequency = {10.0};
+    config.grid.amplitude = {10.0, 20.0, 30.0};
+    config.scheme = scheme;
+    config.execution.chunk_steps = 36;
+    const auto cpu = make_cpu_backend(0);
+    const auto cuda = make_cuda_backend();
+    EXPECT_TRUE(population_files_on(*cuda, config) == population_files_on(*cpu, config)) << scheme_name(scheme);
   }
 }
 

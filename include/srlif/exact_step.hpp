@@ -76,24 +76,28 @@ SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, const StepConstants& 
   return spike;
 }
 
-// The Philox stream of one neuron and the global index of table entry 0:
-// what the bridge needs to find its uniform.
+// The Philox stream of one neuron and the global index of table entry 0: the
+// bridge uniforms of a thread that draws its own. A bridge source offers
+// `uniform(at)`, the uniform of step first_step + at, which every thread of a
+// warp calls together (under a warp-uniform branch), so that a source shared
+// by the lanes of a warp (sweep_kernels.cuh, noise_sharing.hpp) can shuffle.
 struct BridgeStream {
   std::uint64_t seed;
   std::uint64_t stream;
   std::int64_t first_step;
+
+  SRLIF_HD float uniform(std::int64_t at) const { return bridge_uniform(seed, stream, first_step + at); }
 };
 
-// One neuron, one step of scheme exact at global step first_step + at.
+// One neuron, one step of scheme exact at table index `at`, its bridge uniform from `bridge`.
+template <typename Bridge>
 SRLIF_HD bool exact_step(NeuronState& state, const StepConstants& constants, const PointCoefficients& point,
-                         float drive, float noise, const BridgeStream& bridge, std::int64_t at) {
+                         float drive, float noise, Bridge& bridge, std::int64_t at) {
   const auto crossed = [&](bool candidate, float product) {
     bool spike = false;
     if (any_in_warp(candidate)) {  // a warp with no neuron near threshold draws no uniform
-      if (candidate) {
-        spike = bridge_crossed(product, point.bridge_half_variance,
-                               bridge_uniform(bridge.seed, bridge.stream, bridge.first_step + at));
-      }
+      const float uniform = bridge.uniform(at);
+      spike = candidate && bridge_crossed(product, point.bridge_half_variance, uniform);
     }
     return spike;
   };

@@ -24,12 +24,12 @@ struct ChunkTableView {
 };
 
 // The neuron's physics for step k (table index `at` = k - first step of the
-// chunk) with its normal z_k; true when it spikes at t_{k+1}. `bridge` is used
-// by scheme exact only (its first_step is the chunk's first step).
-template <Scheme kScheme>
+// chunk) with its normal z_k; true when it spikes at t_{k+1}. `bridge` (a
+// bridge source, exact_step.hpp, whose table index 0 is the chunk's first step)
+// is used by scheme exact only.
+template <Scheme kScheme, typename Bridge>
 SRLIF_HD bool scheme_step(NeuronState& state, const StepConstants& constants, const PointCoefficients& point,
-                          float normal, const ChunkTableView& tables, std::int64_t at,
-                          const BridgeStream& bridge) {
+                          float normal, const ChunkTableView& tables, std::int64_t at, Bridge& bridge) {
   const float drive = step_drive(point, tables.drive_sin[at]);
   const float noise = point.noise_gain * normal;
   if constexpr (kScheme == Scheme::exact) {
@@ -46,10 +46,10 @@ SRLIF_HD void add_spike_phase(NeuronTally& tally, const ChunkTableView& tables, 
 }
 
 // One step of one neuron: integrate, detect the spike, count it and add its phase.
-template <Scheme kScheme>
+template <Scheme kScheme, typename Bridge>
 SRLIF_HD bool advance_step(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
                            const PointCoefficients& point, float normal, const ChunkTableView& tables,
-                           std::int64_t at, const BridgeStream& bridge) {
+                           std::int64_t at, Bridge& bridge) {
   const bool spike = scheme_step<kScheme>(state, constants, point, normal, tables, at, bridge);
   tally.spikes += static_cast<std::uint32_t>(spike);
   if (spike) add_spike_phase(tally, tables, at);
@@ -60,11 +60,11 @@ SRLIF_HD bool advance_step(NeuronState& state, NeuronTally& tally, const StepCon
 // normal z[j]; count is 4 except in a run's last, partial block. After each
 // step `on_step(table index, spiked, state)` lets a caller record readouts
 // (tally.spikes already counts that step's spike).
-template <Scheme kScheme, typename OnStep>
+template <Scheme kScheme, typename Bridge, typename OnStep>
 SRLIF_HD void advance_block(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
                             const PointCoefficients& point, const NormalQuad& normals,
                             const ChunkTableView& tables, std::int64_t table_offset, int count,
-                            const BridgeStream& bridge, OnStep&& on_step) {
+                            Bridge& bridge, OnStep&& on_step) {
   // A constant trip count with a guard keeps every z[j] index constant, so
   // the normals stay in registers on the GPU even for the partial block.
   std::uint32_t spiked_steps = 0;  // bit j: a spike at step j of the block
