@@ -160,14 +160,20 @@ __attribute__((always_inline)) inline bool any_lane(LaneInt mask) {
 }
 
 // Advances kTracks tracks through `count` steps starting at table index
-// `first_at`; track t takes its normals from noise[t] (kLanes per step) and
-// its point's drive from drive[t] (one per step).
+// `first_at`. A work item is either one point's lane blocks (kOnePoint: track t
+// takes its normals from noise + t * kNoiseStride, kLanes per step, and all take
+// the point's drive from `drive`, one per step) or one lane block of several
+// points (every track takes the block's normals from `noise`, and track t its
+// point's drive from drive + t * kNormalSteps). Constant offsets from two base
+// pointers keep the loop free of per-track pointer loads.
 // The step is the shared euler_step_lanes / exact_step_lanes on vectors of lanes; the spike
 // counts, phase sums and readouts of spikes (rare) are a scalar pass after the step.
-template <bool kRecord, int kTracks, Scheme kScheme>
+constexpr std::int64_t kNoiseStride = kNormalSteps * kLanes;  // floats from one lane block's normals to the next
+
+template <bool kRecord, int kTracks, Scheme kScheme, bool kOnePoint>
 __attribute__((always_inline)) inline void advance_tracks(PopulationState& population, const Track* tracks,
-                                                          const float* const* noise,
-                                                          const float* const* drive, std::uint64_t seed,
+                                                          const float* noise, const float* drive,
+                                                          std::uint64_t seed,
                                                           const StepConstants& constants,
                                                           const ChunkTableView& tables, std::int64_t first_at,
                                                           std::int64_t count, std::int64_t table_first_step) {
@@ -186,15 +192,14 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
     coefficients[track] = *t.point;
   }
 
-  for (std::int64_t j = 0; j < count; ++j) {
+  // Step j (relative to first_at) of every track; `spiked` gets each track's spike lanes.
+  const auto step_tracks = [&](std::int64_t j, LaneInt* spiked, LaneInt& any) __attribute__((always_inline)) {
     const std::int64_t at = first_at + j;
-    LaneInt spiked[kTracks];
-    LaneInt any = {};
 #pragma GCC unroll 4
     for (int track = 0; track < kTracks; ++track) {
-      const float step_drive_k = drive[track][j];
+      const float step_drive_k = drive[(kOnePoint ? 0 : track * kNormalSteps) + j];
       LaneFloat z;
-      std::memcpy(&z, noise[track] + j * kLanes, sizeof z);
+      std::memcpy(&z, noise + (kOnePoint ? track * kNoiseStride : 0) + j * kLanes, sizeof z);
       const LaneFloat lane_noise = coefficients[track].noise_gain * z;
       if constexpr (kScheme == Scheme::exact) {
         // Bridge uniforms for the (rare) lanes near threshold, one scalar draw each.
@@ -220,7 +225,10 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
       any |= spiked[track];
     }
-    if (!any_lane(any)) continue;
+  };
+  // The spikes of step j: counts, phase sums and readouts, in step, track and lane order.
+  const auto record_spikes = [&](std::int64_t j, const LaneInt* spiked) {
+    const std::int64_t at = first_at + j;
     for (int track = 0; track < kTracks; ++track) {
       const Track& t = tracks[track];
       for (int lane = 0; lane < t.lanes; ++lane) {
@@ -241,6 +249,13 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
         }
       }
     }
+  };
+
+  for (std::int64_t j = 0; j < count; ++j) {
+    LaneInt spiked[kTracks];
+    LaneInt any = {};
+    step_tracks(j, spiked, any);
+    if (any_lane(any)) record_spikes(j, spiked);  // spikes are rare
   }
 
   for (int track = 0; track < kTracks; ++track) {
@@ -254,24 +269,38 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
   }
 }
 
-template <bool kRecord, Scheme kScheme>
+template <bool kRecord, Scheme kScheme, bool kOnePoint>
 __attribute__((always_inline)) inline void advance_track_set(
-    PopulationState& population, const Track* tracks, int count, const float* const* noise,
-    const float* const* drive, std::uint64_t seed, const StepConstants& constants,
-    const ChunkTableView& tables, std::int64_t first_at, std::int64_t steps, std::int64_t table_first_step) {
+    PopulationState& population, const Track* tracks, int count, const float* noise, const float* drive,
+    std::uint64_t seed, const StepConstants& constants, const ChunkTableView& tables, std::int64_t first_at,
+    std::int64_t steps, std::int64_t table_first_step) {
   switch (count) {
     case 1:
-      return advance_tracks<kRecord, 1, kScheme>(population, tracks, noise, drive, seed, constants, tables,
-                                                 first_at, steps, table_first_step);
+      return advance_tracks<kRecord, 1, kScheme, kOnePoint>(population, tracks, noise, drive, seed, constants,
+                                                            tables, first_at, steps, table_first_step);
     case 2:
-      return advance_tracks<kRecord, 2, kScheme>(population, tracks, noise, drive, seed, constants, tables,
-                                                 first_at, steps, table_first_step);
+      return advance_tracks<kRecord, 2, kScheme, kOnePoint>(population, tracks, noise, drive, seed, constants,
+                                                            tables, first_at, steps, table_first_step);
     case 3:
-      return advance_tracks<kRecord, 3, kScheme>(population, tracks, noise, drive, seed, constants, tables,
-                                                 first_at, steps, table_first_step);
+      return advance_tracks<kRecord, 3, kScheme, kOnePoint>(population, tracks, noise, drive, seed, constants,
+                                                            tables, first_at, steps, table_first_step);
     default:
-      return advance_tracks<kRecord, 4, kScheme>(population, tracks, noise, drive, seed, constants, tables,
-                                                 first_at, steps, table_first_step);
+      return advance_tracks<kRecord, 4, kScheme, kOnePoint>(population, tracks, noise, drive, seed, constants,
+                                                            tables, first_at, steps, table_first_step);
+  }
+}
+
+template <bool kRecord, Scheme kScheme>
+__attribute__((always_inline)) inline void advance_track_set(
+    bool one_point, PopulationState& population, const Track* tracks, int count, const float* noise,
+    const float* drive, std::uint64_t seed, const StepConstants& constants, const ChunkTableView& tables,
+    std::int64_t first_at, std::int64_t steps, std::int64_t table_first_step) {
+  if (one_point) {
+    advance_track_set<kRecord, kScheme, true>(population, tracks, count, noise, drive, seed, constants, tables,
+                                              first_at, steps, table_first_step);
+  } else {
+    advance_track_set<kRecord, kScheme, false>(population, tracks, count, noise, drive, seed, constants, tables,
+                                               first_at, steps, table_first_step);
   }
 }
 
@@ -299,41 +328,39 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_item(
     for (int block = 0; block < item.block_count; ++block) {
       draw_normals(plan.config.seed, stream[block], begin, end, normals[block]);
     }
-    for (int first = 0; first < track_count; first += kMaxTracks) {
-      const int count = std::min(kMaxTracks, track_count - first);
-      const float* noise[kMaxTracks];
-      for (int t = 0; t < count; ++t) noise[t] = normals[tracks[first + t].noise_block];
-      const std::int64_t first_at = begin - table_first_step;
-      // Each point's drive for the stretch, once per point rather than once
-      // per track and step (a point alone has up to kMaxTracks blocks here).
-      const float* drive[kMaxTracks];
-      for (int t = 0; t < count; ++t) {
-        const PointCoefficients* point = tracks[first + t].point;
-        int same = 0;
-        while (tracks[first + same].point != point) ++same;
-        if (same < t) {
-          drive[t] = drive[same];
-          continue;
-        }
+    // One point: its lane blocks' normals side by side, one drive. Several points: one lane block's
+    // normals, each point's drive (make_work_items).
+    const bool one_point = item.point_count == 1;
+    const std::int64_t first_at = begin - table_first_step;
+    // Sets of nearly equal size (25 tracks: 4 4 4 4 3 3 3, not 4 x 6 + 1): a set of one track is
+    // one dependency chain, which hides no latency.
+    const int sets = (track_count + kMaxTracks - 1) / kMaxTracks;
+    for (int set_index = 0, first = 0; set_index < sets; ++set_index) {
+      const int count = track_count / sets + (set_index < track_count % sets ? 1 : 0);
+      const int set_first = first;
+      first += count;
+      // Each point's drive for the stretch, once per point rather than once per track and step.
+      for (int t = 0; t < (one_point ? std::min(count, 1) : count); ++t) {
+        const PointCoefficients& point = *tracks[set_first + t].point;
         for (std::int64_t j = 0; j < end - begin; ++j)
-          drives[t][j] = step_drive(*point, tables.drive_sin[first_at + j]);
-        drive[t] = drives[t];
+          drives[t][j] = step_drive(point, tables.drive_sin[first_at + j]);
       }
+      const float* noise = normals[tracks[set_first].noise_block];
       const std::uint64_t seed = plan.config.seed;
       const bool exact = plan.config.scheme == Scheme::exact;
-      const Track* set = tracks.data() + first;
+      const Track* set = tracks.data() + set_first;
       if (record && exact) {
-        advance_track_set<true, Scheme::exact>(population, set, count, noise, drive, seed, plan.constants,
-                                               tables, first_at, end - begin, table_first_step);
+        advance_track_set<true, Scheme::exact>(one_point, population, set, count, noise, drives[0], seed,
+                                               plan.constants, tables, first_at, end - begin, table_first_step);
       } else if (record) {
-        advance_track_set<true, Scheme::euler>(population, set, count, noise, drive, seed, plan.constants,
-                                               tables, first_at, end - begin, table_first_step);
+        advance_track_set<true, Scheme::euler>(one_point, population, set, count, noise, drives[0], seed,
+                                               plan.constants, tables, first_at, end - begin, table_first_step);
       } else if (exact) {
-        advance_track_set<false, Scheme::exact>(population, set, count, noise, drive, seed, plan.constants,
-                                                tables, first_at, end - begin, table_first_step);
+        advance_track_set<false, Scheme::exact>(one_point, population, set, count, noise, drives[0], seed,
+                                                plan.constants, tables, first_at, end - begin, table_first_step);
       } else {
-        advance_track_set<false, Scheme::euler>(population, set, count, noise, drive, seed, plan.constants,
-                                                tables, first_at, end - begin, table_first_step);
+        advance_track_set<false, Scheme::euler>(one_point, population, set, count, noise, drives[0], seed,
+                                                plan.constants, tables, first_at, end - begin, table_first_step);
       }
     }
   }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "srlif/host_device.hpp"
 
@@ -50,6 +51,17 @@ SRLIF_HD float step_drive(const PointCoefficients& point, float sin_k) {
   return point.drive_base + point.drive_amplitude * sin_k;
 }
 
+// Not `mask`: `!` for one neuron's bool, `~` for a vector of lane masks (all
+// bits set or none), where the compiler folds it into an and-not.
+template <typename Mask>
+SRLIF_HD Mask mask_not(Mask mask) {
+  if constexpr (std::is_same_v<Mask, bool>) {
+    return !mask;
+  } else {
+    return ~mask;
+  }
+}
+
 // The end of a step once the free potential and the spike are known: spiking
 // and refractory neurons sit at V_reset, the others take v'.
 template <typename Real, typename Count, typename HeldMask, typename SpikeMask>
@@ -70,7 +82,8 @@ SRLIF_HD auto euler_step_lanes(Real& v, Count& refractory, const StepConstants& 
                                Real noise) {
   const Real v_free = (constants.decay * v + drive) + noise;
   const auto held = refractory > 0;
-  const auto spike = (refractory <= 0) & (v < constants.v_threshold) & (v_free >= constants.v_threshold);
+  // Not held: refractory <= 0.
+  const auto spike = mask_not(held) & (v < constants.v_threshold) & (v_free >= constants.v_threshold);
   settle_step(v, refractory, v_free, held, spike, constants);
   return spike;
 }

@@ -67,7 +67,7 @@ SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, const StepConstants& 
                                Real noise, float bridge_limit, Crossed&& crossed) {
   const Real v_free = (constants.decay * v + drive) + noise;
   const auto held = refractory > 0;
-  const auto below = (refractory <= 0) & (v < constants.v_threshold);
+  const auto below = mask_not(held) & (v < constants.v_threshold);
   const auto ended_below = v_free < constants.v_threshold;
   const Real product = (constants.v_threshold - v) * (constants.v_threshold - v_free);
   const auto candidates = below & ended_below & (product < bridge_limit);
