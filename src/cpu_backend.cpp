@@ -151,13 +151,27 @@ __attribute__((always_inline)) inline void draw_normals(std::uint64_t seed, cons
 using LaneFloat = float __attribute__((vector_size(kLanes * sizeof(float))));
 using LaneInt = std::int32_t __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
 
-__attribute__((always_inline)) inline bool any_lane(LaneInt mask) {
-  std::uint64_t words[sizeof(LaneInt) / sizeof(std::uint64_t)];
-  std::memcpy(words, &mask, sizeof mask);
-  std::uint64_t any = 0;
-  for (const std::uint64_t word : words) any |= word;
-  return any != 0;
-}
+// Whether any lane of a mask is set, tested once per step: portable code for
+// any x86-64 (four 64-bit words or'ed: nine instructions with AVX2), and one
+// `vptest` where AVX2 is known to be there. Inline assembly because the
+// intrinsic needs an AVX target on every function it is inlined through, and
+// the kernel's templates are compiled for both targets (advance_item).
+struct PortableLanes {
+  __attribute__((always_inline)) static bool any(LaneInt mask) {
+    std::uint64_t words[sizeof(LaneInt) / sizeof(std::uint64_t)];
+    std::memcpy(words, &mask, sizeof mask);
+    std::uint64_t any = 0;
+    for (const std::uint64_t word : words) any |= word;
+    return any != 0;
+  }
+};
+struct Avx2Lanes {
+  __attribute__((always_inline)) static bool any(LaneInt mask) {
+    bool set;
+    asm("vptest %1, %1" : "=@ccnz"(set) : "x"(mask));
+    return set;
+  }
+};
 
 // Advances kTracks tracks through `count` steps starting at table index
 // `first_at`. A work item is either one point's lane blocks (kOnePoint: track t
@@ -170,7 +184,7 @@ __attribute__((always_inline)) inline bool any_lane(LaneInt mask) {
 // counts, phase sums and readouts of spikes (rare) are a scalar pass after the step.
 constexpr std::int64_t kNoiseStride = kNormalSteps * kLanes;  // floats from one lane block's normals to the next
 
-template <bool kRecord, int kTracks, Scheme kScheme, bool kOnePoint>
+template <bool kRecord, int kTracks, Scheme kScheme, bool kOnePoint, typename Isa>
 __attribute__((always_inline)) inline void advance_tracks(PopulationState& population, const Track* tracks,
                                                           const float* noise, const float* drive,
                                                           std::uint64_t seed,
@@ -205,7 +219,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
         // Bridge uniforms for the (rare) lanes near threshold, one scalar draw each.
         const auto crossed = [&](LaneInt candidates, LaneFloat product) __attribute__((always_inline)) {
           LaneInt result = {};
-          if (!any_lane(candidates)) return result;
+          if (!Isa::any(candidates)) return result;
           const Track& t = tracks[track];
           for (int lane = 0; lane < kLanes; ++lane) {
             if (!candidates[lane]) continue;
@@ -255,7 +269,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
     LaneInt spiked[kTracks];
     LaneInt any = {};
     step_tracks(j, spiked, any);
-    if (any_lane(any)) record_spikes(j, spiked);  // spikes are rare
+    if (Isa::any(any)) record_spikes(j, spiked);  // spikes are rare
   }
 
   for (int track = 0; track < kTracks; ++track) {
@@ -269,46 +283,46 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
   }
 }
 
-template <bool kRecord, Scheme kScheme, bool kOnePoint>
+template <bool kRecord, Scheme kScheme, bool kOnePoint, typename Isa>
 __attribute__((always_inline)) inline void advance_track_set(
     PopulationState& population, const Track* tracks, int count, const float* noise, const float* drive,
     std::uint64_t seed, const StepConstants& constants, const ChunkTableView& tables, std::int64_t first_at,
     std::int64_t steps, std::int64_t table_first_step) {
   switch (count) {
     case 1:
-      return advance_tracks<kRecord, 1, kScheme, kOnePoint>(population, tracks, noise, drive, seed, constants,
+      return advance_tracks<kRecord, 1, kScheme, kOnePoint, Isa>(population, tracks, noise, drive, seed, constants,
                                                             tables, first_at, steps, table_first_step);
     case 2:
-      return advance_tracks<kRecord, 2, kScheme, kOnePoint>(population, tracks, noise, drive, seed, constants,
+      return advance_tracks<kRecord, 2, kScheme, kOnePoint, Isa>(population, tracks, noise, drive, seed, constants,
                                                             tables, first_at, steps, table_first_step);
     case 3:
-      return advance_tracks<kRecord, 3, kScheme, kOnePoint>(population, tracks, noise, drive, seed, constants,
+      return advance_tracks<kRecord, 3, kScheme, kOnePoint, Isa>(population, tracks, noise, drive, seed, constants,
                                                             tables, first_at, steps, table_first_step);
     default:
-      return advance_tracks<kRecord, 4, kScheme, kOnePoint>(population, tracks, noise, drive, seed, constants,
+      return advance_tracks<kRecord, 4, kScheme, kOnePoint, Isa>(population, tracks, noise, drive, seed, constants,
                                                             tables, first_at, steps, table_first_step);
   }
 }
 
-template <bool kRecord, Scheme kScheme>
+template <bool kRecord, Scheme kScheme, typename Isa>
 __attribute__((always_inline)) inline void advance_track_set(
     bool one_point, PopulationState& population, const Track* tracks, int count, const float* noise,
     const float* drive, std::uint64_t seed, const StepConstants& constants, const ChunkTableView& tables,
     std::int64_t first_at, std::int64_t steps, std::int64_t table_first_step) {
   if (one_point) {
-    advance_track_set<kRecord, kScheme, true>(population, tracks, count, noise, drive, seed, constants, tables,
+    advance_track_set<kRecord, kScheme, true, Isa>(population, tracks, count, noise, drive, seed, constants, tables,
                                               first_at, steps, table_first_step);
   } else {
-    advance_track_set<kRecord, kScheme, false>(population, tracks, count, noise, drive, seed, constants, tables,
+    advance_track_set<kRecord, kScheme, false, Isa>(population, tracks, count, noise, drive, seed, constants, tables,
                                                first_at, steps, table_first_step);
   }
 }
 
 // One work item through steps [step_begin, step_end) of the chunk whose tables
-// start at step table_first_step. Compiled for AVX2 and for any x86-64, picked
-// at load time; both perform identical IEEE operations. `record` and the
-// scheme are the same for a whole run, so the branches cost nothing.
-__attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_item(
+// start at step table_first_step. `record` and the scheme are the same for a
+// whole run, so the branches cost nothing.
+template <typename Isa>
+__attribute__((always_inline)) inline void advance_item_lanes(
     bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
     const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
     std::int64_t table_first_step) {
@@ -350,20 +364,45 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void advance_item(
       const bool exact = plan.config.scheme == Scheme::exact;
       const Track* set = tracks.data() + set_first;
       if (record && exact) {
-        advance_track_set<true, Scheme::exact>(one_point, population, set, count, noise, drives[0], seed,
+        advance_track_set<true, Scheme::exact, Isa>(one_point, population, set, count, noise, drives[0], seed,
                                                plan.constants, tables, first_at, end - begin, table_first_step);
       } else if (record) {
-        advance_track_set<true, Scheme::euler>(one_point, population, set, count, noise, drives[0], seed,
+        advance_track_set<true, Scheme::euler, Isa>(one_point, population, set, count, noise, drives[0], seed,
                                                plan.constants, tables, first_at, end - begin, table_first_step);
       } else if (exact) {
-        advance_track_set<false, Scheme::exact>(one_point, population, set, count, noise, drives[0], seed,
+        advance_track_set<false, Scheme::exact, Isa>(one_point, population, set, count, noise, drives[0], seed,
                                                 plan.constants, tables, first_at, end - begin, table_first_step);
       } else {
-        advance_track_set<false, Scheme::euler>(one_point, population, set, count, noise, drives[0], seed,
+        advance_track_set<false, Scheme::euler, Isa>(one_point, population, set, count, noise, drives[0], seed,
                                                 plan.constants, tables, first_at, end - begin, table_first_step);
       }
     }
   }
+}
+
+// advance_item_lanes compiled for AVX2 (x86-64-v3) and for any x86-64, picked
+// once at run time; both perform identical IEEE operations.
+__attribute__((target("arch=x86-64-v3"))) void advance_item_avx2(
+    bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
+    const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
+    std::int64_t table_first_step) {
+  advance_item_lanes<Avx2Lanes>(record, population, item, tracks, plan, tables, step_begin, step_end,
+                                table_first_step);
+}
+
+void advance_item_portable(bool record, PopulationState& population, const WorkItem& item,
+                           const std::vector<Track>& tracks, const SweepPlan& plan, const ChunkTableView& tables,
+                           std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
+  advance_item_lanes<PortableLanes>(record, population, item, tracks, plan, tables, step_begin, step_end,
+                                    table_first_step);
+}
+
+void advance_item(bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
+                  const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin,
+                  std::int64_t step_end, std::int64_t table_first_step) {
+  static const bool avx2 = __builtin_cpu_supports("x86-64-v3") != 0;
+  (avx2 ? advance_item_avx2 : advance_item_portable)(record, population, item, tracks, plan, tables, step_begin,
+                                                     step_end, table_first_step);
 }
 
 // Splits the grid points of a batch into work items: points that share the
