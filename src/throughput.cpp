@@ -81,8 +81,9 @@ std::vector<Throughput> measure_all_backends(const ThroughputWorkload& workload,
     auto gpu = make_cuda_backend();
     report(measure_throughput("cuda", *gpu, plan, workload.repeat));
     if (workload.points == 1) {
-      ThroughputWorkload curve = workload;
+      ThroughputWorkload curve = workload;  // as many neuron-steps as the line above
       curve.points = kCurvePoints;
+      curve.steps = std::max<std::int64_t>(1, workload.steps / static_cast<std::int64_t>(kCurvePoints));
       report(measure_throughput("cuda, " + std::to_string(kCurvePoints) + "-pt curve", *gpu,
                                 throughput_plan(curve), workload.repeat));
     }

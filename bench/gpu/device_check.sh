@@ -6,10 +6,14 @@
 #
 # In order of importance, each step bounded so that the whole stays inside SECONDS (default 520):
 #   1. the GPU tests (srlif_gpu_tests);
-#   2. `srlif bench --backend cuda` on the reference workload at sizes that fill the card;
+#   2. `srlif bench --backend cuda` on the reference workload at sizes that fill the card: one
+#      point, and the SR curve of 25 sigma values with shared noise beside the same curve with
+#      --decorrelate (every point its own noise: the kernel without sharing, each thread drawing
+#      its own normals as before issue 15), so the gain is a ratio on one card in one call;
 #   3. the CuPy peer beside srlif's CUDA backend (bench/peers/peer_cupy.py);
 #   4. compute-sanitizer: memcheck on every GPU test, racecheck/initcheck/synccheck on one;
-#   5. Nsight Compute on one advance_chunk launch (issue rate, occupancy, registers);
+#   5. Nsight Compute on one advance_chunk launch of one point and one of the shared SR curve
+#      (issue rate, occupancy, registers, instructions), and the SASS counts of every kernel;
 #   6. the CPU test binary (with a GPU there, `--backend auto` runs the CLI tests on it);
 #   7. the Brian2CUDA peer, from wheels carried in .whl/ (brian2cuda 1.0a7, brian2 2.8.0, numpy 2.3).
 # Logs go to OUT_DIR (default $OUT, else a temporary folder); the summary is summary.txt.
@@ -64,7 +68,13 @@ bench --neurons 1000000 --steps 100000
 bench --neurons 4000000 --steps 25000
 bench --neurons 100000 --steps 100000
 bench --neurons 1000000 --steps 100000 --scheme exact
-bench --neurons 1000000 --steps 10000 --points 16
+# SR curves (25 sigma values): shared noise, then each point its own (the unshared kernel)
+bench --neurons 1000000 --steps 10000 --points 25
+bench --neurons 1000000 --steps 10000 --points 25 --decorrelate
+bench --neurons 1000000 --steps 10000 --points 25 --scheme exact
+bench --neurons 1000000 --steps 10000 --points 25 --scheme exact --decorrelate
+bench --neurons 1000000 --steps 10000 --points 32
+bench --neurons 1000000 --steps 10000 --points 32 --decorrelate
 
 # 3. CuPy peer beside srlif CUDA (same workload: 10^6 neurons x 10 s)
 [ "${SKIP_PEERS:-0}" = 1 ] || step "peer cupy" 120 "$OUT_DIR/peers.log" env PYTHONUNBUFFERED=1 python3 bench/peers/peer_cupy.py
@@ -79,12 +89,19 @@ for tool in racecheck initcheck synccheck; do
 done
 grep -E 'ERROR SUMMARY|LEAK SUMMARY|RACECHECK SUMMARY' "$OUT_DIR/sanitizer.log" | tee -a "$SUMMARY"
 
-# 5. Nsight Compute on one chunk launch (clocks left as they are)
-step "ncu advance_chunk" 90 "$OUT_DIR/ncu.txt" ncu --clock-control none -k regex:advance_chunk -s 2 -c 1 \
-  --section SpeedOfLight --section ComputeWorkloadAnalysis --section Occupancy --section LaunchStats \
-  --section SchedulerStats --section WarpStateStats --section InstructionStats \
-  build/srlif bench --backend cuda --neurons 1000000 --steps 20000
-grep -E 'Duration|Executed Ipc|Issue Slots Busy|Achieved Occupancy|Registers Per|Compute \(SM\) Throughput|Executed Instructions  ' "$OUT_DIR/ncu.txt" | tee -a "$SUMMARY"
+# 5. Nsight Compute on one chunk launch of one point, and one of the 25-point curve (the widest
+#    launch, 16 points sharing), clocks left as they are; SASS counts from the build's object
+NCU_SECTIONS="--section SpeedOfLight --section ComputeWorkloadAnalysis --section Occupancy --section LaunchStats \
+  --section SchedulerStats --section WarpStateStats --section InstructionStats"
+step "ncu advance_chunk (one point)" 90 "$OUT_DIR/ncu.txt" ncu --clock-control none -k regex:advance_chunk -s 2 -c 1 \
+  $NCU_SECTIONS build/srlif bench --backend cuda --neurons 1000000 --steps 20000
+step "ncu advance_chunk (25-point curve)" 90 "$OUT_DIR/ncu.txt" ncu --clock-control none -k regex:advance_chunk -s 6 -c 1 \
+  $NCU_SECTIONS build/srlif bench --backend cuda --neurons 1000000 --steps 8192 --points 25
+grep -E '^  advance_chunk|Duration|Executed Ipc|Issue Slots Busy|Achieved Occupancy|Registers Per|Compute \(SM\) Throughput|Executed Instructions  ' "$OUT_DIR/ncu.txt" | tee -a "$SUMMARY"
+if command -v cuobjdump >/dev/null; then
+  step "sass counts" 30 "$OUT_DIR/sass.txt" python3 bench/gpu/sass_counts.py build/CMakeFiles/srlif_cuda.dir/kernels/cuda_backend.cu.o
+  grep -E '^\| (euler|exact) \| no' "$OUT_DIR/sass.txt" | tee -a "$SUMMARY"
+fi
 
 # 6. CPU test binary, one process per test, on every core
 list_tests() { build/tests/srlif_tests --gtest_list_tests | awk '/^[^ ]/{suite=$1} /^  /{print suite $1}'; }

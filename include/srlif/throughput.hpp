@@ -49,8 +49,8 @@ std::string throughput_line(const Throughput& throughput);
 // The CPU with one thread and with every core, then the GPU when one is
 // usable (workload.backends picks a subset: a GPU-sized workload would take
 // minutes on one CPU thread); for one grid point the GPU also runs the SR curve
-// of kCurvePoints sigma values with the same neurons and steps (its shared-noise
-// kernels). `on_line` sees each line as soon as it is measured.
+// of kCurvePoints sigma values with the same neurons and 1/kCurvePoints of the
+// steps (as many neuron-steps; its shared-noise kernels). `on_line` sees each line as soon as it is measured.
 std::vector<Throughput> measure_all_backends(const ThroughputWorkload& workload,
                                              const std::function<void(const std::string&)>& on_line);
 
