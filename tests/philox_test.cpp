@@ -16,7 +16,7 @@
 namespace srlif {
 namespace {
 
-// The CPU backend's 8-lane Philox (portable and AVX2) equals the scalar one for
+// The CPU backend's 8-lane Philox (portable, AVX2, AVX-512VL) equals the scalar one for
 // every word, over seeds, stream ids with high tag bits, and blocks that cross 2^32.
 TEST(PhiloxLanes, EqualTheScalarGenerator) {
   struct Case {
@@ -36,6 +36,9 @@ TEST(PhiloxLanes, EqualTheScalarGenerator) {
       std::vector<std::uint32_t> avx2 = portable;
       if (philox_lanes_avx2_available())
         philox_lanes_avx2(c.seed, stream, c.first_block, blocks, avx2.data());
+      std::vector<std::uint32_t> avx512 = portable;
+      if (philox_lanes_avx512_available())
+        philox_lanes_avx512(c.seed, stream, c.first_block, blocks, avx512.data());
       for (int b = 0; b < blocks; ++b) {
         for (int lane = 0; lane < kPhiloxLanes; ++lane) {
           const PhiloxWords expected =
@@ -44,6 +47,7 @@ TEST(PhiloxLanes, EqualTheScalarGenerator) {
             const std::size_t at = static_cast<std::size_t>((b * 4 + w) * kPhiloxLanes + lane);
             ASSERT_EQ(portable[at], expected.word[w]) << "portable, block " << b << " lane " << lane;
             ASSERT_EQ(avx2[at], expected.word[w]) << "avx2, block " << b << " lane " << lane;
+            ASSERT_EQ(avx512[at], expected.word[w]) << "avx512, block " << b << " lane " << lane;
             ASSERT_EQ(dispatched[at], expected.word[w]) << "dispatched, block " << b << " lane " << lane;
           }
         }
@@ -52,6 +56,8 @@ TEST(PhiloxLanes, EqualTheScalarGenerator) {
   }
   if (!philox_lanes_avx2_available())
     GTEST_SKIP() << "no AVX2 on this CPU: only the portable lanes were checked";
+  if (!philox_lanes_avx512_available())
+    GTEST_SKIP() << "no AVX-512VL on this CPU: the portable and AVX2 lanes were checked";
 }
 
 // Known-answer vectors of Random123 (kat_vectors, philox4x32 10 rounds), with

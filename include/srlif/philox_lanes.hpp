@@ -15,12 +15,16 @@ constexpr int kPhiloxLanes = 8;
 void philox_lanes(std::uint64_t seed, const std::uint64_t* stream, std::uint64_t first_block, int blocks,
                   std::uint32_t* words);
 
-// The two implementations behind philox_lanes, for the tests: portable C++
-// (vectorised by the compiler as it can) and AVX2 (only where the CPU has it).
+// The implementations behind philox_lanes, for the tests: portable C++
+// (vectorised by the compiler as it can), AVX2 and AVX-512VL (each only where
+// the CPU has it; philox_lanes takes the last one it has).
 void philox_lanes_portable(std::uint64_t seed, const std::uint64_t* stream, std::uint64_t first_block,
                            int blocks, std::uint32_t* words);
 bool philox_lanes_avx2_available();
 void philox_lanes_avx2(std::uint64_t seed, const std::uint64_t* stream, std::uint64_t first_block, int blocks,
                        std::uint32_t* words);
+bool philox_lanes_avx512_available();
+void philox_lanes_avx512(std::uint64_t seed, const std::uint64_t* stream, std::uint64_t first_block, int blocks,
+                         std::uint32_t* words);
 
 }  // namespace srlif
