@@ -206,6 +206,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
     coefficients[track] = *t.point;
   }
 
+  const StepConstants step_constants = constants;  // a copy: the spike pass's stores cannot alias it
   // Step j (relative to first_at) of every track; `spiked` gets each track's spike lanes.
   const auto step_tracks = [&](std::int64_t j, LaneInt* spiked, LaneInt& any) __attribute__((always_inline)) {
     const std::int64_t at = first_at + j;
@@ -231,10 +232,10 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
           }
           return result;
         };
-        spiked[track] = exact_step_lanes(v[track], refractory[track], constants, step_drive_k, lane_noise,
+        spiked[track] = exact_step_lanes(v[track], refractory[track], step_constants, step_drive_k, lane_noise,
                                          coefficients[track].bridge_limit, crossed);
       } else {
-        spiked[track] = euler_step_lanes(v[track], refractory[track], constants, step_drive_k, lane_noise);
+        spiked[track] = euler_step_lanes(v[track], refractory[track], step_constants, step_drive_k, lane_noise);
       }
       if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
       any |= spiked[track];
@@ -244,6 +245,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
   const auto record_spikes = [&](std::int64_t j, const LaneInt* spiked) {
     const std::int64_t at = first_at + j;
     for (int track = 0; track < kTracks; ++track) {
+      if (!Isa::any(spiked[track])) continue;
       const Track& t = tracks[track];
       for (int lane = 0; lane < t.lanes; ++lane) {
         if (!spiked[track][lane]) continue;
