@@ -1,12 +1,14 @@
 // The CUDA backend: grid points in flight live on the device as per-neuron
 // state; each time chunk is one kernel launch per noise-sharing width
-// (noise_sharing.hpp: at most six, one for most grids); at the end a reduction kernel
+// (noise_sharing.hpp: one per binary digit of the batch's point count, at most
+// six, side by side on streams of their own); at the end a reduction kernel
 // leaves one exact PointTally per grid point, the only data copied back.
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "srlif/backend.hpp"
 #include "srlif/drive_tables.hpp"
@@ -48,6 +50,34 @@ class DeviceBuffer {
  private:
   T* data_ = nullptr;
   std::size_t count_;
+};
+
+// CUDA streams of one run, each a blocking stream: its work waits for the legacy default
+// stream's (uploads, initialisation) and the default stream's waits for it (the reduction).
+class Streams {
+ public:
+  explicit Streams(std::size_t count) : streams_(count, nullptr) {
+    for (cudaStream_t& stream : streams_) {
+      const cudaError_t status = cudaStreamCreate(&stream);
+      if (status != cudaSuccess) {
+        destroy();
+        check(status, "cudaStreamCreate");
+      }
+    }
+  }
+  ~Streams() { destroy(); }
+  Streams(const Streams&) = delete;
+  Streams& operator=(const Streams&) = delete;
+  cudaStream_t operator[](std::size_t index) const { return streams_[index]; }
+
+ private:
+  void destroy() {
+    for (cudaStream_t& stream : streams_) {
+      if (stream != nullptr) cudaStreamDestroy(stream);
+      stream = nullptr;
+    }
+  }
+  std::vector<cudaStream_t> streams_;
 };
 
 // Copies one batch's readouts into the result at the batch's grid offset.
@@ -94,39 +124,41 @@ struct ChunkLaunch {
 };
 
 template <bool kRecord, Scheme kScheme, int kWidth>
-void launch_width(const ChunkLaunch& chunk, const SharingLaunch& launch, std::uint64_t neurons) {
+void launch_width(const ChunkLaunch& chunk, const SharingLaunch& launch, std::uint64_t neurons,
+                  cudaStream_t stream) {
   const std::uint64_t blocks_per_group = sharing_blocks_per_group(kWidth, neurons);
   const std::uint64_t blocks = launch.groups * blocks_per_group;
   if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one launch");
-  cuda::advance_chunk<kRecord, kScheme, kWidth><<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
+  cuda::advance_chunk<kRecord, kScheme, kWidth><<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock, 0, stream>>>(
       chunk.population, chunk.points, chunk.constants, chunk.seed,
       cuda::LaunchLayout{launch, neurons, blocks_per_group}, chunk.tables, chunk.readouts, chunk.step_begin,
       chunk.step_end);
 }
 
 template <bool kRecord, Scheme kScheme>
-void launch_scheme(const ChunkLaunch& chunk, const SharingLaunch& launch, std::uint64_t neurons) {
+void launch_scheme(const ChunkLaunch& chunk, const SharingLaunch& launch, std::uint64_t neurons,
+                   cudaStream_t stream) {
   switch (launch.width) {
-    case 1: return launch_width<kRecord, kScheme, 1>(chunk, launch, neurons);
-    case 2: return launch_width<kRecord, kScheme, 2>(chunk, launch, neurons);
-    case 4: return launch_width<kRecord, kScheme, 4>(chunk, launch, neurons);
-    case 8: return launch_width<kRecord, kScheme, 8>(chunk, launch, neurons);
-    case 16: return launch_width<kRecord, kScheme, 16>(chunk, launch, neurons);
-    case 32: return launch_width<kRecord, kScheme, 32>(chunk, launch, neurons);
+    case 1: return launch_width<kRecord, kScheme, 1>(chunk, launch, neurons, stream);
+    case 2: return launch_width<kRecord, kScheme, 2>(chunk, launch, neurons, stream);
+    case 4: return launch_width<kRecord, kScheme, 4>(chunk, launch, neurons, stream);
+    case 8: return launch_width<kRecord, kScheme, 8>(chunk, launch, neurons, stream);
+    case 16: return launch_width<kRecord, kScheme, 16>(chunk, launch, neurons, stream);
+    case 32: return launch_width<kRecord, kScheme, 32>(chunk, launch, neurons, stream);
     default: throw std::logic_error("no kernel for sharing width " + std::to_string(launch.width));
   }
 }
 
 void launch_advance_chunk(bool record, Scheme scheme, const ChunkLaunch& chunk, const SharingLaunch& launch,
-                          std::uint64_t neurons) {
+                          std::uint64_t neurons, cudaStream_t stream) {
   if (record && scheme == Scheme::exact) {
-    launch_scheme<true, Scheme::exact>(chunk, launch, neurons);
+    launch_scheme<true, Scheme::exact>(chunk, launch, neurons, stream);
   } else if (record) {
-    launch_scheme<true, Scheme::euler>(chunk, launch, neurons);
+    launch_scheme<true, Scheme::euler>(chunk, launch, neurons, stream);
   } else if (scheme == Scheme::exact) {
-    launch_scheme<false, Scheme::exact>(chunk, launch, neurons);
+    launch_scheme<false, Scheme::exact>(chunk, launch, neurons, stream);
   } else {
-    launch_scheme<false, Scheme::euler>(chunk, launch, neurons);
+    launch_scheme<false, Scheme::euler>(chunk, launch, neurons, stream);
   }
 }
 
@@ -179,6 +211,7 @@ class CudaBackend final : public Backend {
         phase_histogram.get(), psth.get(),       max_v_key.get(),       raster.get(),
         layout.phase_bins,     layout.psth_bins, layout.raster_neurons, layout.raster_capacity};
 
+    Streams streams(kMaxSharingLaunches);
     BackendResult result;
     result.tallies.resize(point_count);
     if (record) result.readouts.resize(point_count, layout, plan.constants.v_init);
@@ -227,8 +260,10 @@ class CudaBackend final : public Backend {
                                                     phase_bin.get(), psth_bin.get(),  tables.length};
         const ChunkLaunch chunk{population,    coefficients.get(), plan.constants, plan.config.seed,
                                 device_tables, device_readouts,    chunk_begin,    chunk_end};
-        for (const SharingLaunch& launch : launches) {
-          launch_advance_chunk(record, plan.config.scheme, chunk, launch, neurons);
+        // The launches of a chunk integrate disjoint points: side by side, one stream each, so
+        // that the narrow ones (a few points) fill the card together with the wide.
+        for (std::size_t i = 0; i < launches.size(); ++i) {
+          launch_advance_chunk(record, plan.config.scheme, chunk, launches[i], neurons, streams[i]);
         }
         check(cudaGetLastError(), "advance_chunk launch");
         check(cudaDeviceSynchronize(), "advance_chunk");

@@ -98,6 +98,7 @@ SharingThread thread_of(const SharingLaunch& launch, std::uint64_t neurons, std:
 // lane is past the last neuron; a warp with no active lane is marked to return.
 void check_coverage(const std::vector<std::uint32_t>& tags, std::uint64_t neurons) {
   const std::vector<SharingLaunch> launches = plan_sharing_launches(tags);
+  ASSERT_LE(launches.size(), static_cast<std::size_t>(kMaxSharingLaunches));
   std::map<std::pair<std::uint64_t, std::uint64_t>, int> seen;
   for (const SharingLaunch& launch : launches) {
     ASSERT_TRUE(launch.width >= 1 && launch.width <= kMaxSharingWidth && (launch.width & (launch.width - 1)) == 0);

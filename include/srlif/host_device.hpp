@@ -51,10 +51,13 @@ SRLIF_HD float float_from_bits(std::uint32_t bits) {
 // this one). Rare work (a spike's bookkeeping, the bridge's uniform) goes under
 // `if (any_in_warp(c)) { if (c) ... }`: a warp where no thread needs it skips it
 // with one vote and a branch, where nvcc would otherwise issue the whole body,
-// predicated off, at every step.
+// predicated off, at every step. Every thread of the warp must call it: the
+// kernels keep whole warps (lanes past the last neuron run along,
+// noise_sharing.hpp), and the vote over all 32 lanes also makes the branch the
+// same in each of them, as the warp shuffles under it need.
 SRLIF_HD bool any_in_warp(bool condition) {
 #if defined(__CUDA_ARCH__)
-  return __any_sync(__activemask(), condition) != 0;
+  return __any_sync(0xFFFFFFFFu, condition) != 0;
 #else
   return condition;
 #endif

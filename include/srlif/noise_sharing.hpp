@@ -30,6 +30,7 @@ namespace srlif {
 inline constexpr int kWarpLanes = 32;
 inline constexpr int kMaxSharingWidth = 32;  // a whole warp on one neuron
 inline constexpr int kSharingThreadsPerBlock = 256;
+inline constexpr int kMaxSharingLaunches = 6;  // widths 32, 16, 8, 4, 2, 1
 
 // The lane schedule of sharing width kWidth (1, 2, 4, ..., 32).
 template <int kWidth>
