@@ -2,8 +2,8 @@
 // backend of this machine (the same measurement as `srlif bench`, kept as a
 // stand-alone binary for profilers: perf, valgrind, nsys, ncu).
 //
-//   srlif_bench [--neurons N] [--steps K] [--points P] [--decorrelate true|false] [--scheme euler|exact] [--repeat R]
-//               [--backend all|cpu|cuda]
+//   srlif_bench [--neurons N] [--steps K] [--points P] [--decorrelate true|false]
+//               [--scheme euler|exact] [--repeat R] [--backend all|cpu|cuda]
 // Defaults: 10^4 neurons x 10^5 steps x 1 point (sigma 30), euler, 1 run.
 #include <cstdio>
 #include <cstdlib>

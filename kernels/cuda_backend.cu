@@ -129,23 +129,31 @@ void launch_width(const ChunkLaunch& chunk, const SharingLaunch& launch, std::ui
   const std::uint64_t blocks_per_group = sharing_blocks_per_group(kWidth, neurons);
   const std::uint64_t blocks = launch.groups * blocks_per_group;
   if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one launch");
-  cuda::advance_chunk<kRecord, kScheme, kWidth><<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock, 0, stream>>>(
-      chunk.population, chunk.points, chunk.constants, chunk.seed,
-      cuda::LaunchLayout{launch, neurons, blocks_per_group}, chunk.tables, chunk.readouts, chunk.step_begin,
-      chunk.step_end);
+  cuda::advance_chunk<kRecord, kScheme, kWidth>
+      <<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock, 0, stream>>>(
+          chunk.population, chunk.points, chunk.constants, chunk.seed,
+          cuda::LaunchLayout{launch, neurons, blocks_per_group}, chunk.tables, chunk.readouts,
+          chunk.step_begin, chunk.step_end);
 }
 
 template <bool kRecord, Scheme kScheme>
 void launch_scheme(const ChunkLaunch& chunk, const SharingLaunch& launch, std::uint64_t neurons,
                    cudaStream_t stream) {
   switch (launch.width) {
-    case 1: return launch_width<kRecord, kScheme, 1>(chunk, launch, neurons, stream);
-    case 2: return launch_width<kRecord, kScheme, 2>(chunk, launch, neurons, stream);
-    case 4: return launch_width<kRecord, kScheme, 4>(chunk, launch, neurons, stream);
-    case 8: return launch_width<kRecord, kScheme, 8>(chunk, launch, neurons, stream);
-    case 16: return launch_width<kRecord, kScheme, 16>(chunk, launch, neurons, stream);
-    case 32: return launch_width<kRecord, kScheme, 32>(chunk, launch, neurons, stream);
-    default: throw std::logic_error("no kernel for sharing width " + std::to_string(launch.width));
+    case 1:
+      return launch_width<kRecord, kScheme, 1>(chunk, launch, neurons, stream);
+    case 2:
+      return launch_width<kRecord, kScheme, 2>(chunk, launch, neurons, stream);
+    case 4:
+      return launch_width<kRecord, kScheme, 4>(chunk, launch, neurons, stream);
+    case 8:
+      return launch_width<kRecord, kScheme, 8>(chunk, launch, neurons, stream);
+    case 16:
+      return launch_width<kRecord, kScheme, 16>(chunk, launch, neurons, stream);
+    case 32:
+      return launch_width<kRecord, kScheme, 32>(chunk, launch, neurons, stream);
+    default:
+      throw std::logic_error("no kernel for sharing width " + std::to_string(launch.width));
   }
 }
 

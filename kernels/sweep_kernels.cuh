@@ -114,13 +114,15 @@ struct SharedBridge {
       words = philox_block(key, stream, Schedule::drawn_block(first_block, lane) | kBridgeBlockFlag);
       drawn = true;
     }
-    const int word_index = static_cast<int>(step_in_window % 4);  // the same in every lane: they step together
+    const int word_index =
+        static_cast<int>(step_in_window % 4);  // the same in every lane: they step together
     // Selects rather than words.word[word_index]: a dynamic index would put the array in local memory.
     const std::uint32_t mine = word_index == 0   ? words.word[0]
                                : word_index == 1 ? words.word[1]
                                : word_index == 2 ? words.word[2]
                                                  : words.word[3];
-    return uniform_open(from_segment_lane<kWidth>(mine, Schedule::source_lane(static_cast<int>(step_in_window / 4))));
+    return uniform_open(
+        from_segment_lane<kWidth>(mine, Schedule::source_lane(static_cast<int>(step_in_window / 4))));
   }
 };
 
@@ -134,9 +136,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
                   DeviceReadouts readouts, std::int64_t step_begin, std::int64_t step_end) {
   static_assert(kThreadsPerBlock == kSharingThreadsPerBlock);
   using Schedule = NoiseSharing<kWidth>;
-  const SharingThread where =
-      sharing_thread<kWidth>(layout.launch, layout.neurons, layout.blocks_per_group, blockIdx.x,
-                             static_cast<int>(threadIdx.x));
+  const SharingThread where = sharing_thread<kWidth>(layout.launch, layout.neurons, layout.blocks_per_group,
+                                                     blockIdx.x, static_cast<int>(threadIdx.x));
   if (!where.warp_active) return;  // the whole warp is past the last neuron
   const int lane = static_cast<int>(threadIdx.x) % kWarpLanes;
   const std::uint64_t local_point = where.local_point;
@@ -179,12 +180,13 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   // its block): `whole_blocks` blocks of 4 steps, then `partial_steps` (< 4) steps of one more.
   const auto advance_window = [&](std::int64_t window, int whole_blocks, int partial_steps) {
     const auto first_block = static_cast<std::uint64_t>(window) / 4;
-    const NormalQuad drawn = normals_from_block(philox_block(key, stream, Schedule::drawn_block(first_block, lane)));
+    const NormalQuad drawn =
+        normals_from_block(philox_block(key, stream, Schedule::drawn_block(first_block, lane)));
     // The window's tables and readouts, indexed from its first step (64-bit offsets once per window).
     const std::int64_t window_at = window - step_begin;
-    const ChunkTableView window_view{view.drive_sin + window_at, view.phase_cos + window_at,
-                                     view.phase_sin + window_at, kRecord ? view.phase_bin + window_at : nullptr,
-                                     kRecord ? view.psth_bin + window_at : nullptr};
+    const ChunkTableView window_view{
+        view.drive_sin + window_at, view.phase_cos + window_at, view.phase_sin + window_at,
+        kRecord ? view.phase_bin + window_at : nullptr, kRecord ? view.psth_bin + window_at : nullptr};
     const auto on_window_step = [&](std::int64_t index, bool spiked, const NeuronState& after) {
       on_step(window_at + index, spiked, after);
     };
@@ -192,14 +194,15 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     const auto normals_of = [&](int block) {
       NormalQuad normals;
       SRLIF_UNROLL
-      for (int j = 0; j < 4; ++j) normals.z[j] = from_segment_lane<kWidth>(drawn.z[j], Schedule::source_lane(block));
+      for (int j = 0; j < 4; ++j)
+        normals.z[j] = from_segment_lane<kWidth>(drawn.z[j], Schedule::source_lane(block));
       return normals;
     };
     // Whole blocks with a constant count (no per-step guard), then the partial one.
 #pragma unroll 1
     for (int block = 0; block < whole_blocks; ++block) {
-      advance_block<kScheme>(state, tally, constants, point, normals_of(block), window_view, 4 * block, 4, bridge,
-                             on_window_step);
+      advance_block<kScheme>(state, tally, constants, point, normals_of(block), window_view, 4 * block, 4,
+                             bridge, on_window_step);
     }
     if (partial_steps > 0) {
       advance_block<kScheme>(state, tally, constants, point, normals_of(whole_blocks), window_view,

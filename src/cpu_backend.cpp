@@ -182,13 +182,13 @@ struct Avx2Lanes {
 // pointers keep the loop free of per-track pointer loads.
 // The step is the shared euler_step_lanes / exact_step_lanes on vectors of lanes; the spike
 // counts, phase sums and readouts of spikes (rare) are a scalar pass after the step.
-constexpr std::int64_t kNoiseStride = kNormalSteps * kLanes;  // floats from one lane block's normals to the next
+constexpr std::int64_t kNoiseStride =
+    kNormalSteps * kLanes;  // floats from one lane block's normals to the next
 
 template <bool kRecord, int kTracks, Scheme kScheme, bool kOnePoint, typename Isa>
 __attribute__((always_inline)) inline void advance_tracks(PopulationState& population, const Track* tracks,
                                                           const float* noise, const float* drive,
-                                                          std::uint64_t seed,
-                                                          const StepConstants& constants,
+                                                          std::uint64_t seed, const StepConstants& constants,
                                                           const ChunkTableView& tables, std::int64_t first_at,
                                                           std::int64_t count, std::int64_t table_first_step) {
   LaneFloat v[kTracks];
@@ -208,7 +208,8 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
 
   const StepConstants step_constants = constants;  // a copy: the spike pass's stores cannot alias it
   // Step j (relative to first_at) of every track; `spiked` gets each track's spike lanes.
-  const auto step_tracks = [&](std::int64_t j, LaneInt* spiked, LaneInt& any) __attribute__((always_inline)) {
+  const auto step_tracks = [&](std::int64_t j, LaneInt * spiked, LaneInt & any)
+      __attribute__((always_inline)) {
     const std::int64_t at = first_at + j;
 #pragma GCC unroll 4
     for (int track = 0; track < kTracks; ++track) {
@@ -232,10 +233,11 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
           }
           return result;
         };
-        spiked[track] = exact_step_lanes(v[track], refractory[track], step_constants, step_drive_k, lane_noise,
-                                         coefficients[track].bridge_limit, crossed);
+        spiked[track] = exact_step_lanes(v[track], refractory[track], step_constants, step_drive_k,
+                                         lane_noise, coefficients[track].bridge_limit, crossed);
       } else {
-        spiked[track] = euler_step_lanes(v[track], refractory[track], step_constants, step_drive_k, lane_noise);
+        spiked[track] =
+            euler_step_lanes(v[track], refractory[track], step_constants, step_drive_k, lane_noise);
       }
       if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
       any |= spiked[track];
@@ -292,17 +294,17 @@ __attribute__((always_inline)) inline void advance_track_set(
     std::int64_t steps, std::int64_t table_first_step) {
   switch (count) {
     case 1:
-      return advance_tracks<kRecord, 1, kScheme, kOnePoint, Isa>(population, tracks, noise, drive, seed, constants,
-                                                            tables, first_at, steps, table_first_step);
+      return advance_tracks<kRecord, 1, kScheme, kOnePoint, Isa>(
+          population, tracks, noise, drive, seed, constants, tables, first_at, steps, table_first_step);
     case 2:
-      return advance_tracks<kRecord, 2, kScheme, kOnePoint, Isa>(population, tracks, noise, drive, seed, constants,
-                                                            tables, first_at, steps, table_first_step);
+      return advance_tracks<kRecord, 2, kScheme, kOnePoint, Isa>(
+          population, tracks, noise, drive, seed, constants, tables, first_at, steps, table_first_step);
     case 3:
-      return advance_tracks<kRecord, 3, kScheme, kOnePoint, Isa>(population, tracks, noise, drive, seed, constants,
-                                                            tables, first_at, steps, table_first_step);
+      return advance_tracks<kRecord, 3, kScheme, kOnePoint, Isa>(
+          population, tracks, noise, drive, seed, constants, tables, first_at, steps, table_first_step);
     default:
-      return advance_tracks<kRecord, 4, kScheme, kOnePoint, Isa>(population, tracks, noise, drive, seed, constants,
-                                                            tables, first_at, steps, table_first_step);
+      return advance_tracks<kRecord, 4, kScheme, kOnePoint, Isa>(
+          population, tracks, noise, drive, seed, constants, tables, first_at, steps, table_first_step);
   }
 }
 
@@ -312,11 +314,11 @@ __attribute__((always_inline)) inline void advance_track_set(
     const float* drive, std::uint64_t seed, const StepConstants& constants, const ChunkTableView& tables,
     std::int64_t first_at, std::int64_t steps, std::int64_t table_first_step) {
   if (one_point) {
-    advance_track_set<kRecord, kScheme, true, Isa>(population, tracks, count, noise, drive, seed, constants, tables,
-                                              first_at, steps, table_first_step);
+    advance_track_set<kRecord, kScheme, true, Isa>(population, tracks, count, noise, drive, seed, constants,
+                                                   tables, first_at, steps, table_first_step);
   } else {
-    advance_track_set<kRecord, kScheme, false, Isa>(population, tracks, count, noise, drive, seed, constants, tables,
-                                               first_at, steps, table_first_step);
+    advance_track_set<kRecord, kScheme, false, Isa>(population, tracks, count, noise, drive, seed, constants,
+                                                    tables, first_at, steps, table_first_step);
   }
 }
 
@@ -367,16 +369,20 @@ __attribute__((always_inline)) inline void advance_item_lanes(
       const Track* set = tracks.data() + set_first;
       if (record && exact) {
         advance_track_set<true, Scheme::exact, Isa>(one_point, population, set, count, noise, drives[0], seed,
-                                               plan.constants, tables, first_at, end - begin, table_first_step);
+                                                    plan.constants, tables, first_at, end - begin,
+                                                    table_first_step);
       } else if (record) {
         advance_track_set<true, Scheme::euler, Isa>(one_point, population, set, count, noise, drives[0], seed,
-                                               plan.constants, tables, first_at, end - begin, table_first_step);
+                                                    plan.constants, tables, first_at, end - begin,
+                                                    table_first_step);
       } else if (exact) {
-        advance_track_set<false, Scheme::exact, Isa>(one_point, population, set, count, noise, drives[0], seed,
-                                                plan.constants, tables, first_at, end - begin, table_first_step);
+        advance_track_set<false, Scheme::exact, Isa>(one_point, population, set, count, noise, drives[0],
+                                                     seed, plan.constants, tables, first_at, end - begin,
+                                                     table_first_step);
       } else {
-        advance_track_set<false, Scheme::euler, Isa>(one_point, population, set, count, noise, drives[0], seed,
-                                                plan.constants, tables, first_at, end - begin, table_first_step);
+        advance_track_set<false, Scheme::euler, Isa>(one_point, population, set, count, noise, drives[0],
+                                                     seed, plan.constants, tables, first_at, end - begin,
+                                                     table_first_step);
       }
     }
   }
@@ -393,18 +399,19 @@ __attribute__((target("arch=x86-64-v3"))) void advance_item_avx2(
 }
 
 void advance_item_portable(bool record, PopulationState& population, const WorkItem& item,
-                           const std::vector<Track>& tracks, const SweepPlan& plan, const ChunkTableView& tables,
-                           std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
+                           const std::vector<Track>& tracks, const SweepPlan& plan,
+                           const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
+                           std::int64_t table_first_step) {
   advance_item_lanes<PortableLanes>(record, population, item, tracks, plan, tables, step_begin, step_end,
                                     table_first_step);
 }
 
-void advance_item(bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
-                  const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin,
-                  std::int64_t step_end, std::int64_t table_first_step) {
+void advance_item(bool record, PopulationState& population, const WorkItem& item,
+                  const std::vector<Track>& tracks, const SweepPlan& plan, const ChunkTableView& tables,
+                  std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
   static const bool avx2 = __builtin_cpu_supports("x86-64-v3") != 0;
-  (avx2 ? advance_item_avx2 : advance_item_portable)(record, population, item, tracks, plan, tables, step_begin,
-                                                     step_end, table_first_step);
+  (avx2 ? advance_item_avx2 : advance_item_portable)(record, population, item, tracks, plan, tables,
+                                                     step_begin, step_end, table_first_step);
 }
 
 // Splits the grid points of a batch into work items: points that share the

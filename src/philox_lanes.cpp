@@ -27,8 +27,8 @@ bool philox_lanes_avx2_available() {
 }
 
 bool philox_lanes_avx512_available() {
-  static const bool available =
-      philox_lanes_avx2_available() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+  static const bool available = philox_lanes_avx2_available() && __builtin_cpu_supports("avx512f") &&
+                                __builtin_cpu_supports("avx512vl");
   return available;
 }
 
@@ -115,10 +115,8 @@ __attribute__((target("avx2"), always_inline)) inline void philox_interleaved(co
 // three-way xor is one vpternlogd: 12 instructions a round for 8 lanes instead of 18.
 #define SRLIF_TARGET_AVX512 target("avx2,avx512f,avx512vl")
 
-__attribute__((SRLIF_TARGET_AVX512, always_inline)) inline void multiply_lanes_avx512(__m256i a, __m256i m,
-                                                                                    __m256i low_words,
-                                                                                    __m256i high_words,
-                                                                                    __m256i& hi, __m256i& lo) {
+__attribute__((SRLIF_TARGET_AVX512, always_inline)) inline void multiply_lanes_avx512(
+    __m256i a, __m256i m, __m256i low_words, __m256i high_words, __m256i& hi, __m256i& lo) {
   const __m256i even = _mm256_mul_epu32(a, m);
   const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
   lo = _mm256_permutex2var_epi32(even, low_words, odd);
@@ -197,8 +195,8 @@ __attribute__((target("avx2"))) void philox_lanes_avx2(std::uint64_t seed, const
 }
 
 __attribute__((SRLIF_TARGET_AVX512)) void philox_lanes_avx512(std::uint64_t seed, const std::uint64_t* stream,
-                                                               std::uint64_t first_block, int blocks,
-                                                               std::uint32_t* words) {
+                                                              std::uint64_t first_block, int blocks,
+                                                              std::uint32_t* words) {
   __m256i low, high;
   stream_words(stream, low, high);
   const RoundKeys keys = round_keys(seed);

@@ -107,12 +107,11 @@ TEST(Determinism, SeedAndDecorrelationChangeTheResult) {
   EXPECT_NE(test::cpu_points_csv(config), reference);
 }
 
-
 // The bits themselves, pinned: FNV-1a 64 of points.csv for four runs, recorded when the CPU kernel
 // was last reworked (issue 15); the first and last equal the `srlif sweep` files of the build before
 // it (--sigma 20,30,60 --amplitude 10,20 --neurons 37 --duration 500 --min-spikes 1 --max-spikes 400;
-// --sigma 0:60:25 --neurons 45 --duration 300.3 --scheme exact; both --seed 12345). A change of the output bits fails
-// here, so it cannot happen unnoticed; one made on purpose updates these values and says so.
+// --sigma 0:60:25 --neurons 45 --duration 300.3 --scheme exact; both --seed 12345). A change of the output
+// bits fails here, so it cannot happen unnoticed; one made on purpose updates these values and says so.
 TEST(Determinism, OutputBitsArePinned) {
   SweepConfig curve = test::reference_config({}, 45, 300.3);
   curve.grid.sigma = parse_axis("0:60:25", "--sigma");

@@ -142,7 +142,8 @@ TEST(GpuBackend, SharedNoiseIdenticalToCpuInEveryWidth) {
     EXPECT_EQ(cuda_points_csv(config), reference) << scheme_name(scheme) << " batches of 37";
     config.grid.frequency = {7.0, 10.0};  // 126 points, half at each frequency, sharing noise
     config.execution.batch_points = 0;
-    EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config)) << scheme_name(scheme) << " two frequencies";
+    EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config))
+        << scheme_name(scheme) << " two frequencies";
   }
 }
 

@@ -88,7 +88,8 @@ TEST(GpuReadouts, SharedNoiseIdenticalToCpuInEveryWidth) {
     config.execution.chunk_steps = 36;
     const auto cpu = make_cpu_backend(0);
     const auto cuda = make_cuda_backend();
-    EXPECT_TRUE(population_files_on(*cuda, config) == population_files_on(*cpu, config)) << scheme_name(scheme);
+    EXPECT_TRUE(population_files_on(*cuda, config) == population_files_on(*cpu, config))
+        << scheme_name(scheme);
   }
 }
 

@@ -39,10 +39,10 @@ void check_warp_reads(std::uint64_t seed, std::uint32_t stream_tag, std::uint64_
     const SharingThread where =
         sharing_thread<kWidth>(launch, neurons, blocks_per_group, warp_block, warp * kWarpLanes + lane);
     stream[lane] = stream_id(stream_tag, where.neuron);
-    drawn[lane] =
-        normals_from_block(philox4x32_10(seed, stream[lane], Schedule::drawn_block(window_first_block, lane)));
-    bridge_drawn[lane] = philox4x32_10(seed, stream[lane],
-                                       Schedule::drawn_block(window_first_block, lane) | kBridgeBlockFlag);
+    drawn[lane] = normals_from_block(
+        philox4x32_10(seed, stream[lane], Schedule::drawn_block(window_first_block, lane)));
+    bridge_drawn[lane] =
+        philox4x32_10(seed, stream[lane], Schedule::drawn_block(window_first_block, lane) | kBridgeBlockFlag);
   }
   for (int lane = 0; lane < kWarpLanes; ++lane) {
     const int segment_first = Schedule::segment(lane) * kWidth;  // __shfl_sync's width: lanes of the segment
@@ -55,7 +55,8 @@ void check_warp_reads(std::uint64_t seed, std::uint32_t stream_tag, std::uint64_
         ASSERT_TRUE(same_bits(drawn[source].z[j], own.z[j]))
             << "width " << kWidth << " lane " << lane << " block " << block << " word " << j;
         const auto step = static_cast<std::int64_t>(4 * global_block) + j;
-        ASSERT_TRUE(same_bits(uniform_open(bridge_drawn[source].word[j]), bridge_uniform(seed, stream[lane], step)))
+        ASSERT_TRUE(
+            same_bits(uniform_open(bridge_drawn[source].word[j]), bridge_uniform(seed, stream[lane], step)))
             << "width " << kWidth << " lane " << lane << " bridge step " << step;
       }
     }
@@ -84,12 +85,18 @@ std::vector<std::uint32_t> common_tags(std::size_t points) { return std::vector<
 SharingThread thread_of(const SharingLaunch& launch, std::uint64_t neurons, std::uint64_t block, int thread) {
   const std::uint64_t per_group = sharing_blocks_per_group(launch.width, neurons);
   switch (launch.width) {
-    case 1: return sharing_thread<1>(launch, neurons, per_group, block, thread);
-    case 2: return sharing_thread<2>(launch, neurons, per_group, block, thread);
-    case 4: return sharing_thread<4>(launch, neurons, per_group, block, thread);
-    case 8: return sharing_thread<8>(launch, neurons, per_group, block, thread);
-    case 16: return sharing_thread<16>(launch, neurons, per_group, block, thread);
-    default: return sharing_thread<32>(launch, neurons, per_group, block, thread);
+    case 1:
+      return sharing_thread<1>(launch, neurons, per_group, block, thread);
+    case 2:
+      return sharing_thread<2>(launch, neurons, per_group, block, thread);
+    case 4:
+      return sharing_thread<4>(launch, neurons, per_group, block, thread);
+    case 8:
+      return sharing_thread<8>(launch, neurons, per_group, block, thread);
+    case 16:
+      return sharing_thread<16>(launch, neurons, per_group, block, thread);
+    default:
+      return sharing_thread<32>(launch, neurons, per_group, block, thread);
   }
 }
 
@@ -101,7 +108,8 @@ void check_coverage(const std::vector<std::uint32_t>& tags, std::uint64_t neuron
   ASSERT_LE(launches.size(), static_cast<std::size_t>(kMaxSharingLaunches));
   std::map<std::pair<std::uint64_t, std::uint64_t>, int> seen;
   for (const SharingLaunch& launch : launches) {
-    ASSERT_TRUE(launch.width >= 1 && launch.width <= kMaxSharingWidth && (launch.width & (launch.width - 1)) == 0);
+    ASSERT_TRUE(launch.width >= 1 && launch.width <= kMaxSharingWidth &&
+                (launch.width & (launch.width - 1)) == 0);
     ASSERT_LE(launch.first_point + launch.points(), tags.size());
     const std::uint64_t blocks = launch.groups * sharing_blocks_per_group(launch.width, neurons);
     for (std::uint64_t block = 0; block < blocks; ++block) {
@@ -109,7 +117,8 @@ void check_coverage(const std::vector<std::uint32_t>& tags, std::uint64_t neuron
         bool any_active = false;
         for (int lane = 0; lane < kWarpLanes; ++lane) {
           const SharingThread where = thread_of(launch, neurons, block, warp * kWarpLanes + lane);
-          const SharingThread first = thread_of(launch, neurons, block, warp * kWarpLanes + lane / launch.width * launch.width);
+          const SharingThread first =
+              thread_of(launch, neurons, block, warp * kWarpLanes + lane / launch.width * launch.width);
           ASSERT_EQ(where.neuron, first.neuron) << "a segment holds one neuron";
           ASSERT_EQ(where.local_point, first.local_point + static_cast<std::uint64_t>(lane % launch.width));
           ASSERT_EQ(tags[where.local_point], tags[first.local_point]) << "a segment shares one stream";

@@ -37,10 +37,9 @@ template <int kWidth>
 struct NoiseSharing {
   static_assert(kWidth >= 1 && kWidth <= kMaxSharingWidth && (kWidth & (kWidth - 1)) == 0,
                 "the sharing width is a power of two up to a warp");
-  static constexpr int kWidthLanes = kWidth;
   static constexpr int kNeuronsPerWarp = kWarpLanes / kWidth;
   static constexpr int kNeuronsPerBlock = kSharingThreadsPerBlock / kWidth;
-  static constexpr int kWindowBlocks = kWidth;      // Philox blocks per window, one per segment lane
+  static constexpr int kWindowBlocks = kWidth;     // Philox blocks per window, one per segment lane
   static constexpr int kWindowSteps = 4 * kWidth;  // steps per window
 
   // Position of a lane in its segment: the grid point within the sharing group.
@@ -91,9 +90,8 @@ SRLIF_HD SharingThread sharing_thread(const SharingLaunch& launch, std::uint64_t
   const int warp = thread / kWarpLanes;
   const int lane = thread % kWarpLanes;
   const std::uint64_t group = block / blocks_per_group;
-  const std::uint64_t warp_first_neuron =
-      (block % blocks_per_group) * Schedule::kNeuronsPerBlock +
-      static_cast<std::uint64_t>(warp) * Schedule::kNeuronsPerWarp;
+  const std::uint64_t warp_first_neuron = (block % blocks_per_group) * Schedule::kNeuronsPerBlock +
+                                          static_cast<std::uint64_t>(warp) * Schedule::kNeuronsPerWarp;
   SharingThread where{};
   where.neuron = warp_first_neuron + static_cast<std::uint64_t>(Schedule::segment(lane));
   where.local_point =

@@ -24,7 +24,7 @@ bool philox_lanes_avx2_available();
 void philox_lanes_avx2(std::uint64_t seed, const std::uint64_t* stream, std::uint64_t first_block, int blocks,
                        std::uint32_t* words);
 bool philox_lanes_avx512_available();
-void philox_lanes_avx512(std::uint64_t seed, const std::uint64_t* stream, std::uint64_t first_block, int blocks,
-                         std::uint32_t* words);
+void philox_lanes_avx512(std::uint64_t seed, const std::uint64_t* stream, std::uint64_t first_block,
+                         int blocks, std::uint32_t* words);
 
 }  // namespace srlif

@@ -38,9 +38,8 @@ int run(const BenchOptions& options) {
       "%lld neurons x %lld steps x %lld points = %.3g neuron-steps\n",
       options.points == 1 ? "30" : ("0..60, " + std::to_string(options.points) + " values").c_str(),
       scheme_name(workload.scheme), options.decorrelate ? ", each point its own noise" : "",
-      static_cast<long long>(options.neurons),
-      static_cast<long long>(plan.steps), static_cast<long long>(options.points),
-      static_cast<double>(plan.neuron_steps()));
+      static_cast<long long>(options.neurons), static_cast<long long>(plan.steps),
+      static_cast<long long>(options.points), static_cast<double>(plan.neuron_steps()));
   std::fflush(stdout);
   measure_all_backends(workload, [](const std::string& line) {
     std::printf("%s\n", line.c_str());
