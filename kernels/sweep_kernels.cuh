@@ -114,8 +114,8 @@ struct SharedBridge {
       words = philox_block(key, stream, Schedule::drawn_block(first_block, lane) | kBridgeBlockFlag);
       drawn = true;
     }
-    const int word_index =
-        static_cast<int>(step_in_window % 4);  // the same in every lane: they step together
+    // The same in every lane: they step together.
+    const int word_index = static_cast<int>(step_in_window % 4);
     // Selects rather than words.word[word_index]: a dynamic index would put the array in local memory.
     const std::uint32_t mine = word_index == 0   ? words.word[0]
                                : word_index == 1 ? words.word[1]

@@ -155,7 +155,9 @@ using LaneInt = std::int32_t __attribute__((vector_size(kLanes * sizeof(std::int
 // any x86-64 (four 64-bit words or'ed: nine instructions with AVX2), and one
 // `vptest` where AVX2 is known to be there. Inline assembly because the
 // intrinsic needs an AVX target on every function it is inlined through, and
-// the kernel's templates are compiled for both targets (advance_item).
+// the kernel's templates are compiled for both targets (advance_item); so every
+// function between advance_item_avx2 and a call of Avx2Lanes::any must be
+// always inlined (a copy of its own would have no AVX registers for the operand).
 struct PortableLanes {
   __attribute__((always_inline)) static bool any(LaneInt mask) {
     std::uint64_t words[sizeof(LaneInt) / sizeof(std::uint64_t)];
@@ -173,6 +175,9 @@ struct Avx2Lanes {
   }
 };
 
+// Floats from one lane block's normals to the next in a work item's buffer.
+constexpr std::int64_t kNoiseStride = kNormalSteps * kLanes;
+
 // Advances kTracks tracks through `count` steps starting at table index
 // `first_at`. A work item is either one point's lane blocks (kOnePoint: track t
 // takes its normals from noise + t * kNoiseStride, kLanes per step, and all take
@@ -182,9 +187,6 @@ struct Avx2Lanes {
 // pointers keep the loop free of per-track pointer loads.
 // The step is the shared euler_step_lanes / exact_step_lanes on vectors of lanes; the spike
 // counts, phase sums and readouts of spikes (rare) are a scalar pass after the step.
-constexpr std::int64_t kNoiseStride =
-    kNormalSteps * kLanes;  // floats from one lane block's normals to the next
-
 template <bool kRecord, int kTracks, Scheme kScheme, bool kOnePoint, typename Isa>
 __attribute__((always_inline)) inline void advance_tracks(PopulationState& population, const Track* tracks,
                                                           const float* noise, const float* drive,
@@ -244,7 +246,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
     }
   };
   // The spikes of step j: counts, phase sums and readouts, in step, track and lane order.
-  const auto record_spikes = [&](std::int64_t j, const LaneInt* spiked) {
+  const auto record_spikes = [&](std::int64_t j, const LaneInt* spiked) __attribute__((always_inline)) {
     const std::int64_t at = first_at + j;
     for (int track = 0; track < kTracks; ++track) {
       if (!Isa::any(spiked[track])) continue;

@@ -81,29 +81,34 @@ bool same_values(const std::vector<T>& a, const std::vector<T>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
-// A run stopped inside a long segment goes on from its state at a chunk boundary: the CUDA
-// backend's state there equals the CPU's bit for bit, and each backend goes on from the other's
-// state to the bits of an unbroken run.
+// A run stopped inside a long segment goes on from its state at step `step` (a chunk boundary):
+// the CUDA backend's state there equals the CPU's bit for bit, and each backend goes on from the
+// other's state to the bits of an unbroken run.
+void expect_snapshots_match(const SweepConfig& config, std::int64_t step) {
+  const std::string scheme = scheme_name(config.scheme);
+  const SweepPlan plan = make_plan(config);
+  const auto cpu = make_cpu_backend(0);
+  const auto cuda = make_cuda_backend();
+  const std::vector<PointTally> unbroken = cpu->run(plan, {}).tallies;
+  const PopulationSnapshot cpu_state = test::snapshot_at(*cpu, plan, step);
+  const PopulationSnapshot cuda_state = test::snapshot_at(*cuda, plan, step);
+  EXPECT_EQ(cuda_state.next_step, step);
+  EXPECT_TRUE(same_values(cuda_state.v, cpu_state.v)) << scheme;
+  EXPECT_TRUE(same_values(cuda_state.refractory, cpu_state.refractory)) << scheme;
+  EXPECT_TRUE(same_values(cuda_state.spikes, cpu_state.spikes)) << scheme;
+  EXPECT_TRUE(same_values(cuda_state.cos_sum, cpu_state.cos_sum)) << scheme;
+  EXPECT_TRUE(same_values(cuda_state.sin_sum, cpu_state.sin_sum)) << scheme;
+  EXPECT_TRUE(same_values(test::tallies_from(*cuda, plan, cpu_state), unbroken)) << scheme;
+  EXPECT_TRUE(same_values(test::tallies_from(*cpu, plan, cuda_state), unbroken)) << scheme;
+}
+
 TEST(GpuBackend, SnapshotsAndContinuationsMatchTheCpu) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
     SweepConfig config = test::reference_config({20.0, 45.0}, 1000, 250.3);  // ragged blocks and steps
     config.scheme = scheme;
     config.execution.chunk_steps = 400;
-    const SweepPlan plan = make_plan(config);
-    const auto cpu = make_cpu_backend(0);
-    const auto cuda = make_cuda_backend();
-    const std::vector<PointTally> unbroken = cpu->run(plan, {}).tallies;
-    const PopulationSnapshot cpu_state = test::snapshot_at(*cpu, plan, 1200);
-    const PopulationSnapshot cuda_state = test::snapshot_at(*cuda, plan, 1200);
-    EXPECT_EQ(cuda_state.next_step, 1200);
-    EXPECT_TRUE(same_values(cuda_state.v, cpu_state.v)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(cuda_state.refractory, cpu_state.refractory)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(cuda_state.spikes, cpu_state.spikes)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(cuda_state.cos_sum, cpu_state.cos_sum)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(cuda_state.sin_sum, cpu_state.sin_sum)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(test::tallies_from(*cuda, plan, cpu_state), unbroken)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(test::tallies_from(*cpu, plan, cuda_state), unbroken)) << scheme_name(scheme);
+    expect_snapshots_match(config, 1200);
   }
 }
 
@@ -155,18 +160,7 @@ TEST(GpuBackend, SharedNoiseSnapshotsMatchTheCpu) {
     config.grid.sigma = parse_axis("0:60:25", "--sigma");
     config.scheme = scheme;
     config.execution.chunk_steps = 404;  // not a multiple of any window of more than one block
-    const SweepPlan plan = make_plan(config);
-    const auto cpu = make_cpu_backend(0);
-    const auto cuda = make_cuda_backend();
-    const std::vector<PointTally> unbroken = cpu->run(plan, {}).tallies;
-    const PopulationSnapshot cpu_state = test::snapshot_at(*cpu, plan, 1212);
-    const PopulationSnapshot cuda_state = test::snapshot_at(*cuda, plan, 1212);
-    EXPECT_TRUE(same_values(cuda_state.v, cpu_state.v)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(cuda_state.refractory, cpu_state.refractory)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(cuda_state.spikes, cpu_state.spikes)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(cuda_state.cos_sum, cpu_state.cos_sum)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(cuda_state.sin_sum, cpu_state.sin_sum)) << scheme_name(scheme);
-    EXPECT_TRUE(same_values(test::tallies_from(*cuda, plan, cpu_state), unbroken)) << scheme_name(scheme);
+    expect_snapshots_match(config, 1212);
   }
 }
 
