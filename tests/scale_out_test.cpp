@@ -156,9 +156,13 @@ double progress_percent(const std::string& output) {
 // every finished point before the run stops, and the resumed run uses them.
 TEST(Resume, SigtermWritesTheGatheredPointsBeforeStopping) {
   // On one CPU thread whatever the machine has (a GPU finishes this before the progress bar, drawn
-  // after 1 s, shows): a few seconds, with the stop well inside them.
-  const std::string sweep = kLongSweepOptions + " --backend cpu --threads 1";
-  const std::string& reference = reference_run();  // the same results: execution options change none
+  // after 1 s, shows): 4000 neurons, 4.7e9 neuron-steps, several seconds (with the 1000 neurons
+  // of kLongSweep the run took 1.7 s once the CPU kernel got faster, and ended before the test saw
+  // the bar pass 30 %), with the stop well inside them.
+  const std::string options =
+      "sweep --sigma 0:60:13 --amplitude 10,20,30 --neurons 4000 --duration 3000 --batch-points 2 --quiet";
+  const std::string sweep = options + " --backend cpu --threads 1";
+  const std::string& reference = reference_of(options);  // execution options change no result
   const std::string out = test::temporary_directory("resume_gathered");
   const std::string log = out + ".log";
   const int pid = test::start_srlif(sweep + " --checkpoint-seconds 1000 --progress --out " + out, log);
