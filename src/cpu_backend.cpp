@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstring>
 #include <map>
+#include <type_traits>
 #include <utility>
 
 #include "srlif/backend.hpp"
@@ -210,8 +211,12 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
 
   const StepConstants step_constants = constants;  // a copy: the spike pass's stores cannot alias it
   // Step j (relative to first_at) of every track; `spiked` gets each track's spike lanes.
-  const auto step_tracks = [&](std::int64_t j, LaneInt * spiked, LaneInt & any)
+  // kNoneHeld: no lane of the set is refractory, so the step takes a refractory count known to be
+  // zero, and the compiler folds the held lanes' selects away (the same integers: a lane that is
+  // not held ends at spike ? hold_steps : 0 either way).
+  const auto step_tracks = [&](std::int64_t j, LaneInt * spiked, LaneInt & any, auto none_held)
       __attribute__((always_inline)) {
+    constexpr bool kNoneHeld = decltype(none_held)::value;
     const std::int64_t at = first_at + j;
 #pragma GCC unroll 4
     for (int track = 0; track < kTracks; ++track) {
@@ -235,11 +240,16 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
           }
           return result;
         };
-        spiked[track] = exact_step_lanes(v[track], refractory[track], step_constants, step_drive_k,
-                                         lane_noise, coefficients[track].bridge_limit, crossed);
+        LaneInt free = {};
+        LaneInt& count = kNoneHeld ? free : refractory[track];
+        spiked[track] = exact_step_lanes(v[track], count, step_constants, step_drive_k, lane_noise,
+                                         coefficients[track].bridge_limit, crossed);
+        if constexpr (kNoneHeld) refractory[track] = free;
       } else {
-        spiked[track] =
-            euler_step_lanes(v[track], refractory[track], step_constants, step_drive_k, lane_noise);
+        LaneInt free = {};
+        LaneInt& count = kNoneHeld ? free : refractory[track];
+        spiked[track] = euler_step_lanes(v[track], count, step_constants, step_drive_k, lane_noise);
+        if constexpr (kNoneHeld) refractory[track] = free;
       }
       if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
       any |= spiked[track];
@@ -271,11 +281,25 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
     }
   };
 
+  // Steps until no lane of the set is refractory: at least the largest count now, at least
+  // hold_steps after a spike (a spiking lane starts its count there), one less after every step.
+  std::int32_t held_steps = 0;
+  for (int track = 0; track < kTracks; ++track) {
+    for (int lane = 0; lane < kLanes; ++lane) held_steps = std::max(held_steps, refractory[track][lane]);
+  }
   for (std::int64_t j = 0; j < count; ++j) {
     LaneInt spiked[kTracks];
     LaneInt any = {};
-    step_tracks(j, spiked, any);
-    if (Isa::any(any)) record_spikes(j, spiked);  // spikes are rare
+    if (held_steps > 0) {
+      step_tracks(j, spiked, any, std::false_type{});
+      --held_steps;
+    } else {
+      step_tracks(j, spiked, any, std::true_type{});
+    }
+    if (Isa::any(any)) {  // spikes are rare
+      record_spikes(j, spiked);
+      held_steps = std::max(held_steps, step_constants.hold_steps);
+    }
   }
 
   for (int track = 0; track < kTracks; ++track) {
