@@ -213,7 +213,8 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
   // Step j (relative to first_at) of every track; `spiked` gets each track's spike lanes.
   // kNoneHeld: no lane of the set is refractory, so the step takes a refractory count known to be
   // zero, and the compiler folds the held lanes' selects away (the same integers: a lane that is
-  // not held ends at spike ? hold_steps : 0 either way).
+  // not held ends at spike ? hold_steps : 0 either way). The counts stay zero unless a lane
+  // spiked, which the caller then sets.
   const auto step_tracks = [&](std::int64_t j, LaneInt * spiked, LaneInt & any, auto none_held)
       __attribute__((always_inline)) {
     constexpr bool kNoneHeld = decltype(none_held)::value;
@@ -244,12 +245,10 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
         LaneInt& count = kNoneHeld ? free : refractory[track];
         spiked[track] = exact_step_lanes(v[track], count, step_constants, step_drive_k, lane_noise,
                                          coefficients[track].bridge_limit, crossed);
-        if constexpr (kNoneHeld) refractory[track] = free;
       } else {
         LaneInt free = {};
         LaneInt& count = kNoneHeld ? free : refractory[track];
         spiked[track] = euler_step_lanes(v[track], count, step_constants, step_drive_k, lane_noise);
-        if constexpr (kNoneHeld) refractory[track] = free;
       }
       if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
       any |= spiked[track];
@@ -287,18 +286,28 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
   for (int track = 0; track < kTracks; ++track) {
     for (int lane = 0; lane < kLanes; ++lane) held_steps = std::max(held_steps, refractory[track][lane]);
   }
+  // No lane held: every count is at most 0 and would be 0 after the next step (a spike sets it).
+  if (held_steps <= 0) {
+    for (int track = 0; track < kTracks; ++track) refractory[track] = LaneInt{};
+  }
+  const LaneInt hold = LaneInt{} + step_constants.hold_steps;
   for (std::int64_t j = 0; j < count; ++j) {
     LaneInt spiked[kTracks];
     LaneInt any = {};
     if (held_steps > 0) {
       step_tracks(j, spiked, any, std::false_type{});
       --held_steps;
+      if (Isa::any(any)) {  // spikes are rare
+        record_spikes(j, spiked);
+        held_steps = std::max(held_steps, step_constants.hold_steps);
+      }
     } else {
       step_tracks(j, spiked, any, std::true_type{});
-    }
-    if (Isa::any(any)) {  // spikes are rare
-      record_spikes(j, spiked);
-      held_steps = std::max(held_steps, step_constants.hold_steps);
+      if (Isa::any(any)) {
+        record_spikes(j, spiked);
+        for (int track = 0; track < kTracks; ++track) refractory[track] = spiked[track] & hold;
+        held_steps = step_constants.hold_steps;
+      }
     }
   }
 

@@ -107,10 +107,12 @@ TEST(Determinism, SeedAndDecorrelationChangeTheResult) {
   EXPECT_NE(test::cpu_points_csv(config), reference);
 }
 
-// The bits themselves, pinned: FNV-1a 64 of points.csv for four runs, recorded when the CPU kernel
-// was last reworked (issue 15); the first and last equal the `srlif sweep` files of the build before
-// it (--sigma 20,30,60 --amplitude 10,20 --neurons 37 --duration 500 --min-spikes 1 --max-spikes 400;
-// --sigma 0:60:25 --neurons 45 --duration 300.3 --scheme exact; both --seed 12345). A change of the output
+// The bits themselves, pinned: FNV-1a 64 of points.csv for six runs, recorded when the CPU kernel
+// was last reworked (issue 15). All but the second and third equal the `srlif sweep` files of the
+// build before it (--sigma 20,30,60 --amplitude 10,20 --neurons 37 --duration 500 --min-spikes 1
+// --max-spikes 400; --sigma 0:60:25 --neurons 45 --duration 300.3 --scheme exact; --sigma 0:60:13
+// --neurons 77 --duration 700 with --t-ref 0 --bias 190, and with --v-init -40 --scheme exact; all
+// --seed 12345). A change of the output
 // bits fails here, so it cannot happen unnoticed; one made on purpose updates these values and says so.
 TEST(Determinism, OutputBitsArePinned) {
   SweepConfig curve = test::reference_config({}, 45, 300.3);
@@ -118,11 +120,23 @@ TEST(Determinism, OutputBitsArePinned) {
   curve.scheme = Scheme::exact;
   SweepConfig decorrelated = small_grid();
   decorrelated.decorrelate_points = true;
+  // No refractory hold (t_ref 0) at a high rate, and a start above threshold (exact): the CPU
+  // kernel's paths for sets of lanes with no refractory lane and its first steps.
+  SweepConfig no_hold = test::reference_config({}, 77, 700.0);
+  no_hold.grid.sigma = parse_axis("0:60:13", "--sigma");
+  no_hold.grid.bias = {190.0};
+  no_hold.neuron.t_ref = 0.0;
+  SweepConfig above = test::reference_config({}, 77, 700.0);
+  above.grid.sigma = parse_axis("0:60:13", "--sigma");
+  above.neuron.v_init = -40.0;
+  above.scheme = Scheme::exact;
   const std::vector<std::pair<SweepConfig, std::uint64_t>> pinned = {
       {small_grid(Scheme::euler), 0x2dfd622829596e62ULL},
       {small_grid(Scheme::exact), 0x0a50fd868990e879ULL},
       {decorrelated, 0x2bc8884f641c4ac0ULL},
       {curve, 0x7ed20b3677114861ULL},
+      {no_hold, 0x1dde6fdc329218b5ULL},
+      {above, 0x62c4bc029898d776ULL},
   };
   for (std::size_t i = 0; i < pinned.size(); ++i) {
     const std::uint64_t hash = fnv1a64(test::cpu_points_csv(pinned[i].first));
