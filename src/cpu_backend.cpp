@@ -31,7 +31,8 @@ namespace srlif {
 namespace {
 
 constexpr int kLanes = kPhiloxLanes;        // neurons per lane block: one AVX2 vector of floats
-constexpr int kMaxTracks = 4;               // lane blocks advanced together
+constexpr int kMaxTracks = 8;               // (point, lane block) tracks advanced together
+constexpr int kMaxBlocks = 4;               // lane blocks of one point in a work item
 constexpr std::int64_t kNormalSteps = 256;  // steps whose normals are drawn at once (8 KB per block)
 
 // State of all neurons of the grid points in flight, structure of arrays.
@@ -219,7 +220,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       __attribute__((always_inline)) {
     constexpr bool kNoneHeld = decltype(none_held)::value;
     const std::int64_t at = first_at + j;
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int track = 0; track < kTracks; ++track) {
       const float step_drive_k = drive[(kOnePoint ? 0 : track * kNormalSteps) + j];
       LaneFloat z;
@@ -291,22 +292,33 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
     for (int track = 0; track < kTracks; ++track) refractory[track] = LaneInt{};
   }
   const LaneInt hold = LaneInt{} + step_constants.hold_steps;
-  for (std::int64_t j = 0; j < count; ++j) {
-    LaneInt spiked[kTracks];
-    LaneInt any = {};
+  // Runs of steps with no lane held and runs with some, each its own loop (one loop with a branch
+  // per step made the compiler keep both paths' values in memory).
+  std::int64_t j = 0;
+  while (j < count) {
     if (held_steps > 0) {
-      step_tracks(j, spiked, any, std::false_type{});
-      --held_steps;
-      if (Isa::any(any)) {  // spikes are rare
-        record_spikes(j, spiked);
-        held_steps = std::max(held_steps, step_constants.hold_steps);
+      for (; j < count && held_steps > 0; ++j) {
+        LaneInt spiked[kTracks];
+        LaneInt any = {};
+        step_tracks(j, spiked, any, std::false_type{});
+        --held_steps;
+        if (Isa::any(any)) {  // spikes are rare
+          record_spikes(j, spiked);
+          held_steps = std::max(held_steps, step_constants.hold_steps);
+        }
       }
     } else {
-      step_tracks(j, spiked, any, std::true_type{});
-      if (Isa::any(any)) {
-        record_spikes(j, spiked);
-        for (int track = 0; track < kTracks; ++track) refractory[track] = spiked[track] & hold;
-        held_steps = step_constants.hold_steps;
+      for (; j < count; ++j) {
+        LaneInt spiked[kTracks];
+        LaneInt any = {};
+        step_tracks(j, spiked, any, std::true_type{});
+        if (Isa::any(any)) {
+          record_spikes(j, spiked);
+          for (int track = 0; track < kTracks; ++track) refractory[track] = spiked[track] & hold;
+          held_steps = step_constants.hold_steps;
+          ++j;
+          break;
+        }
       }
     }
   }
@@ -327,6 +339,8 @@ __attribute__((always_inline)) inline void advance_track_set(
     PopulationState& population, const Track* tracks, int count, const float* noise, const float* drive,
     std::uint64_t seed, const StepConstants& constants, const ChunkTableView& tables, std::int64_t first_at,
     std::int64_t steps, std::int64_t table_first_step) {
+  // Sets of one point's blocks have at most kMaxBlocks tracks: no code for more.
+  constexpr int kMost = kOnePoint ? kMaxBlocks : kMaxTracks;
   switch (count) {
     case 1:
       return advance_tracks<kRecord, 1, kScheme, kOnePoint, Isa>(
@@ -337,8 +351,20 @@ __attribute__((always_inline)) inline void advance_track_set(
     case 3:
       return advance_tracks<kRecord, 3, kScheme, kOnePoint, Isa>(
           population, tracks, noise, drive, seed, constants, tables, first_at, steps, table_first_step);
-    default:
+    case 4:
       return advance_tracks<kRecord, 4, kScheme, kOnePoint, Isa>(
+          population, tracks, noise, drive, seed, constants, tables, first_at, steps, table_first_step);
+    case 5:
+      return advance_tracks<kRecord, std::min(5, kMost), kScheme, kOnePoint, Isa>(
+          population, tracks, noise, drive, seed, constants, tables, first_at, steps, table_first_step);
+    case 6:
+      return advance_tracks<kRecord, std::min(6, kMost), kScheme, kOnePoint, Isa>(
+          population, tracks, noise, drive, seed, constants, tables, first_at, steps, table_first_step);
+    case 7:
+      return advance_tracks<kRecord, std::min(7, kMost), kScheme, kOnePoint, Isa>(
+          population, tracks, noise, drive, seed, constants, tables, first_at, steps, table_first_step);
+    default:
+      return advance_tracks<kRecord, std::min(8, kMost), kScheme, kOnePoint, Isa>(
           population, tracks, noise, drive, seed, constants, tables, first_at, steps, table_first_step);
   }
 }
@@ -365,9 +391,9 @@ __attribute__((always_inline)) inline void advance_item_lanes(
     bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
     const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
     std::int64_t table_first_step) {
-  alignas(64) float normals[kMaxTracks][kNormalSteps * kLanes];
+  alignas(64) float normals[kMaxBlocks][kNormalSteps * kLanes];
   alignas(64) float drives[kMaxTracks][kNormalSteps];  // step_drive of the set's points, mV per step
-  std::uint64_t stream[kMaxTracks][kLanes];
+  std::uint64_t stream[kMaxBlocks][kLanes];
   for (int block = 0; block < item.block_count; ++block) {
     for (int lane = 0; lane < kLanes; ++lane) {
       const std::uint64_t neuron =
@@ -451,7 +477,7 @@ void advance_item(bool record, PopulationState& population, const WorkItem& item
 
 // Splits the grid points of a batch into work items: points that share the
 // stream tag and the frequency go together (their normals are drawn once per
-// item); a point alone takes up to kMaxTracks lane blocks per item instead.
+// item); a point alone takes up to kMaxBlocks lane blocks per item instead.
 // Large groups are split into subsets of points so that every thread gets
 // work; how the points are split never changes a result.
 std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_first,
@@ -470,8 +496,8 @@ std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_f
   for (const std::vector<std::size_t>& group : groups) {
     const PointCoefficients& point = plan.points[batch_first + group.front()];
     if (group.size() == 1) {
-      for (std::uint64_t block = 0; block < blocks_per_point; block += kMaxTracks) {
-        const int count = static_cast<int>(std::min<std::uint64_t>(kMaxTracks, blocks_per_point - block));
+      for (std::uint64_t block = 0; block < blocks_per_point; block += kMaxBlocks) {
+        const int count = static_cast<int>(std::min<std::uint64_t>(kMaxBlocks, blocks_per_point - block));
         items.push_back({point.stream_tag, point.frequency_index, group.data(), 1, block, count});
       }
       continue;
