@@ -115,7 +115,6 @@ void download_readouts(PopulationReadouts& readouts, const ReadoutLayout& layout
 struct ChunkLaunch {
   const cuda::DevicePopulation& population;
   const PointCoefficients* points;
-  const StepConstants& constants;
   std::uint64_t seed;
   const cuda::DeviceChunkTables& tables;
   const cuda::DeviceReadouts& readouts;
@@ -131,7 +130,7 @@ void launch_width(const ChunkLaunch& chunk, const SharingLaunch& launch, std::ui
   if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one launch");
   cuda::advance_chunk<kRecord, kScheme, kWidth>
       <<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock, 0, stream>>>(
-          chunk.population, chunk.points, chunk.constants, chunk.seed,
+          chunk.population, chunk.points, chunk.seed,
           cuda::LaunchLayout{launch, neurons, blocks_per_group}, chunk.tables, chunk.readouts,
           chunk.step_begin, chunk.step_end);
 }
@@ -202,8 +201,7 @@ class CudaBackend final : public Backend {
                                             sin_sum.get()};
     DeviceBuffer<PointCoefficients> coefficients(batch_capacity);
     DeviceBuffer<PointTally> device_tallies(batch_capacity);
-    const std::size_t frequencies = plan.config.grid.frequency.size();
-    const std::size_t table_entries = frequencies * static_cast<std::size_t>(plan.chunk_steps);
+    const std::size_t table_entries = plan.drive_tables.size() * static_cast<std::size_t>(plan.chunk_steps);
     DeviceBuffer<float> drive_sin(table_entries);
     DeviceBuffer<std::int32_t> phase_cos(table_entries);
     DeviceBuffer<std::int32_t> phase_sin(table_entries);
@@ -220,9 +218,7 @@ class CudaBackend final : public Backend {
         layout.phase_bins,     layout.psth_bins, layout.raster_neurons, layout.raster_capacity};
 
     Streams streams(kMaxSharingLaunches);
-    BackendResult result;
-    result.tallies.resize(point_count);
-    if (record) result.readouts.resize(point_count, layout, plan.constants.v_init);
+    BackendResult result = make_backend_result(plan);
     std::uint64_t neuron_steps_done = 0;
     for (std::size_t batch_first = 0; batch_first < point_count; batch_first += batch_capacity) {
       const std::size_t batch_points = std::min(point_count - batch_first, batch_capacity);
@@ -233,7 +229,9 @@ class CudaBackend final : public Backend {
         phase_histogram.zero(batch_points * layout.phase_bins);
         psth.zero(batch_points * layout.psth_bins);
         raster.zero(batch_points * raster_per_point);
-        const std::vector<std::uint32_t> initial(batch_points, ordered_float_key(plan.constants.v_init));
+        std::vector<std::uint32_t> initial(batch_points);
+        for (std::size_t i = 0; i < batch_points; ++i)
+          initial[i] = ordered_float_key(plan.points[batch_first + i].constants.v_init);
         max_v_key.upload(initial.data(), batch_points);
       }
       const std::int64_t first_step = hooks.start ? hooks.start->next_step : 0;
@@ -245,7 +243,7 @@ class CudaBackend final : public Backend {
         sin_sum.upload(hooks.start->sin_sum.data(), batch_neurons);
       } else {
         cuda::initialise_population<<<static_cast<unsigned>((batch_neurons + 255) / 256), 256>>>(
-            population, batch_neurons, plan.constants.v_init);
+            population, coefficients.get(), neurons, batch_neurons);
         check(cudaGetLastError(), "initialise_population");
       }
 
@@ -266,8 +264,8 @@ class CudaBackend final : public Backend {
         psth_bin.upload(tables.psth_bin.data(), tables.psth_bin.size());
         const cuda::DeviceChunkTables device_tables{drive_sin.get(), phase_cos.get(), phase_sin.get(),
                                                     phase_bin.get(), psth_bin.get(),  tables.length};
-        const ChunkLaunch chunk{population,    coefficients.get(), plan.constants, plan.config.seed,
-                                device_tables, device_readouts,    chunk_begin,    chunk_end};
+        const ChunkLaunch chunk{population,      coefficients.get(), plan.config.seed, device_tables,
+                                device_readouts, chunk_begin,        chunk_end};
         // The launches of a chunk integrate disjoint points: side by side, one stream each, so
         // that the narrow ones (a few points) fill the card together with the wide.
         for (std::size_t i = 0; i < launches.size(); ++i) {

@@ -132,8 +132,8 @@ struct SharedBridge {
 template <bool kRecord, Scheme kScheme, int kWidth>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
-                  StepConstants constants, std::uint64_t seed, LaunchLayout layout, DeviceChunkTables tables,
-                  DeviceReadouts readouts, std::int64_t step_begin, std::int64_t step_end) {
+                  std::uint64_t seed, LaunchLayout layout, DeviceChunkTables tables, DeviceReadouts readouts,
+                  std::int64_t step_begin, std::int64_t step_end) {
   static_assert(kThreadsPerBlock == kSharingThreadsPerBlock);
   using Schedule = NoiseSharing<kWidth>;
   const SharingThread where = sharing_thread<kWidth>(layout.launch, layout.neurons, layout.blocks_per_group,
@@ -145,7 +145,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   const bool active = where.active;
   const std::uint64_t at = local_point * layout.neurons + neuron;
   const PointCoefficients point = points[local_point];
-  const std::uint64_t table_at = point.frequency_index * static_cast<std::uint64_t>(tables.length);
+  const StepConstants constants = point.constants;
+  const std::uint64_t table_at = point.drive_table * static_cast<std::uint64_t>(tables.length);
   const ChunkTableView view{tables.drive_sin + table_at, tables.phase_cos + table_at,
                             tables.phase_sin + table_at, kRecord ? tables.phase_bin + table_at : nullptr,
                             tables.psth_bin};
@@ -270,10 +271,12 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   }
 }
 
-__global__ void initialise_population(DevicePopulation population, std::uint64_t count, float v_init) {
+// The batch's neurons (`neurons` per point) at their point's V_init.
+__global__ void initialise_population(DevicePopulation population, const PointCoefficients* __restrict__ points,
+                                      std::uint64_t neurons, std::uint64_t count) {
   const std::uint64_t at = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (at >= count) return;
-  population.v[at] = v_init;
+  population.v[at] = points[at / neurons].constants.v_init;
   population.refractory[at] = 0;
   population.spikes[at] = 0;
   population.cos_sum[at] = 0;

@@ -6,6 +6,18 @@
 
 namespace srlif {
 
+BackendResult make_backend_result(const SweepPlan& plan) {
+  BackendResult result;
+  result.tallies.assign(plan.points.size(), PointTally{});
+  if (plan.config.readouts.enabled) {
+    std::vector<float> initial_max_v;
+    initial_max_v.reserve(plan.points.size());
+    for (const PointCoefficients& point : plan.points) initial_max_v.push_back(point.constants.v_init);
+    result.readouts.resize(plan.readout_layout, initial_max_v);
+  }
+  return result;
+}
+
 void check_chunk_hooks(const SweepPlan& plan, const ChunkHooks& hooks) {
   if (!hooks.start && !hooks.snapshot_due) return;
   if (plan.config.readouts.enabled)

@@ -60,10 +60,22 @@ std::vector<double> parse_axis_values(const std::string& value, const std::strin
   return values;
 }
 
+// An input axis is always a quoted list; a neuron axis with one value a bare number, so that a
+// sweep of one neuron has the text it had before neuron parameters were axes.
+std::string axis_value_text(const Grid& grid, Axis axis) {
+  const std::vector<double>& values = grid[axis];
+  if (is_neuron_axis(axis) && values.size() == 1) return format_number(values.front());
+  return axis_text(values);
+}
+
+std::vector<double> parse_axis_value_text(Axis axis, const std::string& value, const std::string& where) {
+  if (is_neuron_axis(axis) && !value.starts_with('"')) return {parse_double(value, where)};
+  return parse_axis_values(value, where);
+}
+
 }  // namespace
 
 std::string result_config_text(const SweepConfig& config) {
-  const NeuronParams& n = config.neuron;
   std::string text;
   const auto line = [&text](const std::string& key, const std::string& value) {
     text += key + " = " + value + "\n";
@@ -72,17 +84,7 @@ std::string result_config_text(const SweepConfig& config) {
   line("seed", std::to_string(config.seed));
   line("neurons", std::to_string(config.neurons));
   line("decorrelate", config.decorrelate_points ? "true" : "false");
-  line("sigma", axis_text(config.grid.sigma));
-  line("amplitude", axis_text(config.grid.amplitude));
-  line("bias", axis_text(config.grid.bias));
-  line("frequency", axis_text(config.grid.frequency));
-  line("v-th", format_number(n.v_threshold));
-  line("v-reset", format_number(n.v_reset));
-  line("e-leak", format_number(n.e_leak));
-  line("v-init", format_number(n.v_init));
-  line("tau-m", format_number(n.tau_m));
-  line("g-leak", format_number(n.g_leak));
-  line("t-ref", format_number(n.t_ref));
+  for (const AxisInfo& info : kAxes) line(axis_key(info.axis), axis_value_text(config.grid, info.axis));
   line("dt", format_number(config.time.dt));
   line("duration", format_number(config.time.duration));
   line("min-spikes", std::to_string(config.validity.min_spikes));
@@ -118,18 +120,10 @@ SweepConfig parse_result_config_text(const std::string& text, const std::string&
   if (decorrelate != "true" && decorrelate != "false")
     throw InputError(where("decorrelate"), "not true/false");
   config.decorrelate_points = decorrelate == "true";
-  config.grid.sigma = parse_axis_values(take("sigma"), where("sigma"));
-  config.grid.amplitude = parse_axis_values(take("amplitude"), where("amplitude"));
-  config.grid.bias = parse_axis_values(take("bias"), where("bias"));
-  config.grid.frequency = parse_axis_values(take("frequency"), where("frequency"));
-  NeuronParams& n = config.neuron;
-  n.v_threshold = parse_double(take("v-th"), where("v-th"));
-  n.v_reset = parse_double(take("v-reset"), where("v-reset"));
-  n.e_leak = parse_double(take("e-leak"), where("e-leak"));
-  n.v_init = parse_double(take("v-init"), where("v-init"));
-  n.tau_m = parse_double(take("tau-m"), where("tau-m"));
-  n.g_leak = parse_double(take("g-leak"), where("g-leak"));
-  n.t_ref = parse_double(take("t-ref"), where("t-ref"));
+  for (const AxisInfo& info : kAxes) {
+    const std::string key = axis_key(info.axis);
+    config.grid[info.axis] = parse_axis_value_text(info.axis, take(key), where(key));
+  }
   config.time.dt = parse_double(take("dt"), where("dt"));
   config.time.duration = parse_double(take("duration"), where("duration"));
   const std::uint64_t min_spikes = parse_unsigned(take("min-spikes"), where("min-spikes"));

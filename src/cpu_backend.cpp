@@ -8,13 +8,15 @@
 // it (Philox + Box-Muller) costs several times the step itself. So a work item
 // draws the normals of one block of kLanes neurons for a stretch of steps once
 // and advances every grid point of the item that uses that stream (same stream
-// tag) and the same drive table (same frequency) with them. Points advance in
+// tag), the same drive table (same frequency) and the same neuron constants with them. Points advance in
 // sets of up to kMaxTracks (point, lane block) "tracks" whose independent
 // dependency chains (v_k -> v_{k+1}) hide each other's latency.
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <bit>
 #include <cstring>
 #include <map>
 #include <type_traits>
@@ -44,13 +46,20 @@ struct PopulationState {
   std::vector<std::int64_t> sin_sum;
   std::vector<float> max_v;  // running max of v, mV
 
-  void reset(std::size_t neurons, float v_init) {
-    v.assign(neurons, v_init);
+  // The neurons of `points` consecutive points of the plan from `first_point`, at their V_init.
+  void reset(const SweepPlan& plan, std::size_t first_point, std::size_t points) {
+    const std::size_t neurons = points * plan.config.neurons;
+    v.resize(neurons);
+    for (std::size_t point = 0; point < points; ++point) {
+      const auto first = v.begin() + static_cast<std::ptrdiff_t>(point * plan.config.neurons);
+      std::fill(first, first + static_cast<std::ptrdiff_t>(plan.config.neurons),
+                plan.points[first_point + point].constants.v_init);
+    }
     refractory.assign(neurons, 0);
     spikes.assign(neurons, 0);
     cos_sum.assign(neurons, 0);
     sin_sum.assign(neurons, 0);
-    max_v.assign(neurons, v_init);
+    max_v = v;
   }
 
   PopulationSnapshot snapshot(std::int64_t next_step) const {
@@ -86,11 +95,13 @@ struct Track {
   PointReadoutTarget readouts;
 };
 
-// Grid points (local indices in the batch) that share the noise streams and
-// the drive table, and the lane blocks of them that one work item advances.
+// Grid points (local indices in the batch) that share the noise streams, the
+// drive table and the neuron constants, and the lane blocks of them that one
+// work item advances.
 struct WorkItem {
   std::uint32_t stream_tag;
-  std::uint32_t frequency_index;
+  std::uint32_t drive_table;
+  StepConstants constants;
   const std::size_t* points;
   int point_count;
   std::uint64_t first_block;
@@ -430,19 +441,19 @@ __attribute__((always_inline)) inline void advance_item_lanes(
       const Track* set = tracks.data() + set_first;
       if (record && exact) {
         advance_track_set<true, Scheme::exact, Isa>(one_point, population, set, count, noise, drives[0], seed,
-                                                    plan.constants, tables, first_at, end - begin,
+                                                    item.constants, tables, first_at, end - begin,
                                                     table_first_step);
       } else if (record) {
         advance_track_set<true, Scheme::euler, Isa>(one_point, population, set, count, noise, drives[0], seed,
-                                                    plan.constants, tables, first_at, end - begin,
+                                                    item.constants, tables, first_at, end - begin,
                                                     table_first_step);
       } else if (exact) {
         advance_track_set<false, Scheme::exact, Isa>(one_point, population, set, count, noise, drives[0],
-                                                     seed, plan.constants, tables, first_at, end - begin,
+                                                     seed, item.constants, tables, first_at, end - begin,
                                                      table_first_step);
       } else {
         advance_track_set<false, Scheme::euler, Isa>(one_point, population, set, count, noise, drives[0],
-                                                     seed, plan.constants, tables, first_at, end - begin,
+                                                     seed, item.constants, tables, first_at, end - begin,
                                                      table_first_step);
       }
     }
@@ -476,17 +487,28 @@ void advance_item(bool record, PopulationState& population, const WorkItem& item
 }
 
 // Splits the grid points of a batch into work items: points that share the
-// stream tag and the frequency go together (their normals are drawn once per
-// item); a point alone takes up to kMaxBlocks lane blocks per item instead.
+// stream tag, the drive table and the neuron constants go together (their
+// normals are drawn once per item; points of another neuron draw theirs
+// again); a point alone takes up to kMaxBlocks lane blocks per item instead.
 // Large groups are split into subsets of points so that every thread gets
 // work; how the points are split never changes a result.
 std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_first,
                                       std::size_t batch_points, std::uint64_t blocks_per_point, int threads,
                                       std::vector<std::vector<std::size_t>>& groups) {
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::size_t>> by_stream;
+  // The key: stream tag, drive table, then the constants' bits.
+  using Key = std::array<std::uint32_t, 7>;
+  std::map<Key, std::vector<std::size_t>> by_stream;
   for (std::size_t local = 0; local < batch_points; ++local) {
     const PointCoefficients& point = plan.points[batch_first + local];
-    by_stream[{point.stream_tag, point.frequency_index}].push_back(local);
+    const StepConstants& c = point.constants;
+    const Key key{point.stream_tag,
+                  point.drive_table,
+                  std::bit_cast<std::uint32_t>(c.decay),
+                  std::bit_cast<std::uint32_t>(c.v_threshold),
+                  std::bit_cast<std::uint32_t>(c.v_reset),
+                  std::bit_cast<std::uint32_t>(c.v_init),
+                  static_cast<std::uint32_t>(c.hold_steps)};
+    by_stream[key].push_back(local);
   }
   groups.clear();
   for (auto& entry : by_stream) groups.push_back(std::move(entry.second));
@@ -498,7 +520,7 @@ std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_f
     if (group.size() == 1) {
       for (std::uint64_t block = 0; block < blocks_per_point; block += kMaxBlocks) {
         const int count = static_cast<int>(std::min<std::uint64_t>(kMaxBlocks, blocks_per_point - block));
-        items.push_back({point.stream_tag, point.frequency_index, group.data(), 1, block, count});
+        items.push_back({point.stream_tag, point.drive_table, point.constants, group.data(), 1, block, count});
       }
       continue;
     }
@@ -509,7 +531,8 @@ std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_f
     for (std::size_t first = 0; first < group.size(); first += per_subset) {
       const int count = static_cast<int>(std::min(per_subset, group.size() - first));
       for (std::uint64_t block = 0; block < blocks_per_point; ++block) {
-        items.push_back({point.stream_tag, point.frequency_index, group.data() + first, count, block, 1});
+        items.push_back(
+            {point.stream_tag, point.drive_table, point.constants, group.data() + first, count, block, 1});
       }
     }
   }
@@ -534,9 +557,7 @@ class CpuBackend final : public Backend {
     const ReadoutLayout& layout = plan.readout_layout;
     const bool record = plan.config.readouts.enabled;
     check_chunk_hooks(plan, hooks);
-    BackendResult result;
-    result.tallies.assign(point_count, PointTally{});
-    if (record) result.readouts.resize(point_count, layout, plan.constants.v_init);
+    BackendResult result = make_backend_result(plan);
     PopulationState population;
     std::uint64_t neuron_steps_done = 0;
 
@@ -544,7 +565,7 @@ class CpuBackend final : public Backend {
          batch_first += static_cast<std::size_t>(plan.batch_points)) {
       const std::size_t batch_points =
           std::min(point_count - batch_first, static_cast<std::size_t>(plan.batch_points));
-      population.reset(batch_points * neurons, plan.constants.v_init);
+      population.reset(plan, batch_first, batch_points);
       const std::int64_t first_step = hooks.start ? hooks.start->next_step : 0;
       if (hooks.start) population.restore(*hooks.start);
       std::vector<std::vector<std::size_t>> groups;
@@ -563,7 +584,7 @@ class CpuBackend final : public Backend {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(team)
         for (std::int64_t index = 0; index < item_count; ++index) {
           const WorkItem& item = items[static_cast<std::size_t>(index)];
-          const std::size_t table_at = item.frequency_index * static_cast<std::size_t>(tables.length);
+          const std::size_t table_at = item.drive_table * static_cast<std::size_t>(tables.length);
           const ChunkTableView view{tables.drive_sin.data() + table_at, tables.phase_cos.data() + table_at,
                                     tables.phase_sin.data() + table_at,
                                     record ? tables.phase_bin.data() + table_at : nullptr,

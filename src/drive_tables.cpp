@@ -38,29 +38,30 @@ std::int32_t phase_bin(double frequency, double dt, std::int64_t step, std::uint
 }  // namespace
 
 ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, std::int64_t length) {
-  const std::vector<double>& frequencies = plan.config.grid.frequency;
+  const std::vector<DriveTable>& drives = plan.drive_tables;
   const double dt = plan.config.time.dt;
   const ReadoutLayout& readouts = plan.readout_layout;
   ChunkTables tables;
   tables.first_step = first_step;
   tables.length = length;
-  const std::size_t entries = frequencies.size() * static_cast<std::size_t>(length);
+  const std::size_t entries = drives.size() * static_cast<std::size_t>(length);
   tables.drive_sin.resize(entries);
   tables.phase_cos.resize(entries);
   tables.phase_sin.resize(entries);
   if (readouts.phase_bins > 0) tables.phase_bin.resize(entries);
-  for (std::size_t f = 0; f < frequencies.size(); ++f) {
+  for (std::size_t table = 0; table < drives.size(); ++table) {
+    const double frequency = drives[table].frequency_hz;
     for (std::int64_t offset = 0; offset < length; ++offset) {
-      const std::size_t at = f * static_cast<std::size_t>(length) + static_cast<std::size_t>(offset);
+      const std::size_t at = table * static_cast<std::size_t>(length) + static_cast<std::size_t>(offset);
       const std::int64_t step = first_step + offset;
-      // drive_phase: zero for euler (adding it is exact), arg c for exact.
+      // The phase: zero for euler (adding it is exact), arg c for exact.
       tables.drive_sin[at] =
-          static_cast<float>(std::sin(phase_angle(frequencies[f], dt, step) + plan.drive_phase[f]));
-      const double spike_phase = phase_angle(frequencies[f], dt, step + 1);
+          static_cast<float>(std::sin(phase_angle(frequency, dt, step) + drives[table].phase_rad));
+      const double spike_phase = phase_angle(frequency, dt, step + 1);
       tables.phase_cos[at] = fixed_point(std::cos(spike_phase));
       tables.phase_sin[at] = fixed_point(std::sin(spike_phase));
       if (readouts.phase_bins > 0) {
-        tables.phase_bin[at] = phase_bin(frequencies[f], dt, step + 1, readouts.phase_bins);
+        tables.phase_bin[at] = phase_bin(frequency, dt, step + 1, readouts.phase_bins);
       }
     }
   }

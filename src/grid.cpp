@@ -126,20 +126,98 @@ std::vector<double> parse_axis(const std::string& text, const std::string& flag)
   return values;
 }
 
+NeuronParams GridPoint::neuron() const {
+  NeuronParams neuron;
+  for (const AxisInfo& info : kAxes) {
+    if (info.parameter != nullptr) neuron.*info.parameter = (*this)[info.axis];
+  }
+  return neuron;
+}
+
+Grid::Grid() {
+  const NeuronParams reference;
+  for (const AxisInfo& info : kAxes) {
+    if (info.parameter != nullptr) (*this)[info.axis] = {reference.*info.parameter};
+  }
+}
+
+Grid::Grid(std::vector<double> sigma, std::vector<double> amplitude, std::vector<double> bias,
+           std::vector<double> frequency)
+    : Grid() {
+  (*this)[Axis::sigma] = std::move(sigma);
+  (*this)[Axis::amplitude] = std::move(amplitude);
+  (*this)[Axis::bias] = std::move(bias);
+  (*this)[Axis::frequency] = std::move(frequency);
+}
+
+std::vector<Axis> Grid::column_axes() const {
+  std::vector<Axis> columns;
+  for (const AxisInfo& info : kAxes) {
+    if (!is_neuron_axis(info.axis) || varies(info.axis)) columns.push_back(info.axis);
+  }
+  return columns;
+}
+
+std::size_t Grid::size() const {
+  std::size_t points = 1;
+  for (const std::vector<double>& values : axes) points *= values.size();
+  return points;
+}
+
+double Grid::count() const {
+  double points = 1.0;
+  for (const std::vector<double>& values : axes) points *= static_cast<double>(values.size());
+  return points;
+}
+
 GridPoint Grid::point(std::size_t index) const {
   GridPoint point{};
   point.index = index;
-  point.sigma_index = index % sigma.size();
-  index /= sigma.size();
-  point.amplitude_index = index % amplitude.size();
-  index /= amplitude.size();
-  point.bias_index = index % bias.size();
-  point.frequency_index = index / bias.size();
-  point.sigma = sigma[point.sigma_index];
-  point.amplitude = amplitude[point.amplitude_index];
-  point.bias = bias[point.bias_index];
-  point.frequency = frequency[point.frequency_index];
+  for (std::size_t axis = 0; axis < kAxisCount; ++axis) {
+    const std::size_t size = axes[axis].size();
+    point.indices[axis] = index % size;
+    point.values[axis] = axes[axis][point.indices[axis]];
+    index /= size;
+  }
   return point;
+}
+
+AxisTexts default_axis_texts() {
+  AxisTexts texts;
+  const NeuronParams reference;
+  for (const AxisInfo& info : kAxes) {
+    texts[axis_index(info.axis)] = info.parameter == nullptr ? std::string(info.default_text)
+                                                             : format_number(reference.*info.parameter);
+  }
+  return texts;
+}
+
+double grid_count(const AxisTexts& texts) {
+  double points = 1.0;
+  for (const AxisInfo& info : kAxes) {
+    points *= static_cast<double>(count_axis(texts[axis_index(info.axis)], std::string(info.flag)));
+  }
+  return points;
+}
+
+Grid parse_grid(const AxisTexts& texts) {
+  Grid grid;
+  for (const AxisInfo& info : kAxes) {
+    grid[info.axis] = parse_axis(texts[axis_index(info.axis)], std::string(info.flag));
+  }
+  return grid;
+}
+
+void validate_neuron_axes(const Grid& grid) {
+  for (const AxisInfo& info : kAxes) {
+    if (info.parameter == nullptr) continue;
+    if (grid[info.axis].empty()) throw InputError(std::string(info.flag), "needs at least one value");
+    for (const double value : grid[info.axis]) validate_parameter(info.parameter, value);
+  }
+  const std::vector<double>& reset = grid[Axis::v_reset];
+  const std::vector<double>& threshold = grid[Axis::v_threshold];
+  validate_reset_below_threshold(*std::max_element(reset.begin(), reset.end()),
+                                 *std::min_element(threshold.begin(), threshold.end()));
 }
 
 }  // namespace srlif

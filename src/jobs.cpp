@@ -157,11 +157,8 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
 
 std::vector<TraceSample> run_trace_job(const TraceJob& job) {
   SweepConfig config = job.config;
-  for (const auto& [values, flag] : {std::pair{&config.grid.sigma, "--sigma"},
-                                     {&config.grid.amplitude, "--amplitude"},
-                                     {&config.grid.bias, "--bias"},
-                                     {&config.grid.frequency, "--frequency"}}) {
-    if (values->size() != 1) throw InputError(flag, "trace takes a single value");
+  for (const AxisInfo& info : kAxes) {
+    if (config.grid[info.axis].size() != 1) throw InputError(std::string(info.flag), "trace takes a single value");
   }
   if (job.neuron < 0 || job.neuron >= (1LL << 32))
     throw InputError("--neuron", "must be between 0 and 2^32-1");
@@ -194,27 +191,46 @@ std::vector<TraceSample> run_trace_job(const TraceJob& job) {
   return kept;
 }
 
+namespace {
+
+// The theory's columns besides its measures: bias, sigma, and the neuron's swept axes.
+std::vector<Axis> theory_axes(const Grid& grid) {
+  std::vector<Axis> axes = {Axis::bias, Axis::sigma};
+  for (const Axis axis : grid.column_axes()) {
+    if (is_neuron_axis(axis)) axes.push_back(axis);
+  }
+  return axes;
+}
+
+}  // namespace
+
 TheoryTable run_theory_job(const TheoryJob& job) {
+  // The signal plays no role: one value each, whatever the texts say.
+  AxisTexts texts = job.axes;
+  texts[axis_index(Axis::amplitude)] = "0";
+  texts[axis_index(Axis::frequency)] = "10";
   // A row is about 120 bytes; 10^7 rows is already a gigabyte of CSV.
   constexpr double kMaxRows = 1e7;
-  const double rows = static_cast<double>(count_axis(job.sigma, "--sigma")) *
-                      static_cast<double>(count_axis(job.bias, "--bias"));
+  const double rows = grid_count(texts);
   if (rows > kMaxRows) {
     throw InputError("--sigma/--bias", "the grid has " + format_number(rows) + " points; at most " +
                                            format_number(kMaxRows) + " rows are written");
   }
-  TheoryTable table{parse_axis(job.sigma, "--sigma"), parse_axis(job.bias, "--bias"), {}};
-  validate_axis(table.sigma, "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)", kMaxCurrent);
-  validate_axis(table.bias, "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
+  TheoryTable table{parse_grid(texts), {}};
+  const Grid& grid = table.grid;
+  validate_axis(grid[Axis::sigma], "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)", kMaxCurrent);
+  validate_axis(grid[Axis::bias], "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
+  validate_neuron_axes(grid);
   // --out is checked before computing, so a bad path fails without work; every row is
   // computed before writing, so bad input writes nothing.
   const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);
   if (!job.out.empty()) {
     check_output_fits_disk(4096.0 + rows * 160.0, free_disk_bytes(directory), directory, "free some space");
   }
-  table.points.reserve(table.sigma.size() * table.bias.size());
-  for (const double bias : table.bias) {
-    for (const double sigma : table.sigma) table.points.push_back(siegert(job.neuron, bias, sigma));
+  table.points.reserve(grid.size());
+  for (std::size_t index = 0; index < grid.size(); ++index) {
+    const GridPoint point = grid.point(index);
+    table.points.push_back(siegert(point.neuron(), point.bias(), point.sigma()));
   }
   if (!job.out.empty()) {
     prepare_output_directory(directory);
@@ -224,16 +240,20 @@ TheoryTable run_theory_job(const TheoryJob& job) {
 }
 
 std::string theory_csv(const TheoryTable& table) {
-  std::string csv = csv_line({"bias", "sigma", "mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"});
+  const std::vector<Axis> axes = theory_axes(table.grid);
+  std::vector<std::string> header;
+  for (const Axis axis : axes) header.emplace_back(axis_info(axis).name);
+  for (const char* name : {"mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"}) header.emplace_back(name);
+  std::string csv = csv_line(header);
   // sigma varies fastest, as in a sweep's points.csv, so each sigma slice is contiguous.
-  std::size_t row = 0;
-  for (const double bias : table.bias) {
-    for (const double sigma : table.sigma) {
-      const TheoryPoint& point = table.points[row++];
-      csv += csv_line({format_number(bias), format_number(sigma), format_number(point.mu_mv),
-                       format_number(point.sigma_v_mv), format_number(point.mean_v_mv),
-                       format_number(point.std_v_mv), format_number(point.rate_hz)});
-    }
+  for (std::size_t index = 0; index < table.points.size(); ++index) {
+    const GridPoint grid_point = table.grid.point(index);
+    const TheoryPoint& point = table.points[index];
+    std::vector<std::string> fields;
+    for (const Axis axis : axes) fields.push_back(format_number(grid_point[axis]));
+    for (const double value : {point.mu_mv, point.sigma_v_mv, point.mean_v_mv, point.std_v_mv, point.rate_hz})
+      fields.push_back(format_number(value));
+    csv += csv_line(fields);
   }
   return csv;
 }

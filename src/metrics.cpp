@@ -123,23 +123,22 @@ double objective_value(Objective objective, const PointMetrics& metrics) {
 }
 
 std::vector<std::size_t> sigma_order(const Grid& grid) {
-  std::vector<std::size_t> by_sigma(grid.sigma.size());
+  const std::vector<double>& sigma = grid[Axis::sigma];
+  std::vector<std::size_t> by_sigma(sigma.size());
   std::iota(by_sigma.begin(), by_sigma.end(), 0);
   std::stable_sort(by_sigma.begin(), by_sigma.end(),
-                   [&](std::size_t a, std::size_t b) { return grid.sigma[a] < grid.sigma[b]; });
+                   [&](std::size_t a, std::size_t b) { return sigma[a] < sigma[b]; });
   return by_sigma;
 }
 
 SliceOptimum slice_optimum(const Grid& grid, std::size_t slice, std::span<const PointMetrics> slice_metrics,
                            Objective objective, const std::vector<std::size_t>& by_sigma) {
-  const GridPoint first = grid.point(slice * grid.sigma.size());
+  const std::vector<double>& sigma = grid[Axis::sigma];
   SliceOptimum optimum{};
-  optimum.amplitude_index = first.amplitude_index;
-  optimum.bias_index = first.bias_index;
-  optimum.frequency_index = first.frequency_index;
+  optimum.slice = slice;
   optimum.sigma_opt = kNaN;
   optimum.sigma_opt_refined = kNaN;
-  const std::size_t base = slice * grid.sigma.size();
+  const std::size_t base = slice * sigma.size();
   const auto value = [&](std::size_t rank) {
     return objective_value(objective, slice_metrics[by_sigma[rank]]);
   };
@@ -154,14 +153,14 @@ SliceOptimum slice_optimum(const Grid& grid, std::size_t slice, std::span<const 
   }
   if (!optimum.found) return optimum;
   optimum.point = base + by_sigma[best_rank];
-  optimum.sigma_opt = grid.sigma[by_sigma[best_rank]];
+  optimum.sigma_opt = sigma[by_sigma[best_rank]];
   optimum.sigma_opt_refined = optimum.sigma_opt;
   // Only eligible neighbours: at the edge of the eligible range the optimum
   // is the edge itself, not an extrapolation beyond it.
   if (best_rank > 0 && best_rank + 1 < by_sigma.size() && !std::isnan(value(best_rank - 1)) &&
       !std::isnan(value(best_rank + 1))) {
-    const double lower = grid.sigma[by_sigma[best_rank - 1]];
-    const double upper = grid.sigma[by_sigma[best_rank + 1]];
+    const double lower = sigma[by_sigma[best_rank - 1]];
+    const double upper = sigma[by_sigma[best_rank + 1]];
     if (lower < optimum.sigma_opt && optimum.sigma_opt < upper) {
       optimum.sigma_opt_refined = parabola_peak(lower, value(best_rank - 1), optimum.sigma_opt,
                                                 value(best_rank), upper, value(best_rank + 1));
@@ -176,8 +175,8 @@ std::vector<SliceOptimum> find_optima(const Grid& grid, const std::vector<PointM
   std::vector<SliceOptimum> optima;
   optima.reserve(grid.slice_count());
   for (std::size_t slice = 0; slice < grid.slice_count(); ++slice) {
-    const std::span<const PointMetrics> slice_metrics(metrics.data() + slice * grid.sigma.size(),
-                                                      grid.sigma.size());
+    const std::size_t per_slice = grid[Axis::sigma].size();
+    const std::span<const PointMetrics> slice_metrics(metrics.data() + slice * per_slice, per_slice);
     optima.push_back(slice_optimum(grid, slice, slice_metrics, objective, by_sigma));
   }
   return optima;

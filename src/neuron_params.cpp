@@ -1,8 +1,10 @@
 #include "srlif/neuron_params.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "srlif/axes.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"
 
@@ -46,46 +48,53 @@ std::int64_t TimeGrid::refractory_samples(double t_ref, double dt) {
   return samples > 0.0 ? static_cast<std::int64_t>(samples) : 0;
 }
 
-void validate(const NeuronParams& neuron) {
-  require_finite(neuron.v_threshold, "--v-th");
-  require_finite(neuron.v_reset, "--v-reset");
-  require_finite(neuron.e_leak, "--e-leak");
-  require_finite(neuron.v_init, "--v-init");
-  require_finite(neuron.tau_m, "--tau-m");
-  require_finite(neuron.g_leak, "--g-leak");
-  require_finite(neuron.t_ref, "--t-ref");
-  if (neuron.tau_m <= 0.0) {
-    throw InputError("--tau-m", "must be > 0 ms (got " + show(neuron.tau_m) + ")");
+void validate_parameter(double NeuronParams::*parameter, double value) {
+  const auto info = std::find_if(kAxes.begin(), kAxes.end(),
+                                 [parameter](const AxisInfo& axis) { return axis.parameter == parameter; });
+  const std::string flag_text(info->flag);
+  const char* flag = flag_text.c_str();
+  require_finite(value, flag);
+  if (parameter == &NeuronParams::tau_m && value <= 0.0) {
+    throw InputError(flag, "must be > 0 ms (got " + show(value) + ")");
   }
-  if (neuron.g_leak <= 0.0) {
-    throw InputError("--g-leak", "must be > 0 nS (got " + show(neuron.g_leak) + ")");
+  if (parameter == &NeuronParams::g_leak && value <= 0.0) {
+    throw InputError(flag, "must be > 0 nS (got " + show(value) + ")");
   }
-  if (neuron.v_reset >= neuron.v_threshold) {
-    throw InputError("--v-reset", "must be below --v-th (" + show(neuron.v_reset) +
-                                      " mV >= " + show(neuron.v_threshold) + " mV)");
+  if (parameter == &NeuronParams::t_ref && value < 0.0) {
+    throw InputError(flag, "must be >= 0 ms (got " + show(value) + ")");
   }
-  if (neuron.t_ref < 0.0) {
-    throw InputError("--t-ref", "must be >= 0 ms (got " + show(neuron.t_ref) + ")");
-  }
-  require_at_most(neuron.v_threshold, kMaxPotential, "--v-th", "mV");
-  require_at_most(neuron.v_reset, kMaxPotential, "--v-reset", "mV");
-  require_at_most(neuron.e_leak, kMaxPotential, "--e-leak", "mV");
-  require_at_most(neuron.v_init, kMaxPotential, "--v-init", "mV");
-  require_at_most(neuron.tau_m, kMaxTime, "--tau-m", "ms");
-  require_at_most(neuron.t_ref, kMaxTime, "--t-ref", "ms");
-  if (neuron.g_leak < kLeakRange[0] || neuron.g_leak > kLeakRange[1]) {
-    throw InputError("--g-leak", "must be between 1e-06 and 1e+09 nS (got " + show(neuron.g_leak) + ")");
+  if (parameter == &NeuronParams::tau_m || parameter == &NeuronParams::t_ref) {
+    require_at_most(value, kMaxTime, flag, "ms");
+  } else if (parameter == &NeuronParams::g_leak) {
+    if (value < kLeakRange[0] || value > kLeakRange[1]) {
+      throw InputError(flag, "must be between 1e-06 and 1e+09 nS (got " + show(value) + ")");
+    }
+  } else {
+    require_at_most(value, kMaxPotential, flag, "mV");
   }
 }
 
-void validate(const NeuronParams& neuron, const TimeGrid& time) {
-  validate(neuron);
+void validate_reset_below_threshold(double v_reset, double v_threshold) {
+  if (v_reset >= v_threshold) {
+    throw InputError("--v-reset",
+                     "must be below --v-th (" + show(v_reset) + " mV >= " + show(v_threshold) + " mV)");
+  }
+}
+
+void validate(const NeuronParams& neuron) {
+  for (const AxisInfo& info : kAxes) {
+    if (info.parameter != nullptr) validate_parameter(info.parameter, neuron.*info.parameter);
+  }
+  validate_reset_below_threshold(neuron.v_reset, neuron.v_threshold);
+}
+
+void validate(const TimeGrid& time, double tau_m, double t_ref) {
   require_finite(time.dt, "--dt");
   require_finite(time.duration, "--duration");
   if (time.dt <= 0.0) throw InputError("--dt", "must be > 0 ms (got " + show(time.dt) + ")");
-  if (time.dt >= neuron.tau_m) {
-    throw InputError("--dt", "must be smaller than --tau-m (" + show(time.dt) +
-                                 " ms >= " + show(neuron.tau_m) + " ms makes Euler unstable)");
+  if (time.dt >= tau_m) {
+    throw InputError("--dt", "must be smaller than --tau-m (" + show(time.dt) + " ms >= " + show(tau_m) +
+                                 " ms makes Euler unstable)");
   }
   if (time.duration <= 0.0) {
     throw InputError("--duration", "must be > 0 ms (got " + show(time.duration) + ")");
@@ -96,9 +105,14 @@ void validate(const NeuronParams& neuron, const TimeGrid& time) {
   if (time.samples() < 2) {
     throw InputError("--duration", "must be longer than --dt so that at least one step is taken");
   }
-  if (neuron.t_ref / time.dt > 1e9) {
+  if (t_ref / time.dt > 1e9) {
     throw InputError("--t-ref", "is more than 10^9 time steps");
   }
+}
+
+void validate(const NeuronParams& neuron, const TimeGrid& time) {
+  validate(neuron);
+  validate(time, neuron.tau_m, neuron.t_ref);
 }
 
 }  // namespace srlif

@@ -130,21 +130,52 @@ std::string format_number(double value) {
   return std::string(buffer.data(), result.ptr);
 }
 
-const std::vector<std::string>& points_csv_columns() {
-  static const std::vector<std::string> columns = [] {
-    std::vector<std::string> names = {"point", "sigma", "amplitude", "bias", "frequency", "neurons"};
-    names.insert(names.end(), kMetricColumns.begin(), kMetricColumns.end());
-    return names;
-  }();
-  return columns;
+namespace {
+
+std::vector<std::string> axis_columns(const std::vector<Axis>& axes) {
+  std::vector<std::string> names;
+  for (const Axis axis : axes) names.emplace_back(axis_info(axis).name);
+  return names;
+}
+
+std::vector<std::string> axis_fields(const GridPoint& point, const std::vector<Axis>& axes) {
+  std::vector<std::string> fields;
+  for (const Axis axis : axes) fields.push_back(format_number(point[axis]));
+  return fields;
+}
+
+// The axes of an optimum.csv row: the columns but sigma, over which the slice runs.
+std::vector<Axis> slice_axes(const Grid& grid) {
+  std::vector<Axis> axes = grid.column_axes();
+  axes.erase(axes.begin());
+  return axes;
+}
+
+}  // namespace
+
+std::vector<std::string> point_key_columns(const Grid& grid) {
+  std::vector<std::string> names = {"point"};
+  for (std::string& name : axis_columns(grid.column_axes())) names.push_back(std::move(name));
+  return names;
+}
+
+std::vector<std::string> point_key_fields(const Grid& grid, std::size_t index) {
+  std::vector<std::string> fields = {format_count(index)};
+  for (std::string& field : axis_fields(grid.point(index), grid.column_axes())) fields.push_back(std::move(field));
+  return fields;
+}
+
+std::vector<std::string> points_csv_columns(const Grid& grid) {
+  std::vector<std::string> names = point_key_columns(grid);
+  names.emplace_back("neurons");
+  names.insert(names.end(), kMetricColumns.begin(), kMetricColumns.end());
+  return names;
 }
 
 std::vector<std::string> points_csv_fields(const Grid& grid, std::uint64_t neurons, std::size_t index,
                                            const PointMetrics& metrics) {
-  const GridPoint point = grid.point(index);
-  std::vector<std::string> fields = {
-      format_count(index),       format_number(point.sigma),     format_number(point.amplitude),
-      format_number(point.bias), format_number(point.frequency), format_count(neurons)};
+  std::vector<std::string> fields = point_key_fields(grid, index);
+  fields.push_back(format_count(neurons));
   const std::vector<std::string> values = metric_fields(metrics);
   fields.insert(fields.end(), values.begin(), values.end());
   return fields;
@@ -152,7 +183,7 @@ std::vector<std::string> points_csv_fields(const Grid& grid, std::uint64_t neuro
 
 std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vector<PointMetrics>& metrics,
                        std::uint64_t first_point) {
-  std::string out = points_csv_header();
+  std::string out = points_csv_header(grid);
   out.reserve(out.size() + metrics.size() * 200);
   for (std::size_t i = 0; i < metrics.size(); ++i) {
     out += csv_line(points_csv_fields(grid, neurons, first_point + i, metrics[i]));
@@ -160,24 +191,24 @@ std::string points_csv(const Grid& grid, std::uint64_t neurons, const std::vecto
   return out;
 }
 
-std::string points_csv_header() { return csv_line(points_csv_columns()); }
+std::string points_csv_header(const Grid& grid) { return csv_line(points_csv_columns(grid)); }
 
-std::string optimum_csv_header() {
-  std::vector<std::string> header = {"objective", "amplitude",         "bias", "frequency", "eligible_points",
-                                     "sigma_opt", "sigma_opt_refined", "point"};
+std::string optimum_csv_header(const Grid& grid) {
+  std::vector<std::string> header = {"objective"};
+  for (std::string& name : axis_columns(slice_axes(grid))) header.push_back(std::move(name));
+  for (const char* name : {"eligible_points", "sigma_opt", "sigma_opt_refined", "point"}) header.emplace_back(name);
   header.insert(header.end(), kMetricColumns.begin(), kMetricColumns.end());
   return csv_line(header);
 }
 
 std::string optimum_csv_row(const Grid& grid, const SliceOptimum& optimum, const PointMetrics* at_optimum,
                             Objective objective) {
-  std::vector<std::string> fields = {objective_name(objective),
-                                     format_number(grid.amplitude[optimum.amplitude_index]),
-                                     format_number(grid.bias[optimum.bias_index]),
-                                     format_number(grid.frequency[optimum.frequency_index]),
-                                     format_count(optimum.eligible_points),
-                                     format_number(optimum.sigma_opt),
-                                     format_number(optimum.sigma_opt_refined)};
+  std::vector<std::string> fields = {objective_name(objective)};
+  const GridPoint first = grid.point(optimum.slice * grid[Axis::sigma].size());
+  for (std::string& field : axis_fields(first, slice_axes(grid))) fields.push_back(std::move(field));
+  fields.push_back(format_count(optimum.eligible_points));
+  fields.push_back(format_number(optimum.sigma_opt));
+  fields.push_back(format_number(optimum.sigma_opt_refined));
   if (optimum.found) {
     fields.push_back(format_count(optimum.point));
     const std::vector<std::string> values = metric_fields(*at_optimum);
@@ -192,7 +223,7 @@ std::string optimum_csv_row(const Grid& grid, const SliceOptimum& optimum, const
 
 std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metrics,
                         const std::vector<SliceOptimum>& optima, Objective objective) {
-  std::string out = optimum_csv_header();
+  std::string out = optimum_csv_header(grid);
   for (const SliceOptimum& optimum : optima) {
     out += optimum_csv_row(grid, optimum, optimum.found ? &metrics[optimum.point] : nullptr, objective);
   }
@@ -200,7 +231,11 @@ std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metri
 }
 
 std::string run_json(const SweepConfig& config, const RunRecord& record) {
-  const NeuronParams& n = config.neuron;
+  const Grid& grid = config.grid;
+  // A neuron parameter: its value, or the array of its values when it is a swept axis.
+  const auto parameter = [&grid](Axis axis) {
+    return grid.varies(axis) ? json_array(grid[axis]) : json_number(grid[axis].front());
+  };
   const double rate =
       record.wall_seconds > 0.0 ? static_cast<double>(record.neuron_steps) / record.wall_seconds : 0.0;
   std::string out = "{\n";
@@ -209,21 +244,28 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
   out += "  \"scheme\": " + json_string(scheme_name(config.scheme)) + ",\n";
   out += "  \"seed\": " + std::to_string(config.seed) + ",\n";
   out += "  \"neurons_per_point\": " + std::to_string(config.neurons) + ",\n";
-  out += "  \"grid_points\": " + std::to_string(config.grid.size()) + ",\n";
+  out += "  \"grid_points\": " + std::to_string(grid.size()) + ",\n";
   out += "  \"noise\": " + json_string(config.decorrelate_points ? "decorrelated" : "common") + ",\n";
-  out += "  \"neuron\": {\"v_th_mV\": " + json_number(n.v_threshold) +
-         ", \"v_reset_mV\": " + json_number(n.v_reset) + ", \"e_leak_mV\": " + json_number(n.e_leak) +
-         ", \"v_init_mV\": " + json_number(n.v_init) + ", \"tau_m_ms\": " + json_number(n.tau_m) +
-         ", \"g_leak_nS\": " + json_number(n.g_leak) + ", \"t_ref_ms\": " + json_number(n.t_ref) + "},\n";
+  out += "  \"neuron\": {";
+  for (const AxisInfo& info : kAxes) {
+    if (!is_neuron_axis(info.axis)) continue;
+    // "v_th_mV": the column name and the unit.
+    out.append(info.axis == Axis::v_threshold ? "" : ", ").append("\"").append(info.name).append("_");
+    out.append(info.unit).append("\": ").append(parameter(info.axis));
+  }
+  out += "},\n";
   out += "  \"time\": {\"dt_ms\": " + json_number(config.time.dt) +
          ", \"duration_ms\": " + json_number(config.time.duration) +
          ", \"samples\": " + std::to_string(config.time.samples()) + "},\n";
   out += "  \"validity\": {\"min_spikes\": " + std::to_string(config.validity.min_spikes) +
          ", \"max_spikes\": " + std::to_string(config.validity.max_spikes) + "},\n";
-  out += "  \"axes\": {\"sigma\": " + json_array(config.grid.sigma) +
-         ", \"amplitude\": " + json_array(config.grid.amplitude) +
-         ", \"bias\": " + json_array(config.grid.bias) +
-         ", \"frequency\": " + json_array(config.grid.frequency) + "},\n";
+  // The axes of the output files' columns, in grid order (the Python dimensions).
+  out += "  \"axes\": {";
+  for (const Axis axis : grid.column_axes()) {
+    out.append(axis == Axis::sigma ? "" : ", ").append("\"").append(axis_info(axis).name).append("\": ");
+    out.append(json_array(grid[axis]));
+  }
+  out += "},\n";
   if (config.readouts.enabled) {
     out += "  \"readouts\": {\"phase_bins\": " + std::to_string(config.readouts.phase_bins) +
            ", \"psth_bin_ms\": " + json_number(config.readouts.psth_bin_ms) +

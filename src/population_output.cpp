@@ -7,21 +7,15 @@
 namespace srlif {
 namespace {
 
-// point, sigma, amplitude, bias, frequency: the key columns of every readout file.
-std::vector<std::string> key_fields(const Grid& grid, std::size_t index) {
-  const GridPoint point = grid.point(index);
-  return {std::to_string(index), format_number(point.sigma), format_number(point.amplitude),
-          format_number(point.bias), format_number(point.frequency)};
-}
-
-std::string header(std::vector<std::string> extra) {
-  std::vector<std::string> columns = {"point", "sigma", "amplitude", "bias", "frequency"};
+// The point's key columns (point_key_columns), then the file's own.
+std::string header(const Grid& grid, std::vector<std::string> extra) {
+  std::vector<std::string> columns = point_key_columns(grid);
   columns.insert(columns.end(), extra.begin(), extra.end());
   return csv_line(columns);
 }
 
 std::string summary_csv(const SweepPlan& plan, const SweepResult& result) {
-  std::vector<std::string> columns = points_csv_columns();
+  std::vector<std::string> columns = points_csv_columns(plan.config.grid);
   for (const char* extra : {"max_v_mv", "subthreshold_margin_mv"}) {
     columns.emplace_back(extra);
   }
@@ -40,9 +34,9 @@ std::string summary_csv(const SweepPlan& plan, const SweepResult& result) {
 std::string phase_histogram_csv(const SweepPlan& plan, const SweepResult& result) {
   const std::uint32_t bins = plan.readout_layout.phase_bins;
   const double width = 2.0 * std::numbers::pi / bins;
-  std::string out = header({"bin", "phase_start_rad", "phase_end_rad", "spikes", "density_per_rad"});
+  std::string out = header(plan.config.grid, {"bin", "phase_start_rad", "phase_end_rad", "spikes", "density_per_rad"});
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
-    const std::vector<std::string> key = key_fields(plan.config.grid, index);
+    const std::vector<std::string> key = point_key_fields(plan.config.grid, index);
     const auto total = static_cast<double>(result.metrics[index].total_spikes);
     for (std::uint32_t bin = 0; bin < bins; ++bin) {
       const std::uint64_t spikes = result.readouts.phase_histogram[index * bins + bin];
@@ -61,9 +55,9 @@ std::string psth_csv(const SweepPlan& plan, const SweepResult& result) {
   const double bin_ms = plan.config.readouts.psth_bin_ms;
   const double duration = plan.config.time.duration;
   const auto neurons = static_cast<double>(plan.config.neurons);
-  std::string out = header({"bin", "time_start_ms", "time_end_ms", "spikes", "rate_hz"});
+  std::string out = header(plan.config.grid, {"bin", "time_start_ms", "time_end_ms", "spikes", "rate_hz"});
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
-    const std::vector<std::string> key = key_fields(plan.config.grid, index);
+    const std::vector<std::string> key = point_key_fields(plan.config.grid, index);
     for (std::uint32_t bin = 0; bin < bins; ++bin) {
       const double start = bin * bin_ms;
       const double end = std::min(duration, start + bin_ms);  // the last bin may be shorter
@@ -80,9 +74,9 @@ std::string psth_csv(const SweepPlan& plan, const SweepResult& result) {
 
 std::string raster_csv(const SweepPlan& plan, const SweepResult& result) {
   const ReadoutLayout& layout = plan.readout_layout;
-  std::string out = header({"neuron", "spike_time_ms"});
+  std::string out = header(plan.config.grid, {"neuron", "spike_time_ms"});
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
-    const std::vector<std::string> key = key_fields(plan.config.grid, index);
+    const std::vector<std::string> key = point_key_fields(plan.config.grid, index);
     for (std::uint32_t neuron = 0; neuron < layout.raster_neurons; ++neuron) {
       const std::size_t slot = index * layout.raster_neurons + neuron;
       const std::uint32_t spikes = result.readouts.raster_counts[slot];
@@ -105,7 +99,7 @@ PopulationMeasures population_measures(const SweepPlan& plan, const SweepResult&
   measures.spectrum =
       SpectralReadout{result.metrics[point].spectral_amplitude_hz, result.metrics[point].snr_db};
   measures.max_v_mv = result.readouts.max_v[point];
-  measures.subthreshold_margin_mv = plan.config.neuron.v_threshold - measures.max_v_mv;
+  measures.subthreshold_margin_mv = plan.config.grid.point(point)[Axis::v_threshold] - measures.max_v_mv;
   return measures;
 }
 

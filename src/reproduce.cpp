@@ -29,10 +29,10 @@ SweepConfig base_config(const StudyProtocol& protocol, const std::string& sigma,
   config.scheme = protocol.scheme;
   config.seed = protocol.seed;
   config.execution = protocol.execution;
-  config.grid.sigma = parse_axis(sigma, "--sigma");
-  config.grid.amplitude = parse_axis(amplitude, "--amplitude");
-  config.grid.bias = parse_axis(bias, "--bias");
-  config.grid.frequency = {10.0};
+  config.grid[Axis::sigma] = parse_axis(sigma, "--sigma");
+  config.grid[Axis::amplitude] = parse_axis(amplitude, "--amplitude");
+  config.grid[Axis::bias] = parse_axis(bias, "--bias");
+  config.grid[Axis::frequency] = {10.0};
   config.neurons = neurons;
   config.validity = validity;
   // Spectra of the pooled activity (10 ms bins) for the SNR measure.
@@ -101,7 +101,7 @@ std::string spectral_table(const Experiment& h1) {
                               "snr_db", "rayleigh_rate_hz"});
   for (std::size_t i = 0; i < h1.result.metrics.size(); ++i) {
     const PointMetrics& m = h1.result.metrics[i];
-    out += csv_line({format_number(h1.plan.config.grid.sigma[i]), format_number(m.mean_rate_hz),
+    out += csv_line({format_number(h1.plan.config.grid[Axis::sigma][i]), format_number(m.mean_rate_hz),
                      format_number(m.pooled_vector_strength), format_number(m.spectral_amplitude_hz),
                      format_number(m.snr_db), format_number(m.rayleigh_rate_hz)});
   }
@@ -204,7 +204,7 @@ StudyOutput reproduce_study(const StudyProtocol& protocol, Backend& backend,
 
   // ---- report.md
   const std::vector<PointMetrics>& c1 = h1.result.metrics;
-  const std::vector<double>& sigma = h1.plan.config.grid.sigma;
+  const std::vector<double>& sigma = h1.plan.config.grid[Axis::sigma];
   const SliceOptimum o1 = find_optima(h1.plan.config.grid, c1, Objective::valid_vector_strength).front();
   const SliceOptimum o1_snr = find_optima(h1.plan.config.grid, c1, Objective::snr).front();
   const SliceOptimum o1_rate = find_optima(h1.plan.config.grid, c1, Objective::rayleigh_rate).front();
@@ -253,13 +253,13 @@ StudyOutput reproduce_study(const StudyProtocol& protocol, Backend& backend,
   // H2, H3
   double rho2 = kNaN, rho3 = kNaN;
   report += "## H2 - Weaker signals need more noise: sigma_opt decreases as the amplitude A grows\n\n";
-  report += sigma_opt_section(h2, h2.plan.config.grid.amplitude, "A", "pA", rho2);
+  report += sigma_opt_section(h2, h2.plan.config.grid[Axis::amplitude], "A", "pA", rho2);
   report += "\nSpearman correlation of A and the refined sigma_opt: " + fmt(rho2, "%.2f") +
             ". Verdict: " + verdict(rho2 < 0.0, !std::isnan(rho2) && rho2 != 0.0) +
             ". Figures: `h2_curves.png`, `sigma_opt.png`.\n\n";
   report +=
       "## H3 - Neurons further below threshold need more noise: sigma_opt decreases as I_bias grows\n\n";
-  report += sigma_opt_section(h3, h3.plan.config.grid.bias, "I_bias", "pA", rho3);
+  report += sigma_opt_section(h3, h3.plan.config.grid[Axis::bias], "I_bias", "pA", rho3);
   report += "\nSpearman correlation of I_bias and the refined sigma_opt: " + fmt(rho3, "%.2f") +
             ". Verdict: " + verdict(rho3 < 0.0, !std::isnan(rho3) && rho3 != 0.0) +
             ". Figures: `h3_curves.png`, `sigma_opt.png`.\n\n";
@@ -296,7 +296,7 @@ StudyOutput reproduce_study(const StudyProtocol& protocol, Backend& backend,
       "|\n|---|---|---|---|---|---|---|\n";
   for (std::size_t i = 0; i < c5.size(); ++i) {
     const PopulationMeasures measures = population_measures(h5.plan, h5.result, i);
-    report += "| " + fmt(h5.plan.config.grid.sigma[i]) + " | " + fmt(c5[i].mean_rate_hz, "%.2f") + " | " +
+    report += "| " + fmt(h5.plan.config.grid[Axis::sigma][i]) + " | " + fmt(c5[i].mean_rate_hz, "%.2f") + " | " +
               fmt(c5[i].pooled_vector_strength, "%.3f") + " | " + fmt(c5[i].mean_vector_strength, "%.3f") +
               " | " + fmt(c5[i].spectral_amplitude_hz, "%.2f") + " | " + fmt(c5[i].snr_db, "%.1f") + " | " +
               fmt(measures.subthreshold_margin_mv, "%.3f") + " |\n";

@@ -23,16 +23,29 @@ std::uint64_t mix64(std::uint64_t value) {  // splitmix64 finaliser
   return value ^ (value >> 31);
 }
 
+std::uint64_t mix_value(std::uint64_t hash, double value) {
+  return mix64(hash ^ std::bit_cast<std::uint64_t>(value == 0.0 ? 0.0 : value));
+}
+
 // A 32-bit tag from the point's values only, so a point's streams do not
-// depend on the rest of the grid. Never 0, which is the common-noise tag.
+// depend on the rest of the grid: the input's four values, then each neuron
+// parameter that differs from the reference neuron's (axis and value), so that
+// the reference neuron's points keep the tags they had before neuron
+// parameters were axes. Never 0, which is the common-noise tag.
 std::uint32_t point_tag(const GridPoint& point) {
   std::uint64_t hash = 0x5EED5EED5EED5EEDULL;
-  for (double value : {point.sigma, point.amplitude, point.bias, point.frequency}) {
-    hash = mix64(hash ^ std::bit_cast<std::uint64_t>(value == 0.0 ? 0.0 : value));
+  for (std::size_t axis = 0; axis < kInputAxisCount; ++axis) hash = mix_value(hash, point.values[axis]);
+  const NeuronParams reference;
+  for (const AxisInfo& info : kAxes) {
+    if (info.parameter == nullptr || point[info.axis] == reference.*info.parameter) continue;
+    hash = mix_value(mix64(hash ^ (axis_index(info.axis) + 1)), point[info.axis]);
   }
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
   return tag == 0 ? 1u : tag;
 }
+
+double smallest(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
+double largest(const std::vector<double>& values) { return *std::max_element(values.begin(), values.end()); }
 
 std::string gib(double bytes) {
   char text[32];
@@ -74,8 +87,8 @@ void check_grid_fits_memory(double grid_points, double bytes_per_point) {
 }
 
 std::int64_t most_spikes_per_neuron(const SweepConfig& config) {
-  const std::int64_t n_ref =
-      std::max<std::int64_t>(TimeGrid::refractory_samples(config.neuron.t_ref, config.time.dt), 1);
+  const std::int64_t n_ref = std::max<std::int64_t>(
+      TimeGrid::refractory_samples(smallest(config.grid[Axis::t_ref]), config.time.dt), 1);
   return (config.time.samples() - 1 + n_ref - 1) / n_ref;
 }
 
@@ -111,17 +124,19 @@ void validate_readouts(const SweepConfig& config, double max_spikes_per_neuron) 
 }  // namespace
 
 void validate(const SweepConfig& config) {
-  validate(config.neuron, config.time);
+  const Grid& grid = config.grid;
+  validate_neuron_axes(grid);
+  validate(config.time, smallest(grid[Axis::tau_m]), largest(grid[Axis::t_ref]));
   if (config.objective == Objective::snr && !config.readouts.enabled) {
     throw InputError("--objective", "snr needs recorded spectra (--spectrum)");
   }
-  validate_axis(config.grid.sigma, "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)",
+  validate_axis(grid[Axis::sigma], "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)",
                 kMaxCurrent);
-  validate_axis(config.grid.amplitude, "--amplitude", 0.0, false, "amplitude must be >= 0 pA", kMaxCurrent);
-  validate_axis(config.grid.bias, "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
+  validate_axis(grid[Axis::amplitude], "--amplitude", 0.0, false, "amplitude must be >= 0 pA", kMaxCurrent);
+  validate_axis(grid[Axis::bias], "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
   const double nyquist = 1000.0 / (2.0 * config.time.dt);
-  validate_axis(config.grid.frequency, "--frequency", 0.0, true, "frequency must be > 0 Hz");
-  for (double frequency : config.grid.frequency) {
+  validate_axis(grid[Axis::frequency], "--frequency", 0.0, true, "frequency must be > 0 Hz");
+  for (double frequency : grid[Axis::frequency]) {
     if (frequency >= nyquist) {
       throw InputError("--frequency",
                        "must be below the Nyquist frequency 1000/(2 dt) = " + format_number(nyquist) + " Hz");
@@ -178,22 +193,51 @@ std::int64_t psth_bin_of_step(const SweepPlan& plan, std::int64_t step) {
   return std::min<std::int64_t>(bin, static_cast<std::int64_t>(plan.readout_layout.psth_bins) - 1);
 }
 
+namespace {
+
+// The sinusoid's weight (and phase) over one step: euler samples it at t_k (gain dt/tau, no
+// phase); exact integrates it, (1/tau) int_0^dt e^{-(dt-s)/tau} e^{i w (t_k+s)} ds = c e^{i w t_k}
+// with c = (1/tau)(e^{i w dt} - e^{-dt/tau})/(1/tau + i w).
+std::complex<double> sinusoid_weight(Scheme scheme, double frequency, double tau_m, double dt) {
+  const double rate = dt / tau_m;
+  if (scheme == Scheme::euler) return rate;
+  const double omega = 2.0 * std::numbers::pi * frequency / 1000.0;  // rad per ms
+  return (std::polar(1.0, omega * dt) - std::exp(-rate)) / (tau_m * std::complex<double>(1.0 / tau_m, omega));
+}
+
+// The drive table of a point: its frequency's, and for exact its (frequency, tau_m)'s.
+std::size_t drive_table_of(const SweepConfig& config, const GridPoint& point) {
+  const std::size_t frequency = point.index_on(Axis::frequency);
+  if (config.scheme == Scheme::euler) return frequency;
+  return frequency + config.grid[Axis::frequency].size() * point.index_on(Axis::tau_m);
+}
+
+}  // namespace
+
 PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
   const SweepConfig& config = plan.config;
-  const NeuronParams& neuron = config.neuron;
+  const GridPoint point = config.grid.point(index);
+  const NeuronParams neuron = point.neuron();
   const double dt = config.time.dt;
   const double rate = dt / neuron.tau_m;  // dt / tau_m, dimensionless
   const bool exact = config.scheme == Scheme::exact;
   // The complement of the decay: exact 1 - e^{-dt/tau}, euler dt/tau.
   const double relaxed = exact ? -std::expm1(-rate) : rate;
-  const GridPoint point = config.grid.point(index);
   PointCoefficients coefficients{};
-  coefficients.drive_base = static_cast<float>(relaxed * (neuron.e_leak + point.bias / neuron.g_leak));
-  coefficients.drive_amplitude =
-      static_cast<float>(plan.sinusoid_gain[point.frequency_index] * point.amplitude / neuron.g_leak);
+  StepConstants& constants = coefficients.constants;
+  // exact: e^{-dt/tau}; euler: 1 - dt/tau.
+  constants.decay = static_cast<float>(exact ? std::exp(-rate) : 1.0 - rate);
+  constants.v_threshold = static_cast<float>(neuron.v_threshold);
+  constants.v_reset = static_cast<float>(neuron.v_reset);
+  constants.v_init = static_cast<float>(neuron.v_init);
+  const std::int64_t n_ref = TimeGrid::refractory_samples(neuron.t_ref, dt);
+  constants.hold_steps = static_cast<std::int32_t>(std::max<std::int64_t>(n_ref - 1, 0));
+  coefficients.drive_base = static_cast<float>(relaxed * (neuron.e_leak + point.bias() / neuron.g_leak));
+  const double sinusoid_gain = std::abs(sinusoid_weight(config.scheme, point.frequency(), neuron.tau_m, dt));
+  coefficients.drive_amplitude = static_cast<float>(sinusoid_gain * point.amplitude() / neuron.g_leak);
   if (exact) {
     // OU variance over one step: sigma^2 (1 - e^{-2 dt/tau}) / (2 g_L^2 tau), mV^2.
-    const double variance = point.sigma * point.sigma * -std::expm1(-2.0 * rate) /
+    const double variance = point.sigma() * point.sigma() * -std::expm1(-2.0 * rate) /
                             (2.0 * neuron.g_leak * neuron.g_leak * neuron.tau_m);
     coefficients.noise_gain = static_cast<float>(std::sqrt(variance));
     // The bridge's effective variance s^2 e^{dt/tau} (exact_step.hpp): the OU
@@ -202,18 +246,16 @@ PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
     coefficients.bridge_half_variance = static_cast<float>(bridge_variance / 2.0);
     coefficients.bridge_limit = static_cast<float>(kBridgeLimitFactor * bridge_variance / 2.0);
   } else {
-    coefficients.noise_gain = static_cast<float>(rate * point.sigma / (neuron.g_leak * std::sqrt(dt)));
+    coefficients.noise_gain = static_cast<float>(rate * point.sigma() / (neuron.g_leak * std::sqrt(dt)));
   }
-  coefficients.frequency_index = static_cast<std::uint32_t>(point.frequency_index);
+  coefficients.drive_table = static_cast<std::uint32_t>(drive_table_of(config, point));
   coefficients.stream_tag = config.decorrelate_points ? point_tag(point) : 0u;
   return coefficients;
 }
 
 SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
-  const Grid& axes = config.grid;  // the product in double: it may not fit in 64 bits
-  check_grid_fits_memory(static_cast<double>(axes.sigma.size()) * static_cast<double>(axes.amplitude.size()) *
-                             static_cast<double>(axes.bias.size()) *
-                             static_cast<double>(axes.frequency.size()),
+  // The product in double: it may not fit in 64 bits.
+  check_grid_fits_memory(config.grid.count(),
                          points == PlanPoints::all ? kHeldBytesPerPoint : kStreamedBytesPerPoint);
   validate(config);
   SweepPlan plan;
@@ -221,33 +263,14 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
   plan.samples = config.time.samples();
   plan.steps = plan.samples - 1;
 
-  const NeuronParams& neuron = config.neuron;
-  const double dt = config.time.dt;
-  const double rate = dt / neuron.tau_m;  // dt / tau_m, dimensionless
-  const bool exact = config.scheme == Scheme::exact;
-  // exact: e^{-dt/tau}; euler: 1 - dt/tau.
-  const double decay = exact ? std::exp(-rate) : 1.0 - rate;
-  const std::int64_t n_ref = TimeGrid::refractory_samples(neuron.t_ref, dt);
-  plan.constants.decay = static_cast<float>(decay);
-  plan.constants.v_threshold = static_cast<float>(neuron.v_threshold);
-  plan.constants.v_reset = static_cast<float>(neuron.v_reset);
-  plan.constants.v_init = static_cast<float>(neuron.v_init);
-  plan.constants.hold_steps = static_cast<std::int32_t>(std::max<std::int64_t>(n_ref - 1, 0));
-
-  // The sinusoid's weight over one step: euler samples it at t_k (gain dt/tau,
-  // no phase); exact integrates it, (1/tau) int_0^dt e^{-(dt-s)/tau} e^{i w (t_k+s)} ds
-  // = c e^{i w t_k} with c = (1/tau)(e^{i w dt} - e^{-dt/tau})/(1/tau + i w).
+  // The drive tables: per frequency, and for exact per (frequency, tau_m) (drive_table_of).
   const Grid& grid = config.grid;
-  std::vector<double>& sinusoid_gain = plan.sinusoid_gain;
-  sinusoid_gain.assign(grid.frequency.size(), rate);
-  plan.drive_phase.assign(grid.frequency.size(), 0.0);
-  if (exact) {
-    for (std::size_t f = 0; f < grid.frequency.size(); ++f) {
-      const double omega = 2.0 * std::numbers::pi * grid.frequency[f] / 1000.0;  // rad per ms
-      const std::complex<double> c = (std::polar(1.0, omega * dt) - std::exp(-rate)) /
-                                     (neuron.tau_m * std::complex<double>(1.0 / neuron.tau_m, omega));
-      sinusoid_gain[f] = std::abs(c);
-      plan.drive_phase[f] = std::arg(c);
+  const std::vector<double>& frequencies = grid[Axis::frequency];
+  const std::size_t tau_count = config.scheme == Scheme::exact ? grid[Axis::tau_m].size() : 1;
+  for (std::size_t tau = 0; tau < tau_count; ++tau) {
+    for (const double frequency : frequencies) {
+      const double phase = std::arg(sinusoid_weight(config.scheme, frequency, grid[Axis::tau_m][tau], config.time.dt));
+      plan.drive_tables.push_back(DriveTable{frequency, phase});
     }
   }
 

@@ -32,7 +32,7 @@ std::vector<SpectralReadout> point_spectra(const SweepPlan& plan, const Populati
     spectra.push_back(
         pooled_spectrum(std::span<const std::uint64_t>(readouts.psth.data() + point * bins, bins),
                         plan.config.readouts.psth_bin_ms, plan.config.time.duration, plan.config.neurons,
-                        plan.config.grid.frequency[plan.points[point].frequency_index]));
+                        plan.drive_tables[plan.points[point].drive_table].frequency_hz));
   }
   return spectra;
 }

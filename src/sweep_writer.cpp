@@ -42,15 +42,15 @@ SweepWriter::SweepWriter(const std::filesystem::path& out, const SweepConfig& co
       points_file_(files_.create("points.csv")),
       tallies_file_(files_.create("tallies.csv")),
       by_sigma_(sigma_order(config.grid)) {
-  files_.append(points_file_, points_csv_header());
+  files_.append(points_file_, points_csv_header(config.grid));
   const std::string header = tally_file_header(result_config_text(config), shard, with_spectra_);
   files_.append(tallies_file_, header);
   tallies_hash_ = fnv1a64(header);
   if (whole_grid_) {
     optimum_file_ = files_.create("optimum.csv");
-    files_.append(optimum_file_, optimum_csv_header());
+    files_.append(optimum_file_, optimum_csv_header(config.grid));
   }
-  slice_.reserve(config.grid.sigma.size());
+  slice_.reserve(config.grid[Axis::sigma].size());
 }
 
 void SweepWriter::add(std::uint64_t point, const PointTally& tally, const SpectralReadout* spectrum) {
@@ -76,8 +76,8 @@ void SweepWriter::add(std::uint64_t point, const PointTally& tally, const Spectr
   if (!whole_grid_) return;
 
   slice_.push_back(metrics);
-  if (slice_.size() < config_.grid.sigma.size()) return;
-  const std::size_t slice = point / config_.grid.sigma.size();
+  if (slice_.size() < config_.grid[Axis::sigma].size()) return;
+  const std::size_t slice = point / config_.grid[Axis::sigma].size();
   const SliceOptimum optimum = slice_optimum(config_.grid, slice, slice_, config_.objective, by_sigma_);
   const PointMetrics* at_optimum = optimum.found ? &slice_[optimum.point - slice * slice_.size()] : nullptr;
   files_.append(optimum_file_, optimum_csv_row(config_.grid, optimum, at_optimum, config_.objective));

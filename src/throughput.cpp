@@ -22,12 +22,12 @@ SweepPlan throughput_plan(const ThroughputWorkload& workload) {
     throw InputError("--backend", "must be all, cpu or cuda");
   SweepConfig config;
   config.scheme = workload.scheme;
-  config.grid.sigma = workload.points == 1
+  config.grid[Axis::sigma] = workload.points == 1
                           ? std::vector<double>{30.0}
                           : parse_axis("0:60:" + std::to_string(workload.points), "--points");
-  config.grid.amplitude = {20.0};
-  config.grid.bias = {178.0};
-  config.grid.frequency = {10.0};
+  config.grid[Axis::amplitude] = {20.0};
+  config.grid[Axis::bias] = {178.0};
+  config.grid[Axis::frequency] = {10.0};
   config.neurons = workload.neurons;
   config.decorrelate_points = workload.decorrelate;
   // K = steps + 1 samples: duration (steps + 1/2) dt leaves no doubt about the ceiling.

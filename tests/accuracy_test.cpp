@@ -28,8 +28,8 @@ SweepResult run_cpu(const SweepConfig& config) {
 // 0.1-0.2 %, so a 1 % error is > 4 SE and Euler's error is resolved.
 SweepConfig siegert_grid(Scheme scheme) {
   SweepConfig config = test::reference_config({40.0, 60.0}, 2000, 20000.0);
-  config.grid.amplitude = {0.0};
-  config.grid.bias = {178.0, 190.0};
+  config.grid[Axis::amplitude] = {0.0};
+  config.grid[Axis::bias] = {178.0, 190.0};
   config.scheme = scheme;
   return config;
 }
@@ -40,12 +40,12 @@ TEST(Accuracy, ExactMatchesSiegertWhereEulerIsOffBySeveralPercent) {
     const SweepResult result = run_cpu(config);
     for (std::size_t index = 0; index < config.grid.size(); ++index) {
       const GridPoint point = config.grid.point(index);
-      const double theory = siegert(config.neuron, point.bias, point.sigma).rate_hz;
+      const double theory = siegert(point.neuron(), point.bias(), point.sigma()).rate_hz;
       const PointMetrics& m = result.metrics[index];
       const double standard_error = m.rate_std_hz / std::sqrt(static_cast<double>(config.neurons));
       const double error = m.mean_rate_hz - theory;
-      SCOPED_TRACE(std::string(scheme_name(scheme)) + " bias " + std::to_string(point.bias) + " sigma " +
-                   std::to_string(point.sigma) + ": rate " + std::to_string(m.mean_rate_hz) +
+      SCOPED_TRACE(std::string(scheme_name(scheme)) + " bias " + std::to_string(point.bias()) + " sigma " +
+                   std::to_string(point.sigma()) + ": rate " + std::to_string(m.mean_rate_hz) +
                    " Hz, Siegert " + std::to_string(theory) + " Hz, SE " + std::to_string(standard_error));
       ASSERT_GT(theory, 1.0);
       ASSERT_LT(standard_error, 0.0025 * theory);  // the test can resolve 1 %

@@ -91,7 +91,7 @@ TEST(Continuation, UnsuitableHooksAreRefused) {
 // run_points runs a begun segment from its state, first, and the rest as usual.
 TEST(Continuation, RunPointsGoesOnWithBegunSegments) {
   SweepConfig config = continuation_config(Scheme::euler);
-  config.grid.sigma = {0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0};
+  config.grid[Axis::sigma] = {0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0};
   config.execution.batch_points = 2;
   const SweepPlan plan = make_plan(config);
   const auto backend = make_cpu_backend(2);
@@ -126,7 +126,7 @@ TEST(Continuation, RunPointsGoesOnWithBegunSegments) {
 // Snapshots are taken when the policy asks, each of the segment it belongs to.
 TEST(Continuation, RunPointsAsksForSnapshotsAtChunkBoundaries) {
   SweepConfig config = continuation_config(Scheme::euler);
-  config.grid.sigma = {10.0, 20.0, 30.0};
+  config.grid[Axis::sigma] = {10.0, 20.0, 30.0};
   config.execution.batch_points = 2;
   const SweepPlan plan = make_plan(config);
   const auto backend = make_cpu_backend(1);
@@ -150,7 +150,7 @@ TEST(Continuation, RunPointsAsksForSnapshotsAtChunkBoundaries) {
 // two begun segments go on, one per worker, to the unbroken bits.
 TEST(Continuation, TwoWorkersSnapshotAndGoOnWithTheSameBits) {
   SweepConfig config = continuation_config(Scheme::exact);
-  config.grid.sigma = {10.0, 20.0, 30.0, 40.0, 50.0};
+  config.grid[Axis::sigma] = {10.0, 20.0, 30.0, 40.0, 50.0};
   config.execution.batch_points = 2;
   const SweepPlan plan = make_plan(config);
   const auto first = make_cpu_backend(1);

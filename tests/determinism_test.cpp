@@ -19,7 +19,7 @@ namespace {
 SweepConfig small_grid(Scheme scheme = Scheme::euler) {
   SweepConfig config = test::reference_config({20.0, 30.0, 60.0}, 37, 500.0);
   config.scheme = scheme;
-  config.grid.amplitude = {10.0, 20.0};
+  config.grid[Axis::amplitude] = {10.0, 20.0};
   config.validity = {1, 400};
   return config;
 }
@@ -89,8 +89,8 @@ TEST_P(DeterminismPerScheme, PointAloneEqualsPointInGrid) {
     full.decorrelate_points = decorrelate;
     const std::vector<std::string> grid_rows = rows_without_index(test::cpu_points_csv(full));
     SweepConfig alone = full;
-    alone.grid.sigma = {30.0};
-    alone.grid.amplitude = {20.0};
+    alone.grid[Axis::sigma] = {30.0};
+    alone.grid[Axis::amplitude] = {20.0};
     const std::vector<std::string> alone_rows = rows_without_index(test::cpu_points_csv(alone));
     ASSERT_EQ(alone_rows.size(), 1u);
     EXPECT_EQ(alone_rows[0], grid_rows[4]);  // sigma 30 (index 1) at amplitude 20 (index 1)
@@ -116,19 +116,19 @@ TEST(Determinism, SeedAndDecorrelationChangeTheResult) {
 // bits fails here, so it cannot happen unnoticed; one made on purpose updates these values and says so.
 TEST(Determinism, OutputBitsArePinned) {
   SweepConfig curve = test::reference_config({}, 45, 300.3);
-  curve.grid.sigma = parse_axis("0:60:25", "--sigma");
+  curve.grid[Axis::sigma] = parse_axis("0:60:25", "--sigma");
   curve.scheme = Scheme::exact;
   SweepConfig decorrelated = small_grid();
   decorrelated.decorrelate_points = true;
   // No refractory hold (t_ref 0) at a high rate, and a start above threshold (exact): the CPU
   // kernel's paths for sets of lanes with no refractory lane and its first steps.
   SweepConfig no_hold = test::reference_config({}, 77, 700.0);
-  no_hold.grid.sigma = parse_axis("0:60:13", "--sigma");
-  no_hold.grid.bias = {190.0};
-  no_hold.neuron.t_ref = 0.0;
+  no_hold.grid[Axis::sigma] = parse_axis("0:60:13", "--sigma");
+  no_hold.grid[Axis::bias] = {190.0};
+  no_hold.grid[Axis::t_ref] = {0.0};
   SweepConfig above = test::reference_config({}, 77, 700.0);
-  above.grid.sigma = parse_axis("0:60:13", "--sigma");
-  above.neuron.v_init = -40.0;
+  above.grid[Axis::sigma] = parse_axis("0:60:13", "--sigma");
+  above.grid[Axis::v_init] = {-40.0};
   above.scheme = Scheme::exact;
   const std::vector<std::pair<SweepConfig, std::uint64_t>> pinned = {
       {small_grid(Scheme::euler), 0x2dfd622829596e62ULL},

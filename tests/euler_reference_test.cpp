@@ -139,19 +139,19 @@ Resultant reference_resultant(const std::vector<std::int64_t>& spike_samples, do
 srlif::SweepConfig noiseless_config(const Model& m, std::vector<double> amplitude, std::vector<double> bias,
                                     std::vector<double> frequency) {
   srlif::SweepConfig config;
-  config.neuron.v_threshold = m.v_threshold;
-  config.neuron.v_reset = m.v_reset;
-  config.neuron.e_leak = m.e_leak;
-  config.neuron.v_init = m.v_init;
-  config.neuron.tau_m = m.tau_m;
-  config.neuron.g_leak = m.g_leak;
-  config.neuron.t_ref = m.t_ref;
+  config.grid[srlif::Axis::v_threshold] = {m.v_threshold};
+  config.grid[srlif::Axis::v_reset] = {m.v_reset};
+  config.grid[srlif::Axis::e_leak] = {m.e_leak};
+  config.grid[srlif::Axis::v_init] = {m.v_init};
+  config.grid[srlif::Axis::tau_m] = {m.tau_m};
+  config.grid[srlif::Axis::g_leak] = {m.g_leak};
+  config.grid[srlif::Axis::t_ref] = {m.t_ref};
   config.time.dt = m.dt;
   config.time.duration = m.duration;
-  config.grid.sigma = {0.0};
-  config.grid.amplitude = std::move(amplitude);
-  config.grid.bias = std::move(bias);
-  config.grid.frequency = std::move(frequency);
+  config.grid[srlif::Axis::sigma] = {0.0};
+  config.grid[srlif::Axis::amplitude] = std::move(amplitude);
+  config.grid[srlif::Axis::bias] = std::move(bias);
+  config.grid[srlif::Axis::frequency] = std::move(frequency);
   config.neurons = 1;
   config.seed = 20240601;
   config.execution.threads = 1;  // one neuron per point: one work item; no thread team to wake
@@ -303,16 +303,16 @@ TEST(EulerReference, NoiselessModulatedInputMatchesFloat32Replica) {
     ASSERT_EQ(result.metrics.size(), config.grid.size());
     for (std::size_t index = 0; index < config.grid.size(); ++index) {
       const srlif::GridPoint point = config.grid.point(index);
-      SCOPED_TRACE(describe({t_ref, point.bias, point.amplitude, point.frequency}));
+      SCOPED_TRACE(describe({t_ref, point.bias(), point.amplitude(), point.frequency()}));
       const std::vector<std::int64_t> replica =
-          float32_replica(m, point.bias, point.amplitude, point.frequency);
+          float32_replica(m, point.bias(), point.amplitude(), point.frequency());
       ASSERT_GT(replica.size(), 500u);
-      expect_same_spikes(result.metrics[index], replica, m.dt, point.frequency);
+      expect_same_spikes(result.metrics[index], replica, m.dt, point.frequency());
       // The replica is itself checked against the double reference: up to the first
       // threshold decision within float32 reach of a tie, the spike trains must be
       // identical (afterwards a one-step shift may persist: the phase of a
       // non-locked orbit is neutrally stable).
-      const ReferenceRun reference = reference_euler(m, point.bias, point.amplitude, point.frequency);
+      const ReferenceRun reference = reference_euler(m, point.bias(), point.amplitude(), point.frequency());
       const auto before = [&](const std::vector<std::int64_t>& spikes) {
         return std::vector<std::int64_t>(
             spikes.begin(), std::lower_bound(spikes.begin(), spikes.end(), reference.first_ambiguous_sample));

@@ -19,8 +19,8 @@ namespace {
 SweepConfig noiseless(double bias, double amplitude) {
   SweepConfig config = test::reference_config({0.0}, 1, 1000.0);
   config.scheme = Scheme::exact;
-  config.grid.bias = {bias};
-  config.grid.amplitude = {amplitude};
+  config.grid[Axis::bias] = {bias};
+  config.grid[Axis::amplitude] = {amplitude};
   return config;
 }
 
@@ -29,7 +29,7 @@ SweepConfig noiseless(double bias, double amplitude) {
 // float engine follows it to float rounding (~1e-5 mV over 10^4 steps).
 TEST(ExactScheme, NoiselessStepIsTheExactSolution) {
   const SweepConfig config = noiseless(150.0, 20.0);
-  const NeuronParams& n = config.neuron;
+  const NeuronParams n = config.grid.point(0).neuron();
   const double mu = n.e_leak + 150.0 / n.g_leak;
   const double a = 20.0 / n.g_leak;
   const double omega_tau = 2.0 * std::numbers::pi * 10.0 / 1000.0 * n.tau_m;
@@ -61,7 +61,7 @@ TEST(ExactScheme, NoiselessStepIsTheExactSolution) {
 // starts n_ref samples later.
 TEST(ExactScheme, NoiselessSpikesAtTheAnalyticCrossing) {
   const SweepConfig config = noiseless(250.0, 0.0);
-  const NeuronParams& n = config.neuron;
+  const NeuronParams n = config.grid.point(0).neuron();
   const double mu = n.e_leak + 250.0 / n.g_leak;
   const double crossing = n.tau_m * std::log((mu - n.v_reset) / (mu - n.v_threshold));
   const auto crossing_samples = static_cast<std::int64_t>(std::ceil(crossing / config.time.dt));
@@ -128,7 +128,7 @@ TEST(ExactScheme, LaneVectorsEqualTheScalarStep) {
   exact_config.scheme = Scheme::exact;
   const SweepPlan exact = make_plan(exact_config);
   const PointCoefficients& point = exact.points[0];
-  const StepConstants& constants = exact.constants;
+  const StepConstants& constants = point.constants;
   int crossings = 0;
   int candidates_seen = 0;
   for (int round = 0; round < 20000; ++round) {
@@ -173,8 +173,8 @@ TEST(ExactScheme, LaneVectorsEqualTheScalarStep) {
   }
   EXPECT_GT(candidates_seen, 1000);
   EXPECT_GT(crossings, 100);  // bridge crossings (spikes that ended the step below V_th) were exercised
-  EXPECT_EQ(plan.drive_phase[0], 0.0);  // euler's drive table is the plain sinusoid
-  EXPECT_NE(exact.drive_phase[0], 0.0);
+  EXPECT_EQ(plan.drive_tables[0].phase_rad, 0.0);  // euler's drive table is the plain sinusoid
+  EXPECT_NE(exact.drive_tables[0].phase_rad, 0.0);
 }
 
 }  // namespace

@@ -29,15 +29,15 @@ std::string cuda_points_csv(const SweepConfig& config) {
 TEST(GpuBackend, IdenticalToCpuOnReferenceCurve) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   SweepConfig config = test::reference_config({0.0, 10.0, 12.5, 20.0, 30.0, 45.0, 60.0}, 300, 2000.0);
-  config.grid.amplitude = {10.0, 20.0};
-  config.grid.bias = {176.0, 178.0};
+  config.grid[Axis::amplitude] = {10.0, 20.0};
+  config.grid[Axis::bias] = {176.0, 178.0};
   EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config));
 }
 
 TEST(GpuBackend, IdenticalToCpuAcrossChunksBatchesAndNoiseModes) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   SweepConfig config = test::reference_config({15.0, 40.0}, 1000, 999.9);  // ragged blocks and steps
-  config.grid.frequency = {7.0, 10.0};
+  config.grid[Axis::frequency] = {7.0, 10.0};
   config.validity = {1, 400};
   const std::string reference = test::cpu_points_csv(config);
   for (std::int64_t chunk : {4, 1000, 1 << 20}) {
@@ -56,7 +56,7 @@ TEST(GpuBackend, IdenticalToCpuAcrossChunksBatchesAndNoiseModes) {
 TEST(GpuBackend, DeviceWorkersShareTheGridWithTheSameBits) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   SweepConfig config = test::reference_config({0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0}, 500, 999.9);
-  config.grid.amplitude = {10.0, 20.0};
+  config.grid[Axis::amplitude] = {10.0, 20.0};
   config.execution.batch_points = 2;
   const SweepPlan plan = make_plan(config);
   std::vector<std::uint64_t> points(plan.points.size());
@@ -117,7 +117,7 @@ TEST(GpuBackend, ExactSchemeIdenticalToCpu) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   SweepConfig config = test::reference_config({0.0, 12.5, 30.0, 60.0}, 333, 999.9);
   config.scheme = Scheme::exact;
-  config.grid.frequency = {7.0, 10.0};
+  config.grid[Axis::frequency] = {7.0, 10.0};
   config.validity = {1, 400};
   for (std::int64_t chunk : {4, 1000, 1 << 20}) {
     config.execution.chunk_steps = chunk;
@@ -134,8 +134,8 @@ TEST(GpuBackend, SharedNoiseIdenticalToCpuInEveryWidth) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
     SweepConfig config = test::reference_config({}, 45, 300.3);
-    config.grid.sigma = parse_axis("0:60:21", "--sigma");
-    config.grid.amplitude = {10.0, 20.0, 30.0};
+    config.grid[Axis::sigma] = parse_axis("0:60:21", "--sigma");
+    config.grid[Axis::amplitude] = {10.0, 20.0, 30.0};
     config.scheme = scheme;
     config.validity = {1, 400};
     const std::string reference = test::cpu_points_csv(config);
@@ -145,7 +145,7 @@ TEST(GpuBackend, SharedNoiseIdenticalToCpuInEveryWidth) {
     }
     config.execution.batch_points = 37;  // batches of 37 and 26 points: other widths
     EXPECT_EQ(cuda_points_csv(config), reference) << scheme_name(scheme) << " batches of 37";
-    config.grid.frequency = {7.0, 10.0};  // 126 points, half at each frequency, sharing noise
+    config.grid[Axis::frequency] = {7.0, 10.0};  // 126 points, half at each frequency, sharing noise
     config.execution.batch_points = 0;
     EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config))
         << scheme_name(scheme) << " two frequencies";
@@ -157,7 +157,7 @@ TEST(GpuBackend, SharedNoiseSnapshotsMatchTheCpu) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
     SweepConfig config = test::reference_config({}, 70, 250.3);
-    config.grid.sigma = parse_axis("0:60:25", "--sigma");
+    config.grid[Axis::sigma] = parse_axis("0:60:25", "--sigma");
     config.scheme = scheme;
     config.execution.chunk_steps = 404;  // not a multiple of any window of more than one block
     expect_snapshots_match(config, 1212);

@@ -34,7 +34,7 @@ Files population_files_on(Backend& backend, const SweepConfig& config) {
 // a raster of 20 neurons.
 SweepConfig small_population() {
   SweepConfig config = test::reference_config({0.0, 15.0, 30.0, 60.0}, 300, 999.9);
-  config.grid.frequency = {7.0, 10.0};
+  config.grid[Axis::frequency] = {7.0, 10.0};
   config.validity = {1, 400};
   config.readouts.enabled = true;
   config.readouts.phase_bins = 24;
@@ -81,9 +81,9 @@ TEST(GpuReadouts, SharedNoiseIdenticalToCpuInEveryWidth) {
   for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
     SweepConfig config = small_population();
     config.neurons = 45;
-    config.grid.sigma = parse_axis("0:60:21", "--sigma");
-    config.grid.frequency = {10.0};
-    config.grid.amplitude = {10.0, 20.0, 30.0};
+    config.grid[Axis::sigma] = parse_axis("0:60:21", "--sigma");
+    config.grid[Axis::frequency] = {10.0};
+    config.grid[Axis::amplitude] = {10.0, 20.0, 30.0};
     config.scheme = scheme;
     config.execution.chunk_steps = 36;
     const auto cpu = make_cpu_backend(0);

@@ -58,13 +58,13 @@ TEST(Grid, SigmaVariesFastest) {
   ASSERT_EQ(grid.size(), 12u);
   EXPECT_EQ(grid.slice_count(), 4u);
   const GridPoint p = grid.point(7);  // sigma 1, amplitude 10, bias 178, frequency 10
-  EXPECT_EQ(p.sigma, 1.0);
-  EXPECT_EQ(p.amplitude, 10.0);
-  EXPECT_EQ(p.frequency, 10.0);
-  EXPECT_EQ(grid.point(4).amplitude, 20.0);
-  EXPECT_EQ(grid.point(11).sigma, 2.0);
-  EXPECT_EQ(grid.point(11).amplitude_index, 1u);
-  EXPECT_EQ(grid.point(11).frequency_index, 1u);
+  EXPECT_EQ(p.sigma(), 1.0);
+  EXPECT_EQ(p.amplitude(), 10.0);
+  EXPECT_EQ(p.frequency(), 10.0);
+  EXPECT_EQ(grid.point(4).amplitude(), 20.0);
+  EXPECT_EQ(grid.point(11).sigma(), 2.0);
+  EXPECT_EQ(grid.point(11).index_on(Axis::amplitude), 1u);
+  EXPECT_EQ(grid.point(11).index_on(Axis::frequency), 1u);
 }
 
 }  // namespace

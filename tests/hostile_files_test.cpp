@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -25,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "srlif/axes.hpp"
 #include "srlif/checkpoint.hpp"
 #include "srlif/checksummed_file.hpp"
 #include "srlif/config_text.hpp"
@@ -117,13 +119,20 @@ TEST(NumberText, FuzzAgainstTheGrammarAndTheCLibrary) {
   EXPECT_GT(accepted_whole, 500);
 }
 
-// The numeric flags of `command` with their kind, from --help (so that a flag added later is covered).
+// The numeric flags of `command` with their kind (FLOAT, INT, UINT, or AXIS for the axes of
+// axes.hpp, which take lists and ranges), from --help (so that a flag added later is covered).
 std::vector<std::pair<std::string, std::string>> numeric_flags(const std::string& command) {
   const std::string help = test::run_srlif(command + " --help").output;
   std::vector<std::pair<std::string, std::string>> flags;
-  const std::regex option(R"(\n\s+(--[a-z-]+) (FLOAT|INT|UINT))");
+  const std::regex option(R"(\n\s+(--[a-z-]+) (FLOAT|INT|UINT|TEXT))");
   for (std::sregex_iterator it(help.begin(), help.end(), option), end; it != end; ++it) {
-    flags.emplace_back((*it)[1], (*it)[2]);
+    const std::string flag = (*it)[1];
+    const bool axis = std::any_of(kAxes.begin(), kAxes.end(), [&](const AxisInfo& info) { return info.flag == flag; });
+    if ((*it)[2] != "TEXT") {
+      flags.emplace_back(flag, (*it)[2]);
+    } else if (axis) {
+      flags.emplace_back(flag, "AXIS");
+    }
   }
   return flags;
 }
@@ -138,9 +147,11 @@ TEST(NoSilentMisreading, EveryNumericFlagAndConfigKeyRefusesEmptyBlankAndNonWhol
     const auto flags = numeric_flags(command);
     ASSERT_GE(flags.size(), 3u) << command;
     for (const auto& [flag, kind] : flags) {
+      // An axis drops blanks around its items and ranges (list syntax).
       std::vector<std::pair<std::string, std::string>> cases = {
-          {"\"\"", "empty"}, {"\" 5\"", "blanks"}, {"0x10", "not a"}};
-      if (kind != "FLOAT") cases.emplace_back("1e3", "not a whole number");
+          {"\"\"", kind == "AXIS" ? "needs at least one value" : "empty"}, {"0x10", "not a"}};
+      if (kind != "AXIS") cases.emplace_back("\" 5\"", "blanks");
+      if (kind == "INT" || kind == "UINT") cases.emplace_back("1e3", "not a whole number");
       for (const auto& [value, rule] : cases) {
         const std::string out = base + "/out";
         const test::CommandResult result =
@@ -156,9 +167,14 @@ TEST(NoSilentMisreading, EveryNumericFlagAndConfigKeyRefusesEmptyBlankAndNonWhol
       const test::CommandResult from_file =
           test::run_srlif(command + " --config " + base + "/c.toml --out " + base + "/out");
       EXPECT_EQ(from_file.exit_code, 2) << from_file.output;
-      EXPECT_TRUE(contains(from_file.output, flag + ": the value is empty") &&
-                  contains(from_file.output, "line 1"))
-          << command << " " << flag << ": " << from_file.output;
+      if (kind == "AXIS") {
+        EXPECT_TRUE(contains(from_file.output, flag + ": needs at least one value"))
+            << command << " " << flag << ": " << from_file.output;
+      } else {
+        EXPECT_TRUE(contains(from_file.output, flag + ": the value is empty") &&
+                    contains(from_file.output, "line 1"))
+            << command << " " << flag << ": " << from_file.output;
+      }
     }
   }
   EXPECT_GE(checked, 150);

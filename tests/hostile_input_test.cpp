@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "srlif/axes.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"
 #include "test_support.hpp"
@@ -24,8 +25,9 @@ namespace fs = std::filesystem;
 std::vector<std::string> numeric_flags(const std::string& command) {
   const std::string help = test::run_srlif(command + " --help").output;
   std::vector<std::string> flags;
-  const std::regex option(
-      R"(\n\s+(--[a-z-]+) (FLOAT|INT|UINT)|\n\s+(--(sigma|amplitude|bias|frequency)) TEXT)");
+  std::string axes;  // every axis flag (axes.hpp): sigma|amplitude|...|t-ref
+  for (const AxisInfo& info : kAxes) axes += (axes.empty() ? "" : "|") + std::string(info.flag.substr(2));
+  const std::regex option(R"(\n\s+(--[a-z-]+) (FLOAT|INT|UINT)|\n\s+(--()" + axes + R"()) TEXT)");
   for (std::sregex_iterator it(help.begin(), help.end(), option), end; it != end; ++it) {
     flags.push_back((*it)[1].matched ? (*it)[1] : (*it)[3]);
   }

@@ -121,7 +121,8 @@ TEST(FindOptima, NoEligibleSigma) {
   EXPECT_TRUE(std::isnan(optima[0].sigma_opt));
   EXPECT_TRUE(optima[1].found);
   EXPECT_EQ(optima[1].sigma_opt, 0.0);
-  EXPECT_EQ(optima[1].amplitude_index, 1u);
+  EXPECT_EQ(optima[1].slice, 1u);
+  EXPECT_EQ(grid.point(optima[1].point)[Axis::amplitude], grid[Axis::amplitude][1]);
 }
 
 }  // namespace

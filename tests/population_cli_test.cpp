@@ -54,7 +54,7 @@ TEST(PopulationCli, WritesTheReadoutFiles) {
   ASSERT_EQ(summary.size(), 3u);
   const std::vector<std::string> columns = split(summary[0]);
   std::vector<std::string> expected_start = {"point", "sigma", "amplitude", "bias", "frequency"};
-  const std::vector<std::string>& metric_columns = points_csv_columns();
+  const std::vector<std::string> metric_columns = points_csv_columns(Grid{{0.0}, {20.0}, {178.0}, {10.0}});
   for (const std::string& column : metric_columns) {
     if (std::find(expected_start.begin(), expected_start.end(), column) == expected_start.end()) {
       expected_start.push_back(column);

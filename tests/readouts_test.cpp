@@ -146,10 +146,10 @@ TEST(Readouts, CountsAddUpToTheTalliesAtSeveralSigma) {
   ASSERT_EQ(r.raster_counts.size(), 5u * 40u);
   ASSERT_EQ(r.raster_steps.size(), 5u * 40u * layout.raster_capacity);
 
-  const std::int64_t n_ref = TimeGrid::refractory_samples(config.neuron.t_ref, config.time.dt);
+  const std::int64_t n_ref = TimeGrid::refractory_samples(config.grid[Axis::t_ref].front(), config.time.dt);
   ASSERT_EQ(n_ref, 20);
   for (std::size_t point = 0; point < 5; ++point) {
-    SCOPED_TRACE("sigma " + format_number(config.grid.sigma[point]));
+    SCOPED_TRACE("sigma " + format_number(config.grid[Axis::sigma][point]));
     const std::uint64_t total = run.result.metrics[point].total_spikes;
     const auto hist = slice(r.phase_histogram, point, 30);
     const auto psth = slice(r.psth, point, 200);
@@ -323,7 +323,7 @@ TEST(Readouts, PhaseHistogramCircularMeanIsThePreferredPhase) {
 TEST(Readouts, SubthresholdMarginAtZeroNoise) {
   const SweepConfig config = with_readouts(test::reference_config({0.0}, 1, 10000.0), 1);
   const Simulation run = run_cpu(config);
-  const NeuronParams& neuron = config.neuron;
+  const NeuronParams neuron = config.grid.point(0).neuron();
   const double omega_tau = 2.0 * std::numbers::pi * 10.0 * neuron.tau_m / 1000.0;
   const double analytic_max =
       neuron.e_leak + (178.0 + 20.0 / std::sqrt(1.0 + omega_tau * omega_tau)) / neuron.g_leak;
@@ -349,11 +349,11 @@ TEST(Readouts, SubthresholdMarginAtZeroNoise) {
 // and the "margin" stays >= 0 although the neuron spikes.
 TEST(Readouts, SuprathresholdNeuronSpikesButMaxVStaysBelowThreshold) {
   SweepConfig config = with_readouts(test::reference_config({0.0}, 1, 2000.0), 1);
-  config.grid.bias = {250.0};
+  config.grid[Axis::bias] = {250.0};
   const Simulation run = run_cpu(config);
   const PopulationMeasures measures = population_measures(run.plan, run.result, 0);
   EXPECT_GT(run.result.metrics[0].total_spikes, 50u);
-  EXPECT_LT(measures.max_v_mv, config.neuron.v_threshold);
+  EXPECT_LT(measures.max_v_mv, config.grid[Axis::v_threshold].front());
   EXPECT_GE(measures.subthreshold_margin_mv, 0.0);
 }
 
@@ -364,7 +364,7 @@ TEST(Readouts, SuprathresholdNeuronSpikesButMaxVStaysBelowThreshold) {
 // Philox block is partial), 2 amplitudes x 3 sigma, a raster of 5 neurons.
 SweepConfig small_population() {
   SweepConfig config = with_readouts(test::reference_config({20.0, 30.0, 60.0}, 37, 500.0), 5);
-  config.grid.amplitude = {10.0, 20.0};
+  config.grid[Axis::amplitude] = {10.0, 20.0};
   config.validity = {1, 400};
   return config;
 }
@@ -404,8 +404,8 @@ TEST(Readouts, PointAloneEqualsPointInGrid) {
     full.decorrelate_points = decorrelate;
     const Simulation grid = run_cpu(full);
     SweepConfig alone_config = full;
-    alone_config.grid.sigma = {30.0};
-    alone_config.grid.amplitude = {20.0};
+    alone_config.grid[Axis::sigma] = {30.0};
+    alone_config.grid[Axis::amplitude] = {20.0};
     const Simulation alone = run_cpu(alone_config);
     const std::size_t in_grid = 4;  // sigma 30 (index 1) at amplitude 20 (index 1)
     const ReadoutLayout& layout = grid.plan.readout_layout;
@@ -497,8 +497,8 @@ TEST_P(TracePerScheme, SpikesAndMaximumMatchTheEngine) {
   config.scheme = GetParam();
   config.execution.chunk_steps = 1000;  // the trace crosses chunk boundaries too
   const Simulation run = run_cpu(config);
-  const std::int64_t n_ref = TimeGrid::refractory_samples(config.neuron.t_ref, config.time.dt);
-  const auto v_reset = static_cast<float>(config.neuron.v_reset);
+  const std::int64_t n_ref = TimeGrid::refractory_samples(config.grid[Axis::t_ref].front(), config.time.dt);
+  const auto v_reset = static_cast<float>(config.grid[Axis::v_reset].front());
   float max_v = -1e30f;
   std::uint64_t total = 0;
   for (std::uint32_t neuron = 0; neuron < kNeurons; ++neuron) {
@@ -506,7 +506,7 @@ TEST_P(TracePerScheme, SpikesAndMaximumMatchTheEngine) {
     const std::vector<TraceSample> trace = trace_neuron(run.plan, neuron);
     ASSERT_EQ(static_cast<std::int64_t>(trace.size()), run.plan.samples);
     EXPECT_EQ(trace[0].time_ms, 0.0);
-    EXPECT_EQ(trace[0].v_mv, static_cast<float>(config.neuron.v_init));
+    EXPECT_EQ(trace[0].v_mv, static_cast<float>(config.grid[Axis::v_init].front()));
     EXPECT_FALSE(trace[0].spike);
     EXPECT_EQ(trace.back().time_ms, config.time.time_of(run.plan.samples - 1));
 
@@ -536,7 +536,7 @@ TEST_P(TracePerScheme, SpikesAndMaximumMatchTheEngine) {
 // its lag-1 autocorrelation is 0 within 4 / sqrt(K).
 TEST(Trace, InputIsBiasPlusWhiteNoise) {
   SweepConfig config = test::reference_config({12.5}, 1, 10000.0);
-  config.grid.amplitude = {0.0};
+  config.grid[Axis::amplitude] = {0.0};
   const SweepPlan plan = make_plan(config);
   const std::vector<TraceSample> trace = trace_neuron(plan, 0);
   const auto k = static_cast<double>(trace.size());
@@ -557,7 +557,7 @@ TEST(Trace, InputIsBiasPlusWhiteNoise) {
   EXPECT_NEAR(sd, s, 4.0 * s / std::sqrt(2.0 * (k - 1.0)));
   EXPECT_NEAR(lag1 / variance, 0.0, 4.0 / std::sqrt(k));
   // And with sigma = 0 the input is exactly the bias.
-  config.grid.sigma = {0.0};
+  config.grid[Axis::sigma] = {0.0};
   for (const TraceSample& sample : trace_neuron(make_plan(config), 0)) ASSERT_EQ(sample.input_pa, 178.0);
 }
 

@@ -211,19 +211,19 @@ ReferenceEstimates estimate(const Population& p) {
 
 srlif::PointMetrics run_engine(double sigma) {
   srlif::SweepConfig config;  // every model parameter set explicitly, from the constants above
-  config.neuron.v_threshold = kThreshold;
-  config.neuron.v_reset = kReset;
-  config.neuron.e_leak = kLeak;
-  config.neuron.v_init = kInit;
-  config.neuron.tau_m = kTau;
-  config.neuron.g_leak = kConductance;
-  config.neuron.t_ref = kRefractory;
+  config.grid[srlif::Axis::v_threshold] = {kThreshold};
+  config.grid[srlif::Axis::v_reset] = {kReset};
+  config.grid[srlif::Axis::e_leak] = {kLeak};
+  config.grid[srlif::Axis::v_init] = {kInit};
+  config.grid[srlif::Axis::tau_m] = {kTau};
+  config.grid[srlif::Axis::g_leak] = {kConductance};
+  config.grid[srlif::Axis::t_ref] = {kRefractory};
   config.time.dt = kDt;
   config.time.duration = kDuration;
-  config.grid.sigma = {sigma};
-  config.grid.amplitude = {kAmplitude};
-  config.grid.bias = {kBias};
-  config.grid.frequency = {kFrequency};
+  config.grid[srlif::Axis::sigma] = {sigma};
+  config.grid[srlif::Axis::amplitude] = {kAmplitude};
+  config.grid[srlif::Axis::bias] = {kBias};
+  config.grid[srlif::Axis::frequency] = {kFrequency};
   config.neurons = kNeurons;
   config.seed = 7177;
   config.validity = {kMinSpikes, kMaxSpikes};

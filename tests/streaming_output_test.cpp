@@ -28,8 +28,8 @@ namespace fs = std::filesystem;
 // Four unsorted sigma values (sigma_opt needs the axis order), 3 x 2 slices, an exact scheme.
 SweepConfig streaming_config() {
   SweepConfig config = test::reference_config({45.0, 0.0, 20.0, 30.0}, 40, 1500.0);
-  config.grid.amplitude = {10.0, 20.0, 30.0};
-  config.grid.bias = {176.0, 178.0};
+  config.grid[Axis::amplitude] = {10.0, 20.0, 30.0};
+  config.grid[Axis::bias] = {176.0, 178.0};
   config.scheme = Scheme::exact;
   config.validity = {1, 1000};
   return config;
@@ -103,7 +103,7 @@ TEST(PlanPoints, CoefficientsOnDemandEqualThoseOfTheWholePlan) {
       SweepConfig config = streaming_config();
       config.scheme = scheme;
       config.decorrelate_points = decorrelate;
-      config.grid.frequency = {7.0, 10.0};
+      config.grid[Axis::frequency] = {7.0, 10.0};
       const SweepPlan whole = make_plan(config);
       const SweepPlan lean = make_plan(config, PlanPoints::none);
       EXPECT_TRUE(lean.points.empty());

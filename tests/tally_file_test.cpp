@@ -18,9 +18,9 @@ namespace {
 
 SweepConfig unusual_config() {
   SweepConfig config = test::reference_config({0.0, 0.1 + 0.2, 1e-300, 59.999999999999993}, 17, 123.4);
-  config.grid.amplitude = {5.0, 7.25};
-  config.grid.frequency = {3.3, 10.0};
-  config.neuron.v_threshold = -54.321;
+  config.grid[Axis::amplitude] = {5.0, 7.25};
+  config.grid[Axis::frequency] = {3.3, 10.0};
+  config.grid[Axis::v_threshold] = {-54.321};
   config.time.dt = 0.05;
   config.scheme = Scheme::exact;
   config.decorrelate_points = true;
@@ -35,8 +35,8 @@ TEST(ConfigText, ReadsBackEveryValueExactly) {
   const std::string text = result_config_text(config);
   const SweepConfig back = parse_result_config_text(text, "test");
   EXPECT_EQ(result_config_text(back), text);
-  EXPECT_EQ(back.grid.sigma, config.grid.sigma);  // bit-exact doubles
-  EXPECT_EQ(back.neuron.v_threshold, config.neuron.v_threshold);
+  EXPECT_EQ(back.grid[Axis::sigma], config.grid[Axis::sigma]);  // bit-exact doubles
+  EXPECT_EQ(back.grid[Axis::v_threshold].front(), config.grid[Axis::v_threshold].front());
   EXPECT_EQ(back.seed, config.seed);
   EXPECT_EQ(back.scheme, Scheme::exact);
   EXPECT_TRUE(back.decorrelate_points);

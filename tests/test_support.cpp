@@ -18,10 +18,10 @@ namespace srlif::test {
 
 SweepConfig reference_config(std::vector<double> sigma, std::uint64_t neurons, double duration_ms) {
   SweepConfig config;
-  config.grid.sigma = std::move(sigma);
-  config.grid.amplitude = {20.0};
-  config.grid.bias = {178.0};
-  config.grid.frequency = {10.0};
+  config.grid[Axis::sigma] = std::move(sigma);
+  config.grid[Axis::amplitude] = {20.0};
+  config.grid[Axis::bias] = {178.0};
+  config.grid[Axis::frequency] = {10.0};
   config.neurons = neurons;
   config.time.duration = duration_ms;
   config.seed = 12345;

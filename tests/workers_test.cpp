@@ -19,7 +19,7 @@ namespace {
 
 SweepPlan worker_plan(bool decorrelate) {
   SweepConfig config = test::reference_config({0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60}, 300, 300);
-  config.grid.amplitude = {10, 20};
+  config.grid[Axis::amplitude] = {10, 20};
   config.decorrelate_points = decorrelate;
   config.execution.batch_points = 3;
   return make_plan(config);

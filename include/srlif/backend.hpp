@@ -45,6 +45,10 @@ struct ChunkHooks {
   std::function<void(const PopulationSnapshot&)> on_snapshot;
 };
 
+// A result for the plan's points before any step: zero tallies and, with
+// readouts, zero counts and each point's max_v at its V_init.
+BackendResult make_backend_result(const SweepPlan& plan);
+
 // Throws std::logic_error unless the hooks suit the plan: none, or a plan
 // without readouts in one batch, and a start state of its neurons at a step
 // that is a multiple of 4 inside the run.

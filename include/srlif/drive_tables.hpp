@@ -12,15 +12,15 @@ namespace srlif {
 
 struct ChunkTables {
   std::int64_t first_step = 0;  // k of entry 0
-  std::int64_t length = 0;      // entries per frequency
-  // [frequency][k - first_step] = sin(2 pi f t_k + drive_phase[frequency]), float
+  std::int64_t length = 0;      // entries per table
+  // [table][k - first_step] = sin(2 pi f t_k + phase) of plan.drive_tables[table], float
   std::vector<float> drive_sin;
-  // [frequency][k - first_step] = cos / sin of the phase 2 pi f t_{k+1} of a spike
+  // [table][k - first_step] = cos / sin of the phase 2 pi f t_{k+1} of a spike
   // emitted by step k, in fixed point (scale kPhaseScale = 2^24).
   std::vector<std::int32_t> phase_cos;
   std::vector<std::int32_t> phase_sin;
   // Only with population readouts (empty otherwise):
-  // [frequency][k - first_step] = phase-histogram bin of a spike at t_{k+1}
+  // [table][k - first_step] = phase-histogram bin of a spike at t_{k+1}
   std::vector<std::int32_t> phase_bin;
   // [k - first_step] = PSTH bin of a spike at t_{k+1}
   std::vector<std::int32_t> psth_bin;

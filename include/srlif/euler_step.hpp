@@ -17,21 +17,25 @@
 
 namespace srlif {
 
-// Constants of one sweep, the same for every grid point (float, mV / samples).
+// The neuron's constants at one grid point (float, mV / samples): the same for
+// every point of a sweep unless a neuron parameter is an axis.
 struct StepConstants {
   float decay;              // euler: 1 - dt/tau_m; exact: exp(-dt/tau_m)
   float v_threshold;        // mV
   float v_reset;            // mV
   float v_init;             // mV
   std::int32_t hold_steps;  // max(n_ref - 1, 0): refractory steps after the spike sample
+
+  bool operator==(const StepConstants&) const = default;
 };
 
 // Coefficients of one grid point (float, mV per step).
 struct PointCoefficients {
+  StepConstants constants;
   float drive_base;               // euler: dt/tau_m (E_L + I_bias/g_L)
   float drive_amplitude;          // euler: dt/tau_m A/g_L, multiplies the drive table sin(2 pi f t_k)
   float noise_gain;               // euler: dt/tau_m sigma/(g_L sqrt(dt)); exact: the step's noise sd
-  std::uint32_t frequency_index;  // which drive/phase table
+  std::uint32_t drive_table;      // which drive/phase table (SweepPlan::drive_tables)
   std::uint32_t stream_tag;       // high 32 bits of each neuron's stream id (0 = common noise)
   // Scheme exact only (zero for euler): h = s^2 e^{dt/tau} / 2 (mV^2, half
   // the bridge's effective variance) and the bound 17 h on

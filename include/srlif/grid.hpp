@@ -1,10 +1,14 @@
-// Sweep axes and the grid of points they span.
+// Axis value lists and the grid of points they span (the axes: axes.hpp).
 #pragma once
 
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "srlif/axes.hpp"
+#include "srlif/neuron_params.hpp"
 
 namespace srlif {
 
@@ -19,29 +23,63 @@ std::vector<double> parse_axis(const std::string& text, const std::string& flag)
 // The number of values `text` describes, with the same checks, without building them.
 std::uint64_t count_axis(const std::string& text, const std::string& flag);
 
+// One grid point: its value and index on every axis.
 struct GridPoint {
   std::size_t index;
-  double sigma;      // pA sqrt(ms)
-  double amplitude;  // pA
-  double bias;       // pA
-  double frequency;  // Hz
-  std::size_t sigma_index;
-  std::size_t amplitude_index;
-  std::size_t bias_index;
-  std::size_t frequency_index;
+  std::array<double, kAxisCount> values;
+  std::array<std::size_t, kAxisCount> indices;
+
+  double operator[](Axis axis) const { return values[axis_index(axis)]; }
+  std::size_t index_on(Axis axis) const { return indices[axis_index(axis)]; }
+  double sigma() const { return (*this)[Axis::sigma]; }          // pA sqrt(ms)
+  double amplitude() const { return (*this)[Axis::amplitude]; }  // pA
+  double bias() const { return (*this)[Axis::bias]; }            // pA
+  double frequency() const { return (*this)[Axis::frequency]; }  // Hz
+  NeuronParams neuron() const;                                   // the neuron at this point
 };
 
-// Grid points are numbered with sigma varying fastest, then amplitude, bias and
-// frequency, so each sigma slice (DESIGN.md section 2) is a contiguous run.
+// The grid: the values of every axis (kAxes). Points are numbered with sigma
+// varying fastest, then the other axes in kAxes' order, so each sigma slice
+// (DESIGN.md section 2) is a contiguous run and a grid whose neuron axes hold
+// one value each is numbered as before they were axes.
 struct Grid {
-  std::vector<double> sigma;
-  std::vector<double> amplitude;
-  std::vector<double> bias;
-  std::vector<double> frequency;
+  // The input axes empty, each neuron axis the reference neuron's value.
+  Grid();
+  // The input's axes, and the reference neuron.
+  Grid(std::vector<double> sigma, std::vector<double> amplitude, std::vector<double> bias,
+       std::vector<double> frequency);
 
-  std::size_t size() const { return sigma.size() * amplitude.size() * bias.size() * frequency.size(); }
-  std::size_t slice_count() const { return amplitude.size() * bias.size() * frequency.size(); }
+  std::array<std::vector<double>, kAxisCount> axes;
+
+  std::vector<double>& operator[](Axis axis) { return axes[axis_index(axis)]; }
+  const std::vector<double>& operator[](Axis axis) const { return axes[axis_index(axis)]; }
+  // More than one value: the axis is a column of the output files.
+  bool varies(Axis axis) const { return (*this)[axis].size() > 1; }
+  // The axes written as columns, in kAxes' order: the input's four and the neuron's that vary.
+  std::vector<Axis> column_axes() const;
+
+  std::size_t size() const;
+  // The number of points in double (a grid too large for 64 bits is refused with it).
+  double count() const;
+  std::size_t slice_count() const { return size() / (*this)[Axis::sigma].size(); }
   GridPoint point(std::size_t index) const;
 };
+
+// Each axis's text (the syntax of parse_axis), indexed by axis_index: what the
+// command line and the Python package read; the reference study's values by default.
+using AxisTexts = std::array<std::string, kAxisCount>;
+AxisTexts default_axis_texts();
+
+// The number of grid points from the axes' texts alone (InputError for a bad
+// axis), so that a huge grid is refused before any axis is built.
+double grid_count(const AxisTexts& texts);
+
+// Each axis's values from its text (InputError naming the flag).
+Grid parse_grid(const AxisTexts& texts);
+
+// The neuron axes' rules at every grid point (InputError naming the flag): each
+// value's own rules, and V_reset below V_th where it is hardest, the highest
+// --v-reset against the lowest --v-th (the message names both values).
+void validate_neuron_axes(const Grid& grid);
 
 }  // namespace srlif

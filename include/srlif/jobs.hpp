@@ -44,20 +44,19 @@ struct TraceJob {
 };
 std::vector<TraceSample> run_trace_job(const TraceJob& job);
 
-// `theory`: the Siegert point of every (bias, sigma), sigma fastest; written
-// as CSV to `out` when it is not empty.
+// `theory`: the Siegert point of every grid point (sigma fastest, then bias,
+// then the neuron's axes); written as CSV to `out` when it is not empty. The
+// signal's axes (amplitude, frequency) and V_init play no role.
 struct TheoryJob {
-  NeuronParams neuron;
-  std::string sigma = "0:60:25";  // axis text (grid.hpp)
-  std::string bias = "178";
+  AxisTexts axes = default_axis_texts();
   std::filesystem::path out;  // a file; empty: not written
 };
 struct TheoryTable {
-  std::vector<double> sigma;
-  std::vector<double> bias;
-  std::vector<TheoryPoint> points;  // [bias][sigma]
+  Grid grid;
+  std::vector<TheoryPoint> points;  // by grid point
 };
 TheoryTable run_theory_job(const TheoryJob& job);
+// The table's columns: bias, sigma, each neuron parameter that is a swept axis, the measures.
 std::string theory_csv(const TheoryTable& table);
 
 // `reproduce`: the study's tables, report.md, run.json and (with `figures`)

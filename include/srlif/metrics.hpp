@@ -36,11 +36,9 @@ PointMetrics compute_metrics(const PointTally& tally, double duration_ms);
 // The p-value of the Rayleigh test of uniformity for n angles with statistic Z = n R^2.
 double rayleigh_p_value(double z, double n);
 
-// sigma_opt of one slice (all sigma at fixed amplitude, bias, frequency).
+// sigma_opt of one slice (all sigma at fixed values of every other axis).
 struct SliceOptimum {
-  std::size_t amplitude_index;
-  std::size_t bias_index;
-  std::size_t frequency_index;
+  std::size_t slice;            // its points are slice * |sigma| ... + |sigma| - 1
   std::size_t eligible_points;  // sigma values where the objective is defined
   bool found;                   // false when no sigma is eligible
   std::size_t point;            // grid index of the optimum (when found)

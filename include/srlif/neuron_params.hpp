@@ -36,4 +36,11 @@ void validate(const NeuronParams& neuron, const TimeGrid& time);
 // The neuron's rules alone (for `srlif theory`, which has no time grid).
 void validate(const NeuronParams& neuron);
 
+// The parts of those rules, for grids whose neuron parameters are axes:
+// one parameter's own rules (finite, sign, magnitude; the flag named by kAxes);
+// V_reset below V_th; the time grid's rules for a neuron with this tau_m and t_ref.
+void validate_parameter(double NeuronParams::*parameter, double value);
+void validate_reset_below_threshold(double v_reset, double v_threshold);
+void validate(const TimeGrid& time, double tau_m, double t_ref);
+
 }  // namespace srlif

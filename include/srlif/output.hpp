@@ -15,8 +15,13 @@ namespace srlif {
 // for NaN, "inf"/"-inf" for infinities.
 std::string format_number(double value);
 
-// Column names of points.csv, in order.
-const std::vector<std::string>& points_csv_columns();
+// The key of a grid point in every per-point file (points.csv, population.csv
+// and the readout files): "point" and the grid's column axes (Grid::column_axes).
+std::vector<std::string> point_key_columns(const Grid& grid);
+std::vector<std::string> point_key_fields(const Grid& grid, std::size_t index);
+
+// Column names of points.csv, in order: the point's key, neurons, the measures.
+std::vector<std::string> points_csv_columns(const Grid& grid);
 
 // A JSON string literal with the necessary escapes.
 std::string json_string(const std::string& text);
@@ -37,8 +42,8 @@ std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metri
 // The pieces of those files, for writing them a row at a time: the header
 // lines, and one optimum row (`at_optimum`: the measures at optimum.point, or
 // null when none was found).
-std::string points_csv_header();
-std::string optimum_csv_header();
+std::string points_csv_header(const Grid& grid);
+std::string optimum_csv_header(const Grid& grid);
 std::string optimum_csv_row(const Grid& grid, const SliceOptimum& optimum, const PointMetrics* at_optimum,
                             Objective objective);
 

@@ -41,7 +41,8 @@ struct PopulationReadouts {
   std::vector<std::uint32_t> raster_counts;    // [point][raster_neurons] spikes per neuron
   std::vector<std::int32_t> raster_steps;      // [point][raster_neurons][capacity] k of a spike at t_{k+1}
 
-  void resize(std::size_t points, const ReadoutLayout& layout, float initial_max_v);
+  // Zero counts; max_v of each point starts at its own V_init (`initial_max_v[point]`).
+  void resize(const ReadoutLayout& layout, const std::vector<float>& initial_max_v);
 };
 
 // Order-preserving map of a float onto unsigned integers, so a float maximum

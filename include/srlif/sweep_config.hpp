@@ -26,10 +26,9 @@ struct ExecutionOptions {
 };
 
 struct SweepConfig {
-  NeuronParams neuron;
   Scheme scheme = Scheme::euler;  // the reference study's scheme by default
   TimeGrid time;
-  Grid grid;
+  Grid grid;  // the input's axes and the neuron's (one value each unless a parameter is swept)
   std::uint64_t neurons = 1000;  // per grid point
   std::uint64_t seed = 1;
   ValidityRule validity{10, 400};
@@ -66,21 +65,26 @@ double physical_memory_bytes();
 // estimate; callable before the axes are built.
 void check_grid_fits_memory(double grid_points, double bytes_per_point);
 
-// The most spikes one neuron can fire in the run: one per refractory period's samples.
+// The most spikes one neuron can fire in the run: one per refractory period's
+// samples (the shortest --t-ref of the grid).
 std::int64_t most_spikes_per_neuron(const SweepConfig& config);
+
+// The sinusoid of a drive table: sin(2 pi f t_k + phase).
+struct DriveTable {
+  double frequency_hz;
+  double phase_rad;  // zero for euler, arg c for exact
+};
 
 // The resolved, backend-neutral description of a run.
 struct SweepPlan {
   SweepConfig config;
   std::int64_t samples = 0;  // K
   std::int64_t steps = 0;    // K - 1
-  StepConstants constants{};
   std::vector<PointCoefficients> points;  // one per grid point, grid order
-  // Per frequency: the phase (rad) added to 2 pi f t_k in the drive table;
-  // zero for euler, arg c for exact (exact_step.hpp).
-  std::vector<double> drive_phase;
-  // Per frequency: the sinusoid's weight over one step (dt/tau_m for euler, |c| for exact).
-  std::vector<double> sinusoid_gain;
+  // The drive tables that points refer to (PointCoefficients::drive_table):
+  // for euler one per frequency; for exact one per (frequency, tau_m), since
+  // the sinusoid integrated over a step is shifted by arg c(tau_m) (exact_step.hpp).
+  std::vector<DriveTable> drive_tables;
   std::int64_t chunk_steps = 0;
   std::int64_t batch_points = 0;
   ReadoutLayout readout_layout;  // all zero without readouts

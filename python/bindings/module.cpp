@@ -11,6 +11,7 @@
 #include <nanobind/stl/vector.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <csignal>
@@ -28,6 +29,7 @@
 #include "cli/sweep_command.hpp"
 #include "cli/theory_command.hpp"
 #include "cli/trace_command.hpp"
+#include "srlif/axes.hpp"
 #include "srlif/backend.hpp"
 #include "srlif/bounded_file.hpp"
 #include "srlif/config_text.hpp"
@@ -102,11 +104,14 @@ nb::list describe(const CLI::App& app) {
     const std::string name = option->get_lnames().front();
     if (name == "help") continue;
     const std::string type = option->get_type_name();
-    std::string kind = option->get_expected_min() == 0 ? "flag"
-                       : type.starts_with("FLOAT")     ? "float"
-                       : type.starts_with("UINT")      ? "uint"
-                       : type.starts_with("INT")       ? "int"
-                                                       : "text";
+    const bool axis = std::any_of(kAxes.begin(), kAxes.end(),
+                                  [&name](const AxisInfo& info) { return info.flag.substr(2) == name; });
+    std::string kind = axis                             ? "axis"
+                       : option->get_expected_min() == 0 ? "flag"
+                       : type.starts_with("FLOAT")       ? "float"
+                       : type.starts_with("UINT")        ? "uint"
+                       : type.starts_with("INT")         ? "int"
+                                                         : "text";
     nb::dict entry;
     entry["name"] = name;
     entry["kind"] = kind;
@@ -192,8 +197,13 @@ nb::dict run_theory(const Values& values) {
     rate.push_back(point.rate_hz);
   }
   nb::dict out;
-  out["sigma"] = to_numpy(table.sigma);
-  out["bias"] = to_numpy(table.bias);
+  // The dimensions, in grid order: sigma, bias, the neuron's swept axes.
+  nb::dict axes;
+  for (const Axis axis : table.grid.column_axes()) {
+    if (axis != Axis::amplitude && axis != Axis::frequency)
+      axes[std::string(axis_info(axis).name).c_str()] = to_numpy(table.grid[axis]);
+  }
+  out["axes"] = axes;
   out["mu_mv"] = to_numpy(std::move(mu));
   out["sigma_v_mv"] = to_numpy(std::move(sigma_v));
   out["mean_v_mv"] = to_numpy(std::move(mean_v));
@@ -251,7 +261,7 @@ nb::dict read_sweep(const std::string& folder) {
   }
 
   // The points.csv columns, by name, through the writer's own fields: the same numbers.
-  const std::vector<std::string>& columns = points_csv_columns();
+  const std::vector<std::string> columns = points_csv_columns(grid);
   std::vector<std::vector<double>> column_values(columns.size(), std::vector<double>(points, nan));
   for (std::size_t point = 0; point < points; ++point) {
     if (computed[point] == 0) continue;
@@ -305,11 +315,9 @@ nb::dict read_sweep(const std::string& folder) {
   tally_arrays["strength_squared_sum"] = field(&PointTally::strength_squared_sum);
 
   nb::dict out;
+  // The dimensions: the axes of the output files' columns, in grid order.
   nb::dict axes;
-  axes["sigma"] = to_numpy(grid.sigma);
-  axes["amplitude"] = to_numpy(grid.amplitude);
-  axes["bias"] = to_numpy(grid.bias);
-  axes["frequency"] = to_numpy(grid.frequency);
+  for (const Axis axis : grid.column_axes()) axes[std::string(axis_info(axis).name).c_str()] = to_numpy(grid[axis]);
   out["axes"] = axes;
   out["columns"] = column_arrays;
   out["optima"] = optima;

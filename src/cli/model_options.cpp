@@ -8,21 +8,30 @@ namespace {
 constexpr const char* kExecutionGroup = "Execution (never changes results)";
 }  // namespace
 
+void add_axis_options(CLI::App& command, AxisTexts& texts, std::span<const Axis> axes) {
+  for (const Axis axis : axes) {
+    const AxisInfo& info = axis_info(axis);
+    command
+        .add_option(std::string(info.flag), texts[axis_index(axis)],
+                    std::string(info.help) + ", " + std::string(info.unit))
+        ->capture_default_str()
+        ->group(is_neuron_axis(axis) ? kNeuronGroup : kAxesGroup);
+  }
+}
+
+std::vector<Axis> neuron_axes(bool initial_potential) {
+  std::vector<Axis> axes;
+  for (const AxisInfo& info : kAxes) {
+    if (is_neuron_axis(info.axis) && (initial_potential || info.axis != Axis::v_init)) axes.push_back(info.axis);
+  }
+  return axes;
+}
+
 void add_model_options(CLI::App& command, ModelOptions& options, Simulates what) {
   const bool population = what == Simulates::population;
-  const char* axes = kAxesGroup;
-  command.add_option("--sigma", options.sigma, "Noise intensity sigma, pA*sqrt(ms)")
-      ->capture_default_str()
-      ->group(axes);
-  command.add_option("--amplitude", options.amplitude, "Signal amplitude A, pA")
-      ->capture_default_str()
-      ->group(axes);
-  command.add_option("--bias", options.bias, "Bias current I_bias, pA")->capture_default_str()->group(axes);
-  command.add_option("--frequency", options.frequency, "Signal frequency f, Hz")
-      ->capture_default_str()
-      ->group(axes);
-
-  add_neuron_options(command, options.neuron, true);
+  std::vector<Axis> all_axes;
+  for (const AxisInfo& info : kAxes) all_axes.push_back(info.axis);
+  add_axis_options(command, options.axes, all_axes);
 
   const char* simulation = "Simulation";
   command.add_option("--dt", options.time.dt, "Time step, ms")->capture_default_str()->group(simulation);
@@ -74,27 +83,6 @@ void add_model_options(CLI::App& command, ModelOptions& options, Simulates what)
       ->group(execution);
 }
 
-void add_neuron_options(CLI::App& command, NeuronParams& n, bool initial_potential) {
-  const char* neuron = "Neuron";
-  command.add_option("--v-th", n.v_threshold, "Threshold V_th, mV")->capture_default_str()->group(neuron);
-  command.add_option("--v-reset", n.v_reset, "Reset potential V_reset, mV")
-      ->capture_default_str()
-      ->group(neuron);
-  command.add_option("--e-leak", n.e_leak, "Leak reversal E_L, mV")->capture_default_str()->group(neuron);
-  if (initial_potential) {
-    command.add_option("--v-init", n.v_init, "Initial potential V_init, mV")
-        ->capture_default_str()
-        ->group(neuron);
-  }
-  command.add_option("--tau-m", n.tau_m, "Membrane time constant tau_m, ms")
-      ->capture_default_str()
-      ->group(neuron);
-  command.add_option("--g-leak", n.g_leak, "Leak conductance g_L, nS")->capture_default_str()->group(neuron);
-  command.add_option("--t-ref", n.t_ref, "Absolute refractory period t_ref, ms")
-      ->capture_default_str()
-      ->group(neuron);
-}
-
 void add_devices_option(CLI::App& command, ModelOptions& options) {
   command
       .add_option("--devices", options.execution.devices,
@@ -103,24 +91,13 @@ void add_devices_option(CLI::App& command, ModelOptions& options) {
       ->group(kExecutionGroup);
 }
 
-double grid_count(const ModelOptions& options) {
-  return static_cast<double>(count_axis(options.sigma, "--sigma")) *
-         static_cast<double>(count_axis(options.amplitude, "--amplitude")) *
-         static_cast<double>(count_axis(options.bias, "--bias")) *
-         static_cast<double>(count_axis(options.frequency, "--frequency"));
-}
-
 SweepConfig to_sweep_config(const ModelOptions& options, double bytes_per_point) {
   // Refuse a huge grid from the axis counts alone, before building any axis (make_plan checks
   // again with the axes built).
-  check_grid_fits_memory(grid_count(options), bytes_per_point);
+  check_grid_fits_memory(grid_count(options.axes), bytes_per_point);
   SweepConfig config;
-  config.neuron = options.neuron;
   config.time = options.time;
-  config.grid.sigma = parse_axis(options.sigma, "--sigma");
-  config.grid.amplitude = parse_axis(options.amplitude, "--amplitude");
-  config.grid.bias = parse_axis(options.bias, "--bias");
-  config.grid.frequency = parse_axis(options.frequency, "--frequency");
+  config.grid = parse_grid(options.axes);
   if (options.neurons < 1) throw InputError("--neurons", "must be >= 1");
   config.neurons = static_cast<std::uint64_t>(options.neurons);
   config.seed = options.seed;

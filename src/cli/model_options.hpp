@@ -5,19 +5,18 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
+#include "srlif/axes.hpp"
 #include "srlif/sweep_config.hpp"
 
 namespace srlif::cli {
 
 struct ModelOptions {
-  NeuronParams neuron;
+  AxisTexts axes = default_axis_texts();
   TimeGrid time;
-  std::string sigma = "0:60:25";
-  std::string amplitude = "20";
-  std::string bias = "178";
-  std::string frequency = "10";
   std::int64_t neurons = 1000;
   std::uint64_t seed = 1;
   std::int64_t min_spikes = 10;
@@ -37,15 +36,18 @@ void add_model_options(CLI::App& command, ModelOptions& options, Simulates what 
 // The help group of the axis flags.
 inline constexpr const char* kAxesGroup = "Axes (start:stop:count | log:start:stop:count | a,b,c)";
 
-// --v-th, --v-reset, --e-leak, --v-init (with `initial_potential`), --tau-m, --g-leak, --t-ref:
-// the neuron, for the commands that simulate it and for `theory`, where V_init plays no role.
-void add_neuron_options(CLI::App& command, NeuronParams& neuron, bool initial_potential);
+// The help group of the neuron's flags (each a value or an axis).
+inline constexpr const char* kNeuronGroup = "Neuron (a value, or an axis like the flags above)";
+
+// One option per axis of `axes` (kAxes' flag and help), reading into texts[axis]: the input's
+// axes in kAxesGroup, the neuron's in kNeuronGroup.
+void add_axis_options(CLI::App& command, AxisTexts& texts, std::span<const Axis> axes);
+
+// The neuron's axes (all, or all but --v-init, which `theory` has no use for).
+std::vector<Axis> neuron_axes(bool initial_potential);
 
 // `--devices`: only `sweep` shares its grid among several GPUs.
 void add_devices_option(CLI::App& command, ModelOptions& options);
-
-// The number of grid points, from the axes' texts alone (InputError for a bad axis).
-double grid_count(const ModelOptions& options);
 
 // Parses the axes and checks the integer options; throws InputError.
 // `bytes_per_point`: what the command keeps per grid point (kStreamedBytesPerPoint for a sweep

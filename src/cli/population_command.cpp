@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
 #include "cli/stop_signals.hpp"
+#include "cli/summary_table.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/population_output.hpp"
 
@@ -30,16 +31,15 @@ int run(const PopulationOptions& options, const CLI::App& command, const std::st
   if (options.output.quiet) return 0;
   const SweepPlan& plan = report.plan;
   const SweepResult& result = report.result;
-  std::printf("%9s %8s %8s %6s  %9s %9s %8s %11s %8s %10s\n", "sigma", "A", "I_bias", "f", "rate_Hz",
-              "pooled_R", "mean_R", "amp_f_Hz", "SNR_dB", "margin_mV");
+  const Grid& grid = plan.config.grid;
+  std::printf("%s  %9s %9s %8s %11s %8s %10s\n", axis_header_cells(grid).c_str(), "rate_Hz", "pooled_R",
+              "mean_R", "amp_f_Hz", "SNR_dB", "margin_mV");
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
-    const GridPoint point = plan.config.grid.point(index);
     const PointMetrics& m = result.metrics[index];
     const PopulationMeasures measures = population_measures(plan, result, index);
-    std::printf("%9.4g %8.4g %8.4g %6.4g  %9.4f %9.4f %8.4f %11.4f %8.2f %10.4f\n", point.sigma,
-                point.amplitude, point.bias, point.frequency, m.mean_rate_hz, m.pooled_vector_strength,
-                m.mean_vector_strength, measures.spectrum.amplitude_hz, measures.spectrum.snr_db,
-                measures.subthreshold_margin_mv);
+    std::printf("%s  %9.4f %9.4f %8.4f %11.4f %8.2f %10.4f\n", axis_cells(grid, grid.point(index)).c_str(),
+                m.mean_rate_hz, m.pooled_vector_strength, m.mean_vector_strength, measures.spectrum.amplitude_hz,
+                measures.spectrum.snr_db, measures.subthreshold_margin_mv);
   }
   std::printf("wrote %s/{population.csv,phase_histogram.csv,psth.csv%s,run.json}  (%s, %.3g s)\n",
               options.output.out.c_str(), plan.readout_layout.raster_neurons > 0 ? ",raster.csv" : "",

@@ -20,7 +20,7 @@ struct PopulationOptions {
 
   static ModelOptions population_model_defaults() {
     ModelOptions model;
-    model.sigma = "0,12.5,60";
+    model.axes[axis_index(Axis::sigma)] = "0,12.5,60";
     model.neurons = 50;
     return model;
   }

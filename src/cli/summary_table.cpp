@@ -3,21 +3,74 @@
 #include <cstdio>
 
 namespace srlif::cli {
+namespace {
+
+// The neuron axes that vary: extra columns of the table and of each slice's description.
+std::vector<Axis> varying_neuron_axes(const Grid& grid) {
+  std::vector<Axis> axes;
+  for (const Axis axis : grid.column_axes()) {
+    if (is_neuron_axis(axis)) axes.push_back(axis);
+  }
+  return axes;
+}
+
+// "A = 20 pA, I_bias = 178 pA, f = 10 Hz" and ", tau_m = 20 ms" for each neuron axis that varies.
+std::string slice_text(const Grid& grid, const SliceOptimum& optimum) {
+  const GridPoint point = grid.point(optimum.slice * grid[Axis::sigma].size());
+  char text[160];
+  std::snprintf(text, sizeof text, "A = %g pA, I_bias = %g pA, f = %g Hz", point.amplitude(), point.bias(),
+                point.frequency());
+  std::string out = text;
+  for (const Axis axis : varying_neuron_axes(grid)) {
+    const AxisInfo& info = axis_info(axis);
+    std::snprintf(text, sizeof text, ", %.*s = %g %.*s", static_cast<int>(info.name.size()), info.name.data(),
+                  point[axis], static_cast<int>(info.unit.size()), info.unit.data());
+    out += text;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string axis_header_cells(const Grid& grid) {
+  char cell[64];
+  std::snprintf(cell, sizeof cell, "%9s %8s %8s %7s", "sigma", "A", "I_bias", "f");
+  std::string out = cell;
+  for (const Axis axis : varying_neuron_axes(grid)) {
+    const std::string_view name = axis_info(axis).name;
+    std::snprintf(cell, sizeof cell, " %8.*s", static_cast<int>(name.size()), name.data());
+    out += cell;
+  }
+  return out;
+}
+
+std::string axis_cells(const Grid& grid, const GridPoint& point) {
+  char cell[128];
+  std::snprintf(cell, sizeof cell, "%9.4g %8.4g %8.4g %7.4g", point.sigma(), point.amplitude(), point.bias(),
+                point.frequency());
+  std::string out = cell;
+  for (const Axis axis : varying_neuron_axes(grid)) {
+    std::snprintf(cell, sizeof cell, " %8.4g", point[axis]);
+    out += cell;
+  }
+  return out;
+}
 
 std::string summary_table(const SweepConfig& config, const SweepSummary& summary) {
   std::string out;
-  char line[256];
+  char line[512];
   const Grid& grid = config.grid;
   if (summary.points <= kSummaryRows) {
-    std::snprintf(line, sizeof line, "%9s %8s %8s %7s  %10s %10s %9s %9s %7s %9s\n", "sigma", "A", "I_bias",
-                  "f", "rate_Hz", "rate_sd", "pooled_R", "mean_R", "sd_R", "valid");
+    out += axis_header_cells(grid);
+    std::snprintf(line, sizeof line, "  %10s %10s %9s %9s %7s %9s\n", "rate_Hz", "rate_sd", "pooled_R", "mean_R",
+                  "sd_R", "valid");
     out += line;
     for (std::size_t index = 0; index < summary.metrics.size(); ++index) {
       const GridPoint point = grid.point(index);
       const PointMetrics& m = summary.metrics[index];
-      std::snprintf(line, sizeof line, "%9.4g %8.4g %8.4g %7.4g  %10.4f %10.4f %9.4f %9.4f %7.4f %9.3f\n",
-                    point.sigma, point.amplitude, point.bias, point.frequency, m.mean_rate_hz, m.rate_std_hz,
-                    m.pooled_vector_strength, m.mean_vector_strength, m.std_vector_strength,
+      out += axis_cells(grid, point);
+      std::snprintf(line, sizeof line, "  %10.4f %10.4f %9.4f %9.4f %7.4f %9.3f\n", m.mean_rate_hz,
+                    m.rate_std_hz, m.pooled_vector_strength, m.mean_vector_strength, m.std_vector_strength,
                     m.valid_fraction);
       out += line;
     }
@@ -29,18 +82,12 @@ std::string summary_table(const SweepConfig& config, const SweepSummary& summary
   for (std::size_t shown = 0; shown < summary.optima.size(); ++shown) {
     const SliceOptimum& optimum = summary.optima[shown];
     if (optimum.found) {
-      std::snprintf(line, sizeof line,
-                    "sigma_opt[%s] = %.4g (refined %.4g) pA*sqrt(ms) at A = %g pA, I_bias = %g pA, "
-                    "f = %g Hz: value %.4g\n",
+      std::snprintf(line, sizeof line, "sigma_opt[%s] = %.4g (refined %.4g) pA*sqrt(ms) at %s: value %.4g\n",
                     objective_name(config.objective), optimum.sigma_opt, optimum.sigma_opt_refined,
-                    grid.amplitude[optimum.amplitude_index], grid.bias[optimum.bias_index],
-                    grid.frequency[optimum.frequency_index], summary.optimum_values[shown]);
+                    slice_text(grid, optimum).c_str(), summary.optimum_values[shown]);
     } else {
-      std::snprintf(line, sizeof line,
-                    "sigma_opt[%s] undefined at A = %g pA, I_bias = %g pA, f = %g Hz: the objective "
-                    "is defined at no sigma\n",
-                    objective_name(config.objective), grid.amplitude[optimum.amplitude_index],
-                    grid.bias[optimum.bias_index], grid.frequency[optimum.frequency_index]);
+      std::snprintf(line, sizeof line, "sigma_opt[%s] undefined at %s: the objective is defined at no sigma\n",
+                    objective_name(config.objective), slice_text(grid, optimum).c_str());
     }
     out += line;
   }

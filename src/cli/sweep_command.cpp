@@ -22,7 +22,7 @@ SweepJob to_sweep_job(const SweepOptions& options, const CLI::App& command) {
   if (command.count("--shard") > 0 || !options.shard.empty())
     job.shard = parse_shard(options.shard, "--shard");
   // A grid whose results or files cannot fit is refused from the axes' counts, before any axis is built.
-  const double points = grid_count(options.model);
+  const double points = grid_count(options.model.axes);
   check_grid_fits_memory(points, kStreamedBytesPerPoint);
   if (!options.output.out.empty()) check_sweep_fits_disk(points, job.shard, 0.0, options.output.out);
   job.config = to_sweep_config(options.model);

@@ -1,6 +1,7 @@
 // `srlif theory`: the stationary firing rate of the LIF neuron under white
 // noise (Siegert formula, no signal) and the free membrane's mean and
-// standard deviation, over a sigma x bias grid. Instant; no simulation.
+// standard deviation, over a sigma x bias grid (and any neuron parameter given
+// as an axis). Instant; no simulation.
 #include "cli/theory_command.hpp"
 
 #include <cstdio>
@@ -20,16 +21,10 @@ TheoryJob to_theory_job(const TheoryOptions& options) {
 }
 
 void add_theory_options(CLI::App& command, TheoryOptions& options) {
-  const char* axes = kAxesGroup;
-  command.add_option("--sigma", options.job.sigma, "Noise intensity sigma, pA*sqrt(ms)")
-      ->capture_default_str()
-      ->group(axes);
-  command.add_option("--bias", options.job.bias, "Bias current I_bias, pA")
-      ->capture_default_str()
-      ->group(axes);
-
-  // The same neuron flags as sweep; V_init plays no role in the stationary state.
-  add_neuron_options(command, options.job.neuron, false);
+  // sigma, bias and the same neuron flags as sweep; V_init plays no role in the stationary state.
+  std::vector<Axis> axes = {Axis::sigma, Axis::bias};
+  for (const Axis axis : neuron_axes(false)) axes.push_back(axis);
+  add_axis_options(command, options.job.axes, axes);
 
   command.add_option("--out", options.out, "CSV file to write (default: print to standard output)");
   command.add_option("--config", options.config, "Read options from a TOML or INI file");

@@ -19,7 +19,7 @@ struct TraceOptions {
 
   static ModelOptions trace_model_defaults() {
     ModelOptions model;
-    model.sigma = "12.5";
+    model.axes[axis_index(Axis::sigma)] = "12.5";
     model.time.duration = 1000.0;
     model.neurons = 1;
     return model;
