@@ -152,6 +152,36 @@ TEST(GpuBackend, SharedNoiseIdenticalToCpuInEveryWidth) {
   }
 }
 
+// Every neuron parameter swept (issue 16): per-point constants, V_init and drive tables per
+// (frequency, tau_m) for exact, in sharing groups whose points differ in their neuron; both
+// schemes, both noise modes, chunks and batches that cut the grid differently.
+TEST(GpuBackend, NeuronAxesIdenticalToCpu) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    for (const bool decorrelate : {false, true}) {
+      SweepConfig config = test::reference_config({10.0, 30.0, 50.0}, 45, 300.3);
+      config.scheme = scheme;
+      config.decorrelate_points = decorrelate;
+      config.validity = {1, 400};
+      config.grid[Axis::frequency] = {7.0, 10.0};
+      config.grid[Axis::v_threshold] = {-55.0, -54.0};
+      config.grid[Axis::v_reset] = {-75.0, -65.0};
+      config.grid[Axis::e_leak] = {-75.0, -72.0};
+      config.grid[Axis::v_init] = {-75.0, -56.0};
+      config.grid[Axis::tau_m] = {6.0, 10.0};
+      config.grid[Axis::g_leak] = {10.0, 9.0};
+      config.grid[Axis::t_ref] = {0.0, 2.0};
+      const std::string reference = test::cpu_points_csv(config);
+      for (const auto& [chunk, batch] : {std::pair<std::int64_t, std::int64_t>{4096, 0}, {36, 37}, {1000, 5}}) {
+        config.execution.chunk_steps = chunk;
+        config.execution.batch_points = batch;
+        EXPECT_EQ(cuda_points_csv(config), reference) << scheme_name(scheme) << (decorrelate ? " decorrelated" : "")
+                                                      << " chunk " << chunk << " batch " << batch;
+      }
+    }
+  }
+}
+
 // A state taken inside a segment of 25 shared points (widths 16, 8, 1) and continued.
 TEST(GpuBackend, SharedNoiseSnapshotsMatchTheCpu) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";

@@ -93,5 +93,21 @@ TEST(GpuReadouts, SharedNoiseIdenticalToCpuInEveryWidth) {
   }
 }
 
+// Readouts with neuron axes: each point's V_init starts its max V, its t_ref bounds its raster.
+TEST(GpuReadouts, NeuronAxesIdenticalToCpu) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    SweepConfig config = small_population();
+    config.scheme = scheme;
+    config.grid[Axis::v_init] = {-75.0, -40.0};
+    config.grid[Axis::t_ref] = {0.5, 3.0};
+    config.grid[Axis::tau_m] = {7.0, 10.0};
+    const auto cpu = make_cpu_backend(0);
+    const auto cuda = make_cuda_backend();
+    EXPECT_TRUE(population_files_on(*cuda, config) == population_files_on(*cpu, config))
+        << scheme_name(scheme);
+  }
+}
+
 }  // namespace
 }  // namespace srlif

@@ -484,5 +484,43 @@ TEST(Resume, ASpectrumSweepKilledThenResumedGivesTheSameBytes) {
   EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
 }
 
+// Neuron parameters as axes (issue 16): shards merge, and killed runs resume, to the unsplit,
+// uninterrupted run's bytes; the exact scheme, so that the drive tables differ per tau_m too.
+const std::string kNeuronAxisSweep =
+    "sweep --sigma 0:60:5 --tau-m 8,12 --t-ref 1,2.5 --v-th=-55,-54.5 --scheme exact --neurons 1000 "
+    "--duration 3000 --batch-points 2 --quiet";
+
+TEST(Merge, NeuronAxisShardsJoinIntoTheUnsplitRunsBytes) {
+  const std::string& unsplit = reference_of(kNeuronAxisSweep);
+  EXPECT_TRUE(contains(test::read_file(unsplit + "/points.csv"), ",frequency,v_th,tau_m,t_ref,neurons,"));
+  std::string folders;
+  for (int index = 3; index >= 1; --index) {
+    const std::string shard = test::temporary_directory("neuron_axis_shard_" + std::to_string(index));
+    ASSERT_EQ(
+        test::run_srlif(kNeuronAxisSweep + " --shard " + std::to_string(index) + "/3 --out " + shard).exit_code,
+        0);
+    folders += " " + shard;
+  }
+  const std::string out = test::temporary_directory("neuron_axis_merged");
+  const test::CommandResult result = test::run_srlif("merge" + folders + " --out " + out);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  expect_same_results(unsplit, out);
+}
+
+TEST(Resume, ANeuronAxisSweepKilledThenResumedGivesTheSameBytes) {
+  const std::string sweep = kNeuronAxisSweep + " --checkpoint-seconds 0";
+  const std::string& reference = reference_of(kNeuronAxisSweep);
+  const std::string out = test::temporary_directory("neuron_axis_resume");
+  EXPECT_EQ(run_until_then_kill(
+                sweep + " --out " + out, [&] { return checkpoint_parts(out) >= 3; }, 0),
+            128 + SIGKILL)
+      << "the run must be killed mid-way";
+  ASSERT_GE(checkpoint_parts(out), 3u);
+  const test::CommandResult resumed = test::run_srlif(sweep + " --resume --out " + out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  expect_same_results(reference, out);
+  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
+}
+
 }  // namespace
 }  // namespace srlif

@@ -123,6 +123,19 @@ nb::list describe(const CLI::App& app) {
   return out;
 }
 
+// The grid's axes (axes.hpp): name, flag, unit, in grid order.
+nb::list axes() {
+  nb::list out;
+  for (const AxisInfo& info : kAxes) {
+    nb::dict entry;
+    entry["name"] = std::string(info.name);
+    entry["flag"] = std::string(info.flag);
+    entry["unit"] = std::string(info.unit);
+    out.append(entry);
+  }
+  return out;
+}
+
 nb::list options(const std::string& command) {
   if (command == "sweep") return describe(CommandOptions<cli::SweepOptions>(cli::add_sweep_options).app);
   if (command == "population")
@@ -419,6 +432,7 @@ NB_MODULE(_core, m) {
       .def_prop_ro("done", [](const Control& control) { return control.done.load(); })
       .def_prop_ro("total", [](const Control& control) { return control.total.load(); });
 
+  m.def("axes", &axes, "The grid's axes in grid order: name, flag, unit.");
   m.def("options", &options, "command"_a, "Every option of a command: name, kind, default, help, group.");
   m.def("max_threads", &max_threads);
   m.def("info", &info);

@@ -24,14 +24,7 @@ from . import _core
 from ._dataset import open as open_folder
 from ._dataset import theory_dataset, trace_dataset
 
-# The axes of each command: they take a range string, a number, or a 1-D sequence of numbers.
-_AXES = {
-    "sweep": ("sigma", "amplitude", "bias", "frequency"),
-    "population": ("sigma", "amplitude", "bias", "frequency"),
-    "trace": ("sigma", "amplitude", "bias", "frequency"),
-    "theory": ("sigma", "bias"),
-    "reproduce": (),
-}
+_COMMANDS = ("sweep", "population", "trace", "theory", "reproduce")
 # Command-line options with no meaning here: Python prints no table, and
 # progress= is the tqdm bar.
 _NOT_KEYWORDS = {"quiet", "progress"}
@@ -62,6 +55,8 @@ class _Options:
                 default = default in ("true", "1")
             elif keyword in _PATHS or default == "":
                 default = None
+            elif option["kind"] == "axis":
+                default = _axis_default(default)
             elif option["kind"] in ("int", "uint"):
                 default = int(default)
             elif option["kind"] == "float":
@@ -80,8 +75,16 @@ class _Options:
                 raise TypeError(f"srlif.{self.command}() got an unexpected keyword argument '{keyword}'")
             if value is None:
                 continue
-            pairs.append((option["name"], _text(keyword, option["kind"], value, keyword in _AXES[self.command])))
+            pairs.append((option["name"], _text(keyword, option["kind"], value, option["kind"] == "axis")))
         return pairs
+
+
+def _axis_default(text):
+    """An axis's default as the signature shows it: a number where it is one value, else its text."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _is_real(value):
@@ -293,7 +296,7 @@ def info():
     return _core.info()
 
 
-_OPTIONS = {command: _Options(command) for command in _AXES}
+_OPTIONS = {command: _Options(command) for command in _COMMANDS}
 sweep.__signature__ = _OPTIONS["sweep"].signature({"progress": True, "stop": None, "tallies": False})
 population.__signature__ = _OPTIONS["population"].signature({"progress": True, "stop": None})
 trace.__signature__ = _OPTIONS["trace"].signature({})

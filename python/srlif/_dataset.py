@@ -19,16 +19,13 @@ import xarray as xr
 
 from . import _core
 
-GRID_DIMS = ("sigma", "amplitude", "bias", "frequency")
 OBJECTIVES = ("vs-valid", "snr", "rayleigh-rate")
 _INTEGER_COLUMNS = {"point", "neurons", "valid_neurons", "total_spikes"}
 
-# Units of every variable and coordinate (README's column table).
-UNITS = {
-    "sigma": "pA*sqrt(ms)",
-    "amplitude": "pA",
-    "bias": "pA",
-    "frequency": "Hz",
+# Units of every variable and coordinate (README's column table); the axes' from the library's
+# one list of them (include/srlif/axes.hpp).
+UNITS = {axis["name"]: axis["unit"] for axis in _core.axes()}
+UNITS.update({
     "mean_rate_hz": "Hz",
     "rate_std_hz": "Hz",
     "pooled_vector_strength": "1",
@@ -58,7 +55,7 @@ UNITS = {
     "mean_v_mv": "mV",
     "std_v_mv": "mV",
     "rate_hz": "Hz",
-}
+})
 
 
 def _attrs(name):
@@ -97,26 +94,28 @@ def _run_record(folder):
 
 
 class _Grid:
-    """The grid's shape: points are numbered sigma fastest, then amplitude, bias, frequency."""
+    """The grid's shape: its dimensions in grid order (the files' axis columns: sigma, amplitude,
+    bias, frequency and each swept neuron parameter); points are numbered with the first fastest."""
 
     def __init__(self, axes):
-        self.axes = {name: np.asarray(axes[name], dtype=float) for name in GRID_DIMS}
-        self.sizes = tuple(len(self.axes[name]) for name in GRID_DIMS)
+        self.dims = tuple(axes)
+        self.axes = {name: np.asarray(axes[name], dtype=float) for name in self.dims}
+        self.sizes = tuple(len(self.axes[name]) for name in self.dims)
         self.points = int(np.prod(self.sizes))
 
     def cube(self, flat, extra=()):
-        """Values by grid point (and trailing `extra` dimensions) -> (sigma, amplitude, bias, frequency, ...)."""
-        reversed_sizes = tuple(reversed(self.sizes))
-        array = np.asarray(flat).reshape(reversed_sizes + tuple(extra))
-        order = (3, 2, 1, 0) + tuple(range(4, 4 + len(extra)))
-        return array.transpose(order)
+        """Values by grid point (and trailing `extra` dimensions) -> (*dims, ...)."""
+        count = len(self.dims)
+        array = np.asarray(flat).reshape(tuple(reversed(self.sizes)) + tuple(extra))
+        return array.transpose(tuple(reversed(range(count))) + tuple(range(count, count + len(extra))))
 
     def slices(self, flat):
-        """Values by sigma slice -> (amplitude, bias, frequency)."""
-        return np.asarray(flat).reshape(tuple(reversed(self.sizes[1:]))).transpose(2, 1, 0)
+        """Values by sigma slice -> dims[1:]."""
+        count = len(self.dims) - 1
+        return np.asarray(flat).reshape(tuple(reversed(self.sizes[1:]))).transpose(tuple(reversed(range(count))))
 
     def coords(self):
-        return {name: (name, self.axes[name], _attrs(name)) for name in GRID_DIMS}
+        return {name: (name, self.axes[name], _attrs(name)) for name in self.dims}
 
 
 def _sweep(folder, tallies):
@@ -124,14 +123,14 @@ def _sweep(folder, tallies):
     grid = _Grid(raw["axes"])
     variables = {}
     for name, values in raw["columns"].items():
-        if name in GRID_DIMS:
+        if name in grid.dims:
             continue
         values = np.asarray(values)
         if name in _INTEGER_COLUMNS:
             values = np.where(np.isnan(values), -1, values).astype(np.int64)
-        variables[name] = (GRID_DIMS, grid.cube(values), _attrs(name))
+        variables[name] = (grid.dims, grid.cube(values), _attrs(name))
     optima = raw["optima"]
-    slice_dims = ("objective",) + GRID_DIMS[1:]
+    slice_dims = ("objective",) + grid.dims[1:]
     for key, name in (
         ("sigma_opt", "sigma_opt"),
         ("sigma_opt_refined", "sigma_opt_refined"),
@@ -142,8 +141,8 @@ def _sweep(folder, tallies):
         variables[name] = (slice_dims, stacked, _attrs(name))
     if tallies:
         for name, values in raw["tallies"].items():
-            variables[f"tally_{name}"] = (GRID_DIMS, grid.cube(values))
-    variables["computed"] = (GRID_DIMS, grid.cube(np.asarray(raw["computed"]).astype(bool)))
+            variables[f"tally_{name}"] = (grid.dims, grid.cube(values))
+    variables["computed"] = (grid.dims, grid.cube(np.asarray(raw["computed"]).astype(bool)))
     run_json, record = _run_record(folder)
     attrs = _flat(record)
     attrs.update(
@@ -180,9 +179,9 @@ def _population(folder):
     summary = _read_csv(folder / "population.csv")
     order = np.argsort(summary["point"], kind="stable")
     for name, values in summary.items():
-        if name in GRID_DIMS:
+        if name in grid.dims:
             continue
-        variables[name] = (GRID_DIMS, grid.cube(values[order]), _attrs(name))
+        variables[name] = (grid.dims, grid.cube(values[order]), _attrs(name))
 
     coords = grid.coords()
     for table, dim, count_name, value_name, value_column, start_column, end_column in (
@@ -194,8 +193,8 @@ def _population(folder):
         rows = _read_csv(folder / table)
         bins = len(rows["bin"]) // max(grid.points, 1)
         order = np.lexsort((rows["bin"], rows["point"]))
-        variables[count_name] = (GRID_DIMS + (dim,), grid.cube(rows["spikes"][order], (bins,)))
-        variables[value_name] = (GRID_DIMS + (dim,), grid.cube(rows[value_column][order], (bins,)), _attrs(value_name))
+        variables[count_name] = (grid.dims + (dim,), grid.cube(rows["spikes"][order], (bins,)))
+        variables[value_name] = (grid.dims + (dim,), grid.cube(rows[value_column][order], (bins,)), _attrs(value_name))
         for column in (start_column, end_column):
             coords[column] = (dim, rows[column][order][:bins], _attrs(column))
 
@@ -242,11 +241,8 @@ def trace_dataset(raw, given):
 
 
 def theory_dataset(raw):
-    sigma = np.asarray(raw["sigma"])
-    bias = np.asarray(raw["bias"])
+    grid = _Grid(raw["axes"])  # sigma, bias and each swept neuron parameter
     variables = {}
     for name in ("mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"):
-        values = np.asarray(raw[name]).reshape(len(bias), len(sigma)).T
-        variables[name] = (("sigma", "bias"), values, _attrs(name))
-    coords = {"sigma": ("sigma", sigma, _attrs("sigma")), "bias": ("bias", bias, _attrs("bias"))}
-    return xr.Dataset(variables, coords=coords, attrs={"kind": "theory"})
+        variables[name] = (grid.dims, grid.cube(raw[name]), _attrs(name))
+    return xr.Dataset(variables, coords=grid.coords(), attrs={"kind": "theory"})
