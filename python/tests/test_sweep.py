@@ -154,3 +154,26 @@ def test_shards_and_merged_shards_open(tmp_path, run_cli):
     assert int(part.computed.sum()) == 7 and int(part.point.min()) == -1
     computed = part.computed.values
     np.testing.assert_array_equal(part.mean_rate_hz.values[computed], whole.mean_rate_hz.values[computed])
+
+
+def test_a_neuron_parameter_is_a_dimension_with_the_command_lines_bytes(tmp_path, run_cli):
+    arguments = ["--sigma", "0:60:4", "--tau-m", "6,12", "--t-ref", "1,2", "--neurons", "40", "--duration", "1000"]
+    run_cli("sweep", *arguments, "--out", tmp_path / "cli", "--quiet")
+    ds = srlif.sweep(sigma="0:60:4", tau_m=[6, 12], t_ref=np.array([1.0, 2.0]), neurons=40, duration=1000,
+                     out=tmp_path / "python", progress=False)
+    for name in FILES:
+        assert (tmp_path / "python" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    dims = ("sigma", "amplitude", "bias", "frequency", "tau_m", "t_ref")
+    assert ds.mean_rate_hz.dims == dims
+    assert ds.sigma_opt.dims == ("objective",) + dims[1:]
+    assert ds.tau_m.attrs["units"] == "ms" and ds.t_ref.attrs["units"] == "ms"
+    np.testing.assert_array_equal(ds.tau_m.values, [6.0, 12.0])
+    # sigma fastest, then the neuron axes in the library's order: point = 1 + 4 * 1 + 8 * 0.
+    assert int(ds.point.sel(sigma=20.0, tau_m=12.0, t_ref=1.0).item()) == 5
+    assert ds.attrs["neuron_v_th_mV"] == -55.0  # a constant stays an attribute
+    xr.testing.assert_identical(ds, srlif.open(tmp_path / "python"))
+
+    theory = srlif.theory(sigma=[10, 20], bias=170, tau_m=[5, 20])
+    assert theory.rate_hz.dims == ("sigma", "bias", "tau_m")
+    alone = srlif.theory(sigma=[10, 20], bias=170, tau_m=20)
+    assert theory.rate_hz.sel(tau_m=20.0, sigma=20.0).item() == alone.rate_hz.sel(sigma=20.0).item()
