@@ -115,6 +115,7 @@ void download_readouts(PopulationReadouts& readouts, const ReadoutLayout& layout
 struct ChunkLaunch {
   const cuda::DevicePopulation& population;
   const PointCoefficients* points;
+  const PointCoefficients* neuron_points;  // a heterogeneous population's, else null
   std::uint64_t seed;
   const cuda::DeviceChunkTables& tables;
   const cuda::DeviceReadouts& readouts;
@@ -130,7 +131,7 @@ void launch_width(const ChunkLaunch& chunk, const SharingLaunch& launch, std::ui
   if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one launch");
   cuda::advance_chunk<kRecord, kScheme, kWidth>
       <<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock, 0, stream>>>(
-          chunk.population, chunk.points, chunk.seed,
+          chunk.population, chunk.points, chunk.neuron_points, chunk.seed,
           cuda::LaunchLayout{launch, neurons, blocks_per_group}, chunk.tables, chunk.readouts,
           chunk.step_begin, chunk.step_end);
 }
@@ -200,6 +201,7 @@ class CudaBackend final : public Backend {
     const cuda::DevicePopulation population{v.get(), refractory.get(), spikes.get(), cos_sum.get(),
                                             sin_sum.get()};
     DeviceBuffer<PointCoefficients> coefficients(batch_capacity);
+    DeviceBuffer<PointCoefficients> neuron_coefficients(plan.heterogeneous ? capacity : 0);
     DeviceBuffer<PointTally> device_tallies(batch_capacity);
     const std::size_t table_entries = plan.drive_tables.size() * static_cast<std::size_t>(plan.chunk_steps);
     DeviceBuffer<float> drive_sin(table_entries);
@@ -224,6 +226,10 @@ class CudaBackend final : public Backend {
       const std::size_t batch_points = std::min(point_count - batch_first, batch_capacity);
       const std::uint64_t batch_neurons = batch_points * neurons;
       coefficients.upload(plan.points.data() + batch_first, batch_points);
+      if (plan.heterogeneous) {
+        const std::vector<PointCoefficients> neuron_points = batch_neuron_coefficients(plan, batch_first, batch_points);
+        neuron_coefficients.upload(neuron_points.data(), neuron_points.size());
+      }
       device_tallies.zero(batch_points);
       if (record) {
         phase_histogram.zero(batch_points * layout.phase_bins);
@@ -264,8 +270,14 @@ class CudaBackend final : public Backend {
         psth_bin.upload(tables.psth_bin.data(), tables.psth_bin.size());
         const cuda::DeviceChunkTables device_tables{drive_sin.get(), phase_cos.get(), phase_sin.get(),
                                                     phase_bin.get(), psth_bin.get(),  tables.length};
-        const ChunkLaunch chunk{population,      coefficients.get(), plan.config.seed, device_tables,
-                                device_readouts, chunk_begin,        chunk_end};
+        const ChunkLaunch chunk{population,
+                                coefficients.get(),
+                                plan.heterogeneous ? neuron_coefficients.get() : nullptr,
+                                plan.config.seed,
+                                device_tables,
+                                device_readouts,
+                                chunk_begin,
+                                chunk_end};
         // The launches of a chunk integrate disjoint points: side by side, one stream each, so
         // that the narrow ones (a few points) fill the card together with the wide.
         for (std::size_t i = 0; i < launches.size(); ++i) {

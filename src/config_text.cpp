@@ -60,17 +60,23 @@ std::vector<double> parse_axis_values(const std::string& value, const std::strin
   return values;
 }
 
-// An input axis is always a quoted list; a neuron axis with one value a bare number, so that a
+// An input axis is always a quoted list; another axis with one value a bare number, so that a
 // sweep of one neuron has the text it had before neuron parameters were axes.
 std::string axis_value_text(const Grid& grid, Axis axis) {
   const std::vector<double>& values = grid[axis];
-  if (is_neuron_axis(axis) && values.size() == 1) return format_number(values.front());
+  if (!is_input_axis(axis) && values.size() == 1) return format_number(values.front());
   return axis_text(values);
 }
 
 std::vector<double> parse_axis_value_text(Axis axis, const std::string& value, const std::string& where) {
-  if (is_neuron_axis(axis) && !value.starts_with('"')) return {parse_double(value, where)};
+  if (!is_input_axis(axis) && !value.starts_with('"')) return {parse_double(value, where)};
   return parse_axis_values(value, where);
+}
+
+// A spread axis that is 0 (a population of identical neurons) has no line: the text of a run
+// without spreads is the one it had before spreads existed.
+bool omitted(const Grid& grid, Axis axis) {
+  return is_spread_axis(axis) && grid[axis] == std::vector<double>{0.0};
 }
 
 }  // namespace
@@ -84,7 +90,9 @@ std::string result_config_text(const SweepConfig& config) {
   line("seed", std::to_string(config.seed));
   line("neurons", std::to_string(config.neurons));
   line("decorrelate", config.decorrelate_points ? "true" : "false");
-  for (const AxisInfo& info : kAxes) line(axis_key(info.axis), axis_value_text(config.grid, info.axis));
+  for (const AxisInfo& info : kAxes) {
+    if (!omitted(config.grid, info.axis)) line(axis_key(info.axis), axis_value_text(config.grid, info.axis));
+  }
   line("dt", format_number(config.time.dt));
   line("duration", format_number(config.time.duration));
   line("min-spikes", std::to_string(config.validity.min_spikes));
@@ -92,6 +100,10 @@ std::string result_config_text(const SweepConfig& config) {
   line("objective", quoted(objective_name(config.objective)));
   // Only sweeps with spectra have the line, so that the text of the others stays as it was.
   if (config.readouts.enabled) line("psth", format_number(config.readouts.psth_bin_ms));
+  // Only populations with a spread have its shape (the same reason).
+  bool spreads = false;
+  for (const AxisInfo& info : kAxes) spreads = spreads || (is_spread_axis(info.axis) && !omitted(config.grid, info.axis));
+  if (spreads) line("spread", quoted(spread_shape_name(config.spread_shape)));
   return text;
 }
 
@@ -122,6 +134,7 @@ SweepConfig parse_result_config_text(const std::string& text, const std::string&
   config.decorrelate_points = decorrelate == "true";
   for (const AxisInfo& info : kAxes) {
     const std::string key = axis_key(info.axis);
+    if (is_spread_axis(info.axis) && !values.contains(key)) continue;  // 0, as Grid() has it
     config.grid[info.axis] = parse_axis_value_text(info.axis, take(key), where(key));
   }
   config.time.dt = parse_double(take("dt"), where("dt"));
@@ -136,6 +149,8 @@ SweepConfig parse_result_config_text(const std::string& text, const std::string&
   config.objective = parse_objective(unquote(take("objective"), where("objective")));
   if (values.contains("psth"))
     config.readouts = sweep_spectrum_readouts(parse_double(take("psth"), where("psth")));
+  if (values.contains("spread"))
+    config.spread_shape = parse_spread_shape(unquote(take("spread"), where("spread")), where("spread"));
   if (!values.empty()) throw InputError(source, "unknown configuration key '" + values.begin()->first + "'");
   // Every value must come back to the same text, or the file was not written by this version.
   if (result_config_text(config) != text) {

@@ -486,6 +486,58 @@ void advance_item(bool record, PopulationState& population, const WorkItem& item
                                                      step_begin, step_end, table_first_step);
 }
 
+// A heterogeneous population (a spread, spread.hpp): every neuron has coefficients of its own
+// (`neurons`: those of the track's lanes), so the lanes do not share the step's constants. The
+// normals are drawn for the lane block as in advance_item; each lane then takes the shared
+// one-neuron step (neuron_chunk.hpp, as a GPU thread does) with its own coefficients.
+void advance_heterogeneous(bool record, PopulationState& population, const Track& track,
+                           const PointCoefficients* neurons, const SweepPlan& plan, const ChunkTableView& tables,
+                           std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
+  alignas(64) float normals[kNormalSteps * kLanes];
+  std::uint64_t stream[kLanes];
+  for (int lane = 0; lane < kLanes; ++lane) {
+    stream[lane] = stream_id(track.point->stream_tag, track.first_neuron + static_cast<std::uint64_t>(lane));
+  }
+  const std::uint64_t seed = plan.config.seed;
+  const bool exact = plan.config.scheme == Scheme::exact;
+  const PointReadoutTarget& readouts = track.readouts;
+  for (std::int64_t begin = step_begin; begin < step_end; begin += kNormalSteps) {
+    const std::int64_t end = std::min(step_end, begin + kNormalSteps);
+    draw_normals(seed, stream, begin, end, normals);
+    for (int lane = 0; lane < track.lanes; ++lane) {
+      const std::size_t at = track.state_at + static_cast<std::size_t>(lane);
+      const PointCoefficients& point = neurons[lane];
+      NeuronState state{population.v[at], population.refractory[at]};
+      NeuronTally tally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
+      float max_v = population.max_v[at];
+      const BridgeStream bridge{seed, stream[lane], table_first_step};
+      for (std::int64_t k = begin; k < end; ++k) {
+        const std::int64_t table_at = k - table_first_step;
+        const float z = normals[(k - begin) * kLanes + lane];
+        const bool spiked =
+            exact ? advance_step<Scheme::exact>(state, tally, point.constants, point, z, tables, table_at, bridge)
+                  : advance_step<Scheme::euler>(state, tally, point.constants, point, z, tables, table_at, bridge);
+        if (!record) continue;
+        max_v = state.v > max_v ? state.v : max_v;
+        if (!spiked) continue;
+        count_spike(readouts.phase_histogram[tables.phase_bin[table_at]]);
+        count_spike(readouts.psth[tables.psth_bin[table_at]]);
+        const std::uint64_t neuron = track.first_neuron + static_cast<std::uint64_t>(lane);
+        if (neuron < readouts.raster_neurons) {
+          readouts.raster[neuron * readouts.raster_capacity + std::uint64_t{tally.spikes} - 1] =
+              static_cast<std::int32_t>(k);
+        }
+      }
+      population.v[at] = state.v;
+      population.refractory[at] = state.refractory;
+      population.spikes[at] = tally.spikes;
+      population.cos_sum[at] = tally.cos_sum;
+      population.sin_sum[at] = tally.sin_sum;
+      population.max_v[at] = max_v;
+    }
+  }
+}
+
 // Splits the grid points of a batch into work items: points that share the
 // stream tag, the drive table and the neuron constants go together (their
 // normals are drawn once per item; points of another neuron draw theirs
@@ -515,6 +567,16 @@ std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_f
 
   const std::uint64_t wanted_items = 8 * static_cast<std::uint64_t>(threads);
   std::vector<WorkItem> items;
+  if (plan.heterogeneous) {  // no constants to share: one lane block of one point per item
+    groups.clear();
+    for (std::size_t local = 0; local < batch_points; ++local) groups.push_back({local});
+    for (const std::vector<std::size_t>& group : groups) {
+      const PointCoefficients& point = plan.points[batch_first + group.front()];
+      for (std::uint64_t block = 0; block < blocks_per_point; ++block)
+        items.push_back({point.stream_tag, point.drive_table, point.constants, group.data(), 1, block, 1});
+    }
+    return items;
+  }
   for (const std::vector<std::size_t>& group : groups) {
     const PointCoefficients& point = plan.points[batch_first + group.front()];
     if (group.size() == 1) {
@@ -566,6 +628,10 @@ class CpuBackend final : public Backend {
       const std::size_t batch_points =
           std::min(point_count - batch_first, static_cast<std::size_t>(plan.batch_points));
       population.reset(plan, batch_first, batch_points);
+      // A heterogeneous population: each neuron's own coefficients, the batch's neurons in order.
+      const std::vector<PointCoefficients> neuron_points =
+          plan.heterogeneous ? batch_neuron_coefficients(plan, batch_first, batch_points)
+                             : std::vector<PointCoefficients>{};
       const std::int64_t first_step = hooks.start ? hooks.start->next_step : 0;
       if (hooks.start) population.restore(*hooks.start);
       std::vector<std::vector<std::size_t>> groups;
@@ -589,8 +655,13 @@ class CpuBackend final : public Backend {
                                     tables.phase_sin.data() + table_at,
                                     record ? tables.phase_bin.data() + table_at : nullptr,
                                     record ? tables.psth_bin.data() : nullptr};
-          advance_item(record, population, item, item_tracks[static_cast<std::size_t>(index)], plan, view,
-                       chunk_begin, chunk_end, chunk_begin);
+          const std::vector<Track>& tracks = item_tracks[static_cast<std::size_t>(index)];
+          if (plan.heterogeneous) {
+            advance_heterogeneous(record, population, tracks.front(), neuron_points.data() + tracks.front().state_at,
+                                  plan, view, chunk_begin, chunk_end, chunk_begin);
+          } else {
+            advance_item(record, population, item, tracks, plan, view, chunk_begin, chunk_end, chunk_begin);
+          }
         }
         neuron_steps_done += batch_points * neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
         if (chunk_end < plan.steps && hooks.snapshot_due && hooks.snapshot_due(chunk_end)) {

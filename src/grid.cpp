@@ -135,9 +135,8 @@ NeuronParams GridPoint::neuron() const {
 }
 
 Grid::Grid() {
-  const NeuronParams reference;
   for (const AxisInfo& info : kAxes) {
-    if (info.parameter != nullptr) (*this)[info.axis] = {reference.*info.parameter};
+    if (!is_input_axis(info.axis)) (*this)[info.axis] = {axis_reference(info.axis)};
   }
 }
 
@@ -153,7 +152,7 @@ Grid::Grid(std::vector<double> sigma, std::vector<double> amplitude, std::vector
 std::vector<Axis> Grid::column_axes() const {
   std::vector<Axis> columns;
   for (const AxisInfo& info : kAxes) {
-    if (!is_neuron_axis(info.axis) || varies(info.axis)) columns.push_back(info.axis);
+    if (is_input_axis(info.axis) || varies(info.axis)) columns.push_back(info.axis);
   }
   return columns;
 }
@@ -186,8 +185,8 @@ AxisTexts default_axis_texts() {
   AxisTexts texts;
   const NeuronParams reference;
   for (const AxisInfo& info : kAxes) {
-    texts[axis_index(info.axis)] = info.parameter == nullptr ? std::string(info.default_text)
-                                                             : format_number(reference.*info.parameter);
+    texts[axis_index(info.axis)] = is_neuron_axis(info.axis) ? format_number(reference.*info.parameter)
+                                                             : std::string(info.default_text);
   }
   return texts;
 }
@@ -208,16 +207,54 @@ Grid parse_grid(const AxisTexts& texts) {
   return grid;
 }
 
-void validate_neuron_axes(const Grid& grid) {
+namespace {
+
+double smallest(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
+double largest(const std::vector<double>& values) { return *std::max_element(values.begin(), values.end()); }
+
+}  // namespace
+
+double shortest_tau_m(const Grid& grid, SpreadShape shape) {
+  return smallest(grid[Axis::tau_m]) - spread_reach(shape) * largest(grid[Axis::tau_m_spread]);
+}
+
+void validate_neuron_axes(const Grid& grid, SpreadShape shape) {
   for (const AxisInfo& info : kAxes) {
-    if (info.parameter == nullptr) continue;
-    if (grid[info.axis].empty()) throw InputError(std::string(info.flag), "needs at least one value");
-    for (const double value : grid[info.axis]) validate_parameter(info.parameter, value);
+    if (is_input_axis(info.axis)) continue;
+    const std::string flag(info.flag);
+    if (grid[info.axis].empty()) throw InputError(flag, "needs at least one value");
+    for (const double value : grid[info.axis]) {
+      if (info.parameter != nullptr) {
+        validate_parameter(info.parameter, value);
+      } else if (!std::isfinite(value) || value < 0.0 || value > 1e4) {
+        // A spread: a standard deviation, far below the neuron's own bounds.
+        throw InputError(flag, "must be a finite number between 0 and 10000 " + std::string(info.unit) +
+                                   " (got " + format_number(value) + ")");
+      }
+    }
   }
-  const std::vector<double>& reset = grid[Axis::v_reset];
-  const std::vector<double>& threshold = grid[Axis::v_threshold];
-  validate_reset_below_threshold(*std::max_element(reset.begin(), reset.end()),
-                                 *std::min_element(threshold.begin(), threshold.end()));
+  const double reach = spread_reach(shape);
+  const double highest_reset = largest(grid[Axis::v_reset]);
+  const double threshold_spread = largest(grid[Axis::v_threshold_spread]);
+  if (threshold_spread == 0.0) {
+    validate_reset_below_threshold(highest_reset, smallest(grid[Axis::v_threshold]));
+  } else {
+    const double lowest = smallest(grid[Axis::v_threshold]) - reach * threshold_spread;
+    if (highest_reset >= lowest) {
+      throw InputError("--v-th-spread", "every neuron's threshold must stay above --v-reset: --v-th " +
+                                            format_number(smallest(grid[Axis::v_threshold])) + " mV - " +
+                                            format_number(reach) + " x --v-th-spread " +
+                                            format_number(threshold_spread) + " mV = " + format_number(lowest) +
+                                            " mV is not above --v-reset " + format_number(highest_reset) + " mV");
+    }
+  }
+  const double tau_spread = largest(grid[Axis::tau_m_spread]);
+  if (tau_spread > 0.0 && shortest_tau_m(grid, shape) <= 0.0) {
+    throw InputError("--tau-m-spread", "every neuron's tau_m must stay above 0: --tau-m " +
+                                           format_number(smallest(grid[Axis::tau_m])) + " ms - " +
+                                           format_number(reach) + " x --tau-m-spread " + format_number(tau_spread) +
+                                           " ms = " + format_number(shortest_tau_m(grid, shape)) + " ms");
+  }
 }
 
 }  // namespace srlif

@@ -193,11 +193,11 @@ std::vector<TraceSample> run_trace_job(const TraceJob& job) {
 
 namespace {
 
-// The theory's columns besides its measures: bias, sigma, and the neuron's swept axes.
+// The theory's columns besides its measures: bias, sigma, and the neuron's and spreads' swept axes.
 std::vector<Axis> theory_axes(const Grid& grid) {
   std::vector<Axis> axes = {Axis::bias, Axis::sigma};
   for (const Axis axis : grid.column_axes()) {
-    if (is_neuron_axis(axis)) axes.push_back(axis);
+    if (!is_input_axis(axis)) axes.push_back(axis);
   }
   return axes;
 }
@@ -205,22 +205,21 @@ std::vector<Axis> theory_axes(const Grid& grid) {
 }  // namespace
 
 TheoryTable run_theory_job(const TheoryJob& job) {
-  // The signal plays no role: one value each, whatever the texts say.
-  AxisTexts texts = job.axes;
-  texts[axis_index(Axis::amplitude)] = "0";
-  texts[axis_index(Axis::frequency)] = "10";
   // A row is about 120 bytes; 10^7 rows is already a gigabyte of CSV.
   constexpr double kMaxRows = 1e7;
-  const double rows = grid_count(texts);
+  const double rows = grid_count(job.axes);
   if (rows > kMaxRows) {
     throw InputError("--sigma/--bias", "the grid has " + format_number(rows) + " points; at most " +
                                            format_number(kMaxRows) + " rows are written");
   }
-  TheoryTable table{parse_grid(texts), {}};
+  TheoryTable table{parse_grid(job.axes), {}};
+  // The signal plays no role: one value each (`theory` offers neither flag).
+  table.grid[Axis::amplitude] = {0.0};
+  table.grid[Axis::frequency] = {10.0};
   const Grid& grid = table.grid;
   validate_axis(grid[Axis::sigma], "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)", kMaxCurrent);
   validate_axis(grid[Axis::bias], "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
-  validate_neuron_axes(grid);
+  validate_neuron_axes(grid, job.spread_shape);
   // --out is checked before computing, so a bad path fails without work; every row is
   // computed before writing, so bad input writes nothing.
   const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);
@@ -230,7 +229,9 @@ TheoryTable run_theory_job(const TheoryJob& job) {
   table.points.reserve(grid.size());
   for (std::size_t index = 0; index < grid.size(); ++index) {
     const GridPoint point = grid.point(index);
-    table.points.push_back(siegert(point.neuron(), point.bias(), point.sigma()));
+    const PopulationSpread spread{point[Axis::bias_spread], point[Axis::v_threshold_spread],
+                                  point[Axis::tau_m_spread], job.spread_shape};
+    table.points.push_back(population_siegert(point.neuron(), point.bias(), point.sigma(), spread));
   }
   if (!job.out.empty()) {
     prepare_output_directory(directory);

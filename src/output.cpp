@@ -230,6 +230,24 @@ std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metri
   return out;
 }
 
+namespace {
+
+// run.json's "spread" line: the shape and every spread (an array where swept); none without spreads.
+std::string spread_text(const SweepConfig& config) {
+  const Grid& grid = config.grid;
+  bool any = false;
+  std::string out = "  \"spread\": {\"shape\": " + json_string(spread_shape_name(config.spread_shape));
+  for (const AxisInfo& info : kAxes) {
+    if (!is_spread_axis(info.axis)) continue;
+    any = any || grid[info.axis] != std::vector<double>{0.0};
+    out.append(", \"").append(info.name).append("_").append(info.unit).append("\": ");
+    out.append(grid.varies(info.axis) ? json_array(grid[info.axis]) : json_number(grid[info.axis].front()));
+  }
+  return any ? out + "},\n" : "";
+}
+
+}  // namespace
+
 std::string run_json(const SweepConfig& config, const RunRecord& record) {
   const Grid& grid = config.grid;
   // A neuron parameter: its value, or the array of its values when it is a swept axis.
@@ -254,6 +272,7 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
     out.append(info.unit).append("\": ").append(parameter(info.axis));
   }
   out += "},\n";
+  if (spread_text(config) != "") out += spread_text(config);
   out += "  \"time\": {\"dt_ms\": " + json_number(config.time.dt) +
          ", \"duration_ms\": " + json_number(config.time.duration) +
          ", \"samples\": " + std::to_string(config.time.samples()) + "},\n";

@@ -27,17 +27,19 @@ std::uint64_t mix_value(std::uint64_t hash, double value) {
   return mix64(hash ^ std::bit_cast<std::uint64_t>(value == 0.0 ? 0.0 : value));
 }
 
-// A 32-bit tag from the point's values only, so a point's streams do not
-// depend on the rest of the grid: the input's four values, then each neuron
-// parameter that differs from the reference neuron's (axis and value), so that
-// the reference neuron's points keep the tags they had before neuron
-// parameters were axes. Never 0, which is the common-noise tag.
-std::uint32_t point_tag(const GridPoint& point) {
+// A 32-bit tag from the point's input values (sigma, amplitude, bias,
+// frequency), so that a point's streams do not depend on the rest of the grid
+// along those axes, and from its value on each neuron or spread axis that
+// varies (axis and value), so that such points have noise of their own too. A
+// neuron parameter or spread that is a constant leaves the tag as it was
+// before they were axes (the same bytes). Never 0, which is the common-noise tag.
+std::uint32_t point_tag(const Grid& grid, const GridPoint& point) {
   std::uint64_t hash = 0x5EED5EED5EED5EEDULL;
-  for (std::size_t axis = 0; axis < kInputAxisCount; ++axis) hash = mix_value(hash, point.values[axis]);
-  const NeuronParams reference;
   for (const AxisInfo& info : kAxes) {
-    if (info.parameter == nullptr || point[info.axis] == reference.*info.parameter) continue;
+    if (is_input_axis(info.axis)) hash = mix_value(hash, point[info.axis]);
+  }
+  for (const AxisInfo& info : kAxes) {
+    if (is_input_axis(info.axis) || !grid.varies(info.axis)) continue;
     hash = mix_value(mix64(hash ^ (axis_index(info.axis) + 1)), point[info.axis]);
   }
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
@@ -125,7 +127,19 @@ void validate_readouts(const SweepConfig& config, double max_spikes_per_neuron) 
 
 void validate(const SweepConfig& config) {
   const Grid& grid = config.grid;
-  validate_neuron_axes(grid);
+  validate_neuron_axes(grid, config.spread_shape);
+  const double shortest_tau = shortest_tau_m(grid, config.spread_shape);
+  if (largest(grid[Axis::tau_m_spread]) > 0.0) {
+    if (config.scheme == Scheme::exact) {
+      throw InputError("--tau-m-spread",
+                       "is not supported with --scheme exact yet (its drive over a step has a phase that "
+                       "depends on tau_m, one table per neuron); use --scheme euler");
+    }
+    if (config.time.dt >= shortest_tau) {
+      throw InputError("--tau-m-spread", "a neuron's tau_m can fall to " + format_number(shortest_tau) +
+                                             " ms, not above --dt " + format_number(config.time.dt) + " ms");
+    }
+  }
   validate(config.time, smallest(grid[Axis::tau_m]), largest(grid[Axis::t_ref]));
   if (config.objective == Objective::snr && !config.readouts.enabled) {
     throw InputError("--objective", "snr needs recorded spectra (--spectrum)");
@@ -214,10 +228,12 @@ std::size_t drive_table_of(const SweepConfig& config, const GridPoint& point) {
 
 }  // namespace
 
-PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
-  const SweepConfig& config = plan.config;
-  const GridPoint point = config.grid.point(index);
-  const NeuronParams neuron = point.neuron();
+namespace {
+
+// The coefficients of `neuron` with bias `bias` at `point` (whose sigma, amplitude, frequency
+// and drive table they take).
+PointCoefficients coefficients_of(const SweepConfig& config, const GridPoint& point, const NeuronParams& neuron,
+                                  double bias) {
   const double dt = config.time.dt;
   const double rate = dt / neuron.tau_m;  // dt / tau_m, dimensionless
   const bool exact = config.scheme == Scheme::exact;
@@ -232,7 +248,7 @@ PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
   constants.v_init = static_cast<float>(neuron.v_init);
   const std::int64_t n_ref = TimeGrid::refractory_samples(neuron.t_ref, dt);
   constants.hold_steps = static_cast<std::int32_t>(std::max<std::int64_t>(n_ref - 1, 0));
-  coefficients.drive_base = static_cast<float>(relaxed * (neuron.e_leak + point.bias() / neuron.g_leak));
+  coefficients.drive_base = static_cast<float>(relaxed * (neuron.e_leak + bias / neuron.g_leak));
   const double sinusoid_gain = std::abs(sinusoid_weight(config.scheme, point.frequency(), neuron.tau_m, dt));
   coefficients.drive_amplitude = static_cast<float>(sinusoid_gain * point.amplitude() / neuron.g_leak);
   if (exact) {
@@ -249,7 +265,45 @@ PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
     coefficients.noise_gain = static_cast<float>(rate * point.sigma() / (neuron.g_leak * std::sqrt(dt)));
   }
   coefficients.drive_table = static_cast<std::uint32_t>(drive_table_of(config, point));
-  coefficients.stream_tag = config.decorrelate_points ? point_tag(point) : 0u;
+  coefficients.stream_tag = config.decorrelate_points ? point_tag(config.grid, point) : 0u;
+  return coefficients;
+}
+
+}  // namespace
+
+PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
+  const GridPoint point = plan.config.grid.point(index);
+  return coefficients_of(plan.config, point, point.neuron(), point.bias());
+}
+
+double spread_neuron(const SweepConfig& config, const GridPoint& point, std::uint64_t neuron,
+                     NeuronParams& neuron_params) {
+  neuron_params = point.neuron();
+  const auto deviation = [&](Axis axis, SpreadOf of) {
+    const double spread = point[axis];
+    return spread == 0.0 ? 0.0 : spread * spread_deviation(config.seed, neuron, of, config.spread_shape);
+  };
+  neuron_params.v_threshold += deviation(Axis::v_threshold_spread, SpreadOf::v_threshold);
+  neuron_params.tau_m += deviation(Axis::tau_m_spread, SpreadOf::tau_m);
+  return point.bias() + deviation(Axis::bias_spread, SpreadOf::bias);
+}
+
+PointCoefficients neuron_coefficients(const SweepPlan& plan, std::size_t index, std::uint64_t neuron) {
+  const GridPoint point = plan.config.grid.point(index);
+  NeuronParams neuron_params;
+  const double bias = spread_neuron(plan.config, point, neuron, neuron_params);
+  return coefficients_of(plan.config, point, neuron_params, bias);
+}
+
+std::vector<PointCoefficients> batch_neuron_coefficients(const SweepPlan& plan, std::size_t first_point,
+                                                         std::size_t points) {
+  const std::uint64_t neurons = plan.config.neurons;
+  std::vector<PointCoefficients> coefficients(points * neurons);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t at = 0; at < static_cast<std::int64_t>(coefficients.size()); ++at) {
+    const auto flat = static_cast<std::uint64_t>(at);
+    coefficients[flat] = neuron_coefficients(plan, first_point + flat / neurons, flat % neurons);
+  }
   return coefficients;
 }
 
@@ -272,6 +326,11 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
       const double phase = std::arg(sinusoid_weight(config.scheme, frequency, grid[Axis::tau_m][tau], config.time.dt));
       plan.drive_tables.push_back(DriveTable{frequency, phase});
     }
+  }
+
+  for (const AxisInfo& info : kAxes) {
+    if (!is_spread_axis(info.axis)) continue;
+    for (const double spread : grid[info.axis]) plan.heterogeneous = plan.heterogeneous || spread != 0.0;
   }
 
   if (points == PlanPoints::all) {
@@ -299,7 +358,8 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
                           : static_cast<std::int64_t>(std::min<std::uint64_t>(automatic, grid.size()));
   // The neurons in flight (about 46 bytes each, docs/scaling.md; a state snapshot as much again)
   // must fit in half of this machine's memory: --neurons 4e9 is refused, not left to bad_alloc.
-  constexpr double kBytesPerNeuronInFlight = 2.0 * 46.0;
+  // A heterogeneous population holds each neuron's coefficients too.
+  const double kBytesPerNeuronInFlight = 2.0 * 46.0 + (plan.heterogeneous ? sizeof(PointCoefficients) : 0.0);
   const double in_flight =
       std::min(static_cast<double>(plan.batch_points), static_cast<double>(grid.size())) *
       static_cast<double>(config.neurons);

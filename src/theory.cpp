@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numbers>
 #include <string>
@@ -236,6 +237,41 @@ TheoryPoint siegert(const NeuronParams& neuron, double bias_pa, double sigma) {
   if (!std::isfinite(point.rate_hz)) {
     throw InputError("--sigma/--bias", "give a firing rate beyond the double range (is --t-ref 0?)");
   }
+  return point;
+}
+
+TheoryPoint population_siegert(const NeuronParams& neuron, double bias_pa, double sigma,
+                               const PopulationSpread& spread) {
+  TheoryPoint point = siegert(neuron, bias_pa, sigma);
+  const double reach = spread_reach(spread.shape);
+  // The density of x on [-reach, reach]: the normal's, renormalised to the support srlif draws
+  // from (it leaves out 8e-9 of the mass), or the uniform's.
+  const double normal_mass = std::erf(reach / std::sqrt(2.0));
+  const auto density = [&](double x) {
+    if (spread.shape == SpreadShape::uniform) return 1.0 / (2.0 * reach);
+    return std::exp(-0.5 * x * x) / (std::sqrt(2.0 * std::numbers::pi) * normal_mass);
+  };
+  // The spreads that are not 0, and the neuron at deviations x of all of them.
+  const double spreads[] = {spread.bias_pa, spread.v_threshold_mv, spread.tau_m_ms};
+  const auto rate_at = [&](const double* x) {
+    NeuronParams shifted = neuron;
+    shifted.v_threshold += spreads[1] * x[1];
+    shifted.tau_m += spreads[2] * x[2];
+    return siegert(shifted, bias_pa + spreads[0] * x[0], sigma).rate_hz;
+  };
+  double x[3] = {0.0, 0.0, 0.0};
+  // The average over dimensions `dimension`..2, the earlier ones fixed in x.
+  const std::function<double(int)> average = [&](int dimension) -> double {
+    if (dimension == 3) return rate_at(x);
+    if (spreads[dimension] == 0.0) return average(dimension + 1);
+    return integrate(
+        [&, dimension](double value) {
+          x[dimension] = value;
+          return density(value) * average(dimension + 1);
+        },
+        -reach, reach);
+  };
+  if (spreads[0] != 0.0 || spreads[1] != 0.0 || spreads[2] != 0.0) point.rate_hz = average(0);
   return point;
 }
 

@@ -9,6 +9,7 @@
 
 #include "srlif/axes.hpp"
 #include "srlif/neuron_params.hpp"
+#include "srlif/spread.hpp"
 
 namespace srlif {
 
@@ -77,9 +78,13 @@ double grid_count(const AxisTexts& texts);
 // Each axis's values from its text (InputError naming the flag).
 Grid parse_grid(const AxisTexts& texts);
 
-// The neuron axes' rules at every grid point (InputError naming the flag): each
-// value's own rules, and V_reset below V_th where it is hardest, the highest
-// --v-reset against the lowest --v-th (the message names both values).
-void validate_neuron_axes(const Grid& grid);
+// The neuron and spread axes' rules at every grid point (InputError naming the
+// flag): each value's own rules, and V_reset below V_th where it is hardest,
+// the highest --v-reset against the lowest threshold a neuron can draw (the
+// message names the values); every neuron's tau_m above 0.
+void validate_neuron_axes(const Grid& grid, SpreadShape shape);
+
+// The shortest tau_m any neuron of the grid has (its spread included).
+double shortest_tau_m(const Grid& grid, SpreadShape shape);
 
 }  // namespace srlif

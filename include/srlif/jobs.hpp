@@ -49,6 +49,7 @@ std::vector<TraceSample> run_trace_job(const TraceJob& job);
 // signal's axes (amplitude, frequency) and V_init play no role.
 struct TheoryJob {
   AxisTexts axes = default_axis_texts();
+  SpreadShape spread_shape = SpreadShape::normal;  // a population with spreads: the averaged rate
   std::filesystem::path out;  // a file; empty: not written
 };
 struct TheoryTable {

@@ -14,6 +14,7 @@
 #include "srlif/neuron_params.hpp"
 #include "srlif/readouts.hpp"
 #include "srlif/scheme.hpp"
+#include "srlif/spread.hpp"
 
 namespace srlif {
 
@@ -28,7 +29,8 @@ struct ExecutionOptions {
 struct SweepConfig {
   Scheme scheme = Scheme::euler;  // the reference study's scheme by default
   TimeGrid time;
-  Grid grid;  // the input's axes and the neuron's (one value each unless a parameter is swept)
+  Grid grid;  // the input's axes, the neuron's and the spreads' (one value each unless swept)
+  SpreadShape spread_shape = SpreadShape::normal;  // of every spread (--spread)
   std::uint64_t neurons = 1000;  // per grid point
   std::uint64_t seed = 1;
   ValidityRule validity{10, 400};
@@ -81,6 +83,8 @@ struct SweepPlan {
   std::int64_t samples = 0;  // K
   std::int64_t steps = 0;    // K - 1
   std::vector<PointCoefficients> points;  // one per grid point, grid order
+  // Some spread is not 0: each neuron has coefficients of its own (neuron_coefficients).
+  bool heterogeneous = false;
   // The drive tables that points refer to (PointCoefficients::drive_table):
   // for euler one per frequency; for exact one per (frequency, tau_m), since
   // the sinusoid integrated over a step is shifted by arg c(tau_m) (exact_step.hpp).
@@ -103,6 +107,18 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points = PlanPoints::a
 
 // The coefficients of grid point `index`: plan.points[index] of a plan with them.
 PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index);
+
+// The coefficients of neuron `neuron` at grid point `index`: the point's, with the neuron's own
+// bias, threshold and tau_m (spread.hpp) when the point has spreads.
+PointCoefficients neuron_coefficients(const SweepPlan& plan, std::size_t index, std::uint64_t neuron);
+// Every neuron's of the grid points [first_point, first_point + points), point by point.
+std::vector<PointCoefficients> batch_neuron_coefficients(const SweepPlan& plan, std::size_t first_point,
+                                                         std::size_t points);
+
+// The neuron `neuron` becomes at a point with these spreads: its own bias (returned) and
+// parameters (in `neuron_params`), the same for every backend and every use (theory's tests too).
+double spread_neuron(const SweepConfig& config, const GridPoint& point, std::uint64_t neuron,
+                     NeuronParams& neuron_params);
 
 // The PSTH bin of a spike emitted by step k (at t_{k+1}); exact integer
 // arithmetic when the bin width is a whole number of steps.

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "srlif/neuron_params.hpp"
+#include "srlif/spread.hpp"
 
 namespace srlif {
 
@@ -35,6 +36,22 @@ struct TheoryPoint {
 // Throws InputError naming the flag (--sigma, --bias, --tau-m, ...) for
 // invalid input. The neuron's v_init plays no role.
 TheoryPoint siegert(const NeuronParams& neuron, double bias_pa, double sigma);
+
+// A heterogeneous population's spreads (spread.hpp): each neuron's bias, threshold and tau_m
+// deviate from the point's by spread x, x of mean 0 and standard deviation 1, independent.
+struct PopulationSpread {
+  double bias_pa = 0.0;
+  double v_threshold_mv = 0.0;
+  double tau_m_ms = 0.0;
+  SpreadShape shape = SpreadShape::normal;
+};
+
+// The population-averaged stationary point: the Siegert rate averaged over the spreads'
+// distribution (adaptive Gauss-Kronrod over each spread that is not 0, nested, on the support
+// srlif draws from: |x| <= spread_reach); the other fields are the point's own neuron's.
+// With no spread it is siegert().
+TheoryPoint population_siegert(const NeuronParams& neuron, double bias_pa, double sigma,
+                               const PopulationSpread& spread);
 
 // Natural log of the Siegert integral Int_a^b e^{u^2} (1 + erf u) du = Int_a^b erfcx(-u) du
 // for finite a < b (dimensionless); +inf when the integral exceeds every double's log

@@ -15,14 +15,14 @@ void add_axis_options(CLI::App& command, AxisTexts& texts, std::span<const Axis>
         .add_option(std::string(info.flag), texts[axis_index(axis)],
                     std::string(info.help) + ", " + std::string(info.unit))
         ->capture_default_str()
-        ->group(is_neuron_axis(axis) ? kNeuronGroup : kAxesGroup);
+        ->group(is_input_axis(axis) ? kAxesGroup : is_neuron_axis(axis) ? kNeuronGroup : kSpreadGroup);
   }
 }
 
-std::vector<Axis> neuron_axes(bool initial_potential) {
+std::vector<Axis> model_axes(bool initial_potential) {
   std::vector<Axis> axes;
   for (const AxisInfo& info : kAxes) {
-    if (is_neuron_axis(info.axis) && (initial_potential || info.axis != Axis::v_init)) axes.push_back(info.axis);
+    if (!is_input_axis(info.axis) && (initial_potential || info.axis != Axis::v_init)) axes.push_back(info.axis);
   }
   return axes;
 }
@@ -65,6 +65,12 @@ void add_model_options(CLI::App& command, ModelOptions& options, Simulates what)
       .add_flag("--decorrelate", options.decorrelate,
                 "Independent noise per grid point (default: common random numbers)")
       ->group(simulation);
+
+  command
+      .add_option("--spread", options.spread,
+                  "normal | uniform: the shape of every spread (each the standard deviation of its parameter)")
+      ->capture_default_str()
+      ->group(kSpreadGroup);
 
   const char* execution = kExecutionGroup;
   command.add_option("--chunk-steps", options.execution.chunk_steps, "Time steps per chunk (multiple of 4)")
@@ -111,6 +117,7 @@ SweepConfig to_sweep_config(const ModelOptions& options, double bytes_per_point)
   config.validity = ValidityRule{static_cast<std::uint32_t>(options.min_spikes),
                                  static_cast<std::uint32_t>(options.max_spikes)};
   config.decorrelate_points = options.decorrelate;
+  config.spread_shape = parse_spread_shape(options.spread, "--spread");
   config.scheme = parse_scheme(options.scheme, "--scheme");
   config.execution = options.execution;
   return config;

@@ -22,6 +22,7 @@ struct ModelOptions {
   std::int64_t min_spikes = 10;
   std::int64_t max_spikes = 400;
   bool decorrelate = false;
+  std::string spread = "normal";
   std::string scheme = "euler";
   ExecutionOptions execution;
 };
@@ -36,15 +37,18 @@ void add_model_options(CLI::App& command, ModelOptions& options, Simulates what 
 // The help group of the axis flags.
 inline constexpr const char* kAxesGroup = "Axes (start:stop:count | log:start:stop:count | a,b,c)";
 
-// The help group of the neuron's flags (each a value or an axis).
+// The help groups of the neuron's flags and of the spreads (each a value or an axis).
 inline constexpr const char* kNeuronGroup = "Neuron (a value, or an axis like the flags above)";
+inline constexpr const char* kSpreadGroup =
+    "Heterogeneous population (each neuron's parameter drawn around the point's; a value or an axis)";
 
 // One option per axis of `axes` (kAxes' flag and help), reading into texts[axis]: the input's
-// axes in kAxesGroup, the neuron's in kNeuronGroup.
+// axes in kAxesGroup, the neuron's in kNeuronGroup, the spreads in kSpreadGroup.
 void add_axis_options(CLI::App& command, AxisTexts& texts, std::span<const Axis> axes);
 
-// The neuron's axes (all, or all but --v-init, which `theory` has no use for).
-std::vector<Axis> neuron_axes(bool initial_potential);
+// The neuron's axes and the population's spreads (all, or all but --v-init, which `theory` has
+// no use for).
+std::vector<Axis> model_axes(bool initial_potential);
 
 // `--devices`: only `sweep` shares its grid among several GPUs.
 void add_devices_option(CLI::App& command, ModelOptions& options);

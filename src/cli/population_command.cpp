@@ -32,12 +32,12 @@ int run(const PopulationOptions& options, const CLI::App& command, const std::st
   const SweepPlan& plan = report.plan;
   const SweepResult& result = report.result;
   const Grid& grid = plan.config.grid;
-  std::printf("%s  %9s %9s %8s %11s %8s %10s\n", axis_header_cells(grid).c_str(), "rate_Hz", "pooled_R",
+  std::printf("%s  %9s %9s %8s %11s %8s %10s\n", axis_header_cells(grid, 6).c_str(), "rate_Hz", "pooled_R",
               "mean_R", "amp_f_Hz", "SNR_dB", "margin_mV");
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
     const PointMetrics& m = result.metrics[index];
     const PopulationMeasures measures = population_measures(plan, result, index);
-    std::printf("%s  %9.4f %9.4f %8.4f %11.4f %8.2f %10.4f\n", axis_cells(grid, grid.point(index)).c_str(),
+    std::printf("%s  %9.4f %9.4f %8.4f %11.4f %8.2f %10.4f\n", axis_cells(grid, grid.point(index), 6).c_str(),
                 m.mean_rate_hz, m.pooled_vector_strength, m.mean_vector_strength, measures.spectrum.amplitude_hz,
                 measures.spectrum.snr_db, measures.subthreshold_margin_mv);
   }

@@ -5,11 +5,11 @@
 namespace srlif::cli {
 namespace {
 
-// The neuron axes that vary: extra columns of the table and of each slice's description.
+// The neuron and spread axes that vary: extra columns of the table and of each slice's description.
 std::vector<Axis> varying_neuron_axes(const Grid& grid) {
   std::vector<Axis> axes;
   for (const Axis axis : grid.column_axes()) {
-    if (is_neuron_axis(axis)) axes.push_back(axis);
+    if (!is_input_axis(axis)) axes.push_back(axis);
   }
   return axes;
 }
@@ -32,9 +32,9 @@ std::string slice_text(const Grid& grid, const SliceOptimum& optimum) {
 
 }  // namespace
 
-std::string axis_header_cells(const Grid& grid) {
+std::string axis_header_cells(const Grid& grid, int frequency_width) {
   char cell[64];
-  std::snprintf(cell, sizeof cell, "%9s %8s %8s %7s", "sigma", "A", "I_bias", "f");
+  std::snprintf(cell, sizeof cell, "%9s %8s %8s %*s", "sigma", "A", "I_bias", frequency_width, "f");
   std::string out = cell;
   for (const Axis axis : varying_neuron_axes(grid)) {
     const std::string_view name = axis_info(axis).name;
@@ -44,10 +44,10 @@ std::string axis_header_cells(const Grid& grid) {
   return out;
 }
 
-std::string axis_cells(const Grid& grid, const GridPoint& point) {
+std::string axis_cells(const Grid& grid, const GridPoint& point, int frequency_width) {
   char cell[128];
-  std::snprintf(cell, sizeof cell, "%9.4g %8.4g %8.4g %7.4g", point.sigma(), point.amplitude(), point.bias(),
-                point.frequency());
+  std::snprintf(cell, sizeof cell, "%9.4g %8.4g %8.4g %*.4g", point.sigma(), point.amplitude(), point.bias(),
+                frequency_width, point.frequency());
   std::string out = cell;
   for (const Axis axis : varying_neuron_axes(grid)) {
     std::snprintf(cell, sizeof cell, " %8.4g", point[axis]);

@@ -12,8 +12,9 @@ namespace srlif::cli {
 std::string summary_table(const SweepConfig& config, const SweepSummary& summary);
 
 // The axis cells that begin a row of the sweep's and the population's tables:
-// sigma, A, I_bias, f, and each neuron parameter that is a swept axis.
-std::string axis_header_cells(const Grid& grid);
-std::string axis_cells(const Grid& grid, const GridPoint& point);
+// sigma, A, I_bias, f (`frequency_width` characters), and each neuron parameter
+// or spread that is a swept axis.
+std::string axis_header_cells(const Grid& grid, int frequency_width = 7);
+std::string axis_cells(const Grid& grid, const GridPoint& point, int frequency_width = 7);
 
 }  // namespace srlif::cli

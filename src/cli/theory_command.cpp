@@ -17,14 +17,18 @@ namespace srlif::cli {
 TheoryJob to_theory_job(const TheoryOptions& options) {
   TheoryJob job = options.job;
   job.out = options.out;
+  job.spread_shape = parse_spread_shape(options.spread, "--spread");
   return job;
 }
 
 void add_theory_options(CLI::App& command, TheoryOptions& options) {
   // sigma, bias and the same neuron flags as sweep; V_init plays no role in the stationary state.
   std::vector<Axis> axes = {Axis::sigma, Axis::bias};
-  for (const Axis axis : neuron_axes(false)) axes.push_back(axis);
+  for (const Axis axis : model_axes(false)) axes.push_back(axis);
   add_axis_options(command, options.job.axes, axes);
+  command.add_option("--spread", options.spread, "normal | uniform: the shape of every spread")
+      ->capture_default_str()
+      ->group(kSpreadGroup);
 
   command.add_option("--out", options.out, "CSV file to write (default: print to standard output)");
   command.add_option("--config", options.config, "Read options from a TOML or INI file");

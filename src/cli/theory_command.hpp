@@ -11,6 +11,7 @@ namespace srlif::cli {
 
 struct TheoryOptions {
   TheoryJob job;
+  std::string spread = "normal";
   std::string out;
   std::string config;
 };
