@@ -182,6 +182,32 @@ TEST(GpuBackend, NeuronAxesIdenticalToCpu) {
   }
 }
 
+// Heterogeneous populations (spreads): each thread's own coefficients, in shared-noise launches
+// of every width, both schemes (tau_m spreads: euler only), both spread shapes, a continuation.
+TEST(GpuBackend, HeterogeneousPopulationsIdenticalToCpu) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    for (const SpreadShape shape : {SpreadShape::normal, SpreadShape::uniform}) {
+      SweepConfig config = test::reference_config({}, 45, 300.3);
+      config.grid[Axis::sigma] = parse_axis("0:60:21", "--sigma");
+      config.grid[Axis::bias_spread] = {0.0, 2.0, 5.0};
+      config.grid[Axis::v_threshold_spread] = {0.8};
+      if (scheme == Scheme::euler) config.grid[Axis::tau_m_spread] = {1.0};
+      config.scheme = scheme;
+      config.spread_shape = shape;
+      config.validity = {1, 400};
+      const std::string reference = test::cpu_points_csv(config);
+      for (std::int64_t chunk : {36, 1 << 20}) {
+        config.execution.chunk_steps = chunk;
+        EXPECT_EQ(cuda_points_csv(config), reference)
+            << scheme_name(scheme) << " " << spread_shape_name(shape) << " chunk " << chunk;
+      }
+      config.decorrelate_points = true;
+      EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config)) << scheme_name(scheme) << " decorrelated";
+    }
+  }
+}
+
 // A state taken inside a segment of 25 shared points (widths 16, 8, 1) and continued.
 TEST(GpuBackend, SharedNoiseSnapshotsMatchTheCpu) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";

@@ -93,6 +93,21 @@ TEST(GpuReadouts, SharedNoiseIdenticalToCpuInEveryWidth) {
   }
 }
 
+// Readouts of a heterogeneous population.
+TEST(GpuReadouts, HeterogeneousPopulationIdenticalToCpu) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    SweepConfig config = small_population();
+    config.scheme = scheme;
+    config.grid[Axis::bias_spread] = {4.0};
+    config.grid[Axis::v_threshold_spread] = {0.5};
+    const auto cpu = make_cpu_backend(0);
+    const auto cuda = make_cuda_backend();
+    EXPECT_TRUE(population_files_on(*cuda, config) == population_files_on(*cpu, config))
+        << scheme_name(scheme);
+  }
+}
+
 // Readouts with neuron axes: each point's V_init starts its max V, its t_ref bounds its raster.
 TEST(GpuReadouts, NeuronAxesIdenticalToCpu) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";

@@ -522,5 +522,40 @@ TEST(Resume, ANeuronAxisSweepKilledThenResumedGivesTheSameBytes) {
   EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
 }
 
+// A heterogeneous population (spreads): the same, through the CPU's one-neuron-per-lane path.
+const std::string kSpreadSweep =
+    "sweep --sigma 0:60:7 --amplitude 10,20 --bias-spread 0,3 --v-th-spread 0.5 --spread uniform --neurons 800 "
+    "--duration 3000 --batch-points 2 --quiet";
+
+TEST(Merge, SpreadShardsJoinIntoTheUnsplitRunsBytes) {
+  const std::string& unsplit = reference_of(kSpreadSweep);
+  EXPECT_TRUE(contains(test::read_file(unsplit + "/points.csv"), ",frequency,bias_spread,neurons,"));
+  EXPECT_TRUE(contains(test::read_file(unsplit + "/tallies.csv"), "# config spread = \"uniform\"\n"));
+  std::string folders;
+  for (int index = 2; index >= 1; --index) {
+    const std::string shard = test::temporary_directory("spread_shard_" + std::to_string(index));
+    ASSERT_EQ(test::run_srlif(kSpreadSweep + " --shard " + std::to_string(index) + "/2 --out " + shard).exit_code, 0);
+    folders += " " + shard;
+  }
+  const std::string out = test::temporary_directory("spread_merged");
+  const test::CommandResult result = test::run_srlif("merge" + folders + " --out " + out);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  expect_same_results(unsplit, out);
+}
+
+TEST(Resume, ASpreadSweepKilledThenResumedGivesTheSameBytes) {
+  const std::string sweep = kSpreadSweep + " --checkpoint-seconds 0";
+  const std::string& reference = reference_of(kSpreadSweep);
+  const std::string out = test::temporary_directory("spread_resume");
+  EXPECT_EQ(run_until_then_kill(
+                sweep + " --out " + out, [&] { return checkpoint_parts(out) >= 3; }, 0),
+            128 + SIGKILL)
+      << "the run must be killed mid-way";
+  ASSERT_GE(checkpoint_parts(out), 3u);
+  const test::CommandResult resumed = test::run_srlif(sweep + " --resume --out " + out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  expect_same_results(reference, out);
+}
+
 }  // namespace
 }  // namespace srlif

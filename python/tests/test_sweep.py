@@ -177,3 +177,19 @@ def test_a_neuron_parameter_is_a_dimension_with_the_command_lines_bytes(tmp_path
     assert theory.rate_hz.dims == ("sigma", "bias", "tau_m")
     alone = srlif.theory(sigma=[10, 20], bias=170, tau_m=20)
     assert theory.rate_hz.sel(tau_m=20.0, sigma=20.0).item() == alone.rate_hz.sel(sigma=20.0).item()
+
+
+def test_a_heterogeneous_population_has_its_spread_as_a_dimension(tmp_path, run_cli):
+    arguments = ["--sigma", "10,30", "--bias-spread", "0,4", "--v-th-spread", "0.5", "--spread", "uniform",
+                 "--neurons", "40", "--duration", "800"]
+    run_cli("sweep", *arguments, "--out", tmp_path / "cli", "--quiet")
+    ds = srlif.sweep(sigma=[10, 30], bias_spread=[0, 4], v_th_spread=0.5, spread="uniform", neurons=40,
+                     duration=800, out=tmp_path / "python", progress=False)
+    for name in FILES:
+        assert (tmp_path / "python" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    assert ds.mean_rate_hz.dims == ("sigma", "amplitude", "bias", "frequency", "bias_spread")
+    assert ds.bias_spread.attrs["units"] == "pA"
+    assert ds.attrs["spread_shape"] == "uniform" and ds.attrs["spread_v_th_spread_mV"] == 0.5
+    theory = srlif.theory(sigma=30, bias=172, bias_spread=[0, 6])
+    assert theory.rate_hz.dims == ("sigma", "bias", "bias_spread")
+    assert theory.rate_hz.sel(bias_spread=6.0).item() > theory.rate_hz.sel(bias_spread=0.0).item()
