@@ -461,7 +461,11 @@ __attribute__((always_inline)) inline void advance_item_lanes(
 }
 
 // advance_item_lanes compiled for AVX2 (x86-64-v3) and for any x86-64, picked
-// once at run time; both perform identical IEEE operations.
+// once at run time; both perform identical IEEE operations. The ASan+UBSan build
+// (SRLIF_ONE_KERNEL_COPY, CMakeLists.txt) compiles the portable copy alone: the
+// two are one template with the same memory accesses, and the sanitized compile
+// of each took GCC some seven minutes.
+#ifndef SRLIF_ONE_KERNEL_COPY
 __attribute__((target("arch=x86-64-v3"))) void advance_item_avx2(
     bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
     const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
@@ -469,6 +473,7 @@ __attribute__((target("arch=x86-64-v3"))) void advance_item_avx2(
   advance_item_lanes<Avx2Lanes>(record, population, item, tracks, plan, tables, step_begin, step_end,
                                 table_first_step);
 }
+#endif
 
 void advance_item_portable(bool record, PopulationState& population, const WorkItem& item,
                            const std::vector<Track>& tracks, const SweepPlan& plan,
@@ -481,9 +486,13 @@ void advance_item_portable(bool record, PopulationState& population, const WorkI
 void advance_item(bool record, PopulationState& population, const WorkItem& item,
                   const std::vector<Track>& tracks, const SweepPlan& plan, const ChunkTableView& tables,
                   std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
+#ifdef SRLIF_ONE_KERNEL_COPY
+  advance_item_portable(record, population, item, tracks, plan, tables, step_begin, step_end, table_first_step);
+#else
   static const bool avx2 = __builtin_cpu_supports("x86-64-v3") != 0;
   (avx2 ? advance_item_avx2 : advance_item_portable)(record, population, item, tracks, plan, tables,
                                                      step_begin, step_end, table_first_step);
+#endif
 }
 
 // A heterogeneous population (a spread, spread.hpp): every neuron has coefficients of its own

@@ -446,6 +446,38 @@ TEST(Shard, BadValuesAreExitTwoNamingTheFlag) {
   }
 }
 
+// The shards of `sweep` (`count` of them, run in reverse order) merged: the unsplit run's bytes.
+void expect_shards_merge_to_the_unsplit_run(const std::string& sweep, int count, const std::string& name) {
+  std::string folders;
+  for (int index = count; index >= 1; --index) {
+    const std::string shard = test::temporary_directory(name + "_shard_" + std::to_string(index));
+    const std::string part = " --shard " + std::to_string(index) + "/" + std::to_string(count);
+    ASSERT_EQ(test::run_srlif(sweep + part + " --out " + shard).exit_code, 0) << sweep << part;
+    folders += " " + shard;
+  }
+  const std::string out = test::temporary_directory(name + "_merged");
+  const test::CommandResult result = test::run_srlif("merge" + folders + " --out " + out);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  expect_same_results(reference_of(sweep), out);
+}
+
+// `sweep` killed once three checkpoint parts are written, then resumed: the bytes of `reference`
+// (the same sweep, never interrupted).
+void expect_killed_then_resumed_to_give(const std::string& sweep, const std::string& reference,
+                                        const std::string& name) {
+  const std::string checkpointed = sweep + " --checkpoint-seconds 0";
+  const std::string out = test::temporary_directory(name + "_resume");
+  EXPECT_EQ(run_until_then_kill(
+                checkpointed + " --out " + out, [&] { return checkpoint_parts(out) >= 3; }, 0),
+            128 + SIGKILL)
+      << "the run must be killed mid-way";
+  ASSERT_GE(checkpoint_parts(out), 3u);
+  const test::CommandResult resumed = test::run_srlif(checkpointed + " --resume --out " + out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  expect_same_results(reference, out);
+  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
+}
+
 // Sweeps with spectra: the spectral measures of each point travel in tallies.csv (two more
 // columns), so shards merge, and killed runs resume, to the bytes of one uninterrupted run too.
 const std::string kSpectrumSweep = kShardSweep + " --objective snr --psth 5 --batch-points 2";
@@ -455,33 +487,12 @@ TEST(Merge, SpectrumShardsJoinIntoTheUnsplitRunsBytes) {
   EXPECT_TRUE(contains(test::read_file(unsplit + "/tallies.csv"), ",spectral_amplitude_hz,snr_db\n"));
   EXPECT_FALSE(contains(test::read_file(unsplit + "/points.csv"), ",nan,nan\n"))
       << "every point has a spectrum";
-  std::string folders;
-  for (int index = 3; index >= 1; --index) {
-    const std::string shard = test::temporary_directory("spectrum_shard_" + std::to_string(index));
-    ASSERT_EQ(
-        test::run_srlif(kSpectrumSweep + " --shard " + std::to_string(index) + "/3 --out " + shard).exit_code,
-        0);
-    folders += " " + shard;
-  }
-  const std::string out = test::temporary_directory("spectrum_merged");
-  const test::CommandResult result = test::run_srlif("merge" + folders + " --out " + out);
-  ASSERT_EQ(result.exit_code, 0) << result.output;
-  expect_same_results(unsplit, out);
+  expect_shards_merge_to_the_unsplit_run(kSpectrumSweep, 3, "spectrum");
 }
 
 TEST(Resume, ASpectrumSweepKilledThenResumedGivesTheSameBytes) {
-  const std::string sweep = kLongSweepOptions + " --spectrum --checkpoint-seconds 0";
-  const std::string& reference = reference_of(sweep);
-  const std::string out = test::temporary_directory("spectrum_resume");
-  EXPECT_EQ(run_until_then_kill(
-                sweep + " --out " + out, [&] { return checkpoint_parts(out) >= 3; }, 0),
-            128 + SIGKILL)
-      << "the run must be killed mid-way";
-  ASSERT_GE(checkpoint_parts(out), 3u);
-  const test::CommandResult resumed = test::run_srlif(sweep + " --resume --out " + out);
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
-  expect_same_results(reference, out);
-  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
+  const std::string sweep = kLongSweepOptions + " --spectrum";
+  expect_killed_then_resumed_to_give(sweep, reference_of(sweep + " --checkpoint-seconds 0"), "spectrum");
 }
 
 // Neuron parameters as axes (issue 16): shards merge, and killed runs resume, to the unsplit,
@@ -491,35 +502,13 @@ const std::string kNeuronAxisSweep =
     "--duration 3000 --batch-points 2 --quiet";
 
 TEST(Merge, NeuronAxisShardsJoinIntoTheUnsplitRunsBytes) {
-  const std::string& unsplit = reference_of(kNeuronAxisSweep);
-  EXPECT_TRUE(contains(test::read_file(unsplit + "/points.csv"), ",frequency,v_th,tau_m,t_ref,neurons,"));
-  std::string folders;
-  for (int index = 3; index >= 1; --index) {
-    const std::string shard = test::temporary_directory("neuron_axis_shard_" + std::to_string(index));
-    ASSERT_EQ(
-        test::run_srlif(kNeuronAxisSweep + " --shard " + std::to_string(index) + "/3 --out " + shard).exit_code,
-        0);
-    folders += " " + shard;
-  }
-  const std::string out = test::temporary_directory("neuron_axis_merged");
-  const test::CommandResult result = test::run_srlif("merge" + folders + " --out " + out);
-  ASSERT_EQ(result.exit_code, 0) << result.output;
-  expect_same_results(unsplit, out);
+  EXPECT_TRUE(contains(test::read_file(reference_of(kNeuronAxisSweep) + "/points.csv"),
+                       ",frequency,v_th,tau_m,t_ref,neurons,"));
+  expect_shards_merge_to_the_unsplit_run(kNeuronAxisSweep, 3, "neuron_axis");
 }
 
 TEST(Resume, ANeuronAxisSweepKilledThenResumedGivesTheSameBytes) {
-  const std::string sweep = kNeuronAxisSweep + " --checkpoint-seconds 0";
-  const std::string& reference = reference_of(kNeuronAxisSweep);
-  const std::string out = test::temporary_directory("neuron_axis_resume");
-  EXPECT_EQ(run_until_then_kill(
-                sweep + " --out " + out, [&] { return checkpoint_parts(out) >= 3; }, 0),
-            128 + SIGKILL)
-      << "the run must be killed mid-way";
-  ASSERT_GE(checkpoint_parts(out), 3u);
-  const test::CommandResult resumed = test::run_srlif(sweep + " --resume --out " + out);
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
-  expect_same_results(reference, out);
-  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
+  expect_killed_then_resumed_to_give(kNeuronAxisSweep, reference_of(kNeuronAxisSweep), "neuron_axis");
 }
 
 // A heterogeneous population (spreads): the same, through the CPU's one-neuron-per-lane path.
@@ -531,30 +520,11 @@ TEST(Merge, SpreadShardsJoinIntoTheUnsplitRunsBytes) {
   const std::string& unsplit = reference_of(kSpreadSweep);
   EXPECT_TRUE(contains(test::read_file(unsplit + "/points.csv"), ",frequency,bias_spread,neurons,"));
   EXPECT_TRUE(contains(test::read_file(unsplit + "/tallies.csv"), "# config spread = \"uniform\"\n"));
-  std::string folders;
-  for (int index = 2; index >= 1; --index) {
-    const std::string shard = test::temporary_directory("spread_shard_" + std::to_string(index));
-    ASSERT_EQ(test::run_srlif(kSpreadSweep + " --shard " + std::to_string(index) + "/2 --out " + shard).exit_code, 0);
-    folders += " " + shard;
-  }
-  const std::string out = test::temporary_directory("spread_merged");
-  const test::CommandResult result = test::run_srlif("merge" + folders + " --out " + out);
-  ASSERT_EQ(result.exit_code, 0) << result.output;
-  expect_same_results(unsplit, out);
+  expect_shards_merge_to_the_unsplit_run(kSpreadSweep, 2, "spread");
 }
 
 TEST(Resume, ASpreadSweepKilledThenResumedGivesTheSameBytes) {
-  const std::string sweep = kSpreadSweep + " --checkpoint-seconds 0";
-  const std::string& reference = reference_of(kSpreadSweep);
-  const std::string out = test::temporary_directory("spread_resume");
-  EXPECT_EQ(run_until_then_kill(
-                sweep + " --out " + out, [&] { return checkpoint_parts(out) >= 3; }, 0),
-            128 + SIGKILL)
-      << "the run must be killed mid-way";
-  ASSERT_GE(checkpoint_parts(out), 3u);
-  const test::CommandResult resumed = test::run_srlif(sweep + " --resume --out " + out);
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
-  expect_same_results(reference, out);
+  expect_killed_then_resumed_to_give(kSpreadSweep, reference_of(kSpreadSweep), "spread");
 }
 
 }  // namespace
