@@ -227,7 +227,8 @@ class CudaBackend final : public Backend {
       const std::uint64_t batch_neurons = batch_points * neurons;
       coefficients.upload(plan.points.data() + batch_first, batch_points);
       if (plan.heterogeneous) {
-        const std::vector<PointCoefficients> neuron_points = batch_neuron_coefficients(plan, batch_first, batch_points);
+        const std::vector<PointCoefficients> neuron_points =
+            batch_neuron_coefficients(plan, batch_first, batch_points);
         neuron_coefficients.upload(neuron_points.data(), neuron_points.size());
       }
       device_tallies.zero(batch_points);
@@ -270,14 +271,10 @@ class CudaBackend final : public Backend {
         psth_bin.upload(tables.psth_bin.data(), tables.psth_bin.size());
         const cuda::DeviceChunkTables device_tables{drive_sin.get(), phase_cos.get(), phase_sin.get(),
                                                     phase_bin.get(), psth_bin.get(),  tables.length};
-        const ChunkLaunch chunk{population,
-                                coefficients.get(),
-                                plan.heterogeneous ? neuron_coefficients.get() : nullptr,
-                                plan.config.seed,
-                                device_tables,
-                                device_readouts,
-                                chunk_begin,
-                                chunk_end};
+        const ChunkLaunch chunk{
+            population,       coefficients.get(), plan.heterogeneous ? neuron_coefficients.get() : nullptr,
+            plan.config.seed, device_tables,      device_readouts,
+            chunk_begin,      chunk_end};
         // The launches of a chunk integrate disjoint points: side by side, one stream each, so
         // that the narrow ones (a few points) fill the card together with the wide.
         for (std::size_t i = 0; i < launches.size(); ++i) {

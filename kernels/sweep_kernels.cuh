@@ -132,9 +132,9 @@ struct SharedBridge {
 template <bool kRecord, Scheme kScheme, int kWidth>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
-                  const PointCoefficients* __restrict__ neuron_points, std::uint64_t seed, LaunchLayout layout,
-                  DeviceChunkTables tables, DeviceReadouts readouts, std::int64_t step_begin,
-                  std::int64_t step_end) {
+                  const PointCoefficients* __restrict__ neuron_points, std::uint64_t seed,
+                  LaunchLayout layout, DeviceChunkTables tables, DeviceReadouts readouts,
+                  std::int64_t step_begin, std::int64_t step_end) {
   static_assert(kThreadsPerBlock == kSharingThreadsPerBlock);
   using Schedule = NoiseSharing<kWidth>;
   const SharingThread where = sharing_thread<kWidth>(layout.launch, layout.neurons, layout.blocks_per_group,
@@ -147,7 +147,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   const std::uint64_t at = local_point * layout.neurons + neuron;
   // A heterogeneous population (null otherwise): each neuron's own coefficients, in registers
   // for the whole chunk like the point's.
-  const PointCoefficients point = neuron_points != nullptr && active ? neuron_points[at] : points[local_point];
+  const PointCoefficients point =
+      neuron_points != nullptr && active ? neuron_points[at] : points[local_point];
   const StepConstants constants = point.constants;
   const std::uint64_t table_at = point.drive_table * static_cast<std::uint64_t>(tables.length);
   const ChunkTableView view{tables.drive_sin + table_at, tables.phase_cos + table_at,
@@ -275,8 +276,9 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
 }
 
 // The batch's neurons (`neurons` per point) at their point's V_init.
-__global__ void initialise_population(DevicePopulation population, const PointCoefficients* __restrict__ points,
-                                      std::uint64_t neurons, std::uint64_t count) {
+__global__ void initialise_population(DevicePopulation population,
+                                      const PointCoefficients* __restrict__ points, std::uint64_t neurons,
+                                      std::uint64_t count) {
   const std::uint64_t at = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (at >= count) return;
   population.v[at] = points[at / neurons].constants.v_init;

@@ -102,7 +102,8 @@ std::string result_config_text(const SweepConfig& config) {
   if (config.readouts.enabled) line("psth", format_number(config.readouts.psth_bin_ms));
   // Only populations with a spread have its shape (the same reason).
   bool spreads = false;
-  for (const AxisInfo& info : kAxes) spreads = spreads || (is_spread_axis(info.axis) && !omitted(config.grid, info.axis));
+  for (const AxisInfo& info : kAxes)
+    spreads = spreads || (is_spread_axis(info.axis) && !omitted(config.grid, info.axis));
   if (spreads) line("spread", quoted(spread_shape_name(config.spread_shape)));
   return text;
 }

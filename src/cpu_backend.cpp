@@ -487,7 +487,8 @@ void advance_item(bool record, PopulationState& population, const WorkItem& item
                   const std::vector<Track>& tracks, const SweepPlan& plan, const ChunkTableView& tables,
                   std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
 #ifdef SRLIF_ONE_KERNEL_COPY
-  advance_item_portable(record, population, item, tracks, plan, tables, step_begin, step_end, table_first_step);
+  advance_item_portable(record, population, item, tracks, plan, tables, step_begin, step_end,
+                        table_first_step);
 #else
   static const bool avx2 = __builtin_cpu_supports("x86-64-v3") != 0;
   (avx2 ? advance_item_avx2 : advance_item_portable)(record, population, item, tracks, plan, tables,
@@ -500,8 +501,9 @@ void advance_item(bool record, PopulationState& population, const WorkItem& item
 // normals are drawn for the lane block as in advance_item; each lane then takes the shared
 // one-neuron step (neuron_chunk.hpp, as a GPU thread does) with its own coefficients.
 void advance_heterogeneous(bool record, PopulationState& population, const Track& track,
-                           const PointCoefficients* neurons, const SweepPlan& plan, const ChunkTableView& tables,
-                           std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
+                           const PointCoefficients* neurons, const SweepPlan& plan,
+                           const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
+                           std::int64_t table_first_step) {
   alignas(64) float normals[kNormalSteps * kLanes];
   std::uint64_t stream[kLanes];
   for (int lane = 0; lane < kLanes; ++lane) {
@@ -523,9 +525,10 @@ void advance_heterogeneous(bool record, PopulationState& population, const Track
       for (std::int64_t k = begin; k < end; ++k) {
         const std::int64_t table_at = k - table_first_step;
         const float z = normals[(k - begin) * kLanes + lane];
-        const bool spiked =
-            exact ? advance_step<Scheme::exact>(state, tally, point.constants, point, z, tables, table_at, bridge)
-                  : advance_step<Scheme::euler>(state, tally, point.constants, point, z, tables, table_at, bridge);
+        const bool spiked = exact ? advance_step<Scheme::exact>(state, tally, point.constants, point, z,
+                                                                tables, table_at, bridge)
+                                  : advance_step<Scheme::euler>(state, tally, point.constants, point, z,
+                                                                tables, table_at, bridge);
         if (!record) continue;
         max_v = state.v > max_v ? state.v : max_v;
         if (!spiked) continue;
@@ -591,7 +594,8 @@ std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_f
     if (group.size() == 1) {
       for (std::uint64_t block = 0; block < blocks_per_point; block += kMaxBlocks) {
         const int count = static_cast<int>(std::min<std::uint64_t>(kMaxBlocks, blocks_per_point - block));
-        items.push_back({point.stream_tag, point.drive_table, point.constants, group.data(), 1, block, count});
+        items.push_back(
+            {point.stream_tag, point.drive_table, point.constants, group.data(), 1, block, count});
       }
       continue;
     }
@@ -666,8 +670,9 @@ class CpuBackend final : public Backend {
                                     record ? tables.psth_bin.data() : nullptr};
           const std::vector<Track>& tracks = item_tracks[static_cast<std::size_t>(index)];
           if (plan.heterogeneous) {
-            advance_heterogeneous(record, population, tracks.front(), neuron_points.data() + tracks.front().state_at,
-                                  plan, view, chunk_begin, chunk_end, chunk_begin);
+            advance_heterogeneous(record, population, tracks.front(),
+                                  neuron_points.data() + tracks.front().state_at, plan, view, chunk_begin,
+                                  chunk_end, chunk_begin);
           } else {
             advance_item(record, population, item, tracks, plan, view, chunk_begin, chunk_end, chunk_begin);
           }

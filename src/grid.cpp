@@ -185,8 +185,8 @@ AxisTexts default_axis_texts() {
   AxisTexts texts;
   const NeuronParams reference;
   for (const AxisInfo& info : kAxes) {
-    texts[axis_index(info.axis)] = is_neuron_axis(info.axis) ? format_number(reference.*info.parameter)
-                                                             : std::string(info.default_text);
+    texts[axis_index(info.axis)] =
+        is_neuron_axis(info.axis) ? format_number(reference.*info.parameter) : std::string(info.default_text);
   }
   return texts;
 }
@@ -244,15 +244,17 @@ void validate_neuron_axes(const Grid& grid, SpreadShape shape) {
       throw InputError("--v-th-spread", "every neuron's threshold must stay above --v-reset: --v-th " +
                                             format_number(smallest(grid[Axis::v_threshold])) + " mV - " +
                                             format_number(reach) + " x --v-th-spread " +
-                                            format_number(threshold_spread) + " mV = " + format_number(lowest) +
-                                            " mV is not above --v-reset " + format_number(highest_reset) + " mV");
+                                            format_number(threshold_spread) +
+                                            " mV = " + format_number(lowest) + " mV is not above --v-reset " +
+                                            format_number(highest_reset) + " mV");
     }
   }
   const double tau_spread = largest(grid[Axis::tau_m_spread]);
   if (tau_spread > 0.0 && shortest_tau_m(grid, shape) <= 0.0) {
     throw InputError("--tau-m-spread", "every neuron's tau_m must stay above 0: --tau-m " +
                                            format_number(smallest(grid[Axis::tau_m])) + " ms - " +
-                                           format_number(reach) + " x --tau-m-spread " + format_number(tau_spread) +
+                                           format_number(reach) + " x --tau-m-spread " +
+                                           format_number(tau_spread) +
                                            " ms = " + format_number(shortest_tau_m(grid, shape)) + " ms");
   }
 }

@@ -158,7 +158,8 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
 std::vector<TraceSample> run_trace_job(const TraceJob& job) {
   SweepConfig config = job.config;
   for (const AxisInfo& info : kAxes) {
-    if (config.grid[info.axis].size() != 1) throw InputError(std::string(info.flag), "trace takes a single value");
+    if (config.grid[info.axis].size() != 1)
+      throw InputError(std::string(info.flag), "trace takes a single value");
   }
   if (job.neuron < 0 || job.neuron >= (1LL << 32))
     throw InputError("--neuron", "must be between 0 and 2^32-1");
@@ -217,7 +218,8 @@ TheoryTable run_theory_job(const TheoryJob& job) {
   table.grid[Axis::amplitude] = {0.0};
   table.grid[Axis::frequency] = {10.0};
   const Grid& grid = table.grid;
-  validate_axis(grid[Axis::sigma], "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)", kMaxCurrent);
+  validate_axis(grid[Axis::sigma], "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)",
+                kMaxCurrent);
   validate_axis(grid[Axis::bias], "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
   validate_neuron_axes(grid, job.spread_shape);
   // --out is checked before computing, so a bad path fails without work; every row is
@@ -244,7 +246,8 @@ std::string theory_csv(const TheoryTable& table) {
   const std::vector<Axis> axes = theory_axes(table.grid);
   std::vector<std::string> header;
   for (const Axis axis : axes) header.emplace_back(axis_info(axis).name);
-  for (const char* name : {"mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"}) header.emplace_back(name);
+  for (const char* name : {"mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"})
+    header.emplace_back(name);
   std::string csv = csv_line(header);
   // sigma varies fastest, as in a sweep's points.csv, so each sigma slice is contiguous.
   for (std::size_t index = 0; index < table.points.size(); ++index) {

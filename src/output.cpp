@@ -161,7 +161,8 @@ std::vector<std::string> point_key_columns(const Grid& grid) {
 
 std::vector<std::string> point_key_fields(const Grid& grid, std::size_t index) {
   std::vector<std::string> fields = {format_count(index)};
-  for (std::string& field : axis_fields(grid.point(index), grid.column_axes())) fields.push_back(std::move(field));
+  for (std::string& field : axis_fields(grid.point(index), grid.column_axes()))
+    fields.push_back(std::move(field));
   return fields;
 }
 
@@ -196,7 +197,8 @@ std::string points_csv_header(const Grid& grid) { return csv_line(points_csv_col
 std::string optimum_csv_header(const Grid& grid) {
   std::vector<std::string> header = {"objective"};
   for (std::string& name : axis_columns(slice_axes(grid))) header.push_back(std::move(name));
-  for (const char* name : {"eligible_points", "sigma_opt", "sigma_opt_refined", "point"}) header.emplace_back(name);
+  for (const char* name : {"eligible_points", "sigma_opt", "sigma_opt_refined", "point"})
+    header.emplace_back(name);
   header.insert(header.end(), kMetricColumns.begin(), kMetricColumns.end());
   return csv_line(header);
 }

@@ -34,7 +34,8 @@ std::string summary_csv(const SweepPlan& plan, const SweepResult& result) {
 std::string phase_histogram_csv(const SweepPlan& plan, const SweepResult& result) {
   const std::uint32_t bins = plan.readout_layout.phase_bins;
   const double width = 2.0 * std::numbers::pi / bins;
-  std::string out = header(plan.config.grid, {"bin", "phase_start_rad", "phase_end_rad", "spikes", "density_per_rad"});
+  std::string out =
+      header(plan.config.grid, {"bin", "phase_start_rad", "phase_end_rad", "spikes", "density_per_rad"});
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
     const std::vector<std::string> key = point_key_fields(plan.config.grid, index);
     const auto total = static_cast<double>(result.metrics[index].total_spikes);

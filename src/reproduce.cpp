@@ -296,10 +296,11 @@ StudyOutput reproduce_study(const StudyProtocol& protocol, Backend& backend,
       "|\n|---|---|---|---|---|---|---|\n";
   for (std::size_t i = 0; i < c5.size(); ++i) {
     const PopulationMeasures measures = population_measures(h5.plan, h5.result, i);
-    report += "| " + fmt(h5.plan.config.grid[Axis::sigma][i]) + " | " + fmt(c5[i].mean_rate_hz, "%.2f") + " | " +
-              fmt(c5[i].pooled_vector_strength, "%.3f") + " | " + fmt(c5[i].mean_vector_strength, "%.3f") +
-              " | " + fmt(c5[i].spectral_amplitude_hz, "%.2f") + " | " + fmt(c5[i].snr_db, "%.1f") + " | " +
-              fmt(measures.subthreshold_margin_mv, "%.3f") + " |\n";
+    report += "| " + fmt(h5.plan.config.grid[Axis::sigma][i]) + " | " + fmt(c5[i].mean_rate_hz, "%.2f") +
+              " | " + fmt(c5[i].pooled_vector_strength, "%.3f") + " | " +
+              fmt(c5[i].mean_vector_strength, "%.3f") + " | " + fmt(c5[i].spectral_amplitude_hz, "%.2f") +
+              " | " + fmt(c5[i].snr_db, "%.1f") + " | " + fmt(measures.subthreshold_margin_mv, "%.3f") +
+              " |\n";
   }
   const bool silent_without_noise = c5[0].total_spikes == 0;
   const bool locks_better = c5[1].pooled_vector_strength > c5[2].pooled_vector_strength;

@@ -14,7 +14,9 @@ SpreadShape parse_spread_shape(const std::string& text, const std::string& flag)
   throw InputError(flag, "must be normal or uniform (got '" + text + "')");
 }
 
-const char* spread_shape_name(SpreadShape shape) { return shape == SpreadShape::normal ? "normal" : "uniform"; }
+const char* spread_shape_name(SpreadShape shape) {
+  return shape == SpreadShape::normal ? "normal" : "uniform";
+}
 
 double spread_reach(SpreadShape shape) {
   // sqrt(48 ln 2) = 5.7683, with room for the last bit of srlif's own log.

@@ -232,8 +232,8 @@ namespace {
 
 // The coefficients of `neuron` with bias `bias` at `point` (whose sigma, amplitude, frequency
 // and drive table they take).
-PointCoefficients coefficients_of(const SweepConfig& config, const GridPoint& point, const NeuronParams& neuron,
-                                  double bias) {
+PointCoefficients coefficients_of(const SweepConfig& config, const GridPoint& point,
+                                  const NeuronParams& neuron, double bias) {
   const double dt = config.time.dt;
   const double rate = dt / neuron.tau_m;  // dt / tau_m, dimensionless
   const bool exact = config.scheme == Scheme::exact;
@@ -323,7 +323,8 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
   const std::size_t tau_count = config.scheme == Scheme::exact ? grid[Axis::tau_m].size() : 1;
   for (std::size_t tau = 0; tau < tau_count; ++tau) {
     for (const double frequency : frequencies) {
-      const double phase = std::arg(sinusoid_weight(config.scheme, frequency, grid[Axis::tau_m][tau], config.time.dt));
+      const double phase =
+          std::arg(sinusoid_weight(config.scheme, frequency, grid[Axis::tau_m][tau], config.time.dt));
       plan.drive_tables.push_back(DriveTable{frequency, phase});
     }
   }

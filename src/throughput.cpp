@@ -23,8 +23,8 @@ SweepPlan throughput_plan(const ThroughputWorkload& workload) {
   SweepConfig config;
   config.scheme = workload.scheme;
   config.grid[Axis::sigma] = workload.points == 1
-                          ? std::vector<double>{30.0}
-                          : parse_axis("0:60:" + std::to_string(workload.points), "--points");
+                                 ? std::vector<double>{30.0}
+                                 : parse_axis("0:60:" + std::to_string(workload.points), "--points");
   config.grid[Axis::amplitude] = {20.0};
   config.grid[Axis::bias] = {178.0};
   config.grid[Axis::frequency] = {10.0};

@@ -172,11 +172,13 @@ TEST(GpuBackend, NeuronAxesIdenticalToCpu) {
       config.grid[Axis::g_leak] = {10.0, 9.0};
       config.grid[Axis::t_ref] = {0.0, 2.0};
       const std::string reference = test::cpu_points_csv(config);
-      for (const auto& [chunk, batch] : {std::pair<std::int64_t, std::int64_t>{4096, 0}, {36, 37}, {1000, 5}}) {
+      for (const auto& [chunk, batch] :
+           {std::pair<std::int64_t, std::int64_t>{4096, 0}, {36, 37}, {1000, 5}}) {
         config.execution.chunk_steps = chunk;
         config.execution.batch_points = batch;
-        EXPECT_EQ(cuda_points_csv(config), reference) << scheme_name(scheme) << (decorrelate ? " decorrelated" : "")
-                                                      << " chunk " << chunk << " batch " << batch;
+        EXPECT_EQ(cuda_points_csv(config), reference)
+            << scheme_name(scheme) << (decorrelate ? " decorrelated" : "") << " chunk " << chunk << " batch "
+            << batch;
       }
     }
   }
@@ -203,7 +205,8 @@ TEST(GpuBackend, HeterogeneousPopulationsIdenticalToCpu) {
             << scheme_name(scheme) << " " << spread_shape_name(shape) << " chunk " << chunk;
       }
       config.decorrelate_points = true;
-      EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config)) << scheme_name(scheme) << " decorrelated";
+      EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config))
+          << scheme_name(scheme) << " decorrelated";
     }
   }
 }

@@ -127,7 +127,8 @@ std::vector<std::pair<std::string, std::string>> numeric_flags(const std::string
   const std::regex option(R"(\n\s+(--[a-z-]+) (FLOAT|INT|UINT|TEXT))");
   for (std::sregex_iterator it(help.begin(), help.end(), option), end; it != end; ++it) {
     const std::string flag = (*it)[1];
-    const bool axis = std::any_of(kAxes.begin(), kAxes.end(), [&](const AxisInfo& info) { return info.flag == flag; });
+    const bool axis =
+        std::any_of(kAxes.begin(), kAxes.end(), [&](const AxisInfo& info) { return info.flag == flag; });
     if ((*it)[2] != "TEXT") {
       flags.emplace_back(flag, (*it)[2]);
     } else if (axis) {

@@ -6,8 +6,8 @@
 
 #include <filesystem>
 #include <sstream>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "srlif/axes.hpp"
@@ -60,7 +60,7 @@ struct AxisCase {
 
 const std::vector<AxisCase>& axis_cases() {
   static const std::vector<AxisCase> cases = {
-      {Axis::v_threshold, {-55.0, -53.5}}, {Axis::v_reset, {-75.0, -62.0}}, {Axis::e_leak, {-75.0, -71.0}},
+      {Axis::v_threshold, {-55.0, -53.5}}, {Axis::v_reset, {-75.0, -62.0}},  {Axis::e_leak, {-75.0, -71.0}},
       {Axis::v_init, {-75.0, -56.0}},      {Axis::tau_m, {10.0, 4.0, 21.0}}, {Axis::g_leak, {10.0, 8.5}},
       {Axis::t_ref, {2.0, 0.0, 6.3}}};
   return cases;
@@ -81,7 +81,8 @@ TEST(NeuronAxes, ASweepEqualsTheSeparateRuns) {
     for (const bool decorrelate : {false, true}) {
       for (const AxisCase& axis_case : axis_cases()) {
         const std::string name(axis_info(axis_case.axis).name);
-        SCOPED_TRACE(std::string(scheme_name(scheme)) + (decorrelate ? ", decorrelated, " : ", common, ") + name);
+        SCOPED_TRACE(std::string(scheme_name(scheme)) + (decorrelate ? ", decorrelated, " : ", common, ") +
+                     name);
         SweepConfig swept = small_config(scheme, decorrelate);
         swept.grid[axis_case.axis] = axis_case.values;
         const std::string swept_csv = test::cpu_points_csv(swept);
@@ -94,7 +95,8 @@ TEST(NeuronAxes, ASweepEqualsTheSeparateRuns) {
           SweepConfig alone = small_config(scheme, decorrelate);
           alone.grid[axis_case.axis] = {value};
           const std::string alone_csv = test::cpu_points_csv(alone);
-          EXPECT_EQ(test::lines_of(alone_csv).at(0).find(name), std::string::npos) << "a constant has no column";
+          EXPECT_EQ(test::lines_of(alone_csv).at(0).find(name), std::string::npos)
+              << "a constant has no column";
           for (auto& row : rows_without(alone_csv, "")) separate_rows.push_back(row);
         }
         if (decorrelate) {
@@ -148,7 +150,8 @@ TEST(NeuronAxes, SeveralAxesAndAnySplitGiveTheSameBits) {
     const auto alone_rows = rows_without(test::cpu_points_csv(alone), "");
     ASSERT_EQ(alone_rows.size(), 1u);
     std::vector<std::string> expected = all_rows.at(point.index);
-    // The grid's row has the swept neuron columns (v_th, tau_m, t_ref after frequency); the run alone has none.
+    // The grid's row has the swept neuron columns (v_th, tau_m, t_ref after frequency); the run alone has
+    // none.
     expected.erase(expected.begin() + 4, expected.begin() + 7);
     EXPECT_EQ(alone_rows[0], expected);
   }
@@ -275,8 +278,8 @@ TEST(NeuronAxes, CommandLine) {
   EXPECT_EQ(optimum.size(), 1u + 3 * 2);
 
   const std::string bad = test::temporary_directory("neuron_axis_bad");
-  for (const std::string arguments :
-       {"--tau-m 10,0", "--g-leak 0:10:3", "--v-reset -70,-50", "--t-ref 2,2", "--e-leak 1e5", "--v-init nan"}) {
+  for (const std::string arguments : {"--tau-m 10,0", "--g-leak 0:10:3", "--v-reset -70,-50", "--t-ref 2,2",
+                                      "--e-leak 1e5", "--v-init nan"}) {
     const test::CommandResult refused =
         test::run_srlif("sweep --neurons 4 --duration 100 " + arguments + " --out " + bad);
     EXPECT_EQ(refused.exit_code, 2) << arguments << ": " << refused.output;
@@ -298,7 +301,8 @@ TEST(NeuronAxes, TheoryTakesTheAxesToo) {
   const std::vector<std::string> alone_rows = test::lines_of(alone.output);
   ASSERT_EQ(alone_rows.size(), 2u);
   // Row 4: tau_m 20, t_ref 3; the same measures as the run with those values alone.
-  EXPECT_EQ(rows[4].substr(rows[4].find(",20,3,") + 6), alone_rows[1].substr(alone_rows[1].find("170,20,") + 7));
+  EXPECT_EQ(rows[4].substr(rows[4].find(",20,3,") + 6),
+            alone_rows[1].substr(alone_rows[1].find("170,20,") + 7));
   EXPECT_NE(rows[1], rows[2]);
 }
 

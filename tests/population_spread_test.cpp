@@ -47,10 +47,14 @@ bool same(const PointTally& a, const PointTally& b) {
 }
 
 PointTally minus(const PointTally& a, const PointTally& b) {
-  return PointTally{a.neurons - b.neurons,       a.spikes - b.spikes,
-                    a.spikes_squared - b.spikes_squared, a.cos_sum - b.cos_sum,
-                    a.sin_sum - b.sin_sum,       a.valid_neurons - b.valid_neurons,
-                    a.strength_sum - b.strength_sum, a.strength_squared_sum - b.strength_squared_sum};
+  return PointTally{a.neurons - b.neurons,
+                    a.spikes - b.spikes,
+                    a.spikes_squared - b.spikes_squared,
+                    a.cos_sum - b.cos_sum,
+                    a.sin_sum - b.sin_sum,
+                    a.valid_neurons - b.valid_neurons,
+                    a.strength_sum - b.strength_sum,
+                    a.strength_squared_sum - b.strength_squared_sum};
 }
 
 // A spread of 0 is today's homogeneous population: the points of a sweep over the spread whose
@@ -117,7 +121,8 @@ TEST(PopulationSpread, APopulationIsItsNeuronsEachAlone) {
         }
         add_tally(assembled, minus(with, without));
       }
-      EXPECT_TRUE(same(population, assembled)) << "spikes " << population.spikes << " vs " << assembled.spikes;
+      EXPECT_TRUE(same(population, assembled))
+          << "spikes " << population.spikes << " vs " << assembled.spikes;
       EXPECT_GT(population.spikes, 20u);
     }
   }
@@ -223,7 +228,8 @@ TEST(PopulationSpread, RateIsTheAveragedSiegertRate) {
     const double alone = siegert(NeuronParams{}, 172.0, 30.0).rate_hz;
     const double se = m.rate_std_hz / std::sqrt(static_cast<double>(config.neurons));
     EXPECT_LT(std::fabs(m.mean_rate_hz - theory), 4.0 * se)
-        << spread_shape_name(shape) << ": " << m.mean_rate_hz << " Hz vs " << theory << " Hz (SE " << se << ")";
+        << spread_shape_name(shape) << ": " << m.mean_rate_hz << " Hz vs " << theory << " Hz (SE " << se
+        << ")";
     EXPECT_GT(theory - alone, 8.0 * se) << "the spread must matter for the test to mean anything";
   }
 }
@@ -253,9 +259,9 @@ TEST(PopulationSpread, BadInputNamesTheFlag) {
            {"--bias-spread -1", "--bias-spread"},
            {"--v-th-spread nan", "--v-th-spread"},
            {"--tau-m-spread 1e9", "--tau-m-spread"},
-           {"--v-th-spread 4", "--v-th-spread"},             // -55 - 5.77 x 4 reaches V_reset -75
+           {"--v-th-spread 4", "--v-th-spread"},  // -55 - 5.77 x 4 reaches V_reset -75
            {"--tau-m-spread 2 --scheme exact", "--tau-m-spread"},
-           {"--tau-m-spread 1.72", "--tau-m-spread"},       // 10 - 5.77 x 1.72 < dt
+           {"--tau-m-spread 1.72", "--tau-m-spread"},  // 10 - 5.77 x 1.72 < dt
            {"--spread gaussian --bias-spread 1", "--spread"}}) {
     const test::CommandResult result =
         test::run_srlif("sweep --neurons 4 --duration 100 " + arguments + " --out " + out);
@@ -264,8 +270,8 @@ TEST(PopulationSpread, BadInputNamesTheFlag) {
     EXPECT_FALSE(std::filesystem::exists(out)) << arguments;
   }
   // Uniform spreads reach sqrt(3) standard deviations only: 4 mV is allowed there.
-  const test::CommandResult uniform =
-      test::run_srlif("sweep --neurons 4 --duration 100 --v-th-spread 4 --spread uniform --quiet --out " + out);
+  const test::CommandResult uniform = test::run_srlif(
+      "sweep --neurons 4 --duration 100 --v-th-spread 4 --spread uniform --quiet --out " + out);
   EXPECT_EQ(uniform.exit_code, 0) << uniform.output;
 }
 

@@ -513,7 +513,8 @@ TEST(Resume, ANeuronAxisSweepKilledThenResumedGivesTheSameBytes) {
 
 // A heterogeneous population (spreads): the same, through the CPU's one-neuron-per-lane path.
 const std::string kSpreadSweep =
-    "sweep --sigma 0:60:7 --amplitude 10,20 --bias-spread 0,3 --v-th-spread 0.5 --spread uniform --neurons 800 "
+    "sweep --sigma 0:60:7 --amplitude 10,20 --bias-spread 0,3 --v-th-spread 0.5 --spread uniform --neurons "
+    "800 "
     "--duration 3000 --batch-points 2 --quiet";
 
 TEST(Merge, SpreadShardsJoinIntoTheUnsplitRunsBytes) {

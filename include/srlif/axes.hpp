@@ -49,26 +49,35 @@ using NeuronField = double NeuronParams::*;
 struct AxisInfo {
   Axis axis;
   AxisKind kind;
-  std::string_view name;          // column, Python keyword and dimension: "sigma", "tau_m"
-  std::string_view flag;          // "--tau-m"; without the dashes, the config key
-  std::string_view unit;          // "ms"
-  std::string_view help;          // the option's help text
-  std::string_view default_text;  // the input axes' default; the neuron's come from NeuronParams{}, spreads are 0
-  NeuronField parameter;          // the neuron's parameter; null for the other axes
+  std::string_view name;  // column, Python keyword and dimension: "sigma", "tau_m"
+  std::string_view flag;  // "--tau-m"; without the dashes, the config key
+  std::string_view unit;  // "ms"
+  std::string_view help;  // the option's help text
+  // The input axes' and the spreads' default (the neuron's come from NeuronParams{}).
+  std::string_view default_text;
+  NeuronField parameter;  // the neuron's parameter; null for the other axes
 };
 
 inline constexpr std::array<AxisInfo, kAxisCount> kAxes = {{
-    {Axis::sigma, AxisKind::input, "sigma", "--sigma", "pA*sqrt(ms)", "Noise intensity sigma", "0:60:25", nullptr},
+    {Axis::sigma, AxisKind::input, "sigma", "--sigma", "pA*sqrt(ms)", "Noise intensity sigma", "0:60:25",
+     nullptr},
     {Axis::amplitude, AxisKind::input, "amplitude", "--amplitude", "pA", "Signal amplitude A", "20", nullptr},
     {Axis::bias, AxisKind::input, "bias", "--bias", "pA", "Bias current I_bias", "178", nullptr},
     {Axis::frequency, AxisKind::input, "frequency", "--frequency", "Hz", "Signal frequency f", "10", nullptr},
-    {Axis::v_threshold, AxisKind::neuron, "v_th", "--v-th", "mV", "Threshold V_th", "", &NeuronParams::v_threshold},
-    {Axis::v_reset, AxisKind::neuron, "v_reset", "--v-reset", "mV", "Reset potential V_reset", "", &NeuronParams::v_reset},
-    {Axis::e_leak, AxisKind::neuron, "e_leak", "--e-leak", "mV", "Leak reversal E_L", "", &NeuronParams::e_leak},
-    {Axis::v_init, AxisKind::neuron, "v_init", "--v-init", "mV", "Initial potential V_init", "", &NeuronParams::v_init},
-    {Axis::tau_m, AxisKind::neuron, "tau_m", "--tau-m", "ms", "Membrane time constant tau_m", "", &NeuronParams::tau_m},
-    {Axis::g_leak, AxisKind::neuron, "g_leak", "--g-leak", "nS", "Leak conductance g_L", "", &NeuronParams::g_leak},
-    {Axis::t_ref, AxisKind::neuron, "t_ref", "--t-ref", "ms", "Absolute refractory period t_ref", "", &NeuronParams::t_ref},
+    {Axis::v_threshold, AxisKind::neuron, "v_th", "--v-th", "mV", "Threshold V_th", "",
+     &NeuronParams::v_threshold},
+    {Axis::v_reset, AxisKind::neuron, "v_reset", "--v-reset", "mV", "Reset potential V_reset", "",
+     &NeuronParams::v_reset},
+    {Axis::e_leak, AxisKind::neuron, "e_leak", "--e-leak", "mV", "Leak reversal E_L", "",
+     &NeuronParams::e_leak},
+    {Axis::v_init, AxisKind::neuron, "v_init", "--v-init", "mV", "Initial potential V_init", "",
+     &NeuronParams::v_init},
+    {Axis::tau_m, AxisKind::neuron, "tau_m", "--tau-m", "ms", "Membrane time constant tau_m", "",
+     &NeuronParams::tau_m},
+    {Axis::g_leak, AxisKind::neuron, "g_leak", "--g-leak", "nS", "Leak conductance g_L", "",
+     &NeuronParams::g_leak},
+    {Axis::t_ref, AxisKind::neuron, "t_ref", "--t-ref", "ms", "Absolute refractory period t_ref", "",
+     &NeuronParams::t_ref},
     {Axis::bias_spread, AxisKind::spread, "bias_spread", "--bias-spread", "pA",
      "Standard deviation of each neuron's bias around I_bias (--spread)", "0", nullptr},
     {Axis::v_threshold_spread, AxisKind::spread, "v_th_spread", "--v-th-spread", "mV",

@@ -32,11 +32,11 @@ struct StepConstants {
 // Coefficients of one grid point (float, mV per step).
 struct PointCoefficients {
   StepConstants constants;
-  float drive_base;               // euler: dt/tau_m (E_L + I_bias/g_L)
-  float drive_amplitude;          // euler: dt/tau_m A/g_L, multiplies the drive table sin(2 pi f t_k)
-  float noise_gain;               // euler: dt/tau_m sigma/(g_L sqrt(dt)); exact: the step's noise sd
-  std::uint32_t drive_table;      // which drive/phase table (SweepPlan::drive_tables)
-  std::uint32_t stream_tag;       // high 32 bits of each neuron's stream id (0 = common noise)
+  float drive_base;           // euler: dt/tau_m (E_L + I_bias/g_L)
+  float drive_amplitude;      // euler: dt/tau_m A/g_L, multiplies the drive table sin(2 pi f t_k)
+  float noise_gain;           // euler: dt/tau_m sigma/(g_L sqrt(dt)); exact: the step's noise sd
+  std::uint32_t drive_table;  // which drive/phase table (SweepPlan::drive_tables)
+  std::uint32_t stream_tag;   // high 32 bits of each neuron's stream id (0 = common noise)
   // Scheme exact only (zero for euler): h = s^2 e^{dt/tau} / 2 (mV^2, half
   // the bridge's effective variance) and the bound 17 h on
   // (V_th - v_k)(V_th - v') below which the bridge crossing probability

@@ -1,8 +1,8 @@
 // Axis value lists and the grid of points they span (the axes: axes.hpp).
 #pragma once
 
-#include <cstddef>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>

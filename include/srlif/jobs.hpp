@@ -50,7 +50,7 @@ std::vector<TraceSample> run_trace_job(const TraceJob& job);
 struct TheoryJob {
   AxisTexts axes = default_axis_texts();
   SpreadShape spread_shape = SpreadShape::normal;  // a population with spreads: the averaged rate
-  std::filesystem::path out;  // a file; empty: not written
+  std::filesystem::path out;                       // a file; empty: not written
 };
 struct TheoryTable {
   Grid grid;

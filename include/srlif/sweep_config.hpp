@@ -31,7 +31,7 @@ struct SweepConfig {
   TimeGrid time;
   Grid grid;  // the input's axes, the neuron's and the spreads' (one value each unless swept)
   SpreadShape spread_shape = SpreadShape::normal;  // of every spread (--spread)
-  std::uint64_t neurons = 1000;  // per grid point
+  std::uint64_t neurons = 1000;                    // per grid point
   std::uint64_t seed = 1;
   ValidityRule validity{10, 400};
   // false: every grid point sees the same noise realisations (common random
@@ -80,8 +80,8 @@ struct DriveTable {
 // The resolved, backend-neutral description of a run.
 struct SweepPlan {
   SweepConfig config;
-  std::int64_t samples = 0;  // K
-  std::int64_t steps = 0;    // K - 1
+  std::int64_t samples = 0;               // K
+  std::int64_t steps = 0;                 // K - 1
   std::vector<PointCoefficients> points;  // one per grid point, grid order
   // Some spread is not 0: each neuron has coefficients of its own (neuron_coefficients).
   bool heterogeneous = false;

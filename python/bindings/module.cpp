@@ -106,7 +106,7 @@ nb::list describe(const CLI::App& app) {
     const std::string type = option->get_type_name();
     const bool axis = std::any_of(kAxes.begin(), kAxes.end(),
                                   [&name](const AxisInfo& info) { return info.flag.substr(2) == name; });
-    std::string kind = axis                             ? "axis"
+    std::string kind = axis                              ? "axis"
                        : option->get_expected_min() == 0 ? "flag"
                        : type.starts_with("FLOAT")       ? "float"
                        : type.starts_with("UINT")        ? "uint"
@@ -330,7 +330,8 @@ nb::dict read_sweep(const std::string& folder) {
   nb::dict out;
   // The dimensions: the axes of the output files' columns, in grid order.
   nb::dict axes;
-  for (const Axis axis : grid.column_axes()) axes[std::string(axis_info(axis).name).c_str()] = to_numpy(grid[axis]);
+  for (const Axis axis : grid.column_axes())
+    axes[std::string(axis_info(axis).name).c_str()] = to_numpy(grid[axis]);
   out["axes"] = axes;
   out["columns"] = column_arrays;
   out["optima"] = optima;

@@ -15,14 +15,17 @@ void add_axis_options(CLI::App& command, AxisTexts& texts, std::span<const Axis>
         .add_option(std::string(info.flag), texts[axis_index(axis)],
                     std::string(info.help) + ", " + std::string(info.unit))
         ->capture_default_str()
-        ->group(is_input_axis(axis) ? kAxesGroup : is_neuron_axis(axis) ? kNeuronGroup : kSpreadGroup);
+        ->group(is_input_axis(axis)    ? kAxesGroup
+                : is_neuron_axis(axis) ? kNeuronGroup
+                                       : kSpreadGroup);
   }
 }
 
 std::vector<Axis> model_axes(bool initial_potential) {
   std::vector<Axis> axes;
   for (const AxisInfo& info : kAxes) {
-    if (!is_input_axis(info.axis) && (initial_potential || info.axis != Axis::v_init)) axes.push_back(info.axis);
+    if (!is_input_axis(info.axis) && (initial_potential || info.axis != Axis::v_init))
+      axes.push_back(info.axis);
   }
   return axes;
 }
@@ -67,8 +70,9 @@ void add_model_options(CLI::App& command, ModelOptions& options, Simulates what)
       ->group(simulation);
 
   command
-      .add_option("--spread", options.spread,
-                  "normal | uniform: the shape of every spread (each the standard deviation of its parameter)")
+      .add_option(
+          "--spread", options.spread,
+          "normal | uniform: the shape of every spread (each the standard deviation of its parameter)")
       ->capture_default_str()
       ->group(kSpreadGroup);
 

@@ -38,8 +38,8 @@ int run(const PopulationOptions& options, const CLI::App& command, const std::st
     const PointMetrics& m = result.metrics[index];
     const PopulationMeasures measures = population_measures(plan, result, index);
     std::printf("%s  %9.4f %9.4f %8.4f %11.4f %8.2f %10.4f\n", axis_cells(grid, grid.point(index), 6).c_str(),
-                m.mean_rate_hz, m.pooled_vector_strength, m.mean_vector_strength, measures.spectrum.amplitude_hz,
-                measures.spectrum.snr_db, measures.subthreshold_margin_mv);
+                m.mean_rate_hz, m.pooled_vector_strength, m.mean_vector_strength,
+                measures.spectrum.amplitude_hz, measures.spectrum.snr_db, measures.subthreshold_margin_mv);
   }
   std::printf("wrote %s/{population.csv,phase_histogram.csv,psth.csv%s,run.json}  (%s, %.3g s)\n",
               options.output.out.c_str(), plan.readout_layout.raster_neurons > 0 ? ",raster.csv" : "",

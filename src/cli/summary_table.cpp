@@ -62,8 +62,8 @@ std::string summary_table(const SweepConfig& config, const SweepSummary& summary
   const Grid& grid = config.grid;
   if (summary.points <= kSummaryRows) {
     out += axis_header_cells(grid);
-    std::snprintf(line, sizeof line, "  %10s %10s %9s %9s %7s %9s\n", "rate_Hz", "rate_sd", "pooled_R", "mean_R",
-                  "sd_R", "valid");
+    std::snprintf(line, sizeof line, "  %10s %10s %9s %9s %7s %9s\n", "rate_Hz", "rate_sd", "pooled_R",
+                  "mean_R", "sd_R", "valid");
     out += line;
     for (std::size_t index = 0; index < summary.metrics.size(); ++index) {
       const GridPoint point = grid.point(index);
@@ -86,7 +86,8 @@ std::string summary_table(const SweepConfig& config, const SweepSummary& summary
                     objective_name(config.objective), optimum.sigma_opt, optimum.sigma_opt_refined,
                     slice_text(grid, optimum).c_str(), summary.optimum_values[shown]);
     } else {
-      std::snprintf(line, sizeof line, "sigma_opt[%s] undefined at %s: the objective is defined at no sigma\n",
+      std::snprintf(line, sizeof line,
+                    "sigma_opt[%s] undefined at %s: the objective is defined at no sigma\n",
                     objective_name(config.objective), slice_text(grid, optimum).c_str());
     }
     out += line;
