@@ -126,7 +126,7 @@ int run(const SweepOptions& options, const CLI::App& command, const std::string&
 CommandRunner add_sweep_command(CLI::App& app, const std::string& command_line) {
   auto options = std::make_shared<SweepOptions>();
   CLI::App* command = app.add_subcommand(
-      "sweep", "Simulate a grid of (sigma x amplitude x bias x frequency) and write the measures");
+      "sweep", "Simulate a grid of sigma x amplitude x bias x frequency (x any neuron parameter or spread)");
   add_sweep_options(*command, *options);
   return [options, command, command_line] {
     apply_config_file(*command, options->output.config);
