@@ -462,10 +462,11 @@ __attribute__((always_inline)) inline void advance_item_lanes(
 
 // advance_item_lanes compiled for AVX2 (x86-64-v3) and for any x86-64, picked
 // once at run time; both perform identical IEEE operations. The ASan+UBSan build
-// (SRLIF_ONE_KERNEL_COPY, CMakeLists.txt) compiles the portable copy alone: the
-// two are one template with the same memory accesses, and the sanitized compile
-// of each took GCC some seven minutes.
-#ifndef SRLIF_ONE_KERNEL_COPY
+// compiles one of them alone (SRLIF_KERNEL_AVX2_ONLY where the building machine
+// has AVX2, else SRLIF_KERNEL_PORTABLE_ONLY; CMakeLists.txt): the two are one
+// template with the same memory accesses, and the sanitized compile of each took
+// GCC some seven minutes.
+#ifndef SRLIF_KERNEL_PORTABLE_ONLY
 __attribute__((target("arch=x86-64-v3"))) void advance_item_avx2(
     bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
     const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
@@ -475,6 +476,7 @@ __attribute__((target("arch=x86-64-v3"))) void advance_item_avx2(
 }
 #endif
 
+#ifndef SRLIF_KERNEL_AVX2_ONLY
 void advance_item_portable(bool record, PopulationState& population, const WorkItem& item,
                            const std::vector<Track>& tracks, const SweepPlan& plan,
                            const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
@@ -482,11 +484,14 @@ void advance_item_portable(bool record, PopulationState& population, const WorkI
   advance_item_lanes<PortableLanes>(record, population, item, tracks, plan, tables, step_begin, step_end,
                                     table_first_step);
 }
+#endif
 
 void advance_item(bool record, PopulationState& population, const WorkItem& item,
                   const std::vector<Track>& tracks, const SweepPlan& plan, const ChunkTableView& tables,
                   std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
-#ifdef SRLIF_ONE_KERNEL_COPY
+#if defined(SRLIF_KERNEL_AVX2_ONLY)
+  advance_item_avx2(record, population, item, tracks, plan, tables, step_begin, step_end, table_first_step);
+#elif defined(SRLIF_KERNEL_PORTABLE_ONLY)
   advance_item_portable(record, population, item, tracks, plan, tables, step_begin, step_end,
                         table_first_step);
 #else
@@ -497,55 +502,64 @@ void advance_item(bool record, PopulationState& population, const WorkItem& item
 }
 
 // A heterogeneous population (a spread, spread.hpp): every neuron has coefficients of its own
-// (`neurons`: those of the track's lanes), so the lanes do not share the step's constants. The
-// normals are drawn for the lane block as in advance_item; each lane then takes the shared
-// one-neuron step (neuron_chunk.hpp, as a GPU thread does) with its own coefficients.
-void advance_heterogeneous(bool record, PopulationState& population, const Track& track,
-                           const PointCoefficients* neurons, const SweepPlan& plan,
-                           const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
-                           std::int64_t table_first_step) {
-  alignas(64) float normals[kNormalSteps * kLanes];
-  std::uint64_t stream[kLanes];
-  for (int lane = 0; lane < kLanes; ++lane) {
-    stream[lane] = stream_id(track.point->stream_tag, track.first_neuron + static_cast<std::uint64_t>(lane));
+// (`neurons`: the batch's, in state order), so the lanes do not share the step's constants. The
+// item's normals are drawn as in advance_item, once for all its points; each lane of each track
+// then takes the shared one-neuron step (neuron_chunk.hpp, as a GPU thread does) with its own
+// coefficients.
+void advance_heterogeneous(bool record, PopulationState& population, const WorkItem& item,
+                           const std::vector<Track>& tracks, const PointCoefficients* neurons,
+                           const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin,
+                           std::int64_t step_end, std::int64_t table_first_step) {
+  alignas(64) float normals[kMaxBlocks][kNormalSteps * kLanes];
+  std::uint64_t stream[kMaxBlocks][kLanes];
+  for (int block = 0; block < item.block_count; ++block) {
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const std::uint64_t neuron =
+          (item.first_block + static_cast<std::uint64_t>(block)) * kLanes + static_cast<std::uint64_t>(lane);
+      stream[block][lane] = stream_id(item.stream_tag, neuron);
+    }
   }
   const std::uint64_t seed = plan.config.seed;
   const bool exact = plan.config.scheme == Scheme::exact;
-  const PointReadoutTarget& readouts = track.readouts;
   for (std::int64_t begin = step_begin; begin < step_end; begin += kNormalSteps) {
     const std::int64_t end = std::min(step_end, begin + kNormalSteps);
-    draw_normals(seed, stream, begin, end, normals);
-    for (int lane = 0; lane < track.lanes; ++lane) {
-      const std::size_t at = track.state_at + static_cast<std::size_t>(lane);
-      const PointCoefficients& point = neurons[lane];
-      NeuronState state{population.v[at], population.refractory[at]};
-      NeuronTally tally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
-      float max_v = population.max_v[at];
-      const BridgeStream bridge{seed, stream[lane], table_first_step};
-      for (std::int64_t k = begin; k < end; ++k) {
-        const std::int64_t table_at = k - table_first_step;
-        const float z = normals[(k - begin) * kLanes + lane];
-        const bool spiked = exact ? advance_step<Scheme::exact>(state, tally, point.constants, point, z,
-                                                                tables, table_at, bridge)
-                                  : advance_step<Scheme::euler>(state, tally, point.constants, point, z,
-                                                                tables, table_at, bridge);
-        if (!record) continue;
-        max_v = state.v > max_v ? state.v : max_v;
-        if (!spiked) continue;
-        count_spike(readouts.phase_histogram[tables.phase_bin[table_at]]);
-        count_spike(readouts.psth[tables.psth_bin[table_at]]);
-        const std::uint64_t neuron = track.first_neuron + static_cast<std::uint64_t>(lane);
-        if (neuron < readouts.raster_neurons) {
-          readouts.raster[neuron * readouts.raster_capacity + std::uint64_t{tally.spikes} - 1] =
-              static_cast<std::int32_t>(k);
+    for (int block = 0; block < item.block_count; ++block)
+      draw_normals(seed, stream[block], begin, end, normals[block]);
+    for (const Track& track : tracks) {
+      const PointReadoutTarget& readouts = track.readouts;
+      for (int lane = 0; lane < track.lanes; ++lane) {
+        const std::size_t at = track.state_at + static_cast<std::size_t>(lane);
+        const PointCoefficients& point = neurons[at];
+        const float* noise = normals[track.noise_block] + lane;
+        NeuronState state{population.v[at], population.refractory[at]};
+        NeuronTally tally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
+        float max_v = population.max_v[at];
+        const BridgeStream bridge{seed, stream[track.noise_block][lane], table_first_step};
+        for (std::int64_t k = begin; k < end; ++k) {
+          const std::int64_t table_at = k - table_first_step;
+          const float z = noise[(k - begin) * kLanes];
+          const bool spiked = exact ? advance_step<Scheme::exact>(state, tally, point.constants, point, z,
+                                                                  tables, table_at, bridge)
+                                    : advance_step<Scheme::euler>(state, tally, point.constants, point, z,
+                                                                  tables, table_at, bridge);
+          if (!record) continue;
+          max_v = state.v > max_v ? state.v : max_v;
+          if (!spiked) continue;
+          count_spike(readouts.phase_histogram[tables.phase_bin[table_at]]);
+          count_spike(readouts.psth[tables.psth_bin[table_at]]);
+          const std::uint64_t neuron = track.first_neuron + static_cast<std::uint64_t>(lane);
+          if (neuron < readouts.raster_neurons) {
+            readouts.raster[neuron * readouts.raster_capacity + std::uint64_t{tally.spikes} - 1] =
+                static_cast<std::int32_t>(k);
+          }
         }
+        population.v[at] = state.v;
+        population.refractory[at] = state.refractory;
+        population.spikes[at] = tally.spikes;
+        population.cos_sum[at] = tally.cos_sum;
+        population.sin_sum[at] = tally.sin_sum;
+        population.max_v[at] = max_v;
       }
-      population.v[at] = state.v;
-      population.refractory[at] = state.refractory;
-      population.spikes[at] = tally.spikes;
-      population.cos_sum[at] = tally.cos_sum;
-      population.sin_sum[at] = tally.sin_sum;
-      population.max_v[at] = max_v;
     }
   }
 }
@@ -564,7 +578,8 @@ std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_f
   std::map<Key, std::vector<std::size_t>> by_stream;
   for (std::size_t local = 0; local < batch_points; ++local) {
     const PointCoefficients& point = plan.points[batch_first + local];
-    const StepConstants& c = point.constants;
+    // A heterogeneous population's neurons have constants of their own: the points' do not matter.
+    const StepConstants c = plan.heterogeneous ? StepConstants{} : point.constants;
     const Key key{point.stream_tag,
                   point.drive_table,
                   std::bit_cast<std::uint32_t>(c.decay),
@@ -579,16 +594,6 @@ std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_f
 
   const std::uint64_t wanted_items = 8 * static_cast<std::uint64_t>(threads);
   std::vector<WorkItem> items;
-  if (plan.heterogeneous) {  // no constants to share: one lane block of one point per item
-    groups.clear();
-    for (std::size_t local = 0; local < batch_points; ++local) groups.push_back({local});
-    for (const std::vector<std::size_t>& group : groups) {
-      const PointCoefficients& point = plan.points[batch_first + group.front()];
-      for (std::uint64_t block = 0; block < blocks_per_point; ++block)
-        items.push_back({point.stream_tag, point.drive_table, point.constants, group.data(), 1, block, 1});
-    }
-    return items;
-  }
   for (const std::vector<std::size_t>& group : groups) {
     const PointCoefficients& point = plan.points[batch_first + group.front()];
     if (group.size() == 1) {
@@ -670,9 +675,8 @@ class CpuBackend final : public Backend {
                                     record ? tables.psth_bin.data() : nullptr};
           const std::vector<Track>& tracks = item_tracks[static_cast<std::size_t>(index)];
           if (plan.heterogeneous) {
-            advance_heterogeneous(record, population, tracks.front(),
-                                  neuron_points.data() + tracks.front().state_at, plan, view, chunk_begin,
-                                  chunk_end, chunk_begin);
+            advance_heterogeneous(record, population, item, tracks, neuron_points.data(), plan, view,
+                                  chunk_begin, chunk_end, chunk_begin);
           } else {
             advance_item(record, population, item, tracks, plan, view, chunk_begin, chunk_end, chunk_begin);
           }
