@@ -274,7 +274,7 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
     out.append(info.unit).append("\": ").append(parameter(info.axis));
   }
   out += "},\n";
-  if (spread_text(config) != "") out += spread_text(config);
+  out += spread_text(config);  // nothing without spreads
   out += "  \"time\": {\"dt_ms\": " + json_number(config.time.dt) +
          ", \"duration_ms\": " + json_number(config.time.duration) +
          ", \"samples\": " + std::to_string(config.time.samples()) + "},\n";

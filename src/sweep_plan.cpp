@@ -279,13 +279,16 @@ PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
 double spread_neuron(const SweepConfig& config, const GridPoint& point, std::uint64_t neuron,
                      NeuronParams& neuron_params) {
   neuron_params = point.neuron();
-  const auto deviation = [&](Axis axis, SpreadOf of) {
-    const double spread = point[axis];
-    return spread == 0.0 ? 0.0 : spread * spread_deviation(config.seed, neuron, of, config.spread_shape);
+  double bias = point.bias();
+  // A spread of 0 leaves the value untouched (not even -0 + 0).
+  const auto spread = [&](double& value, Axis axis, SpreadOf of) {
+    if (point[axis] != 0.0)
+      value += point[axis] * spread_deviation(config.seed, neuron, of, config.spread_shape);
   };
-  neuron_params.v_threshold += deviation(Axis::v_threshold_spread, SpreadOf::v_threshold);
-  neuron_params.tau_m += deviation(Axis::tau_m_spread, SpreadOf::tau_m);
-  return point.bias() + deviation(Axis::bias_spread, SpreadOf::bias);
+  spread(bias, Axis::bias_spread, SpreadOf::bias);
+  spread(neuron_params.v_threshold, Axis::v_threshold_spread, SpreadOf::v_threshold);
+  spread(neuron_params.tau_m, Axis::tau_m_spread, SpreadOf::tau_m);
+  return bias;
 }
 
 PointCoefficients neuron_coefficients(const SweepPlan& plan, std::size_t index, std::uint64_t neuron) {

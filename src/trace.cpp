@@ -13,7 +13,11 @@ namespace srlif {
 void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
                   const std::function<void(const TraceSample&)>& visit) {
   const GridPoint grid_point = plan.config.grid.point(0);
-  const PointCoefficients& point = plan.points.front();
+  // The neuron's own coefficients and bias in a heterogeneous population, else the point's.
+  const PointCoefficients point =
+      plan.heterogeneous ? neuron_coefficients(plan, 0, neuron) : plan.points.front();
+  NeuronParams neuron_params;
+  const double bias = spread_neuron(plan.config, grid_point, neuron, neuron_params);
   const double dt = plan.config.time.dt;
   const double noise_pa = grid_point.sigma() / std::sqrt(dt);  // pA per unit normal
   const std::uint64_t stream = stream_id(point.stream_tag, neuron);
@@ -38,8 +42,7 @@ void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
                                   ? static_cast<double>(view.drive_sin[at])
                                   : std::sin(2.0 * std::numbers::pi * grid_point.frequency() *
                                              plan.config.time.time_of(k) / 1000.0);
-      const double input =
-          grid_point.bias() + grid_point.amplitude() * sinusoid + noise_pa * static_cast<double>(z);
+      const double input = bias + grid_point.amplitude() * sinusoid + noise_pa * static_cast<double>(z);
       visit(TraceSample{plan.config.time.time_of(k), state.v, input, spiked});
       // The last sample takes no step (there are K - 1 steps).
       if (k + 1 < plan.samples) {

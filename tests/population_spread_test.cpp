@@ -16,6 +16,7 @@
 #include "srlif/spread.hpp"
 #include "srlif/sweep_runner.hpp"
 #include "srlif/theory.hpp"
+#include "srlif/trace.hpp"
 #include "test_support.hpp"
 
 namespace srlif {
@@ -251,6 +252,33 @@ TEST(PopulationSpread, TheoryAveragesOverTheDistribution) {
   EXPECT_NEAR(population_siegert(neuron, 178.0, 25.0, spread).rate_hz, sum / kSlices, 1e-6);
   EXPECT_EQ(population_siegert(neuron, 178.0, 25.0, PopulationSpread{}).rate_hz,
             siegert(neuron, 178.0, 25.0).rate_hz);
+}
+
+// `trace` of a neuron of a heterogeneous population follows that neuron's own parameters: the
+// samples of the homogeneous trace with its bias and threshold, to the bit.
+TEST(PopulationSpread, ATraceFollowsTheNeuronsOwnParameters) {
+  constexpr std::uint64_t kNeuron = 5;
+  SweepConfig config = test::reference_config({20.0}, kNeuron + 1, 400.0);
+  config.grid[Axis::bias_spread] = {4.0};
+  config.grid[Axis::v_threshold_spread] = {0.6};
+  const std::vector<TraceSample> spread = trace_neuron(make_plan(config), kNeuron);
+  SweepConfig alone = test::reference_config({20.0}, kNeuron + 1, 400.0);
+  alone.grid[Axis::bias] = {
+      178.0 + 4.0 * spread_deviation(config.seed, kNeuron, SpreadOf::bias, SpreadShape::normal)};
+  alone.grid[Axis::v_threshold] = {
+      -55.0 + 0.6 * spread_deviation(config.seed, kNeuron, SpreadOf::v_threshold, SpreadShape::normal)};
+  const std::vector<TraceSample> own = trace_neuron(make_plan(alone), kNeuron);
+  const std::vector<TraceSample> reference =
+      trace_neuron(make_plan(test::reference_config({20.0}, kNeuron + 1, 400.0)), kNeuron);
+  ASSERT_EQ(spread.size(), own.size());
+  bool differs_from_reference = false;
+  for (std::size_t k = 0; k < own.size(); ++k) {
+    ASSERT_EQ(spread[k].v_mv, own[k].v_mv) << k;
+    ASSERT_EQ(spread[k].input_pa, own[k].input_pa) << k;
+    ASSERT_EQ(spread[k].spike, own[k].spike) << k;
+    differs_from_reference = differs_from_reference || spread[k].v_mv != reference[k].v_mv;
+  }
+  EXPECT_TRUE(differs_from_reference);
 }
 
 TEST(PopulationSpread, BadInputNamesTheFlag) {

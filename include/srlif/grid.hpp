@@ -41,10 +41,10 @@ struct GridPoint {
 
 // The grid: the values of every axis (kAxes). Points are numbered with sigma
 // varying fastest, then the other axes in kAxes' order, so each sigma slice
-// (DESIGN.md section 2) is a contiguous run and a grid whose neuron axes hold
-// one value each is numbered as before they were axes.
+// (DESIGN.md section 2) is a contiguous run and a grid whose neuron and spread
+// axes hold one value each is numbered as before they were axes.
 struct Grid {
-  // The input axes empty, each neuron axis the reference neuron's value.
+  // The input axes empty, each neuron axis the reference neuron's value, each spread 0.
   Grid();
   // The input's axes, and the reference neuron.
   Grid(std::vector<double> sigma, std::vector<double> amplitude, std::vector<double> bias,
@@ -56,7 +56,7 @@ struct Grid {
   const std::vector<double>& operator[](Axis axis) const { return axes[axis_index(axis)]; }
   // More than one value: the axis is a column of the output files.
   bool varies(Axis axis) const { return (*this)[axis].size() > 1; }
-  // The axes written as columns, in kAxes' order: the input's four and the neuron's that vary.
+  // The axes written as columns, in kAxes' order: the input's four and the others that vary.
   std::vector<Axis> column_axes() const;
 
   std::size_t size() const;
