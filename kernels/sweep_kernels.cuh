@@ -16,7 +16,7 @@
 #include "srlif/neuron_chunk.hpp"
 #include "srlif/noise_sharing.hpp"
 #include "srlif/readouts.hpp"
-#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_plan.hpp"
 
 namespace srlif::cuda {
 

@@ -7,7 +7,6 @@
 
 #include "srlif/errors.hpp"
 #include "srlif/number_text.hpp"
-#include "srlif/output.hpp"
 
 namespace srlif {
 namespace {

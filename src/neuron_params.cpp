@@ -6,7 +6,7 @@
 
 #include "srlif/axes.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/output.hpp"
+#include "srlif/number_text.hpp"
 
 namespace srlif {
 namespace {

@@ -1,5 +1,6 @@
 #include "srlif/number_text.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -123,6 +124,14 @@ std::int64_t parse_whole(std::string_view text, const std::string& flag) {
 std::uint64_t parse_whole_unsigned(std::string_view text, const std::string& flag) {
   if (const auto value = read_whole_unsigned(text)) return *value;
   throw InputError(flag, number_text_error(text, NumberKind::whole_unsigned));
+}
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  std::array<char, 64> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), result.ptr);
 }
 
 }  // namespace srlif

@@ -122,14 +122,6 @@ constexpr std::size_t kStagingBuffer = 1 << 20;  // bytes gathered before a writ
 
 }  // namespace
 
-std::string format_number(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  std::array<char, 64> buffer{};
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), result.ptr);
-}
-
 namespace {
 
 std::vector<std::string> axis_columns(const std::vector<Axis>& axes) {

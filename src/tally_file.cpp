@@ -7,7 +7,7 @@
 #include "srlif/bounded_file.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/output.hpp"
+#include "srlif/number_text.hpp"
 
 namespace srlif {
 namespace {

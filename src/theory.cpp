@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "srlif/errors.hpp"
-#include "srlif/output.hpp"
+#include "srlif/number_text.hpp"
 
 namespace srlif {
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "srlif/exact_step.hpp"
-#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_plan.hpp"
 #include "srlif/trace.hpp"
 #include "test_support.hpp"
 

@@ -15,7 +15,7 @@
 #include "srlif/exact_step.hpp"
 #include "srlif/normal.hpp"
 #include "srlif/philox.hpp"
-#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_plan.hpp"
 
 namespace srlif {
 namespace {

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "srlif/backend.hpp"
-#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_plan.hpp"
 #include "srlif/sweep_runner.hpp"
 
 namespace {

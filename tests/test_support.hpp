@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "srlif/backend.hpp"
-#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_plan.hpp"
 
 namespace srlif::test {
 

@@ -9,7 +9,7 @@
 
 #include "srlif/accumulators.hpp"
 #include "srlif/readouts.hpp"
-#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_plan.hpp"
 
 namespace srlif {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_plan.hpp"
 
 namespace srlif {
 

@@ -8,6 +8,8 @@
 //   * a whole number is digits alone ("1e3" and "2.0" are not whole numbers)
 //     and must fit its type, whose range the message names in words.
 // The messages say the text and the rule; the caller adds the flag.
+// Numbers written (every CSV, config text, run.json, message) are the shortest
+// text that reads back to the same double: format_number.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,10 @@
 #include <string_view>
 
 namespace srlif {
+
+// Shortest text that parses back to the same double (std::to_chars); "nan"
+// for NaN, "inf"/"-inf" for infinities.
+std::string format_number(double value);
 
 enum class NumberKind {
   real,           // a finite double

@@ -1,4 +1,4 @@
-// Output files: shortest round-trip numbers, tidy CSVs, run.json, atomic writes.
+// Output files: tidy CSVs, run.json, atomic writes (numbers: number_text.hpp).
 #pragma once
 
 #include <filesystem>
@@ -7,13 +7,10 @@
 #include <vector>
 
 #include "srlif/metrics.hpp"
+#include "srlif/number_text.hpp"
 #include "srlif/sweep_config.hpp"
 
 namespace srlif {
-
-// Shortest text that parses back to the same double (std::to_chars); "nan"
-// for NaN, "inf"/"-inf" for infinities.
-std::string format_number(double value);
 
 // The key of a grid point in every per-point file (points.csv, population.csv
 // and the readout files): "point" and the grid's column axes (Grid::column_axes).

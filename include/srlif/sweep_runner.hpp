@@ -10,7 +10,7 @@
 #include "srlif/metrics.hpp"
 #include "srlif/shard.hpp"
 #include "srlif/spectrum.hpp"
-#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_plan.hpp"
 
 namespace srlif {
 

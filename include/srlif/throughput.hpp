@@ -13,7 +13,7 @@
 
 #include "srlif/backend.hpp"
 #include "srlif/scheme.hpp"
-#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_plan.hpp"
 
 namespace srlif {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "srlif/sweep_config.hpp"
+#include "srlif/sweep_plan.hpp"
 
 namespace srlif {
 
