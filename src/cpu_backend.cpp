@@ -397,6 +397,17 @@ __attribute__((always_inline)) inline void advance_track_set(
 // One work item through steps [step_begin, step_end) of the chunk whose tables
 // start at step table_first_step. `record` and the scheme are the same for a
 // whole run, so the branches cost nothing.
+// The stream ids of the item's lane blocks: stream[block][lane].
+inline void item_streams(const WorkItem& item, std::uint64_t (*stream)[kLanes]) {
+  for (int block = 0; block < item.block_count; ++block) {
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const std::uint64_t neuron =
+          (item.first_block + static_cast<std::uint64_t>(block)) * kLanes + static_cast<std::uint64_t>(lane);
+      stream[block][lane] = stream_id(item.stream_tag, neuron);
+    }
+  }
+}
+
 template <typename Isa>
 __attribute__((always_inline)) inline void advance_item_lanes(
     bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
@@ -405,13 +416,7 @@ __attribute__((always_inline)) inline void advance_item_lanes(
   alignas(64) float normals[kMaxBlocks][kNormalSteps * kLanes];
   alignas(64) float drives[kMaxTracks][kNormalSteps];  // step_drive of the set's points, mV per step
   std::uint64_t stream[kMaxBlocks][kLanes];
-  for (int block = 0; block < item.block_count; ++block) {
-    for (int lane = 0; lane < kLanes; ++lane) {
-      const std::uint64_t neuron =
-          (item.first_block + static_cast<std::uint64_t>(block)) * kLanes + static_cast<std::uint64_t>(lane);
-      stream[block][lane] = stream_id(item.stream_tag, neuron);
-    }
-  }
+  item_streams(item, stream);
   const int track_count = static_cast<int>(tracks.size());
   for (std::int64_t begin = step_begin; begin < step_end; begin += kNormalSteps) {
     const std::int64_t end = std::min(step_end, begin + kNormalSteps);
@@ -512,13 +517,7 @@ void advance_heterogeneous(bool record, PopulationState& population, const WorkI
                            std::int64_t step_end, std::int64_t table_first_step) {
   alignas(64) float normals[kMaxBlocks][kNormalSteps * kLanes];
   std::uint64_t stream[kMaxBlocks][kLanes];
-  for (int block = 0; block < item.block_count; ++block) {
-    for (int lane = 0; lane < kLanes; ++lane) {
-      const std::uint64_t neuron =
-          (item.first_block + static_cast<std::uint64_t>(block)) * kLanes + static_cast<std::uint64_t>(lane);
-      stream[block][lane] = stream_id(item.stream_tag, neuron);
-    }
-  }
+  item_streams(item, stream);
   const std::uint64_t seed = plan.config.seed;
   const bool exact = plan.config.scheme == Scheme::exact;
   for (std::int64_t begin = step_begin; begin < step_end; begin += kNormalSteps) {
