@@ -38,6 +38,21 @@ def test_population_readouts_equal_the_command_lines_files(tmp_path, run_cli):
     assert int(ds.psth.sum()) == int(ds.total_spikes.sum())
 
 
+def test_a_population_over_a_neuron_axis_has_it_as_a_dimension(tmp_path, run_cli):
+    arguments = ["--sigma", "0,30", "--tau-m", "6,12", "--bias-spread", "2", "--neurons", "24", "--duration",
+                 "1000", "--raster", "3"]
+    run_cli("population", *arguments, "--out", tmp_path / "cli", "--quiet")
+    ds = srlif.population(sigma=[0, 30], tau_m=[6, 12], bias_spread=2, neurons=24, duration=1000, raster=3,
+                          out=tmp_path / "py", progress=False)
+    for name in ("population.csv", "phase_histogram.csv", "psth.csv", "raster.csv"):
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    xr.testing.assert_identical(ds, srlif.open(tmp_path / "py"))
+    assert ds.psth.dims == ("sigma", "amplitude", "bias", "frequency", "tau_m", "time_bin")
+    header = (tmp_path / "cli" / "psth.csv").read_text().splitlines()[0]
+    assert header.startswith("point,sigma,amplitude,bias,frequency,tau_m,bin,")
+    assert int(ds.psth.sum()) == int(ds.total_spikes.sum())
+
+
 def test_trace_and_theory_are_the_command_lines_numbers(tmp_path, run_cli):
     run_cli("trace", "--sigma", "20", "--duration", "200", "--neuron", "3", "--out", tmp_path / "trace.csv")
     ds = srlif.trace(sigma=20, duration=200, neuron=3, out=tmp_path / "py_trace.csv")
