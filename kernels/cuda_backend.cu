@@ -238,7 +238,7 @@ class CudaBackend final : public Backend {
         raster.zero(batch_points * raster_per_point);
         std::vector<std::uint32_t> initial(batch_points);
         for (std::size_t i = 0; i < batch_points; ++i)
-          initial[i] = ordered_float_key(plan.points[batch_first + i].constants.v_init);
+          initial[i] = ordered_float_key(result.readouts.max_v[batch_first + i]);  // each point's V_init
         max_v_key.upload(initial.data(), batch_points);
       }
       const std::int64_t first_step = hooks.start ? hooks.start->next_step : 0;

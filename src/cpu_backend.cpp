@@ -112,6 +112,21 @@ void count_spike(std::uint64_t& counter) {
   std::atomic_ref<std::uint64_t>(counter).fetch_add(1, std::memory_order_relaxed);
 }
 
+// The readouts of a spike at table index `at` (step `step`) of neuron `neuron` of a point, its
+// `spike_count`-th: its phase-histogram and PSTH bins, and its raster slot when the neuron is shown.
+__attribute__((always_inline)) inline void record_readout_spike(const PointReadoutTarget& readouts,
+                                                                const ChunkTableView& tables, std::int64_t at,
+                                                                std::uint64_t neuron,
+                                                                std::uint32_t spike_count,
+                                                                std::int64_t step) {
+  count_spike(readouts.phase_histogram[tables.phase_bin[at]]);
+  count_spike(readouts.psth[tables.psth_bin[at]]);
+  if (neuron < readouts.raster_neurons) {
+    readouts.raster[neuron * readouts.raster_capacity + std::uint64_t{spike_count} - 1] =
+        static_cast<std::int32_t>(step);
+  }
+}
+
 // The normals of `kBlocks` consecutive Philox blocks (4 steps each) of the
 // kLanes streams: words[b][w][lane] -> out[(4 b + j) * kLanes + lane], as
 // normals_from_block per lane. The blocks are one group of lane vectors
@@ -279,14 +294,8 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
         population.cos_sum[neuron_at] += tables.phase_cos[at];
         population.sin_sum[neuron_at] += tables.phase_sin[at];
         if constexpr (kRecord) {
-          const PointReadoutTarget& readouts = t.readouts;
-          count_spike(readouts.phase_histogram[tables.phase_bin[at]]);
-          count_spike(readouts.psth[tables.psth_bin[at]]);
-          const std::uint64_t neuron = t.first_neuron + static_cast<std::uint64_t>(lane);
-          if (neuron < readouts.raster_neurons) {
-            readouts.raster[neuron * readouts.raster_capacity + std::uint64_t{spike_count} - 1] =
-                static_cast<std::int32_t>(table_first_step + at);
-          }
+          record_readout_spike(t.readouts, tables, at, t.first_neuron + static_cast<std::uint64_t>(lane),
+                               spike_count, table_first_step + at);
         }
       }
     }
@@ -525,7 +534,6 @@ void advance_heterogeneous(bool record, PopulationState& population, const WorkI
     for (int block = 0; block < item.block_count; ++block)
       draw_normals(seed, stream[block], begin, end, normals[block]);
     for (const Track& track : tracks) {
-      const PointReadoutTarget& readouts = track.readouts;
       for (int lane = 0; lane < track.lanes; ++lane) {
         const std::size_t at = track.state_at + static_cast<std::size_t>(lane);
         const PointCoefficients& point = neurons[at];
@@ -544,13 +552,8 @@ void advance_heterogeneous(bool record, PopulationState& population, const WorkI
           if (!record) continue;
           max_v = state.v > max_v ? state.v : max_v;
           if (!spiked) continue;
-          count_spike(readouts.phase_histogram[tables.phase_bin[table_at]]);
-          count_spike(readouts.psth[tables.psth_bin[table_at]]);
-          const std::uint64_t neuron = track.first_neuron + static_cast<std::uint64_t>(lane);
-          if (neuron < readouts.raster_neurons) {
-            readouts.raster[neuron * readouts.raster_capacity + std::uint64_t{tally.spikes} - 1] =
-                static_cast<std::int32_t>(k);
-          }
+          record_readout_spike(track.readouts, tables, table_at,
+                               track.first_neuron + static_cast<std::uint64_t>(lane), tally.spikes, k);
         }
         population.v[at] = state.v;
         population.refractory[at] = state.refractory;

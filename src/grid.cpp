@@ -148,11 +148,20 @@ Grid::Grid(std::vector<double> sigma, std::vector<double> amplitude, std::vector
   (*this)[Axis::frequency] = std::move(frequency);
 }
 
+std::vector<Axis> Grid::swept_axes() const {
+  std::vector<Axis> swept;
+  for (const AxisInfo& info : kAxes) {
+    if (!is_input_axis(info.axis) && varies(info.axis)) swept.push_back(info.axis);
+  }
+  return swept;
+}
+
 std::vector<Axis> Grid::column_axes() const {
   std::vector<Axis> columns;
   for (const AxisInfo& info : kAxes) {
-    if (is_input_axis(info.axis) || varies(info.axis)) columns.push_back(info.axis);
+    if (is_input_axis(info.axis)) columns.push_back(info.axis);
   }
+  for (const Axis axis : swept_axes()) columns.push_back(axis);
   return columns;
 }
 

@@ -197,9 +197,7 @@ namespace {
 // The theory's columns besides its measures: bias, sigma, and the neuron's and spreads' swept axes.
 std::vector<Axis> theory_axes(const Grid& grid) {
   std::vector<Axis> axes = {Axis::bias, Axis::sigma};
-  for (const Axis axis : grid.column_axes()) {
-    if (!is_input_axis(axis)) axes.push_back(axis);
-  }
+  for (const Axis axis : grid.swept_axes()) axes.push_back(axis);
   return axes;
 }
 

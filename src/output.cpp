@@ -226,7 +226,12 @@ std::string optimum_csv(const Grid& grid, const std::vector<PointMetrics>& metri
 
 namespace {
 
-// run.json's "spread" line: the shape and every spread (an array where swept); none without spreads.
+// A neuron parameter or spread in run.json: its value, or the array of its values when swept.
+std::string axis_value_json(const Grid& grid, Axis axis) {
+  return grid.varies(axis) ? json_array(grid[axis]) : json_number(grid[axis].front());
+}
+
+// run.json's "spread" line: the shape and every spread; none without spreads.
 std::string spread_text(const SweepConfig& config) {
   const Grid& grid = config.grid;
   bool any = false;
@@ -235,7 +240,7 @@ std::string spread_text(const SweepConfig& config) {
     if (!is_spread_axis(info.axis)) continue;
     any = any || grid[info.axis] != std::vector<double>{0.0};
     out.append(", \"").append(info.name).append("_").append(info.unit).append("\": ");
-    out.append(grid.varies(info.axis) ? json_array(grid[info.axis]) : json_number(grid[info.axis].front()));
+    out.append(axis_value_json(grid, info.axis));
   }
   return any ? out + "},\n" : "";
 }
@@ -244,10 +249,6 @@ std::string spread_text(const SweepConfig& config) {
 
 std::string run_json(const SweepConfig& config, const RunRecord& record) {
   const Grid& grid = config.grid;
-  // A neuron parameter: its value, or the array of its values when it is a swept axis.
-  const auto parameter = [&grid](Axis axis) {
-    return grid.varies(axis) ? json_array(grid[axis]) : json_number(grid[axis].front());
-  };
   const double rate =
       record.wall_seconds > 0.0 ? static_cast<double>(record.neuron_steps) / record.wall_seconds : 0.0;
   std::string out = "{\n";
@@ -263,7 +264,7 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
     if (!is_neuron_axis(info.axis)) continue;
     // "v_th_mV": the column name and the unit.
     out.append(info.axis == Axis::v_threshold ? "" : ", ").append("\"").append(info.name).append("_");
-    out.append(info.unit).append("\": ").append(parameter(info.axis));
+    out.append(info.unit).append("\": ").append(axis_value_json(grid, info.axis));
   }
   out += "},\n";
   out += spread_text(config);  // nothing without spreads

@@ -43,6 +43,7 @@ std::uint32_t point_tag(const Grid& grid, const GridPoint& point) {
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
   return tag == 0 ? 1u : tag;
 }
+
 }  // namespace
 
 std::int64_t psth_bin_of_step(const SweepPlan& plan, std::int64_t step) {
@@ -77,10 +78,6 @@ std::size_t drive_table_of(const SweepConfig& config, const GridPoint& point) {
   if (config.scheme == Scheme::euler) return frequency;
   return frequency + config.grid[Axis::frequency].size() * point.index_on(Axis::tau_m);
 }
-
-}  // namespace
-
-namespace {
 
 // The coefficients of `neuron` with bias `bias` at `point` (whose sigma, amplitude, frequency
 // and drive table they take).

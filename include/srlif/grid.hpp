@@ -56,7 +56,9 @@ struct Grid {
   const std::vector<double>& operator[](Axis axis) const { return axes[axis_index(axis)]; }
   // More than one value: the axis is a column of the output files.
   bool varies(Axis axis) const { return (*this)[axis].size() > 1; }
-  // The axes written as columns, in kAxes' order: the input's four and the others that vary.
+  // The neuron and spread axes that vary, in kAxes' order.
+  std::vector<Axis> swept_axes() const;
+  // The axes written as columns: the input's four, then the swept axes.
   std::vector<Axis> column_axes() const;
 
   std::size_t size() const;

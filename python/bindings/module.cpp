@@ -212,10 +212,10 @@ nb::dict run_theory(const Values& values) {
   nb::dict out;
   // The dimensions, in grid order: sigma, bias, the neuron's swept axes.
   nb::dict axes;
-  for (const Axis axis : table.grid.column_axes()) {
-    if (axis != Axis::amplitude && axis != Axis::frequency)
-      axes[std::string(axis_info(axis).name).c_str()] = to_numpy(table.grid[axis]);
-  }
+  std::vector<Axis> dimensions = {Axis::sigma, Axis::bias};
+  for (const Axis axis : table.grid.swept_axes()) dimensions.push_back(axis);
+  for (const Axis axis : dimensions)
+    axes[std::string(axis_info(axis).name).c_str()] = to_numpy(table.grid[axis]);
   out["axes"] = axes;
   out["mu_mv"] = to_numpy(std::move(mu));
   out["sigma_v_mv"] = to_numpy(std::move(sigma_v));

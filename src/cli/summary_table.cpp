@@ -5,15 +5,6 @@
 namespace srlif::cli {
 namespace {
 
-// The neuron and spread axes that vary: extra columns of the table and of each slice's description.
-std::vector<Axis> varying_neuron_axes(const Grid& grid) {
-  std::vector<Axis> axes;
-  for (const Axis axis : grid.column_axes()) {
-    if (!is_input_axis(axis)) axes.push_back(axis);
-  }
-  return axes;
-}
-
 // "A = 20 pA, I_bias = 178 pA, f = 10 Hz" and ", tau_m = 20 ms" for each neuron axis that varies.
 std::string slice_text(const Grid& grid, const SliceOptimum& optimum) {
   const GridPoint point = grid.point(optimum.slice * grid[Axis::sigma].size());
@@ -21,7 +12,7 @@ std::string slice_text(const Grid& grid, const SliceOptimum& optimum) {
   std::snprintf(text, sizeof text, "A = %g pA, I_bias = %g pA, f = %g Hz", point.amplitude(), point.bias(),
                 point.frequency());
   std::string out = text;
-  for (const Axis axis : varying_neuron_axes(grid)) {
+  for (const Axis axis : grid.swept_axes()) {
     const AxisInfo& info = axis_info(axis);
     std::snprintf(text, sizeof text, ", %.*s = %g %.*s", static_cast<int>(info.name.size()), info.name.data(),
                   point[axis], static_cast<int>(info.unit.size()), info.unit.data());
@@ -36,7 +27,7 @@ std::string axis_header_cells(const Grid& grid, int frequency_width) {
   char cell[64];
   std::snprintf(cell, sizeof cell, "%9s %8s %8s %*s", "sigma", "A", "I_bias", frequency_width, "f");
   std::string out = cell;
-  for (const Axis axis : varying_neuron_axes(grid)) {
+  for (const Axis axis : grid.swept_axes()) {
     const std::string_view name = axis_info(axis).name;
     std::snprintf(cell, sizeof cell, " %8.*s", static_cast<int>(name.size()), name.data());
     out += cell;
@@ -49,7 +40,7 @@ std::string axis_cells(const Grid& grid, const GridPoint& point, int frequency_w
   std::snprintf(cell, sizeof cell, "%9.4g %8.4g %8.4g %*.4g", point.sigma(), point.amplitude(), point.bias(),
                 frequency_width, point.frequency());
   std::string out = cell;
-  for (const Axis axis : varying_neuron_axes(grid)) {
+  for (const Axis axis : grid.swept_axes()) {
     std::snprintf(cell, sizeof cell, " %8.4g", point[axis]);
     out += cell;
   }
