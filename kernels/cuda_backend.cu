@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/drive_tables.hpp"
 #include "srlif/errors.hpp"
 #include "sweep_kernels.cuh"
@@ -170,6 +170,173 @@ void launch_advance_chunk(bool record, Scheme scheme, const ChunkLaunch& chunk, 
   }
 }
 
+// The per-neuron state of a batch on the device, the arrays of for_each_state_array.
+struct DeviceState {
+  explicit DeviceState(std::size_t neurons)
+      : v(neurons), refractory(neurons), spikes(neurons), cos_sum(neurons), sin_sum(neurons) {}
+  DeviceBuffer<float> v;
+  DeviceBuffer<std::int32_t> refractory;
+  DeviceBuffer<std::uint32_t> spikes;
+  DeviceBuffer<std::int64_t> cos_sum;
+  DeviceBuffer<std::int64_t> sin_sum;
+};
+
+// A batch of the plan's points in device memory (buffers for the largest
+// batch, made once per run): its neurons' state, coefficients, chunk tables and
+// readouts, the streams of its launches.
+class CudaEngine final : public BatchEngine {
+ public:
+  explicit CudaEngine(const SweepPlan& plan)
+      : plan_(plan),
+        batch_capacity_(static_cast<std::size_t>(plan.batch_points)),
+        raster_per_point_(std::size_t{plan.readout_layout.raster_neurons} *
+                          plan.readout_layout.raster_capacity),
+        state_(batch_capacity_ * plan.config.neurons),
+        coefficients_(batch_capacity_),
+        neuron_coefficients_(plan.heterogeneous ? batch_capacity_ * plan.config.neurons : 0),
+        device_tallies_(batch_capacity_),
+        drive_sin_(table_entries(plan)),
+        phase_cos_(table_entries(plan)),
+        phase_sin_(table_entries(plan)),
+        phase_bin_(recording() ? table_entries(plan) : 0),
+        psth_bin_(recording() ? static_cast<std::size_t>(plan.chunk_steps) : 0),
+        phase_histogram_(batch_capacity_ * plan.readout_layout.phase_bins),
+        psth_(batch_capacity_ * plan.readout_layout.psth_bins),
+        max_v_key_(recording() ? batch_capacity_ : 0),
+        raster_(batch_capacity_ * raster_per_point_),
+        streams_(kMaxSharingLaunches) {}
+
+  void load_batch(std::size_t first_point, std::size_t point_count, BackendResult& result) override {
+    batch_first_ = first_point;
+    batch_points_ = point_count;
+    result_ = &result;
+    const std::uint64_t neurons = plan_.config.neurons;
+    const std::uint64_t batch_neurons = point_count * neurons;
+    const ReadoutLayout& layout = plan_.readout_layout;
+    coefficients_.upload(plan_.points.data() + first_point, point_count);
+    if (plan_.heterogeneous) {
+      const std::vector<PointCoefficients> neuron_points =
+          batch_neuron_coefficients(plan_, first_point, point_count);
+      neuron_coefficients_.upload(neuron_points.data(), neuron_points.size());
+    }
+    device_tallies_.zero(point_count);
+    if (recording()) {
+      phase_histogram_.zero(point_count * layout.phase_bins);
+      psth_.zero(point_count * layout.psth_bins);
+      raster_.zero(point_count * raster_per_point_);
+      std::vector<std::uint32_t> initial(point_count);
+      for (std::size_t i = 0; i < point_count; ++i)
+        initial[i] = ordered_float_key(result.readouts.max_v[first_point + i]);  // each point's V_init
+      max_v_key_.upload(initial.data(), point_count);
+    }
+    cuda::initialise_population<<<static_cast<unsigned>((batch_neurons + 255) / 256), 256>>>(
+        population(), coefficients_.get(), neurons, batch_neurons);
+    check(cudaGetLastError(), "initialise_population");
+    // The batch's points in launches of one noise-sharing width each (noise_sharing.hpp).
+    std::vector<std::uint32_t> stream_tags(point_count);
+    for (std::size_t i = 0; i < point_count; ++i) stream_tags[i] = plan_.points[first_point + i].stream_tag;
+    launches_ = plan_sharing_launches(stream_tags);
+    if (point_count * blocks_per_point() > 0x7FFFFFFFULL)
+      throw std::runtime_error("too many CUDA blocks in one batch");
+  }
+
+  void restore_snapshot(const PopulationSnapshot& snapshot) override {
+    const std::size_t count = batch_points_ * plan_.config.neurons;
+    for_each_state_array([&](auto& device, const auto& host) { device.upload(host.data(), count); }, state_,
+                         snapshot);
+  }
+
+  void advance_chunk(const ChunkTables& tables) override {
+    drive_sin_.upload(tables.drive_sin.data(), tables.drive_sin.size());
+    phase_cos_.upload(tables.phase_cos.data(), tables.phase_cos.size());
+    phase_sin_.upload(tables.phase_sin.data(), tables.phase_sin.size());
+    phase_bin_.upload(tables.phase_bin.data(), tables.phase_bin.size());
+    psth_bin_.upload(tables.psth_bin.data(), tables.psth_bin.size());
+    const cuda::DeviceChunkTables device_tables{drive_sin_.get(), phase_cos_.get(), phase_sin_.get(),
+                                                phase_bin_.get(), psth_bin_.get(),  tables.length};
+    const ReadoutLayout& layout = plan_.readout_layout;
+    const cuda::DeviceReadouts device_readouts{
+        phase_histogram_.get(), psth_.get(),      max_v_key_.get(),      raster_.get(),
+        layout.phase_bins,      layout.psth_bins, layout.raster_neurons, layout.raster_capacity};
+    const ChunkLaunch chunk{population(),
+                            coefficients_.get(),
+                            plan_.heterogeneous ? neuron_coefficients_.get() : nullptr,
+                            plan_.config.seed,
+                            device_tables,
+                            device_readouts,
+                            tables.first_step,
+                            tables.first_step + tables.length};
+    // The launches of a chunk integrate disjoint points: side by side, one stream each, so
+    // that the narrow ones (a few points) fill the card together with the wide.
+    for (std::size_t i = 0; i < launches_.size(); ++i) {
+      launch_advance_chunk(recording(), plan_.config.scheme, chunk, launches_[i], plan_.config.neurons,
+                           streams_[i]);
+    }
+    check(cudaGetLastError(), "advance_chunk launch");
+    check(cudaDeviceSynchronize(), "advance_chunk");
+  }
+
+  PopulationSnapshot take_snapshot(std::int64_t next_step) override {
+    const std::size_t count = batch_points_ * plan_.config.neurons;
+    PopulationSnapshot snapshot;
+    snapshot.next_step = next_step;
+    for_each_state_array(
+        [&](const auto& device, auto& host) {
+          host.resize(count);
+          device.download(host.data(), count);
+        },
+        state_, snapshot);
+    return snapshot;
+  }
+
+  void read_tallies() override {
+    const std::uint64_t blocks = batch_points_ * blocks_per_point();
+    const cuda::Layout thread_layout{plan_.config.neurons, blocks_per_point()};
+    cuda::reduce_points<<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
+        population(), thread_layout, plan_.config.validity, device_tallies_.get());
+    check(cudaGetLastError(), "reduce_points launch");
+    device_tallies_.download(result_->tallies.data() + batch_first_, batch_points_);
+    if (recording())
+      download_readouts(result_->readouts, plan_.readout_layout, batch_first_, batch_points_,
+                        plan_.config.neurons, phase_histogram_, psth_, max_v_key_, raster_, state_.spikes);
+  }
+
+ private:
+  static std::size_t table_entries(const SweepPlan& plan) {
+    return plan.drive_tables.size() * static_cast<std::size_t>(plan.chunk_steps);
+  }
+  bool recording() const { return plan_.config.readouts.enabled; }
+  std::uint64_t blocks_per_point() const {
+    return (plan_.config.neurons + cuda::kThreadsPerBlock - 1) / cuda::kThreadsPerBlock;
+  }
+  cuda::DevicePopulation population() const {
+    return cuda::DevicePopulation{state_.v.get(), state_.refractory.get(), state_.spikes.get(),
+                                  state_.cos_sum.get(), state_.sin_sum.get()};
+  }
+
+  const SweepPlan& plan_;
+  std::size_t batch_capacity_;
+  std::size_t raster_per_point_;
+  DeviceState state_;
+  DeviceBuffer<PointCoefficients> coefficients_;
+  DeviceBuffer<PointCoefficients> neuron_coefficients_;  // a heterogeneous population's
+  DeviceBuffer<PointTally> device_tallies_;
+  DeviceBuffer<float> drive_sin_;
+  DeviceBuffer<std::int32_t> phase_cos_;
+  DeviceBuffer<std::int32_t> phase_sin_;
+  DeviceBuffer<std::int32_t> phase_bin_;
+  DeviceBuffer<std::int32_t> psth_bin_;
+  DeviceBuffer<unsigned long long> phase_histogram_;
+  DeviceBuffer<unsigned long long> psth_;
+  DeviceBuffer<std::uint32_t> max_v_key_;
+  DeviceBuffer<std::int32_t> raster_;
+  Streams streams_;
+  std::size_t batch_first_ = 0;
+  std::size_t batch_points_ = 0;
+  BackendResult* result_ = nullptr;
+  std::vector<SharingLaunch> launches_;
+};
+
 class CudaBackend final : public Backend {
  public:
   explicit CudaBackend(CudaDeviceInfo device) : device_(std::move(device)) {}
@@ -179,135 +346,9 @@ class CudaBackend final : public Backend {
     return device_.name + " (device " + std::to_string(device_.index) + ", sm_" +
            std::to_string(device_.compute_major) + std::to_string(device_.compute_minor) + ")";
   }
-
-  using Backend::run;
-  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress,
-                    const ChunkHooks& hooks) override {
-    check_chunk_hooks(plan, hooks);
+  std::unique_ptr<BatchEngine> make_engine(const SweepPlan& plan) override {
     check(cudaSetDevice(device_.index), "cudaSetDevice");
-    const std::size_t point_count = plan.points.size();
-    const std::uint64_t neurons = plan.config.neurons;
-    const std::uint64_t blocks_per_point = (neurons + cuda::kThreadsPerBlock - 1) / cuda::kThreadsPerBlock;
-    const auto batch_capacity = static_cast<std::size_t>(plan.batch_points);
-    const std::size_t capacity = batch_capacity * neurons;
-    const bool record = plan.config.readouts.enabled;
-    const ReadoutLayout& layout = plan.readout_layout;
-
-    DeviceBuffer<float> v(capacity);
-    DeviceBuffer<std::int32_t> refractory(capacity);
-    DeviceBuffer<std::uint32_t> spikes(capacity);
-    DeviceBuffer<std::int64_t> cos_sum(capacity);
-    DeviceBuffer<std::int64_t> sin_sum(capacity);
-    const cuda::DevicePopulation population{v.get(), refractory.get(), spikes.get(), cos_sum.get(),
-                                            sin_sum.get()};
-    DeviceBuffer<PointCoefficients> coefficients(batch_capacity);
-    DeviceBuffer<PointCoefficients> neuron_coefficients(plan.heterogeneous ? capacity : 0);
-    DeviceBuffer<PointTally> device_tallies(batch_capacity);
-    const std::size_t table_entries = plan.drive_tables.size() * static_cast<std::size_t>(plan.chunk_steps);
-    DeviceBuffer<float> drive_sin(table_entries);
-    DeviceBuffer<std::int32_t> phase_cos(table_entries);
-    DeviceBuffer<std::int32_t> phase_sin(table_entries);
-    DeviceBuffer<std::int32_t> phase_bin(record ? table_entries : 0);
-    DeviceBuffer<std::int32_t> psth_bin(record ? static_cast<std::size_t>(plan.chunk_steps) : 0);
-
-    const std::size_t raster_per_point = std::size_t{layout.raster_neurons} * layout.raster_capacity;
-    DeviceBuffer<unsigned long long> phase_histogram(batch_capacity * layout.phase_bins);
-    DeviceBuffer<unsigned long long> psth(batch_capacity * layout.psth_bins);
-    DeviceBuffer<std::uint32_t> max_v_key(record ? batch_capacity : 0);
-    DeviceBuffer<std::int32_t> raster(batch_capacity * raster_per_point);
-    const cuda::DeviceReadouts device_readouts{
-        phase_histogram.get(), psth.get(),       max_v_key.get(),       raster.get(),
-        layout.phase_bins,     layout.psth_bins, layout.raster_neurons, layout.raster_capacity};
-
-    Streams streams(kMaxSharingLaunches);
-    BackendResult result = make_backend_result(plan);
-    std::uint64_t neuron_steps_done = 0;
-    for (std::size_t batch_first = 0; batch_first < point_count; batch_first += batch_capacity) {
-      const std::size_t batch_points = std::min(point_count - batch_first, batch_capacity);
-      const std::uint64_t batch_neurons = batch_points * neurons;
-      coefficients.upload(plan.points.data() + batch_first, batch_points);
-      if (plan.heterogeneous) {
-        const std::vector<PointCoefficients> neuron_points =
-            batch_neuron_coefficients(plan, batch_first, batch_points);
-        neuron_coefficients.upload(neuron_points.data(), neuron_points.size());
-      }
-      device_tallies.zero(batch_points);
-      if (record) {
-        phase_histogram.zero(batch_points * layout.phase_bins);
-        psth.zero(batch_points * layout.psth_bins);
-        raster.zero(batch_points * raster_per_point);
-        std::vector<std::uint32_t> initial(batch_points);
-        for (std::size_t i = 0; i < batch_points; ++i)
-          initial[i] = ordered_float_key(result.readouts.max_v[batch_first + i]);  // each point's V_init
-        max_v_key.upload(initial.data(), batch_points);
-      }
-      const std::int64_t first_step = hooks.start ? hooks.start->next_step : 0;
-      if (hooks.start) {  // one batch (check_chunk_hooks): the start state is all of it
-        v.upload(hooks.start->v.data(), batch_neurons);
-        refractory.upload(hooks.start->refractory.data(), batch_neurons);
-        spikes.upload(hooks.start->spikes.data(), batch_neurons);
-        cos_sum.upload(hooks.start->cos_sum.data(), batch_neurons);
-        sin_sum.upload(hooks.start->sin_sum.data(), batch_neurons);
-      } else {
-        cuda::initialise_population<<<static_cast<unsigned>((batch_neurons + 255) / 256), 256>>>(
-            population, coefficients.get(), neurons, batch_neurons);
-        check(cudaGetLastError(), "initialise_population");
-      }
-
-      // The batch's points in launches of one noise-sharing width each (noise_sharing.hpp).
-      std::vector<std::uint32_t> stream_tags(batch_points);
-      for (std::size_t i = 0; i < batch_points; ++i) stream_tags[i] = plan.points[batch_first + i].stream_tag;
-      const std::vector<SharingLaunch> launches = plan_sharing_launches(stream_tags);
-      const cuda::Layout thread_layout{neurons, blocks_per_point};
-      const std::uint64_t blocks = batch_points * blocks_per_point;
-      if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one batch");
-      for (std::int64_t chunk_begin = first_step; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
-        const std::int64_t chunk_end = std::min(plan.steps, chunk_begin + plan.chunk_steps);
-        const ChunkTables tables = make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin);
-        drive_sin.upload(tables.drive_sin.data(), tables.drive_sin.size());
-        phase_cos.upload(tables.phase_cos.data(), tables.phase_cos.size());
-        phase_sin.upload(tables.phase_sin.data(), tables.phase_sin.size());
-        phase_bin.upload(tables.phase_bin.data(), tables.phase_bin.size());
-        psth_bin.upload(tables.psth_bin.data(), tables.psth_bin.size());
-        const cuda::DeviceChunkTables device_tables{drive_sin.get(), phase_cos.get(), phase_sin.get(),
-                                                    phase_bin.get(), psth_bin.get(),  tables.length};
-        const ChunkLaunch chunk{
-            population,       coefficients.get(), plan.heterogeneous ? neuron_coefficients.get() : nullptr,
-            plan.config.seed, device_tables,      device_readouts,
-            chunk_begin,      chunk_end};
-        // The launches of a chunk integrate disjoint points: side by side, one stream each, so
-        // that the narrow ones (a few points) fill the card together with the wide.
-        for (std::size_t i = 0; i < launches.size(); ++i) {
-          launch_advance_chunk(record, plan.config.scheme, chunk, launches[i], neurons, streams[i]);
-        }
-        check(cudaGetLastError(), "advance_chunk launch");
-        check(cudaDeviceSynchronize(), "advance_chunk");
-        neuron_steps_done += batch_neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
-        if (chunk_end < plan.steps && hooks.snapshot_due && hooks.snapshot_due(chunk_end)) {
-          PopulationSnapshot snapshot{chunk_end,
-                                      std::vector<float>(batch_neurons),
-                                      std::vector<std::int32_t>(batch_neurons),
-                                      std::vector<std::uint32_t>(batch_neurons),
-                                      std::vector<std::int64_t>(batch_neurons),
-                                      std::vector<std::int64_t>(batch_neurons)};
-          v.download(snapshot.v.data(), batch_neurons);
-          refractory.download(snapshot.refractory.data(), batch_neurons);
-          spikes.download(snapshot.spikes.data(), batch_neurons);
-          cos_sum.download(snapshot.cos_sum.data(), batch_neurons);
-          sin_sum.download(snapshot.sin_sum.data(), batch_neurons);
-          hooks.on_snapshot(snapshot);
-        }
-        if (progress) progress(neuron_steps_done);
-      }
-      cuda::reduce_points<<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
-          population, thread_layout, plan.config.validity, device_tallies.get());
-      check(cudaGetLastError(), "reduce_points launch");
-      device_tallies.download(result.tallies.data() + batch_first, batch_points);
-      if (record)
-        download_readouts(result.readouts, layout, batch_first, batch_points, neurons, phase_histogram, psth,
-                          max_v_key, raster, spikes);
-    }
-    return result;
+    return std::make_unique<CudaEngine>(plan);
   }
 
  private:

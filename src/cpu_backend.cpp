@@ -22,7 +22,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/drive_tables.hpp"
 #include "srlif/lane_group.hpp"
 #include "srlif/neuron_chunk.hpp"
@@ -68,11 +68,7 @@ struct PopulationState {
 
   // After reset(): the state of a snapshot of as many neurons (check_chunk_hooks).
   void restore(const PopulationSnapshot& state) {
-    v = state.v;
-    refractory = state.refractory;
-    spikes = state.spikes;
-    cos_sum = state.cos_sum;
-    sin_sum = state.sin_sum;
+    for_each_state_array([](auto& mine, const auto& theirs) { mine = theirs; }, *this, state);
   }
 };
 
@@ -621,110 +617,94 @@ std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_f
   return items;
 }
 
-class CpuBackend final : public Backend {
+// A batch of the plan's points in host memory: its work items, each item's
+// tracks, and the state of its neurons.
+class CpuEngine final : public BatchEngine {
  public:
-  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : std::max(1, omp_get_num_procs())) {}
+  CpuEngine(const SweepPlan& plan, int threads) : plan_(plan), threads_(threads) {}
 
-  std::string name() const override { return "cpu"; }
-  std::string device() const override {
-    return "CPU, " + std::to_string(threads_) + " thread" + (threads_ == 1 ? "" : "s");
+  void load_batch(std::size_t first_point, std::size_t point_count, BackendResult& result) override {
+    batch_first_ = first_point;
+    batch_points_ = point_count;
+    result_ = &result;
+    population_.reset(plan_, first_point, point_count);
+    // A heterogeneous population: each neuron's own coefficients, the batch's neurons in order.
+    neuron_points_ = plan_.heterogeneous ? batch_neuron_coefficients(plan_, first_point, point_count)
+                                         : std::vector<PointCoefficients>{};
+    const std::uint64_t blocks_per_point = (plan_.config.neurons + kLanes - 1) / kLanes;
+    items_ = make_work_items(plan_, first_point, point_count, blocks_per_point, threads_, groups_);
+    item_tracks_.clear();
+    item_tracks_.reserve(items_.size());
+    for (const WorkItem& item : items_) item_tracks_.push_back(make_tracks(item));
   }
 
-  using Backend::run;
-  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress,
-                    const ChunkHooks& hooks) override {
-    const std::size_t point_count = plan.points.size();
-    const std::uint64_t neurons = plan.config.neurons;
-    const std::uint64_t blocks_per_point = (neurons + kLanes - 1) / kLanes;
-    const ReadoutLayout& layout = plan.readout_layout;
-    const bool record = plan.config.readouts.enabled;
-    check_chunk_hooks(plan, hooks);
-    BackendResult result = make_backend_result(plan);
-    PopulationState population;
-    std::uint64_t neuron_steps_done = 0;
+  void restore_snapshot(const PopulationSnapshot& snapshot) override { population_.restore(snapshot); }
 
-    for (std::size_t batch_first = 0; batch_first < point_count;
-         batch_first += static_cast<std::size_t>(plan.batch_points)) {
-      const std::size_t batch_points =
-          std::min(point_count - batch_first, static_cast<std::size_t>(plan.batch_points));
-      population.reset(plan, batch_first, batch_points);
-      // A heterogeneous population: each neuron's own coefficients, the batch's neurons in order.
-      const std::vector<PointCoefficients> neuron_points =
-          plan.heterogeneous ? batch_neuron_coefficients(plan, batch_first, batch_points)
-                             : std::vector<PointCoefficients>{};
-      const std::int64_t first_step = hooks.start ? hooks.start->next_step : 0;
-      if (hooks.start) population.restore(*hooks.start);
-      std::vector<std::vector<std::size_t>> groups;
-      const std::vector<WorkItem> items =
-          make_work_items(plan, batch_first, batch_points, blocks_per_point, threads_, groups);
-      std::vector<std::vector<Track>> item_tracks;
-      item_tracks.reserve(items.size());
-      for (const WorkItem& item : items) item_tracks.push_back(make_tracks(plan, item, batch_first, result));
-
-      for (std::int64_t chunk_begin = first_step; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
-        const std::int64_t chunk_end = std::min(plan.steps, chunk_begin + plan.chunk_steps);
-        const ChunkTables tables = make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin);
-        const auto item_count = static_cast<std::int64_t>(items.size());
-        // No more threads than work items: idle threads only add fork/join cost.
-        const int team = static_cast<int>(std::min<std::int64_t>(threads_, item_count));
+  void advance_chunk(const ChunkTables& tables) override {
+    const bool record = plan_.config.readouts.enabled;
+    const std::int64_t chunk_begin = tables.first_step;
+    const std::int64_t chunk_end = tables.first_step + tables.length;
+    const auto item_count = static_cast<std::int64_t>(items_.size());
+    // No more threads than work items: idle threads only add fork/join cost.
+    const int team = static_cast<int>(std::min<std::int64_t>(threads_, item_count));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(team)
-        for (std::int64_t index = 0; index < item_count; ++index) {
-          const WorkItem& item = items[static_cast<std::size_t>(index)];
-          const std::size_t table_at = item.drive_table * static_cast<std::size_t>(tables.length);
-          const ChunkTableView view{tables.drive_sin.data() + table_at, tables.phase_cos.data() + table_at,
-                                    tables.phase_sin.data() + table_at,
-                                    record ? tables.phase_bin.data() + table_at : nullptr,
-                                    record ? tables.psth_bin.data() : nullptr};
-          const std::vector<Track>& tracks = item_tracks[static_cast<std::size_t>(index)];
-          if (plan.heterogeneous) {
-            advance_heterogeneous(record, population, item, tracks, neuron_points.data(), plan, view,
-                                  chunk_begin, chunk_end, chunk_begin);
-          } else {
-            advance_item(record, population, item, tracks, plan, view, chunk_begin, chunk_end, chunk_begin);
-          }
-        }
-        neuron_steps_done += batch_points * neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
-        if (chunk_end < plan.steps && hooks.snapshot_due && hooks.snapshot_due(chunk_end)) {
-          hooks.on_snapshot(population.snapshot(chunk_end));
-        }
-        if (progress) progress(neuron_steps_done);
+    for (std::int64_t index = 0; index < item_count; ++index) {
+      const WorkItem& item = items_[static_cast<std::size_t>(index)];
+      const std::size_t table_at = item.drive_table * static_cast<std::size_t>(tables.length);
+      const ChunkTableView view{tables.drive_sin.data() + table_at, tables.phase_cos.data() + table_at,
+                                tables.phase_sin.data() + table_at,
+                                record ? tables.phase_bin.data() + table_at : nullptr,
+                                record ? tables.psth_bin.data() : nullptr};
+      const std::vector<Track>& tracks = item_tracks_[static_cast<std::size_t>(index)];
+      if (plan_.heterogeneous) {
+        advance_heterogeneous(record, population_, item, tracks, neuron_points_.data(), plan_, view,
+                              chunk_begin, chunk_end, chunk_begin);
+      } else {
+        advance_item(record, population_, item, tracks, plan_, view, chunk_begin, chunk_end, chunk_begin);
       }
+    }
+  }
 
-      for (std::size_t local_point = 0; local_point < batch_points; ++local_point) {
-        const std::size_t global_point = batch_first + local_point;
-        PointTally& tally = result.tallies[global_point];
-        for (std::uint64_t neuron = 0; neuron < neurons; ++neuron) {
-          const std::size_t at = local_point * neurons + neuron;
-          const NeuronTally neuron_tally{population.spikes[at], population.cos_sum[at],
-                                         population.sin_sum[at]};
-          add_tally(tally, neuron_contribution(neuron_tally, plan.config.validity));
-          if (record) {
-            float& point_max = result.readouts.max_v[global_point];
-            point_max = std::max(point_max, population.max_v[at]);
-            if (neuron < layout.raster_neurons) {
-              result.readouts.raster_counts[global_point * layout.raster_neurons + neuron] =
-                  population.spikes[at];
-            }
+  PopulationSnapshot take_snapshot(std::int64_t next_step) override {
+    return population_.snapshot(next_step);
+  }
+
+  void read_tallies() override {
+    const std::uint64_t neurons = plan_.config.neurons;
+    const ReadoutLayout& layout = plan_.readout_layout;
+    const bool record = plan_.config.readouts.enabled;
+    for (std::size_t local_point = 0; local_point < batch_points_; ++local_point) {
+      const std::size_t global_point = batch_first_ + local_point;
+      PointTally& tally = result_->tallies[global_point];
+      for (std::uint64_t neuron = 0; neuron < neurons; ++neuron) {
+        const std::size_t at = local_point * neurons + neuron;
+        const NeuronTally neuron_tally{population_.spikes[at], population_.cos_sum[at],
+                                       population_.sin_sum[at]};
+        add_tally(tally, neuron_contribution(neuron_tally, plan_.config.validity));
+        if (record) {
+          float& point_max = result_->readouts.max_v[global_point];
+          point_max = std::max(point_max, population_.max_v[at]);
+          if (neuron < layout.raster_neurons) {
+            result_->readouts.raster_counts[global_point * layout.raster_neurons + neuron] =
+                population_.spikes[at];
           }
         }
       }
     }
-    return result;
   }
 
  private:
   // The tracks of one work item: its points' lane block, or its point's blocks.
-  static std::vector<Track> make_tracks(const SweepPlan& plan, const WorkItem& item, std::size_t batch_first,
-                                        BackendResult& result) {
-    const std::uint64_t neurons = plan.config.neurons;
-    const ReadoutLayout& layout = plan.readout_layout;
+  std::vector<Track> make_tracks(const WorkItem& item) const {
+    const std::uint64_t neurons = plan_.config.neurons;
+    const ReadoutLayout& layout = plan_.readout_layout;
     std::vector<Track> tracks;
     for (int p = 0; p < item.point_count; ++p) {
       const std::size_t local_point = item.points[p];
-      const std::size_t global_point = batch_first + local_point;
+      const std::size_t global_point = batch_first_ + local_point;
       PointReadoutTarget target{};
-      if (plan.config.readouts.enabled) {
-        PopulationReadouts& r = result.readouts;
+      if (plan_.config.readouts.enabled) {
+        PopulationReadouts& r = result_->readouts;
         target.phase_histogram = r.phase_histogram.data() + global_point * layout.phase_bins;
         target.psth = r.psth.data() + global_point * layout.psth_bins;
         target.raster_neurons = layout.raster_neurons;
@@ -735,13 +715,38 @@ class CpuBackend final : public Backend {
       for (int block = 0; block < item.block_count; ++block) {
         const std::uint64_t first_neuron = (item.first_block + static_cast<std::uint64_t>(block)) * kLanes;
         const int lanes = static_cast<int>(std::min<std::uint64_t>(kLanes, neurons - first_neuron));
-        tracks.push_back({&plan.points[global_point], local_point * neurons + first_neuron, first_neuron,
+        tracks.push_back({&plan_.points[global_point], local_point * neurons + first_neuron, first_neuron,
                           lanes, block, target});
       }
     }
     return tracks;
   }
 
+  const SweepPlan& plan_;
+  int threads_;
+  std::size_t batch_first_ = 0;
+  std::size_t batch_points_ = 0;
+  BackendResult* result_ = nullptr;
+  PopulationState population_;
+  std::vector<PointCoefficients> neuron_points_;
+  std::vector<std::vector<std::size_t>> groups_;  // the work items point into these
+  std::vector<WorkItem> items_;
+  std::vector<std::vector<Track>> item_tracks_;
+};
+
+class CpuBackend final : public Backend {
+ public:
+  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : std::max(1, omp_get_num_procs())) {}
+
+  std::string name() const override { return "cpu"; }
+  std::string device() const override {
+    return "CPU, " + std::to_string(threads_) + " thread" + (threads_ == 1 ? "" : "s");
+  }
+  std::unique_ptr<BatchEngine> make_engine(const SweepPlan& plan) override {
+    return std::make_unique<CpuEngine>(plan, threads_);
+  }
+
+ private:
   int threads_;
 };
 

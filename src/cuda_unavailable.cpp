@@ -1,5 +1,5 @@
 // Stand-ins used when srlif is built without the CUDA toolkit (-DSRLIF_CUDA=OFF).
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/errors.hpp"
 
 namespace srlif {

@@ -8,7 +8,7 @@
 #include <memory>
 #include <utility>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/grid.hpp"
 #include "srlif/output.hpp"

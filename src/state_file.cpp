@@ -15,8 +15,15 @@ namespace {
 static_assert(std::endian::native == std::endian::little, "state files are little-endian");
 
 constexpr std::string_view kMagic = "# srlif state 1\n";
-// Bytes per neuron: v (float), refractory (int32), spikes (uint32), cos_sum and sin_sum (int64).
-constexpr std::uint64_t kBytesPerNeuron = 4 + 4 + 4 + 8 + 8;
+// Bytes per neuron: one element of each state array (v float, refractory int32, spikes
+// uint32, cos_sum and sin_sum int64), in the order of for_each_state_array.
+constexpr std::uint64_t kBytesPerNeuron = [] {
+  std::uint64_t bytes = 0;
+  PopulationSnapshot state;
+  for_each_state_array([&](const auto& array) { bytes += sizeof(array[0]); }, state);
+  return bytes;
+}();
+static_assert(kBytesPerNeuron == 4 + 4 + 4 + 8 + 8, "the state file's layout changed");
 
 template <typename T>
 void append_array(std::string& out, const std::vector<T>& values) {
@@ -24,11 +31,10 @@ void append_array(std::string& out, const std::vector<T>& values) {
 }
 
 template <typename T>
-std::vector<T> take_array(std::string_view& data, std::size_t count) {
-  std::vector<T> values(count);
+void take_array(std::string_view& data, std::size_t count, std::vector<T>& values) {
+  values.resize(count);
   std::memcpy(values.data(), data.data(), count * sizeof(T));
   data.remove_prefix(count * sizeof(T));
-  return values;
 }
 
 // The next '\n'-terminated line of `rest`, removed from it.
@@ -74,11 +80,7 @@ std::string format_state_file(const StateFile& file) {
   out += "\nneurons " + std::to_string(file.neurons_per_point) + "\n";
   out += "next_step " + std::to_string(state.next_step) + "\n";
   out += "data " + std::to_string(state.v.size() * kBytesPerNeuron) + "\n";
-  append_array(out, state.v);
-  append_array(out, state.refractory);
-  append_array(out, state.spikes);
-  append_array(out, state.cos_sum);
-  append_array(out, state.sin_sum);
+  for_each_state_array([&](const auto& array) { append_array(out, array); }, state);
   out += "\n";
   append_checksum(out);
   return out;
@@ -133,11 +135,7 @@ StateFile parse_state_file(const std::string& bytes, const std::string& path) {
                                " grid points x " + std::to_string(file.neurons_per_point) + " neurons");
   }
   const auto count = static_cast<std::size_t>(neurons);
-  file.state.v = take_array<float>(rest, count);
-  file.state.refractory = take_array<std::int32_t>(rest, count);
-  file.state.spikes = take_array<std::uint32_t>(rest, count);
-  file.state.cos_sum = take_array<std::int64_t>(rest, count);
-  file.state.sin_sum = take_array<std::int64_t>(rest, count);
+  for_each_state_array([&](auto& array) { take_array(rest, count, array); }, file.state);
   return file;
 }
 

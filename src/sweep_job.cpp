@@ -6,6 +6,7 @@
 #include <memory>
 #include <utility>
 
+#include "srlif/backend_registry.hpp"
 #include "srlif/checkpoint.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "srlif/backend_registry.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/sweep_runner.hpp"
 

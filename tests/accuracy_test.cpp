@@ -9,7 +9,7 @@
 #include <numeric>
 #include <vector>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/sweep_runner.hpp"
 #include "srlif/theory.hpp"
 #include "test_support.hpp"

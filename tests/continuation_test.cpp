@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/state_file.hpp"

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/sweep_plan.hpp"
 #include "srlif/sweep_runner.hpp"
 

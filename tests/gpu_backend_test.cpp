@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/grid.hpp"
 #include "srlif/output.hpp"
 #include "srlif/sweep_runner.hpp"

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/grid.hpp"
 #include "srlif/population_output.hpp"
 #include "srlif/sweep_runner.hpp"

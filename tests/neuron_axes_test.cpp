@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "srlif/axes.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"

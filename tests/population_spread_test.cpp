@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "srlif/backend_registry.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/output.hpp"

@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/output.hpp"
 #include "srlif/population_output.hpp"
 #include "srlif/spectrum.hpp"

@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/sweep_plan.hpp"
 #include "srlif/sweep_runner.hpp"
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/summary_table.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/checkpoint.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/output.hpp"
 #include "srlif/sweep_runner.hpp"
 

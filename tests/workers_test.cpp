@@ -10,7 +10,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/sweep_runner.hpp"
 #include "test_support.hpp"
 
@@ -88,11 +88,9 @@ class FailingBackend final : public Backend {
  public:
   std::string name() const override { return "failing"; }
   std::string device() const override { return "test"; }
-  using Backend::run;
-  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress,
-                    const ChunkHooks& hooks) override {
+  std::unique_ptr<BatchEngine> make_engine(const SweepPlan& plan) override {
     if (++runs_ == 2) throw std::runtime_error("device lost");
-    return inner_->run(plan, progress, hooks);
+    return inner_->make_engine(plan);
   }
 
  private:

@@ -1,4 +1,7 @@
-// The backend interface: a backend turns a plan into one PointTally per grid point.
+// The backend interface: a backend turns a plan into one PointTally per grid
+// point. A backend supplies a BatchEngine (load a batch, advance a chunk, take
+// or restore a snapshot, read the tallies); the loop over batches and chunks,
+// the progress and the snapshot hooks are Backend::run's, one copy for all.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +11,7 @@
 #include <vector>
 
 #include "srlif/accumulators.hpp"
+#include "srlif/drive_tables.hpp"
 #include "srlif/readouts.hpp"
 #include "srlif/sweep_plan.hpp"
 
@@ -36,6 +40,19 @@ struct PopulationSnapshot {
   std::vector<std::int64_t> sin_sum;
 };
 
+// The per-neuron state arrays in one list: visit(a.v, b.v, ...), then
+// refractory, spikes, cos_sum and sin_sum, for any states with members of
+// these names (a snapshot, a backend's host or device buffers). Every loop
+// over the arrays (snapshots, state files, device copies) goes through it.
+template <typename Visit, typename... States>
+constexpr void for_each_state_array(Visit&& visit, States&... states) {
+  visit(states.v...);
+  visit(states.refractory...);
+  visit(states.spikes...);
+  visit(states.cos_sum...);
+  visit(states.sin_sum...);
+}
+
 // Optional hooks of a run for checkpoints inside a long run. Only for plans
 // without readouts whose points form one batch (std::logic_error otherwise).
 struct ChunkHooks {
@@ -54,47 +71,42 @@ BackendResult make_backend_result(const SweepPlan& plan);
 // that is a multiple of 4 inside the run.
 void check_chunk_hooks(const SweepPlan& plan, const ChunkHooks& hooks);
 
+// What a backend does; the one batch/chunk/snapshot loop (Backend::run,
+// backend.cpp) drives it. The plan's points go through in batches of at most
+// plan.batch_points consecutive points, each batch through the run's steps in
+// chunks of at most plan.chunk_steps steps.
+class BatchEngine {
+ public:
+  virtual ~BatchEngine() = default;
+  // Makes points [first_point, first_point + point_count) of the plan the
+  // batch in flight, every neuron at its point's V_init before step 0.
+  // `result` (make_backend_result) receives the batch's tallies and readouts
+  // at their plan indices, during the chunks or in read_tallies; it outlives
+  // the batch.
+  virtual void load_batch(std::size_t first_point, std::size_t point_count, BackendResult& result) = 0;
+  // The batch's neurons take the state of a snapshot of as many neurons.
+  virtual void restore_snapshot(const PopulationSnapshot& snapshot) = 0;
+  // Simulates steps [tables.first_step, tables.first_step + tables.length) of the batch.
+  virtual void advance_chunk(const ChunkTables& tables) = 0;
+  // The batch's neurons after the last chunk; next_step is the chunk's end.
+  virtual PopulationSnapshot take_snapshot(std::int64_t next_step) = 0;
+  // Writes the batch's tallies (and readouts) into the load_batch result.
+  virtual void read_tallies() = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;    // "cpu" or "cuda"
   virtual std::string device() const = 0;  // human-readable device description
+  // An engine for the plan's batches, with the memory of one batch.
+  virtual std::unique_ptr<BatchEngine> make_engine(const SweepPlan& plan) = 0;
   // Simulates every grid point of the plan; tallies[i] belongs to plan.points[i].
   // `progress` counts the neuron-steps simulated by this call.
-  virtual BackendResult run(const SweepPlan& plan, const ProgressCallback& progress,
-                            const ChunkHooks& hooks) = 0;
+  BackendResult run(const SweepPlan& plan, const ProgressCallback& progress, const ChunkHooks& hooks);
   BackendResult run(const SweepPlan& plan, const ProgressCallback& progress) {
     return run(plan, progress, ChunkHooks{});
   }
 };
-
-// `threads` = 0 uses all cores.
-std::unique_ptr<Backend> make_cpu_backend(int threads);
-
-// Throws UnavailableError with the reason when no usable CUDA device exists
-// (or the build has no CUDA backend). The first usable device, or the one at
-// `device` in the list of usable devices.
-std::unique_ptr<Backend> make_cuda_backend();
-std::unique_ptr<Backend> make_cuda_backend(std::size_t device);
-
-struct CudaDeviceInfo {
-  int index;
-  std::string name;
-  int compute_major;
-  int compute_minor;
-  std::size_t memory_bytes;
-  int multiprocessors;
-};
-
-bool cuda_backend_built();
-// Usable devices, or an empty list with `why_not` filled in.
-std::vector<CudaDeviceInfo> cuda_devices(std::string& why_not);
-
-// auto | cpu | cuda -> a backend; auto picks CUDA when a device is usable.
-std::unique_ptr<Backend> make_backend(const std::string& name, int threads);
-
-// The backends that share a sweep's grid points: for CUDA one per usable
-// device (at most `devices`, 0 = all), for the CPU one.
-std::vector<std::unique_ptr<Backend>> make_backends(const std::string& name, int threads, int devices);
 
 }  // namespace srlif

@@ -30,7 +30,7 @@
 #include "cli/theory_command.hpp"
 #include "cli/trace_command.hpp"
 #include "srlif/axes.hpp"
-#include "srlif/backend.hpp"
+#include "srlif/backend_registry.hpp"
 #include "srlif/bounded_file.hpp"
 #include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
