@@ -12,7 +12,7 @@
 #include <string>
 
 #include "srlif/errors.hpp"
-#include "srlif/throughput.hpp"
+#include "srlif/running/throughput.hpp"
 
 int main(int argc, char** argv) {
   srlif::ThroughputWorkload workload;

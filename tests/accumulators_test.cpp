@@ -1,5 +1,5 @@
 // Exact per-neuron and per-point accumulation.
-#include "srlif/accumulators.hpp"
+#include "srlif/physics/accumulators.hpp"
 
 #include <gtest/gtest.h>
 

@@ -9,9 +9,9 @@
 #include <numeric>
 #include <vector>
 
-#include "srlif/backend_registry.hpp"
-#include "srlif/sweep_runner.hpp"
-#include "srlif/theory.hpp"
+#include "srlif/measures/theory.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/sweep_runner.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

@@ -8,11 +8,11 @@
 #include <stdexcept>
 #include <string>
 
-#include "srlif/backend_registry.hpp"
-#include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/state_file.hpp"
-#include "srlif/sweep_runner.hpp"
+#include "srlif/io/config_text.hpp"
+#include "srlif/io/state_file.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/sweep_runner.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "srlif/checksummed_file.hpp"
-#include "srlif/grid.hpp"
+#include "srlif/io/checksummed_file.hpp"
+#include "srlif/planning/grid.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

@@ -8,9 +8,9 @@
 #include <numbers>
 #include <vector>
 
-#include "srlif/exact_step.hpp"
-#include "srlif/sweep_plan.hpp"
-#include "srlif/trace.hpp"
+#include "srlif/physics/exact_step.hpp"
+#include "srlif/planning/sweep_plan.hpp"
+#include "srlif/running/trace.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

@@ -14,11 +14,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
-#include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/grid.hpp"
-#include "srlif/state_file.hpp"
-#include "srlif/tally_file.hpp"
+#include "srlif/io/config_text.hpp"
+#include "srlif/io/state_file.hpp"
+#include "srlif/io/tally_file.hpp"
+#include "srlif/planning/grid.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

@@ -5,10 +5,10 @@
 #include <cstring>
 #include <string>
 
-#include "srlif/backend_registry.hpp"
-#include "srlif/grid.hpp"
-#include "srlif/output.hpp"
-#include "srlif/sweep_runner.hpp"
+#include "srlif/io/point_tables.hpp"
+#include "srlif/planning/grid.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/sweep_runner.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

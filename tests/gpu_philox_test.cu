@@ -9,8 +9,8 @@
 #include <cstring>
 #include <vector>
 
-#include "srlif/normal.hpp"
-#include "srlif/philox.hpp"
+#include "srlif/physics/normal.hpp"
+#include "srlif/physics/philox.hpp"
 
 namespace srlif {
 namespace {

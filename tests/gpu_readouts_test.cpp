@@ -7,10 +7,10 @@
 #include <utility>
 #include <vector>
 
-#include "srlif/backend_registry.hpp"
-#include "srlif/grid.hpp"
-#include "srlif/population_output.hpp"
-#include "srlif/sweep_runner.hpp"
+#include "srlif/io/population_output.hpp"
+#include "srlif/planning/grid.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/sweep_runner.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

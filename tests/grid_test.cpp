@@ -1,5 +1,5 @@
 // Axis parsing (DESIGN.md section 5) and grid point numbering.
-#include "srlif/grid.hpp"
+#include "srlif/planning/grid.hpp"
 
 #include <gtest/gtest.h>
 

@@ -26,15 +26,15 @@
 #include <thread>
 #include <vector>
 
-#include "srlif/axes.hpp"
-#include "srlif/checkpoint.hpp"
-#include "srlif/checksummed_file.hpp"
-#include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/number_text.hpp"
-#include "srlif/output_folder.hpp"
-#include "srlif/tally_file.hpp"
-#include "srlif/trace.hpp"
+#include "srlif/io/checksummed_file.hpp"
+#include "srlif/io/config_text.hpp"
+#include "srlif/io/number_text.hpp"
+#include "srlif/io/output_folder.hpp"
+#include "srlif/io/tally_file.hpp"
+#include "srlif/planning/axes.hpp"
+#include "srlif/running/checkpoint.hpp"
+#include "srlif/running/trace.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "srlif/axes.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/output.hpp"
+#include "srlif/io/staged_files.hpp"
+#include "srlif/planning/axes.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

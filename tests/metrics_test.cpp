@@ -1,5 +1,5 @@
 // Grid-point measures from tallies, the Rayleigh p-value and sigma_opt.
-#include "srlif/metrics.hpp"
+#include "srlif/measures/metrics.hpp"
 
 #include <gtest/gtest.h>
 

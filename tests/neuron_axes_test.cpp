@@ -10,13 +10,14 @@
 #include <tuple>
 #include <vector>
 
-#include "srlif/axes.hpp"
-#include "srlif/backend_registry.hpp"
-#include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/output.hpp"
-#include "srlif/population_output.hpp"
-#include "srlif/sweep_runner.hpp"
+#include "srlif/io/config_text.hpp"
+#include "srlif/io/point_tables.hpp"
+#include "srlif/io/population_output.hpp"
+#include "srlif/io/run_json.hpp"
+#include "srlif/planning/axes.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/sweep_runner.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

@@ -2,7 +2,7 @@
 // emulated lane by lane with the kernel's own schedule arithmetic. Every lane
 // must read exactly the normals and bridge uniforms its own neuron's stream
 // has at each step, and the launches must cover every (point, neuron) once.
-#include "srlif/noise_sharing.hpp"
+#include "backends/cuda/noise_sharing.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,10 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include "srlif/exact_step.hpp"
-#include "srlif/normal.hpp"
-#include "srlif/philox.hpp"
-#include "srlif/sweep_plan.hpp"
+#include "srlif/physics/exact_step.hpp"
+#include "srlif/physics/normal.hpp"
+#include "srlif/physics/philox.hpp"
+#include "srlif/planning/sweep_plan.hpp"
 
 namespace srlif {
 namespace {

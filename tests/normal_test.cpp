@@ -1,5 +1,5 @@
 // The word -> uniform -> normal transform shared by CPU and GPU.
-#include "srlif/normal.hpp"
+#include "srlif/physics/normal.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@
 #include <numbers>
 #include <vector>
 
-#include "srlif/lane_group.hpp"
-#include "srlif/philox.hpp"
+#include "backends/cpu/lane_group.hpp"
+#include "srlif/physics/philox.hpp"
 
 namespace srlif {
 namespace {

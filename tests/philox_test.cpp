@@ -1,13 +1,13 @@
 // The CPU Philox4x32-10 against published known answers and, word for word,
 // against cuRAND's host generator (which needs no GPU).
-#include "srlif/philox.hpp"
+#include "srlif/physics/philox.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <vector>
 
-#include "srlif/philox_lanes.hpp"
+#include "backends/cpu/philox_lanes.hpp"
 
 #if defined(SRLIF_HAVE_CUDA)
 #include <curand.h>

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "srlif/output.hpp"
+#include "srlif/io/point_tables.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

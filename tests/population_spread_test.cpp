@@ -10,14 +10,13 @@
 #include <tuple>
 #include <vector>
 
-#include "srlif/backend_registry.hpp"
-#include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/output.hpp"
-#include "srlif/spread.hpp"
-#include "srlif/sweep_runner.hpp"
-#include "srlif/theory.hpp"
-#include "srlif/trace.hpp"
+#include "srlif/io/config_text.hpp"
+#include "srlif/measures/theory.hpp"
+#include "srlif/planning/spread.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/sweep_runner.hpp"
+#include "srlif/running/trace.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

@@ -1,5 +1,5 @@
 // The stderr progress bar: what it draws, and that it stays silent when it should.
-#include "srlif/progress.hpp"
+#include "srlif/running/progress.hpp"
 
 #include <gtest/gtest.h>
 

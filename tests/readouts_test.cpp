@@ -16,12 +16,13 @@
 #include <utility>
 #include <vector>
 
-#include "srlif/backend_registry.hpp"
-#include "srlif/output.hpp"
-#include "srlif/population_output.hpp"
-#include "srlif/spectrum.hpp"
-#include "srlif/sweep_runner.hpp"
-#include "srlif/trace.hpp"
+#include "srlif/io/number_text.hpp"
+#include "srlif/io/point_tables.hpp"
+#include "srlif/io/population_output.hpp"
+#include "srlif/measures/spectrum.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/sweep_runner.hpp"
+#include "srlif/running/trace.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

@@ -3,7 +3,7 @@
 // power in the band 0.6 Hz < |f' - f| <= 2 Hz, on synthetic PSTHs whose answer
 // is known: exact sinusoids, inhomogeneous and homogeneous Poisson counts,
 // strictly periodic trains, too-short runs and silence.
-#include "srlif/spectrum.hpp"
+#include "srlif/measures/spectrum.hpp"
 
 #include <gtest/gtest.h>
 

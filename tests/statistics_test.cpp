@@ -21,9 +21,9 @@
 #include <thread>
 #include <vector>
 
-#include "srlif/backend_registry.hpp"
-#include "srlif/sweep_plan.hpp"
-#include "srlif/sweep_runner.hpp"
+#include "srlif/planning/sweep_plan.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/sweep_runner.hpp"
 
 namespace {
 

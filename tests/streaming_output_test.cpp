@@ -11,14 +11,14 @@
 #include <string>
 
 #include "cli/summary_table.hpp"
-#include "srlif/backend_registry.hpp"
-#include "srlif/checkpoint.hpp"
-#include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/output.hpp"
-#include "srlif/sweep_runner.hpp"
-#include "srlif/sweep_writer.hpp"
-#include "srlif/tally_file.hpp"
+#include "srlif/io/config_text.hpp"
+#include "srlif/io/point_tables.hpp"
+#include "srlif/io/sweep_writer.hpp"
+#include "srlif/io/tally_file.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/checkpoint.hpp"
+#include "srlif/running/sweep_runner.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

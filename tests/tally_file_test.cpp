@@ -1,6 +1,6 @@
 // The files that carry a sweep's exact results between runs: the result
 // configuration text, the checksummed tallies file, the shard ranges.
-#include "srlif/tally_file.hpp"
+#include "srlif/io/tally_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,9 +8,9 @@
 #include <limits>
 #include <string>
 
-#include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/shard.hpp"
+#include "srlif/io/config_text.hpp"
+#include "srlif/planning/shard.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

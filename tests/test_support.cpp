@@ -10,9 +10,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "srlif/backend_registry.hpp"
-#include "srlif/output.hpp"
-#include "srlif/sweep_runner.hpp"
+#include "srlif/io/point_tables.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/sweep_runner.hpp"
 
 namespace srlif::test {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "srlif/backend.hpp"
-#include "srlif/sweep_plan.hpp"
+#include "srlif/planning/sweep_plan.hpp"
+#include "srlif/running/backend.hpp"
 
 namespace srlif::test {
 

@@ -2,7 +2,7 @@
 // Siegert integral against brute force, the Siegert rate against published
 // and high-precision values, its deterministic (sigma -> 0) limit, its
 // behaviour far below threshold, and `srlif theory` through the binary.
-#include "srlif/theory.hpp"
+#include "srlif/measures/theory.hpp"
 
 #include <gtest/gtest.h>
 

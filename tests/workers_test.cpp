@@ -10,8 +10,8 @@
 #include <map>
 #include <stdexcept>
 
-#include "srlif/backend_registry.hpp"
-#include "srlif/sweep_runner.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/running/sweep_runner.hpp"
 #include "test_support.hpp"
 
 namespace srlif {

@@ -55,7 +55,7 @@ NEURONS_C = 10**4
 STEPS_C = 1000
 NEURONS_D = 10**5     # (d) N x P = 2.56e7 > 8 Mi neurons in flight: automatic batches of 83 points
 POINTS_D = 256
-IN_FLIGHT = 8 << 20   # srlif's automatic cap on neurons in flight (src/sweep_plan.cpp)
+IN_FLIGHT = 8 << 20   # srlif's automatic cap on neurons in flight (src/planning/sweep_plan.cpp)
 
 
 def duration_for(steps):

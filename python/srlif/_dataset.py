@@ -23,7 +23,7 @@ OBJECTIVES = ("vs-valid", "snr", "rayleigh-rate")
 _INTEGER_COLUMNS = {"point", "neurons", "valid_neurons", "total_spikes"}
 
 # Units of every variable and coordinate (README's column table); the axes' from the library's
-# one list of them (include/srlif/axes.hpp).
+# one list of them (include/srlif/planning/axes.hpp).
 UNITS = {axis["name"]: axis["unit"] for axis in _core.axes()}
 UNITS.update({
     "mean_rate_hz": "Hz",

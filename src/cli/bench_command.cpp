@@ -4,7 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/throughput.hpp"
+#include "srlif/running/throughput.hpp"
 
 namespace srlif::cli {
 namespace {

@@ -4,8 +4,8 @@
 #include <string_view>
 
 #include "cli/numeric_flags.hpp"
-#include "srlif/bounded_file.hpp"
 #include "srlif/errors.hpp"
+#include "srlif/io/bounded_file.hpp"
 
 namespace srlif::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
-#include "srlif/backend_registry.hpp"
+#include "srlif/running/backend_registry.hpp"
 #include "srlif/version.hpp"
 
 namespace srlif::cli {

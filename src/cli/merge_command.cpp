@@ -11,14 +11,14 @@
 
 #include "cli/commands.hpp"
 #include "cli/output_options.hpp"
-#include "srlif/config_text.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/output.hpp"
-#include "srlif/output_folder.hpp"
-#include "srlif/run_control.hpp"
-#include "srlif/shard.hpp"
-#include "srlif/sweep_writer.hpp"
-#include "srlif/tally_file.hpp"
+#include "srlif/io/config_text.hpp"
+#include "srlif/io/output_folder.hpp"
+#include "srlif/io/run_json.hpp"
+#include "srlif/io/sweep_writer.hpp"
+#include "srlif/io/tally_file.hpp"
+#include "srlif/planning/shard.hpp"
+#include "srlif/running/run_control.hpp"
 #include "srlif/version.hpp"
 
 namespace srlif::cli {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "srlif/axes.hpp"
-#include "srlif/sweep_config.hpp"
+#include "srlif/planning/axes.hpp"
+#include "srlif/planning/sweep_config.hpp"
 
 namespace srlif::cli {
 

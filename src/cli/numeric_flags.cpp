@@ -1,6 +1,6 @@
 #include "cli/numeric_flags.hpp"
 
-#include "srlif/number_text.hpp"
+#include "srlif/io/number_text.hpp"
 
 namespace srlif::cli {
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "srlif/progress.hpp"
-#include "srlif/run_control.hpp"
+#include "srlif/running/progress.hpp"
+#include "srlif/running/run_control.hpp"
 
 namespace srlif::cli {
 

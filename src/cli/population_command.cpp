@@ -12,7 +12,7 @@
 #include "cli/stop_signals.hpp"
 #include "cli/summary_table.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/population_output.hpp"
+#include "srlif/io/population_output.hpp"
 
 namespace srlif::cli {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "cli/model_options.hpp"
 #include "cli/output_options.hpp"
-#include "srlif/jobs.hpp"
+#include "srlif/running/jobs.hpp"
 
 namespace srlif::cli {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "srlif/jobs.hpp"
+#include "srlif/running/jobs.hpp"
 
 namespace srlif::cli {
 

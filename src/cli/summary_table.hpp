@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "srlif/sweep_config.hpp"
-#include "srlif/sweep_writer.hpp"
+#include "srlif/io/sweep_writer.hpp"
+#include "srlif/planning/sweep_config.hpp"
 
 namespace srlif::cli {
 

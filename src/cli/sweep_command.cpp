@@ -12,8 +12,9 @@
 #include "cli/stop_signals.hpp"
 #include "cli/summary_table.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/output.hpp"
-#include "srlif/sweep_job.hpp"
+#include "srlif/io/number_text.hpp"
+#include "srlif/io/run_json.hpp"
+#include "srlif/running/sweep_job.hpp"
 
 namespace srlif::cli {
 

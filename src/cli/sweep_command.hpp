@@ -8,7 +8,7 @@
 
 #include "cli/model_options.hpp"
 #include "cli/output_options.hpp"
-#include "srlif/sweep_job.hpp"
+#include "srlif/running/sweep_job.hpp"
 
 namespace srlif::cli {
 

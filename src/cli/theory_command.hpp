@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "srlif/jobs.hpp"
+#include "srlif/running/jobs.hpp"
 
 namespace srlif::cli {
 

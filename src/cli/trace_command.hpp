@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cli/model_options.hpp"
-#include "srlif/jobs.hpp"
+#include "srlif/running/jobs.hpp"
 
 namespace srlif::cli {
 

@@ -1,0 +1,29 @@
+// Output files of `srlif population`: per-point summary with the readout
+// measures, phase histograms, PSTHs and rasters.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "srlif/measures/spectrum.hpp"
+#include "srlif/running/sweep_runner.hpp"
+
+namespace srlif {
+
+// Readout measures of one grid point.
+struct PopulationMeasures {
+  SpectralReadout spectrum;  // as in the point's metrics
+  double max_v_mv;           // max of v over all neurons and samples, mV
+  // V_th - max V over the stored potentials (after resets). Where the point
+  // has no spikes, > 0 means the input never brought v to threshold.
+  double subthreshold_margin_mv;
+};
+
+PopulationMeasures population_measures(const SweepPlan& plan, const SweepResult& result, std::size_t point);
+
+// population.csv, phase_histogram.csv, psth.csv, raster.csv (when --raster > 0).
+std::vector<std::pair<std::string, std::string>> population_files(const SweepPlan& plan,
+                                                                  const SweepResult& result);
+
+}  // namespace srlif

@@ -1,0 +1,48 @@
+// The population state of one unfinished segment of grid points at a chunk
+// boundary, as a checkpoint file (OUT/checkpoint/state-<first point>.state),
+// so that a run killed in the middle of a long segment goes on from there:
+//
+//   # srlif state 1
+//   # shard 2/4
+//   # config scheme = "euler"          (one line per result_config_text line)
+//   points 12 13 14                    (the segment's grid points, ascending)
+//   neurons 1000                       (per grid point)
+//   next_step 40000
+//   data 84000                         (bytes that follow: v, refractory, spikes,
+//   <binary, little-endian>             cos_sum, sin_sum, one array after another)
+//   # fnv1a64 0123456789abcdef          (FNV-1a of every byte before this line)
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "srlif/planning/shard.hpp"
+#include "srlif/running/backend.hpp"
+
+namespace srlif {
+
+struct StateFile {
+  std::string config_text;            // result_config_text of the run
+  ShardSpec shard;                    // 1/1 for a whole run
+  std::vector<std::uint64_t> points;  // the segment's grid points, ascending
+  std::uint64_t neurons_per_point = 0;
+  PopulationSnapshot state;  // points.size() * neurons_per_point neurons
+};
+
+std::string format_state_file(const StateFile& file);
+
+// Reads and verifies a state file; throws InputError(`path`, ...) when it is
+// truncated, fails its checksum or is malformed, saying which.
+StateFile parse_state_file(const std::string& bytes, const std::string& path);
+
+// The most bytes a state file of at most `points` grid points x `neurons_per_point` can hold,
+// its run's config text being `config_text_bytes` long.
+std::uint64_t state_file_bound(std::uint64_t config_text_bytes, std::uint64_t points,
+                               std::uint64_t neurons_per_point);
+
+// Reads (bounded_file.hpp: a regular file of at most `max_bytes`) and parses it as above.
+StateFile read_state_file(const std::filesystem::path& path, std::uint64_t max_bytes);
+
+}  // namespace srlif

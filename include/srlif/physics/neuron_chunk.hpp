@@ -1,0 +1,92 @@
+// Advancing one neuron by one step and by one Philox block (4 steps): the
+// inner loop that the CPU backend (vectorised across neurons) and the CUDA
+// kernel (one neuron per thread) share.
+#pragma once
+
+#include <cstdint>
+
+#include "srlif/physics/accumulators.hpp"
+#include "srlif/physics/euler_step.hpp"
+#include "srlif/physics/exact_step.hpp"
+#include "srlif/physics/host_device.hpp"
+#include "srlif/physics/normal.hpp"
+#include "srlif/planning/scheme.hpp"
+
+namespace srlif {
+
+// Read-only views of one frequency's chunk tables, indexed by k - first_step.
+struct ChunkTableView {
+  const float* drive_sin;
+  const std::int32_t* phase_cos;
+  const std::int32_t* phase_sin;
+  const std::int32_t* phase_bin;  // readouts only, else null
+  const std::int32_t* psth_bin;   // readouts only (indexed by k - first step alone), else null
+};
+
+// The neuron's physics for step k (table index `at` = k - first step of the
+// chunk) with its normal z_k; true when it spikes at t_{k+1}. `bridge` (a
+// bridge source, exact_step.hpp, whose table index 0 is the chunk's first step)
+// is used by scheme exact only.
+template <Scheme kScheme, typename Bridge>
+SRLIF_HD bool scheme_step(NeuronState& state, const StepConstants& constants, const PointCoefficients& point,
+                          float normal, const ChunkTableView& tables, std::int64_t at, Bridge& bridge) {
+  const float drive = step_drive(point, tables.drive_sin[at]);
+  const float noise = point.noise_gain * normal;
+  if constexpr (kScheme == Scheme::exact) {
+    return exact_step(state, constants, point, drive, noise, bridge, at);
+  } else {
+    return euler_step(state, constants, drive, noise);
+  }
+}
+
+// A spike at table index `at` adds its phase to the vector-strength sums.
+SRLIF_HD void add_spike_phase(NeuronTally& tally, const ChunkTableView& tables, std::int64_t at) {
+  tally.cos_sum += tables.phase_cos[at];
+  tally.sin_sum += tables.phase_sin[at];
+}
+
+// One step of one neuron: integrate, detect the spike, count it and add its phase.
+template <Scheme kScheme, typename Bridge>
+SRLIF_HD bool advance_step(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
+                           const PointCoefficients& point, float normal, const ChunkTableView& tables,
+                           std::int64_t at, Bridge& bridge) {
+  const bool spike = scheme_step<kScheme>(state, constants, point, normal, tables, at, bridge);
+  tally.spikes += static_cast<std::uint32_t>(spike);
+  if (spike) add_spike_phase(tally, tables, at);
+  return spike;
+}
+
+// Steps k = table_offset + j (relative to the chunk) for j in [0, count), with
+// normal z[j]; count is 4 except in a run's last, partial block. After each
+// step `on_step(table index, spiked, state)` lets a caller record readouts
+// (tally.spikes already counts that step's spike).
+template <Scheme kScheme, typename Bridge, typename OnStep>
+SRLIF_HD void advance_block(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
+                            const PointCoefficients& point, const NormalQuad& normals,
+                            const ChunkTableView& tables, std::int64_t table_offset, int count,
+                            Bridge& bridge, OnStep&& on_step) {
+  // A constant trip count with a guard keeps every z[j] index constant, so
+  // the normals stay in registers on the GPU even for the partial block.
+  std::uint32_t spiked_steps = 0;  // bit j: a spike at step j of the block
+  SRLIF_UNROLL
+  for (int j = 0; j < 4; ++j) {
+    if (j < count) {
+      const bool spiked =
+          scheme_step<kScheme>(state, constants, point, normals.z[j], tables, table_offset + j, bridge);
+      tally.spikes += static_cast<std::uint32_t>(spiked);
+      spiked_steps |= static_cast<std::uint32_t>(spiked) << j;
+      on_step(table_offset + j, spiked, state);
+    }
+  }
+  // Spikes are rare (about one step in 10^3 per neuron, one block in 10 per
+  // warp of 32), so their phases are added once per block, and only in warps
+  // where a neuron spiked: nvcc would otherwise issue the table loads and
+  // 64-bit adds, predicated off, at every step (host_device.hpp).
+  if (any_in_warp(spiked_steps != 0)) {
+    for (int j = 0; j < 4; ++j) {
+      if ((spiked_steps >> j) & 1u) add_spike_phase(tally, tables, table_offset + j);
+    }
+  }
+}
+
+}  // namespace srlif

@@ -1,0 +1,291 @@
+// CUDA kernels of the sweep: one thread integrates one neuron of one grid point
+// with its state in registers; the threads of a warp that integrate the same
+// neuron at different grid points share its normals (noise_sharing.hpp), drawn
+// as raw words from cuRAND's Philox4_32_10 device generator
+// (curand_Philox4x32_10 on each block's counter); the per-step arithmetic is the
+// shared host/device code.
+#pragma once
+
+#include <curand_kernel.h>
+
+#include <cstdint>
+#include <cub/block/block_reduce.cuh>
+
+#include "noise_sharing.hpp"
+#include "srlif/measures/readouts.hpp"
+#include "srlif/physics/accumulators.hpp"
+#include "srlif/physics/euler_step.hpp"
+#include "srlif/physics/neuron_chunk.hpp"
+#include "srlif/planning/sweep_plan.hpp"
+
+namespace srlif::cuda {
+
+inline constexpr int kThreadsPerBlock = 256;
+
+// Device arrays of the neurons in flight (structure of arrays, point-major).
+struct DevicePopulation {
+  float* v;
+  std::int32_t* refractory;
+  std::uint32_t* spikes;
+  std::int64_t* cos_sum;
+  std::int64_t* sin_sum;
+};
+
+struct DeviceChunkTables {
+  const float* drive_sin;  // [frequency][length]
+  const std::int32_t* phase_cos;
+  const std::int32_t* phase_sin;
+  const std::int32_t* phase_bin;  // [frequency][length], readouts only
+  const std::int32_t* psth_bin;   // [length], readouts only
+  std::int64_t length;
+};
+
+// Population readouts of the points in flight (local point index first).
+struct DeviceReadouts {
+  unsigned long long* phase_histogram;  // [point][phase_bins]
+  unsigned long long* psth;             // [point][psth_bins]
+  std::uint32_t* max_v_key;             // [point], ordered_float_key of the max of v
+  std::int32_t* raster;                 // [point][raster_neurons][raster_capacity]
+  std::uint32_t phase_bins;
+  std::uint32_t psth_bins;
+  std::uint32_t raster_neurons;
+  std::uint32_t raster_capacity;
+};
+
+// Thread layout of the reduction: block b covers neurons [(b % blocks_per_point) * 256, ...) of
+// local point b / blocks_per_point, so no block straddles two grid points.
+struct Layout {
+  std::uint64_t neurons;
+  std::uint64_t blocks_per_point;
+};
+
+__device__ __forceinline__ bool locate(const Layout& layout, std::uint64_t& local_point,
+                                       std::uint64_t& neuron) {
+  local_point = blockIdx.x / layout.blocks_per_point;
+  neuron = (blockIdx.x % layout.blocks_per_point) * kThreadsPerBlock + threadIdx.x;
+  return neuron < layout.neurons;
+}
+
+// One launch of advance_chunk: its sharing groups (noise_sharing.hpp) and the neurons of each point.
+struct LaunchLayout {
+  SharingLaunch launch;
+  std::uint64_t neurons;
+  std::uint64_t blocks_per_group;
+};
+
+// The raw words of block `block` of `stream`: cuRAND's Philox4_32_10 called on the block's counter
+// directly (what curand_init(seed, stream, 4 * block) + curand4 return, without the generator
+// state's increment and word rotation): counter (block lo, block hi, stream lo, stream hi), key = seed.
+__device__ __forceinline__ PhiloxWords philox_block(uint2 key, std::uint64_t stream, std::uint64_t block) {
+  const uint4 counter =
+      make_uint4(static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
+                 static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32));
+  const uint4 words = curand_Philox4x32_10(counter, key);
+  return PhiloxWords{{words.x, words.y, words.z, words.w}};
+}
+
+// Lane `source` of the caller's segment of kWidth lanes has `value`: every lane of the warp calls it.
+template <int kWidth, typename T>
+__device__ __forceinline__ T from_segment_lane(T value, int source) {
+  if constexpr (kWidth == 1) {
+    return value;
+  } else {
+    return __shfl_sync(0xFFFFFFFFu, value, source, kWidth);
+  }
+}
+
+// The bridge uniforms of one window (exact_step.hpp's bridge source), shared like the normals:
+// the first time a lane of the warp needs one in the window, each lane draws its block of the
+// bridge's counters (block | 2^63), and a step's word is read from the segment lane that drew it.
+template <int kWidth>
+struct SharedBridge {
+  using Schedule = NoiseSharing<kWidth>;
+  uint2 key;
+  std::uint64_t stream;
+  std::uint64_t first_block;  // the window's first Philox block (global)
+  int lane;
+  bool drawn;
+  PhiloxWords words;
+
+  // The uniform of step `step_in_window` of the window. Called by every lane of the warp together
+  // (exact_step), so `drawn` is the same in all of them.
+  __device__ __forceinline__ float uniform(std::int64_t step_in_window) {
+    if (!drawn) {
+      words = philox_block(key, stream, Schedule::drawn_block(first_block, lane) | kBridgeBlockFlag);
+      drawn = true;
+    }
+    // The same in every lane: they step together.
+    const int word_index = static_cast<int>(step_in_window % 4);
+    // Selects rather than words.word[word_index]: a dynamic index would put the array in local memory.
+    const std::uint32_t mine = word_index == 0   ? words.word[0]
+                               : word_index == 1 ? words.word[1]
+                               : word_index == 2 ? words.word[2]
+                                                 : words.word[3];
+    return uniform_open(
+        from_segment_lane<kWidth>(mine, Schedule::source_lane(static_cast<int>(step_in_window / 4))));
+  }
+};
+
+// One chunk [step_begin, step_end) of the neurons of one launch. kWidth lanes share each neuron's
+// normals (noise_sharing.hpp; 1: each thread draws its own). Lanes past the last neuron run along
+// with a stand-in state, drawing their share and taking part in the shuffles, but store nothing.
+template <bool kRecord, Scheme kScheme, int kWidth>
+__global__ void __launch_bounds__(kThreadsPerBlock)
+    advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
+                  const PointCoefficients* __restrict__ neuron_points, std::uint64_t seed,
+                  LaunchLayout layout, DeviceChunkTables tables, DeviceReadouts readouts,
+                  std::int64_t step_begin, std::int64_t step_end) {
+  static_assert(kThreadsPerBlock == kSharingThreadsPerBlock);
+  using Schedule = NoiseSharing<kWidth>;
+  const SharingThread where = sharing_thread<kWidth>(layout.launch, layout.neurons, layout.blocks_per_group,
+                                                     blockIdx.x, static_cast<int>(threadIdx.x));
+  if (!where.warp_active) return;  // the whole warp is past the last neuron
+  const int lane = static_cast<int>(threadIdx.x) % kWarpLanes;
+  const std::uint64_t local_point = where.local_point;
+  const std::uint64_t neuron = where.neuron;
+  const bool active = where.active;
+  const std::uint64_t at = local_point * layout.neurons + neuron;
+  // A heterogeneous population (null otherwise): each neuron's own coefficients, in registers
+  // for the whole chunk like the point's.
+  const PointCoefficients point =
+      neuron_points != nullptr && active ? neuron_points[at] : points[local_point];
+  const StepConstants constants = point.constants;
+  const std::uint64_t table_at = point.drive_table * static_cast<std::uint64_t>(tables.length);
+  const ChunkTableView view{tables.drive_sin + table_at, tables.phase_cos + table_at,
+                            tables.phase_sin + table_at, kRecord ? tables.phase_bin + table_at : nullptr,
+                            tables.psth_bin};
+
+  NeuronState state{constants.v_init, 0};
+  NeuronTally tally{0, 0, 0};
+  if (active) {
+    state = NeuronState{population.v[at], population.refractory[at]};
+    tally = NeuronTally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
+  }
+  float max_v = state.v;
+
+  // Readouts of one step: rare spike events as integer atomics, the max of v in a register.
+  const auto on_step = [&](std::int64_t table_index, bool spiked, const NeuronState& after) {
+    if constexpr (kRecord) {
+      max_v = fmaxf(max_v, after.v);
+      if (spiked && active) {
+        atomicAdd(readouts.phase_histogram + local_point * readouts.phase_bins + view.phase_bin[table_index],
+                  1ULL);
+        atomicAdd(readouts.psth + local_point * readouts.psth_bins + view.psth_bin[table_index], 1ULL);
+        if (neuron < readouts.raster_neurons) {
+          readouts.raster[(local_point * readouts.raster_neurons + neuron) * readouts.raster_capacity +
+                          tally.spikes - 1] = static_cast<std::int32_t>(step_begin + table_index);
+        }
+      }
+    }
+  };
+
+  const uint2 key = make_uint2(static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
+  const std::uint64_t stream = stream_id(point.stream_tag, neuron);
+  // One window from step `window` (chunks start on Philox blocks: step 4 * block + j has word j of
+  // its block): `whole_blocks` blocks of 4 steps, then `partial_steps` (< 4) steps of one more.
+  const auto advance_window = [&](std::int64_t window, int whole_blocks, int partial_steps) {
+    const auto first_block = static_cast<std::uint64_t>(window) / 4;
+    const NormalQuad drawn =
+        normals_from_block(philox_block(key, stream, Schedule::drawn_block(first_block, lane)));
+    // The window's tables and readouts, indexed from its first step (64-bit offsets once per window).
+    const std::int64_t window_at = window - step_begin;
+    const ChunkTableView window_view{
+        view.drive_sin + window_at, view.phase_cos + window_at, view.phase_sin + window_at,
+        kRecord ? view.phase_bin + window_at : nullptr, kRecord ? view.psth_bin + window_at : nullptr};
+    const auto on_window_step = [&](std::int64_t index, bool spiked, const NeuronState& after) {
+      on_step(window_at + index, spiked, after);
+    };
+    SharedBridge<kWidth> bridge{key, stream, first_block, lane, false, {}};
+    const auto normals_of = [&](int block) {
+      NormalQuad normals;
+      SRLIF_UNROLL
+      for (int j = 0; j < 4; ++j)
+        normals.z[j] = from_segment_lane<kWidth>(drawn.z[j], Schedule::source_lane(block));
+      return normals;
+    };
+    // Whole blocks with a constant count (no per-step guard), then the partial one.
+#pragma unroll 1
+    for (int block = 0; block < whole_blocks; ++block) {
+      advance_block<kScheme>(state, tally, constants, point, normals_of(block), window_view, 4 * block, 4,
+                             bridge, on_window_step);
+    }
+    if (partial_steps > 0) {
+      advance_block<kScheme>(state, tally, constants, point, normals_of(whole_blocks), window_view,
+                             4 * whole_blocks, partial_steps, bridge, on_window_step);
+    }
+  };
+  // Whole windows, then the chunk's short last one (the run's last chunk may end inside a block).
+  const std::int64_t whole_end = step_end - (step_end - step_begin) % Schedule::kWindowSteps;
+  for (std::int64_t window = step_begin; window < whole_end; window += Schedule::kWindowSteps) {
+    advance_window(window, Schedule::kWindowBlocks, 0);
+  }
+  if (whole_end < step_end) {
+    const auto steps_left = static_cast<int>(step_end - whole_end);
+    advance_window(whole_end, steps_left / 4, steps_left % 4);
+  }
+
+  if (!active) return;
+  population.v[at] = state.v;
+  population.refractory[at] = state.refractory;
+  population.spikes[at] = tally.spikes;
+  population.cos_sum[at] = tally.cos_sum;
+  population.sin_sum[at] = tally.sin_sum;
+  if constexpr (kRecord) atomicMax(readouts.max_v_key + local_point, ordered_float_key(max_v));
+}
+
+struct TallySum {
+  __device__ PointTally operator()(PointTally a, const PointTally& b) const {
+    add_tally(a, b);
+    return a;
+  }
+};
+
+__device__ __forceinline__ void atomic_add_u64(std::uint64_t* address, std::uint64_t value) {
+  atomicAdd(reinterpret_cast<unsigned long long*>(address), static_cast<unsigned long long>(value));
+}
+
+// Per-neuron contributions reduced per block (CUB), then one integer atomic per
+// field and block into the point's tally: exact, so order cannot matter.
+__global__ void __launch_bounds__(kThreadsPerBlock)
+    reduce_points(DevicePopulation population, Layout layout, ValidityRule rule,
+                  PointTally* __restrict__ tallies) {
+  using BlockReduce = cub::BlockReduce<PointTally, kThreadsPerBlock>;
+  __shared__ typename BlockReduce::TempStorage storage;
+  std::uint64_t local_point = 0;
+  std::uint64_t neuron = 0;
+  PointTally contribution{};
+  if (locate(layout, local_point, neuron)) {
+    const std::uint64_t at = local_point * layout.neurons + neuron;
+    contribution = neuron_contribution(
+        NeuronTally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]}, rule);
+  }
+  const PointTally block_total = BlockReduce(storage).Reduce(contribution, TallySum{});
+  if (threadIdx.x == 0) {
+    PointTally* target = tallies + local_point;
+    atomic_add_u64(&target->neurons, block_total.neurons);
+    atomic_add_u64(&target->spikes, block_total.spikes);
+    atomic_add_u64(&target->spikes_squared, block_total.spikes_squared);
+    atomic_add_u64(reinterpret_cast<std::uint64_t*>(&target->cos_sum),
+                   static_cast<std::uint64_t>(block_total.cos_sum));
+    atomic_add_u64(reinterpret_cast<std::uint64_t*>(&target->sin_sum),
+                   static_cast<std::uint64_t>(block_total.sin_sum));
+    atomic_add_u64(&target->valid_neurons, block_total.valid_neurons);
+    atomic_add_u64(&target->strength_sum, block_total.strength_sum);
+    atomic_add_u64(&target->strength_squared_sum, block_total.strength_squared_sum);
+  }
+}
+
+// The batch's neurons (`neurons` per point) at their point's V_init.
+__global__ void initialise_population(DevicePopulation population,
+                                      const PointCoefficients* __restrict__ points, std::uint64_t neurons,
+                                      std::uint64_t count) {
+  const std::uint64_t at = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (at >= count) return;
+  population.v[at] = points[at / neurons].constants.v_init;
+  population.refractory[at] = 0;
+  population.spikes[at] = 0;
+  population.cos_sum[at] = 0;
+  population.sin_sum[at] = 0;
+}
+
+}  // namespace srlif::cuda

@@ -1,0 +1,119 @@
+#include "srlif/io/population_output.hpp"
+
+#include <numbers>
+
+#include "srlif/io/csv_json.hpp"
+#include "srlif/io/number_text.hpp"
+#include "srlif/io/point_tables.hpp"
+
+namespace srlif {
+namespace {
+
+// The point's key columns (point_key_columns), then the file's own.
+std::string header(const Grid& grid, std::vector<std::string> extra) {
+  std::vector<std::string> columns = point_key_columns(grid);
+  columns.insert(columns.end(), extra.begin(), extra.end());
+  return csv_line(columns);
+}
+
+std::string summary_csv(const SweepPlan& plan, const SweepResult& result) {
+  std::vector<std::string> columns = points_csv_columns(plan.config.grid);
+  for (const char* extra : {"max_v_mv", "subthreshold_margin_mv"}) {
+    columns.emplace_back(extra);
+  }
+  std::string out = csv_line(columns);
+  for (std::size_t index = 0; index < result.metrics.size(); ++index) {
+    std::vector<std::string> fields =
+        points_csv_fields(plan.config.grid, plan.config.neurons, index, result.metrics[index]);
+    const PopulationMeasures measures = population_measures(plan, result, index);
+    fields.push_back(format_number(measures.max_v_mv));
+    fields.push_back(format_number(measures.subthreshold_margin_mv));
+    out += csv_line(fields);
+  }
+  return out;
+}
+
+std::string phase_histogram_csv(const SweepPlan& plan, const SweepResult& result) {
+  const std::uint32_t bins = plan.readout_layout.phase_bins;
+  const double width = 2.0 * std::numbers::pi / bins;
+  std::string out =
+      header(plan.config.grid, {"bin", "phase_start_rad", "phase_end_rad", "spikes", "density_per_rad"});
+  for (std::size_t index = 0; index < result.metrics.size(); ++index) {
+    const std::vector<std::string> key = point_key_fields(plan.config.grid, index);
+    const auto total = static_cast<double>(result.metrics[index].total_spikes);
+    for (std::uint32_t bin = 0; bin < bins; ++bin) {
+      const std::uint64_t spikes = result.readouts.phase_histogram[index * bins + bin];
+      std::vector<std::string> fields = key;
+      fields.insert(fields.end(),
+                    {std::to_string(bin), format_number(bin * width), format_number((bin + 1) * width),
+                     std::to_string(spikes), format_number(static_cast<double>(spikes) / (total * width))});
+      out += csv_line(fields);
+    }
+  }
+  return out;
+}
+
+std::string psth_csv(const SweepPlan& plan, const SweepResult& result) {
+  const std::uint32_t bins = plan.readout_layout.psth_bins;
+  const double bin_ms = plan.config.readouts.psth_bin_ms;
+  const double duration = plan.config.time.duration;
+  const auto neurons = static_cast<double>(plan.config.neurons);
+  std::string out = header(plan.config.grid, {"bin", "time_start_ms", "time_end_ms", "spikes", "rate_hz"});
+  for (std::size_t index = 0; index < result.metrics.size(); ++index) {
+    const std::vector<std::string> key = point_key_fields(plan.config.grid, index);
+    for (std::uint32_t bin = 0; bin < bins; ++bin) {
+      const double start = bin * bin_ms;
+      const double end = std::min(duration, start + bin_ms);  // the last bin may be shorter
+      const std::uint64_t spikes = result.readouts.psth[index * bins + bin];
+      std::vector<std::string> fields = key;
+      fields.insert(fields.end(),
+                    {std::to_string(bin), format_number(start), format_number(end), std::to_string(spikes),
+                     format_number(static_cast<double>(spikes) / (neurons * (end - start) / 1000.0))});
+      out += csv_line(fields);
+    }
+  }
+  return out;
+}
+
+std::string raster_csv(const SweepPlan& plan, const SweepResult& result) {
+  const ReadoutLayout& layout = plan.readout_layout;
+  std::string out = header(plan.config.grid, {"neuron", "spike_time_ms"});
+  for (std::size_t index = 0; index < result.metrics.size(); ++index) {
+    const std::vector<std::string> key = point_key_fields(plan.config.grid, index);
+    for (std::uint32_t neuron = 0; neuron < layout.raster_neurons; ++neuron) {
+      const std::size_t slot = index * layout.raster_neurons + neuron;
+      const std::uint32_t spikes = result.readouts.raster_counts[slot];
+      for (std::uint32_t spike = 0; spike < spikes; ++spike) {
+        const std::int32_t step = result.readouts.raster_steps[slot * layout.raster_capacity + spike];
+        std::vector<std::string> fields = key;
+        fields.insert(fields.end(),
+                      {std::to_string(neuron), format_number(plan.config.time.time_of(step + 1))});
+        out += csv_line(fields);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+PopulationMeasures population_measures(const SweepPlan& plan, const SweepResult& result, std::size_t point) {
+  PopulationMeasures measures{};
+  measures.spectrum =
+      SpectralReadout{result.metrics[point].spectral_amplitude_hz, result.metrics[point].snr_db};
+  measures.max_v_mv = result.readouts.max_v[point];
+  measures.subthreshold_margin_mv = plan.config.grid.point(point)[Axis::v_threshold] - measures.max_v_mv;
+  return measures;
+}
+
+std::vector<std::pair<std::string, std::string>> population_files(const SweepPlan& plan,
+                                                                  const SweepResult& result) {
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"population.csv", summary_csv(plan, result)},
+      {"phase_histogram.csv", phase_histogram_csv(plan, result)},
+      {"psth.csv", psth_csv(plan, result)}};
+  if (plan.readout_layout.raster_neurons > 0) files.emplace_back("raster.csv", raster_csv(plan, result));
+  return files;
+}
+
+}  // namespace srlif

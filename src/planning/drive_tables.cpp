@@ -1,0 +1,78 @@
+#include "srlif/planning/drive_tables.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "srlif/physics/accumulators.hpp"
+
+namespace srlif {
+namespace {
+
+// Phase angle 2 pi f t (f in Hz, t = step * dt in ms) reduced to one cycle
+// before the sine is taken, so long runs do not lose precision.
+double phase_angle(double frequency, double dt, std::int64_t step) {
+  const double cycles = frequency * (static_cast<double>(step) * dt) / 1000.0;
+  return 2.0 * std::numbers::pi * (cycles - std::floor(cycles));
+}
+
+std::int32_t fixed_point(double unit_value) {
+  return static_cast<std::int32_t>(std::lround(unit_value * kPhaseScale));
+}
+
+// The phase-histogram bin of t_k. When a period is a whole number P of steps
+// the bin is ((k mod P) * bins) / P in integers, so spikes exactly on a bin
+// edge always go to the upper bin; otherwise from the reduced phase.
+std::int32_t phase_bin(double frequency, double dt, std::int64_t step, std::uint32_t bins) {
+  const double steps_per_period = 1000.0 / (frequency * dt);
+  const double whole = std::round(steps_per_period);
+  if (whole >= 1.0 && std::fabs(steps_per_period - whole) < 1e-9 * whole) {
+    const auto period = static_cast<std::int64_t>(whole);
+    return static_cast<std::int32_t>((step % period) * static_cast<std::int64_t>(bins) / period);
+  }
+  const auto bin =
+      static_cast<std::int64_t>(phase_angle(frequency, dt, step) / (2.0 * std::numbers::pi) * bins);
+  return static_cast<std::int32_t>(std::min<std::int64_t>(bin, bins - 1));
+}
+
+}  // namespace
+
+ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, std::int64_t length) {
+  const std::vector<DriveTable>& drives = plan.drive_tables;
+  const double dt = plan.config.time.dt;
+  const ReadoutLayout& readouts = plan.readout_layout;
+  ChunkTables tables;
+  tables.first_step = first_step;
+  tables.length = length;
+  const std::size_t entries = drives.size() * static_cast<std::size_t>(length);
+  tables.drive_sin.resize(entries);
+  tables.phase_cos.resize(entries);
+  tables.phase_sin.resize(entries);
+  if (readouts.phase_bins > 0) tables.phase_bin.resize(entries);
+  for (std::size_t table = 0; table < drives.size(); ++table) {
+    const double frequency = drives[table].frequency_hz;
+    for (std::int64_t offset = 0; offset < length; ++offset) {
+      const std::size_t at = table * static_cast<std::size_t>(length) + static_cast<std::size_t>(offset);
+      const std::int64_t step = first_step + offset;
+      // The phase: zero for euler (adding it is exact), arg c for exact.
+      tables.drive_sin[at] =
+          static_cast<float>(std::sin(phase_angle(frequency, dt, step) + drives[table].phase_rad));
+      const double spike_phase = phase_angle(frequency, dt, step + 1);
+      tables.phase_cos[at] = fixed_point(std::cos(spike_phase));
+      tables.phase_sin[at] = fixed_point(std::sin(spike_phase));
+      if (readouts.phase_bins > 0) {
+        tables.phase_bin[at] = phase_bin(frequency, dt, step + 1, readouts.phase_bins);
+      }
+    }
+  }
+  if (readouts.psth_bins > 0) {
+    tables.psth_bin.resize(static_cast<std::size_t>(length));
+    for (std::int64_t offset = 0; offset < length; ++offset) {
+      tables.psth_bin[static_cast<std::size_t>(offset)] =
+          static_cast<std::int32_t>(psth_bin_of_step(plan, first_step + offset));
+    }
+  }
+  return tables;
+}
+
+}  // namespace srlif

@@ -1,0 +1,223 @@
+#include "srlif/planning/sweep_plan.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <complex>
+#include <numbers>
+#include <string>
+
+#include "srlif/errors.hpp"
+#include "srlif/physics/exact_step.hpp"
+
+namespace srlif {
+namespace {
+
+std::uint64_t mix64(std::uint64_t value) {  // splitmix64 finaliser
+  value ^= value >> 30;
+  value *= 0xBF58476D1CE4E5B9ULL;
+  value ^= value >> 27;
+  value *= 0x94D049BB133111EBULL;
+  return value ^ (value >> 31);
+}
+
+std::uint64_t mix_value(std::uint64_t hash, double value) {
+  return mix64(hash ^ std::bit_cast<std::uint64_t>(value == 0.0 ? 0.0 : value));
+}
+
+// A 32-bit tag from the point's input values (sigma, amplitude, bias,
+// frequency), so that a point's streams do not depend on the rest of the grid
+// along those axes, and from its value on each neuron or spread axis that
+// varies (axis and value), so that such points have noise of their own too. A
+// neuron parameter or spread that is a constant leaves the tag as it was
+// before they were axes (the same bytes). Never 0, which is the common-noise tag.
+std::uint32_t point_tag(const Grid& grid, const GridPoint& point) {
+  std::uint64_t hash = 0x5EED5EED5EED5EEDULL;
+  for (const AxisInfo& info : kAxes) {
+    if (is_input_axis(info.axis)) hash = mix_value(hash, point[info.axis]);
+  }
+  for (const AxisInfo& info : kAxes) {
+    if (is_input_axis(info.axis) || !grid.varies(info.axis)) continue;
+    hash = mix_value(mix64(hash ^ (axis_index(info.axis) + 1)), point[info.axis]);
+  }
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  return tag == 0 ? 1u : tag;
+}
+
+}  // namespace
+
+std::int64_t psth_bin_of_step(const SweepPlan& plan, std::int64_t step) {
+  const double bin_ms = plan.config.readouts.psth_bin_ms;
+  const double dt = plan.config.time.dt;
+  const double steps_per_bin = bin_ms / dt;
+  const double whole = std::round(steps_per_bin);
+  std::int64_t bin = 0;
+  if (std::fabs(steps_per_bin - whole) < 1e-9 * whole) {
+    bin = (step + 1) / static_cast<std::int64_t>(whole);
+  } else {
+    bin = static_cast<std::int64_t>(std::floor(static_cast<double>(step + 1) * dt / bin_ms));
+  }
+  return std::min<std::int64_t>(bin, static_cast<std::int64_t>(plan.readout_layout.psth_bins) - 1);
+}
+
+namespace {
+
+// The sinusoid's weight (and phase) over one step: euler samples it at t_k (gain dt/tau, no
+// phase); exact integrates it, (1/tau) int_0^dt e^{-(dt-s)/tau} e^{i w (t_k+s)} ds = c e^{i w t_k}
+// with c = (1/tau)(e^{i w dt} - e^{-dt/tau})/(1/tau + i w).
+std::complex<double> sinusoid_weight(Scheme scheme, double frequency, double tau_m, double dt) {
+  const double rate = dt / tau_m;
+  if (scheme == Scheme::euler) return rate;
+  const double omega = 2.0 * std::numbers::pi * frequency / 1000.0;  // rad per ms
+  return (std::polar(1.0, omega * dt) - std::exp(-rate)) / (tau_m * std::complex<double>(1.0 / tau_m, omega));
+}
+
+// The drive table of a point: its frequency's, and for exact its (frequency, tau_m)'s.
+std::size_t drive_table_of(const SweepConfig& config, const GridPoint& point) {
+  const std::size_t frequency = point.index_on(Axis::frequency);
+  if (config.scheme == Scheme::euler) return frequency;
+  return frequency + config.grid[Axis::frequency].size() * point.index_on(Axis::tau_m);
+}
+
+// The coefficients of `neuron` with bias `bias` at `point` (whose sigma, amplitude, frequency
+// and drive table they take).
+PointCoefficients coefficients_of(const SweepConfig& config, const GridPoint& point,
+                                  const NeuronParams& neuron, double bias) {
+  const double dt = config.time.dt;
+  const double rate = dt / neuron.tau_m;  // dt / tau_m, dimensionless
+  const bool exact = config.scheme == Scheme::exact;
+  // The complement of the decay: exact 1 - e^{-dt/tau}, euler dt/tau.
+  const double relaxed = exact ? -std::expm1(-rate) : rate;
+  PointCoefficients coefficients{};
+  StepConstants& constants = coefficients.constants;
+  // exact: e^{-dt/tau}; euler: 1 - dt/tau.
+  constants.decay = static_cast<float>(exact ? std::exp(-rate) : 1.0 - rate);
+  constants.v_threshold = static_cast<float>(neuron.v_threshold);
+  constants.v_reset = static_cast<float>(neuron.v_reset);
+  constants.v_init = static_cast<float>(neuron.v_init);
+  const std::int64_t n_ref = TimeGrid::refractory_samples(neuron.t_ref, dt);
+  constants.hold_steps = static_cast<std::int32_t>(std::max<std::int64_t>(n_ref - 1, 0));
+  coefficients.drive_base = static_cast<float>(relaxed * (neuron.e_leak + bias / neuron.g_leak));
+  const double sinusoid_gain = std::abs(sinusoid_weight(config.scheme, point.frequency(), neuron.tau_m, dt));
+  coefficients.drive_amplitude = static_cast<float>(sinusoid_gain * point.amplitude() / neuron.g_leak);
+  if (exact) {
+    // OU variance over one step: sigma^2 (1 - e^{-2 dt/tau}) / (2 g_L^2 tau), mV^2.
+    const double variance = point.sigma() * point.sigma() * -std::expm1(-2.0 * rate) /
+                            (2.0 * neuron.g_leak * neuron.g_leak * neuron.tau_m);
+    coefficients.noise_gain = static_cast<float>(std::sqrt(variance));
+    // The bridge's effective variance s^2 e^{dt/tau} (exact_step.hpp): the OU
+    // step seen as a Brownian motion in its own clock.
+    const double bridge_variance = variance * std::exp(rate);
+    coefficients.bridge_half_variance = static_cast<float>(bridge_variance / 2.0);
+    coefficients.bridge_limit = static_cast<float>(kBridgeLimitFactor * bridge_variance / 2.0);
+  } else {
+    coefficients.noise_gain = static_cast<float>(rate * point.sigma() / (neuron.g_leak * std::sqrt(dt)));
+  }
+  coefficients.drive_table = static_cast<std::uint32_t>(drive_table_of(config, point));
+  coefficients.stream_tag = config.decorrelate_points ? point_tag(config.grid, point) : 0u;
+  return coefficients;
+}
+
+}  // namespace
+
+PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
+  const GridPoint point = plan.config.grid.point(index);
+  return coefficients_of(plan.config, point, point.neuron(), point.bias());
+}
+
+double spread_neuron(const SweepConfig& config, const GridPoint& point, std::uint64_t neuron,
+                     NeuronParams& neuron_params) {
+  neuron_params = point.neuron();
+  double bias = point.bias();
+  // A spread of 0 leaves the value untouched (not even -0 + 0).
+  const auto spread = [&](double& value, Axis axis, SpreadOf of) {
+    if (point[axis] != 0.0)
+      value += point[axis] * spread_deviation(config.seed, neuron, of, config.spread_shape);
+  };
+  spread(bias, Axis::bias_spread, SpreadOf::bias);
+  spread(neuron_params.v_threshold, Axis::v_threshold_spread, SpreadOf::v_threshold);
+  spread(neuron_params.tau_m, Axis::tau_m_spread, SpreadOf::tau_m);
+  return bias;
+}
+
+PointCoefficients neuron_coefficients(const SweepPlan& plan, std::size_t index, std::uint64_t neuron) {
+  const GridPoint point = plan.config.grid.point(index);
+  NeuronParams neuron_params;
+  const double bias = spread_neuron(plan.config, point, neuron, neuron_params);
+  return coefficients_of(plan.config, point, neuron_params, bias);
+}
+
+std::vector<PointCoefficients> batch_neuron_coefficients(const SweepPlan& plan, std::size_t first_point,
+                                                         std::size_t points) {
+  const std::uint64_t neurons = plan.config.neurons;
+  std::vector<PointCoefficients> coefficients(points * neurons);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t at = 0; at < static_cast<std::int64_t>(coefficients.size()); ++at) {
+    const auto flat = static_cast<std::uint64_t>(at);
+    coefficients[flat] = neuron_coefficients(plan, first_point + flat / neurons, flat % neurons);
+  }
+  return coefficients;
+}
+
+SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
+  // The product in double: it may not fit in 64 bits.
+  check_grid_fits_memory(config.grid.count(),
+                         points == PlanPoints::all ? kHeldBytesPerPoint : kStreamedBytesPerPoint);
+  validate(config);
+  SweepPlan plan;
+  plan.config = config;
+  plan.samples = config.time.samples();
+  plan.steps = plan.samples - 1;
+
+  // The drive tables: per frequency, and for exact per (frequency, tau_m) (drive_table_of).
+  const Grid& grid = config.grid;
+  const std::vector<double>& frequencies = grid[Axis::frequency];
+  const std::size_t tau_count = config.scheme == Scheme::exact ? grid[Axis::tau_m].size() : 1;
+  for (std::size_t tau = 0; tau < tau_count; ++tau) {
+    for (const double frequency : frequencies) {
+      const double phase =
+          std::arg(sinusoid_weight(config.scheme, frequency, grid[Axis::tau_m][tau], config.time.dt));
+      plan.drive_tables.push_back(DriveTable{frequency, phase});
+    }
+  }
+
+  for (const AxisInfo& info : kAxes) {
+    if (!is_spread_axis(info.axis)) continue;
+    for (const double spread : grid[info.axis]) plan.heterogeneous = plan.heterogeneous || spread != 0.0;
+  }
+
+  if (points == PlanPoints::all) {
+    plan.points.reserve(grid.size());
+    for (std::size_t index = 0; index < grid.size(); ++index)
+      plan.points.push_back(point_coefficients(plan, index));
+  }
+
+  if (config.readouts.enabled) {
+    ReadoutLayout& layout = plan.readout_layout;
+    layout.phase_bins = config.readouts.phase_bins;
+    layout.psth_bins = static_cast<std::uint32_t>(
+        std::ceil(config.time.duration / config.readouts.psth_bin_ms * (1.0 - 1e-12)));
+    layout.raster_neurons = config.readouts.raster_neurons;
+    layout.raster_capacity = static_cast<std::uint32_t>(most_spikes_per_neuron(config));
+  }
+
+  plan.chunk_steps = config.execution.chunk_steps;
+  // Per-neuron state in flight is about 41-44 bytes on the CPU (docs/scaling.md);
+  // 8 Mi neurons in flight keep it near 350 MB by default.
+  constexpr std::uint64_t kNeuronsInFlight = 8ULL << 20;
+  const std::uint64_t automatic = std::max<std::uint64_t>(1, kNeuronsInFlight / config.neurons);
+  plan.batch_points = config.execution.batch_points > 0
+                          ? config.execution.batch_points
+                          : static_cast<std::int64_t>(std::min<std::uint64_t>(automatic, grid.size()));
+  // The neurons in flight (about 46 bytes each, docs/scaling.md; a state snapshot as much again)
+  // must fit in half of this machine's memory: --neurons 4e9 is refused, not left to bad_alloc.
+  // A heterogeneous population holds each neuron's coefficients too.
+  const double kBytesPerNeuronInFlight = 2.0 * 46.0 + (plan.heterogeneous ? sizeof(PointCoefficients) : 0.0);
+  const double in_flight =
+      std::min(static_cast<double>(plan.batch_points), static_cast<double>(grid.size())) *
+      static_cast<double>(config.neurons);
+  check_neurons_in_flight_fit_memory(in_flight, kBytesPerNeuronInFlight, config.execution.batch_points > 0);
+  return plan;
+}
+
+}  // namespace srlif

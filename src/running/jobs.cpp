@@ -1,0 +1,322 @@
+#include "srlif/running/jobs.hpp"
+
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <utility>
+
+#include "srlif/errors.hpp"
+#include "srlif/io/csv_json.hpp"
+#include "srlif/io/number_text.hpp"
+#include "srlif/io/output_folder.hpp"
+#include "srlif/io/population_output.hpp"
+#include "srlif/io/run_json.hpp"
+#include "srlif/io/staged_files.hpp"
+#include "srlif/planning/grid.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "srlif/version.hpp"
+
+namespace srlif {
+namespace {
+
+// The folder of an output file `out` (InputError "--out" when unusable).
+std::filesystem::path folder_of_file(const std::filesystem::path& out) {
+  const std::filesystem::path directory =
+      out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+  std::error_code error;
+  if (out.filename().empty() || std::filesystem::is_directory(out, error)) {
+    throw InputError("--out", "'" + out.string() + "' is a directory; name the file to write");
+  }
+  if (!std::filesystem::is_directory(directory)) {
+    throw InputError("--out", "directory '" + directory.string() + "' does not exist");
+  }
+  return directory;
+}
+
+// A stop of a run that keeps no partial results (population, reproduce): said so, nothing written.
+[[noreturn]] void rethrow_keeping_nothing(const Interrupted& stop, const std::string& run) {
+  throw Interrupted(stop.signal(), std::string("interrupted by ") + stop_name(stop.signal()) + ": " + run +
+                                       " keeps no partial results; nothing was written");
+}
+
+std::vector<std::string> names_of(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> names;
+  for (const auto& file : files) names.push_back(file.first);
+  return names;
+}
+
+std::string shell_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The python interpreter that has matplotlib: $SRLIF_PYTHON, python3, /usr/bin/python3.
+// Looks for the module without importing it (an import takes about a second).
+std::string plotting_python() {
+  std::vector<std::string> candidates;
+  if (const char* chosen = std::getenv("SRLIF_PYTHON")) candidates.emplace_back(chosen);
+  candidates.emplace_back("python3");
+  candidates.emplace_back("/usr/bin/python3");
+  for (const std::string& python : candidates) {
+    const std::string probe =
+        shell_quoted(python) +
+        " -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(\"matplotlib\") is None)'" +
+        " >/dev/null 2>&1";
+    if (std::system(probe.c_str()) == 0) return python;
+  }
+  return "";
+}
+
+// The project's matplotlib script, started before the simulation so that its
+// imports overlap it; it draws once told that the tables are written, and
+// exits without drawing when its input closes without that word.
+class FigureDrawer {
+ public:
+  FigureDrawer(const std::filesystem::path& out, std::string python, std::string script) {
+    if (script.empty()) {
+      const char* override_script = std::getenv("SRLIF_PLOT_SCRIPT");
+      script = override_script != nullptr ? override_script : SRLIF_PLOT_SCRIPT;
+    }
+    if (!std::filesystem::exists(script)) {
+      error_ = "plotting script " + script + " not found";
+      return;
+    }
+    if (python.empty()) python = plotting_python();
+    if (python.empty()) {
+      error_ = "no python3 with matplotlib (install python3-matplotlib)";
+      return;
+    }
+    const std::string command =
+        shell_quoted(python) + " " + shell_quoted(script) + " --when-told " + shell_quoted(out.string());
+    std::fflush(nullptr);  // nothing buffered may be written twice by the child
+    pipe_ = ::popen(command.c_str(), "w");
+    if (pipe_ == nullptr) error_ = "could not start " + python;
+  }
+  FigureDrawer(const FigureDrawer&) = delete;
+  FigureDrawer& operator=(const FigureDrawer&) = delete;
+  ~FigureDrawer() {
+    if (pipe_ != nullptr) ::pclose(pipe_);  // input closed unread: the script exits without drawing
+  }
+
+  // Tells the script to draw and waits for it; returns an error text or "".
+  std::string draw() {
+    if (pipe_ == nullptr) return error_;
+    std::fputs("draw\n", pipe_);
+    const int status = ::pclose(pipe_);
+    pipe_ = nullptr;
+    if (status != 0) {
+      return "the plotting script failed (exit status " +
+             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) + ")";
+    }
+    return "";
+  }
+
+ private:
+  FILE* pipe_ = nullptr;
+  std::string error_;
+};
+
+}  // namespace
+
+PopulationReport run_population_job(const PopulationJob& job, const RunControl& control) {
+  PopulationReport report{make_plan(job.config), {}};
+  const SweepPlan& plan = report.plan;
+  if (job.out.empty()) throw InputError("--out", "is required (on the command line or in --config)");
+  const std::unique_ptr<Backend> backend =
+      make_backend(plan.config.execution.backend, plan.config.execution.threads);
+  // The files: a row per point and per histogram bin, and, at most, a raster row for every spike
+  // its neurons can fire (held in memory too, and bounded there by make_plan).
+  const ReadoutLayout& layout = plan.readout_layout;
+  const auto points = static_cast<double>(plan.points.size());
+  check_output_fits_disk(65536.0 + points * (1024.0 + 48.0 * (layout.phase_bins + layout.psth_bins)) +
+                             points * layout.raster_neurons * (layout.raster_capacity + 1.0) * 32.0,
+                         free_disk_bytes(job.out), job.out,
+                         "free some space, or ask for fewer points or raster neurons");
+  OutputFolder folder(job.out);  // locked until the files are in place
+
+  try {
+    report.result = run_sweep(plan, *backend, progress_with_stop(control, plan.neuron_steps()));
+  } catch (const Interrupted& stop) {
+    rethrow_keeping_nothing(stop, "a population run");
+  }
+  const SweepResult& result = report.result;
+  std::vector<std::pair<std::string, std::string>> files = population_files(plan, result);
+  RunRecord record;
+  record.version = kVersion;
+  record.command_line = job.command_line;
+  record.backend = result.backend;
+  record.device = result.device;
+  record.wall_seconds = result.wall_seconds;
+  record.neuron_steps = result.neuron_steps;
+  files.emplace_back("run.json", run_json(plan.config, record));
+  write_files_atomically(job.out, files);
+  folder.commit(names_of(files));
+  return report;
+}
+
+std::vector<TraceSample> run_trace_job(const TraceJob& job) {
+  SweepConfig config = job.config;
+  for (const AxisInfo& info : kAxes) {
+    if (config.grid[info.axis].size() != 1)
+      throw InputError(std::string(info.flag), "trace takes a single value");
+  }
+  if (job.neuron < 0 || job.neuron >= (1LL << 32))
+    throw InputError("--neuron", "must be between 0 and 2^32-1");
+  config.neurons = static_cast<std::uint64_t>(job.neuron) + 1;
+  const SweepPlan plan = make_plan(config);
+  const auto samples = static_cast<double>(plan.samples);
+  // Kept samples: the vector and the caller's arrays of them (the Python package's), ~64 bytes each.
+  if (job.keep_samples && samples * 64.0 > physical_memory_bytes() / 4.0) {
+    throw InputError("--duration",
+                     "a trace of " + format_number(samples) + " samples would need about " +
+                         format_number(std::ceil(samples * 64.0 / 1048576.0)) +
+                         " MiB of memory, more than a quarter of this machine's; shorten --duration, "
+                         "raise --dt, or write it to a file with the command line (streamed)");
+  }
+  if (job.out.empty()) return trace_neuron(plan, static_cast<std::uint64_t>(job.neuron));
+
+  const std::filesystem::path directory = folder_of_file(job.out);
+  prepare_output_directory(directory);
+  check_output_fits_disk(4096.0 + samples * kTraceRowBytes, free_disk_bytes(directory), directory,
+                         "free some space, shorten --duration or raise --dt");
+  std::vector<TraceSample> kept;
+  StagedFiles staged(directory);
+  const std::size_t file = staged.create(job.out.filename().string());
+  staged.append(file, trace_csv_header());
+  trace_neuron(plan, static_cast<std::uint64_t>(job.neuron), [&](const TraceSample& sample) {
+    staged.append(file, trace_csv_row(sample));
+    if (job.keep_samples) kept.push_back(sample);
+  });
+  staged.commit();
+  return kept;
+}
+
+namespace {
+
+// The theory's columns besides its measures: bias, sigma, and the neuron's and spreads' swept axes.
+std::vector<Axis> theory_axes(const Grid& grid) {
+  std::vector<Axis> axes = {Axis::bias, Axis::sigma};
+  for (const Axis axis : grid.swept_axes()) axes.push_back(axis);
+  return axes;
+}
+
+}  // namespace
+
+TheoryTable run_theory_job(const TheoryJob& job) {
+  // A row is about 120 bytes; 10^7 rows is already a gigabyte of CSV.
+  constexpr double kMaxRows = 1e7;
+  const double rows = grid_count(job.axes);
+  if (rows > kMaxRows) {
+    throw InputError("--sigma/--bias", "the grid has " + format_number(rows) + " points; at most " +
+                                           format_number(kMaxRows) + " rows are written");
+  }
+  TheoryTable table{parse_grid(job.axes), {}};
+  // The signal plays no role: one value each (`theory` offers neither flag).
+  table.grid[Axis::amplitude] = {0.0};
+  table.grid[Axis::frequency] = {10.0};
+  const Grid& grid = table.grid;
+  validate_axis(grid[Axis::sigma], "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)",
+                kMaxCurrent);
+  validate_axis(grid[Axis::bias], "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
+  validate_neuron_axes(grid, job.spread_shape);
+  // --out is checked before computing, so a bad path fails without work; every row is
+  // computed before writing, so bad input writes nothing.
+  const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);
+  if (!job.out.empty()) {
+    check_output_fits_disk(4096.0 + rows * 160.0, free_disk_bytes(directory), directory, "free some space");
+  }
+  table.points.reserve(grid.size());
+  for (std::size_t index = 0; index < grid.size(); ++index) {
+    const GridPoint point = grid.point(index);
+    const PopulationSpread spread{point[Axis::bias_spread], point[Axis::v_threshold_spread],
+                                  point[Axis::tau_m_spread], job.spread_shape};
+    table.points.push_back(population_siegert(point.neuron(), point.bias(), point.sigma(), spread));
+  }
+  if (!job.out.empty()) {
+    prepare_output_directory(directory);
+    write_files_atomically(directory, {{job.out.filename().string(), theory_csv(table)}});
+  }
+  return table;
+}
+
+std::string theory_csv(const TheoryTable& table) {
+  const std::vector<Axis> axes = theory_axes(table.grid);
+  std::vector<std::string> header;
+  for (const Axis axis : axes) header.emplace_back(axis_info(axis).name);
+  for (const char* name : {"mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"})
+    header.emplace_back(name);
+  std::string csv = csv_line(header);
+  // sigma varies fastest, as in a sweep's points.csv, so each sigma slice is contiguous.
+  for (std::size_t index = 0; index < table.points.size(); ++index) {
+    const GridPoint grid_point = table.grid.point(index);
+    const TheoryPoint& point = table.points[index];
+    std::vector<std::string> fields;
+    for (const Axis axis : axes) fields.push_back(format_number(grid_point[axis]));
+    for (const double value : {point.mu_mv, point.sigma_v_mv, point.mean_v_mv, point.std_v_mv, point.rate_hz})
+      fields.push_back(format_number(value));
+    csv += csv_line(fields);
+  }
+  return csv;
+}
+
+ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& control) {
+  if (job.out.empty()) throw InputError("--out", "is required");
+  const StudyProtocol& protocol = job.protocol;
+  // Validate every experiment before anything is written.
+  SweepConfig probe;
+  probe.time = protocol.time;
+  probe.execution = protocol.execution;
+  probe.grid = Grid{{0.0}, {20.0}, {178.0}, {10.0}};
+  validate(probe);
+
+  const std::unique_ptr<Backend> backend =
+      make_backend(protocol.execution.backend, protocol.execution.threads);
+  // The study's tables and figures are a few MiB whatever the trials.
+  check_output_fits_disk(64.0 * 1048576.0, free_disk_bytes(job.out), job.out, "free some space");
+  OutputFolder folder(job.out);  // locked until the files (and figures) are in place
+
+  std::unique_ptr<FigureDrawer> figures;
+  if (job.figures) figures = std::make_unique<FigureDrawer>(job.out, job.plot_python, job.plot_script);
+
+  constexpr std::uint64_t kScale = 1000000;  // the study's progress, in parts per million
+  const ProgressCallback progress = progress_with_stop(control, kScale);
+  StudyOutput study;
+  try {
+    study = reproduce_study(protocol, *backend, [&progress](double fraction) {
+      progress(static_cast<std::uint64_t>(fraction * kScale));
+    });
+  } catch (const Interrupted& stop) {
+    rethrow_keeping_nothing(stop, "the study");
+  }
+
+  ReproduceReport report;
+  report.neuron_steps = study.neuron_steps;
+  report.wall_seconds = study.wall_seconds;
+  report.device = backend->device();
+  const double rate =
+      study.wall_seconds > 0 ? static_cast<double>(study.neuron_steps) / study.wall_seconds : 0.0;
+  std::string json = "{\n  \"srlif_version\": \"" + std::string(kVersion) + "\",\n";
+  json += "  \"command_line\": " + json_string(job.command_line) + ",\n";
+  json += "  \"trials\": " + std::to_string(job.trials) + ",\n";
+  json += "  \"seed\": " + std::to_string(protocol.seed) + ",\n";
+  json += "  \"duration_ms\": " + format_number(protocol.time.duration) + ",\n";
+  json += "  \"scheme\": " + json_string(scheme_name(protocol.scheme)) + ",\n";
+  json += "  \"backend\": " + json_string(backend->name()) +
+          ",\n  \"device\": " + json_string(backend->device()) + ",\n";
+  json += "  \"wall_seconds\": " + format_number(study.wall_seconds) + ",\n";
+  json += "  \"neuron_steps\": " + std::to_string(study.neuron_steps) + ",\n";
+  json += "  \"neuron_steps_per_second\": " + format_number(rate) + "\n}\n";
+  study.files.emplace_back("run.json", json);
+  write_files_atomically(job.out, study.files);
+  std::vector<std::string> written = names_of(study.files);
+  if (figures) written.insert(written.end(), figure_file_names().begin(), figure_file_names().end());
+  folder.commit(written);
+  if (figures) report.figure_error = figures->draw();
+  return report;
+}
+
+}  // namespace srlif

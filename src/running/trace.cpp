@@ -1,0 +1,80 @@
+#include "srlif/running/trace.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "srlif/io/csv_json.hpp"
+#include "srlif/io/number_text.hpp"
+#include "srlif/physics/neuron_chunk.hpp"
+#include "srlif/physics/philox.hpp"
+#include "srlif/planning/drive_tables.hpp"
+
+namespace srlif {
+
+void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
+                  const std::function<void(const TraceSample&)>& visit) {
+  const GridPoint grid_point = plan.config.grid.point(0);
+  // The neuron's own coefficients and bias in a heterogeneous population, else the point's.
+  const PointCoefficients point =
+      plan.heterogeneous ? neuron_coefficients(plan, 0, neuron) : plan.points.front();
+  NeuronParams neuron_params;
+  const double bias = spread_neuron(plan.config, grid_point, neuron, neuron_params);
+  const double dt = plan.config.time.dt;
+  const double noise_pa = grid_point.sigma() / std::sqrt(dt);  // pA per unit normal
+  const std::uint64_t stream = stream_id(point.stream_tag, neuron);
+
+  NeuronState state{point.constants.v_init, 0};
+  NeuronTally tally{0, 0, 0};
+  bool spiked = false;
+  for (std::int64_t chunk_begin = 0; chunk_begin < plan.samples; chunk_begin += plan.chunk_steps) {
+    const std::int64_t chunk_end = std::min(plan.samples, chunk_begin + plan.chunk_steps);
+    const ChunkTables tables = make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin);
+    const std::size_t table_at = point.drive_table * static_cast<std::size_t>(tables.length);
+    const ChunkTableView view{tables.drive_sin.data() + table_at, tables.phase_cos.data() + table_at,
+                              tables.phase_sin.data() + table_at, nullptr, nullptr};
+    for (std::int64_t k = chunk_begin; k < chunk_end; ++k) {
+      const float z =
+          normals_from_block(philox4x32_10(plan.config.seed, stream, static_cast<std::uint64_t>(k / 4)))
+              .z[k % 4];
+      const std::int64_t at = k - chunk_begin;
+      // The input current I_k at t_k; scheme exact's drive table is phase-shifted
+      // (it holds the sinusoid integrated over the step), so take sin(2 pi f t_k) itself.
+      const double sinusoid = plan.drive_tables[point.drive_table].phase_rad == 0.0
+                                  ? static_cast<double>(view.drive_sin[at])
+                                  : std::sin(2.0 * std::numbers::pi * grid_point.frequency() *
+                                             plan.config.time.time_of(k) / 1000.0);
+      const double input = bias + grid_point.amplitude() * sinusoid + noise_pa * static_cast<double>(z);
+      visit(TraceSample{plan.config.time.time_of(k), state.v, input, spiked});
+      // The last sample takes no step (there are K - 1 steps).
+      if (k + 1 < plan.samples) {
+        const BridgeStream bridge{plan.config.seed, stream, chunk_begin};
+        spiked = plan.config.scheme == Scheme::exact
+                     ? advance_step<Scheme::exact>(state, tally, point.constants, point, z, view, at, bridge)
+                     : advance_step<Scheme::euler>(state, tally, point.constants, point, z, view, at, bridge);
+      }
+    }
+  }
+}
+
+std::vector<TraceSample> trace_neuron(const SweepPlan& plan, std::uint64_t neuron) {
+  std::vector<TraceSample> samples;
+  samples.reserve(static_cast<std::size_t>(plan.samples));
+  trace_neuron(plan, neuron, [&samples](const TraceSample& sample) { samples.push_back(sample); });
+  return samples;
+}
+
+std::string trace_csv_header() { return "time_ms,v_mv,input_pa,spike\n"; }
+
+std::string trace_csv_row(const TraceSample& sample) {
+  return csv_line({format_number(sample.time_ms), format_number(sample.v_mv), format_number(sample.input_pa),
+                   sample.spike ? "1" : "0"});
+}
+
+std::string trace_csv(const std::vector<TraceSample>& samples) {
+  std::string out = trace_csv_header();
+  out.reserve(samples.size() * 40);
+  for (const TraceSample& sample : samples) out += trace_csv_row(sample);
+  return out;
+}
+
+}  // namespace srlif
