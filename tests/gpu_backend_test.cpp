@@ -185,7 +185,8 @@ TEST(GpuBackend, NeuronAxesIdenticalToCpu) {
 }
 
 // Heterogeneous populations (spreads): each thread's own coefficients, in shared-noise launches
-// of every width, both schemes (tau_m spreads: euler only), both spread shapes, a continuation.
+// of every width, both schemes (with a tau_m spread: exact's drive quadrature), both spread
+// shapes, a continuation.
 TEST(GpuBackend, HeterogeneousPopulationsIdenticalToCpu) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
@@ -194,7 +195,7 @@ TEST(GpuBackend, HeterogeneousPopulationsIdenticalToCpu) {
       config.grid[Axis::sigma] = parse_axis("0:60:21", "--sigma");
       config.grid[Axis::bias_spread] = {0.0, 2.0, 5.0};
       config.grid[Axis::v_threshold_spread] = {0.8};
-      if (scheme == Scheme::euler) config.grid[Axis::tau_m_spread] = {1.0};
+      config.grid[Axis::tau_m_spread] = {1.0};
       config.scheme = scheme;
       config.spread_shape = shape;
       config.validity = {1, 400};

@@ -46,6 +46,7 @@ ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, st
   tables.length = length;
   const std::size_t entries = drives.size() * static_cast<std::size_t>(length);
   tables.drive_sin.resize(entries);
+  if (plan.drive_quadrature) tables.drive_cos.resize(entries);
   tables.phase_cos.resize(entries);
   tables.phase_sin.resize(entries);
   if (readouts.phase_bins > 0) tables.phase_bin.resize(entries);
@@ -55,8 +56,9 @@ ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, st
       const std::size_t at = table * static_cast<std::size_t>(length) + static_cast<std::size_t>(offset);
       const std::int64_t step = first_step + offset;
       // The phase: zero for euler (adding it is exact), arg c for exact.
-      tables.drive_sin[at] =
-          static_cast<float>(std::sin(phase_angle(frequency, dt, step) + drives[table].phase_rad));
+      const double drive_phase = phase_angle(frequency, dt, step) + drives[table].phase_rad;
+      tables.drive_sin[at] = static_cast<float>(std::sin(drive_phase));
+      if (plan.drive_quadrature) tables.drive_cos[at] = static_cast<float>(std::cos(drive_phase));
       const double spike_phase = phase_angle(frequency, dt, step + 1);
       tables.phase_cos[at] = fixed_point(std::cos(spike_phase));
       tables.phase_sin[at] = fixed_point(std::sin(spike_phase));
@@ -73,6 +75,16 @@ ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, st
     }
   }
   return tables;
+}
+
+ChunkTableView chunk_table_view(const ChunkTables& tables, std::size_t table, bool readouts) {
+  const std::size_t at = table * static_cast<std::size_t>(tables.length);
+  return ChunkTableView{tables.drive_sin.data() + at,
+                        tables.phase_cos.data() + at,
+                        tables.phase_sin.data() + at,
+                        readouts ? tables.phase_bin.data() + at : nullptr,
+                        readouts ? tables.psth_bin.data() : nullptr,
+                        tables.drive_cos.empty() ? nullptr : tables.drive_cos.data() + at};
 }
 
 }  // namespace srlif

@@ -96,11 +96,6 @@ void validate(const SweepConfig& config) {
   validate_neuron_axes(grid, config.spread_shape);
   const double shortest_tau = shortest_tau_m(grid, config.spread_shape);
   if (largest(grid[Axis::tau_m_spread]) > 0.0) {
-    if (config.scheme == Scheme::exact) {
-      throw InputError("--tau-m-spread",
-                       "is not supported with --scheme exact yet (its drive over a step has a phase that "
-                       "depends on tau_m, one table per neuron); use --scheme euler");
-    }
     if (config.time.dt >= shortest_tau) {
       throw InputError("--tau-m-spread", "a neuron's tau_m can fall to " + format_number(shortest_tau) +
                                              " ms, not above --dt " + format_number(config.time.dt) + " ms");

@@ -98,8 +98,20 @@ PointCoefficients coefficients_of(const SweepConfig& config, const GridPoint& po
   const std::int64_t n_ref = TimeGrid::refractory_samples(neuron.t_ref, dt);
   constants.hold_steps = static_cast<std::int32_t>(std::max<std::int64_t>(n_ref - 1, 0));
   coefficients.drive_base = static_cast<float>(relaxed * (neuron.e_leak + bias / neuron.g_leak));
-  const double sinusoid_gain = std::abs(sinusoid_weight(config.scheme, point.frequency(), neuron.tau_m, dt));
-  coefficients.drive_amplitude = static_cast<float>(sinusoid_gain * point.amplitude() / neuron.g_leak);
+  const std::complex<double> weight = sinusoid_weight(config.scheme, point.frequency(), neuron.tau_m, dt);
+  double in_phase = std::abs(weight);
+  double quadrature = 0.0;
+  const double table_tau_m = point.neuron().tau_m;
+  if (exact && neuron.tau_m != table_tau_m) {
+    // A neuron of a tau_m spread: its drive table is its point's, shifted by arg c(table_tau_m);
+    // sin(x + delta) = cos(delta) sin(x) + sin(delta) cos(x) gives its own arg c(tau_m).
+    const double delta =
+        std::arg(weight) - std::arg(sinusoid_weight(config.scheme, point.frequency(), table_tau_m, dt));
+    quadrature = in_phase * std::sin(delta);
+    in_phase *= std::cos(delta);
+  }
+  coefficients.drive_amplitude = static_cast<float>(in_phase * point.amplitude() / neuron.g_leak);
+  coefficients.drive_quadrature = static_cast<float>(quadrature * point.amplitude() / neuron.g_leak);
   if (exact) {
     // OU variance over one step: sigma^2 (1 - e^{-2 dt/tau}) / (2 g_L^2 tau), mV^2.
     const double variance = point.sigma() * point.sigma() * -std::expm1(-2.0 * rate) /
@@ -185,6 +197,9 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
     if (!is_spread_axis(info.axis)) continue;
     for (const double spread : grid[info.axis]) plan.heterogeneous = plan.heterogeneous || spread != 0.0;
   }
+  plan.drive_quadrature =
+      config.scheme == Scheme::exact &&
+      std::ranges::any_of(grid[Axis::tau_m_spread], [](double spread) { return spread != 0.0; });
 
   if (points == PlanPoints::all) {
     plan.points.reserve(grid.size());

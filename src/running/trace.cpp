@@ -29,9 +29,7 @@ void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
   for (std::int64_t chunk_begin = 0; chunk_begin < plan.samples; chunk_begin += plan.chunk_steps) {
     const std::int64_t chunk_end = std::min(plan.samples, chunk_begin + plan.chunk_steps);
     const ChunkTables tables = make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin);
-    const std::size_t table_at = point.drive_table * static_cast<std::size_t>(tables.length);
-    const ChunkTableView view{tables.drive_sin.data() + table_at, tables.phase_cos.data() + table_at,
-                              tables.phase_sin.data() + table_at, nullptr, nullptr};
+    const ChunkTableView view = chunk_table_view(tables, point.drive_table, false);
     for (std::int64_t k = chunk_begin; k < chunk_end; ++k) {
       const float z =
           normals_from_block(philox4x32_10(plan.config.seed, stream, static_cast<std::uint64_t>(k / 4)))

@@ -43,6 +43,11 @@ struct PointCoefficients {
   // exp(-(V_th - v_k)(V_th - v') / h) can matter (exact_step.hpp).
   float bridge_half_variance;
   float bridge_limit;
+  // Scheme exact with a tau_m spread only (zero otherwise): a neuron's drive phase arg c(tau_m)
+  // differs by delta from its table's (made for the point's tau_m); drive_amplitude then holds
+  // |c| A/g_L cos(delta) and this |c| A/g_L sin(delta), the weight of the table's
+  // cos(2 pi f t_k + phase) (ChunkTables::drive_cos): the neuron's own sinusoid, exactly.
+  float drive_quadrature;
 };
 
 struct NeuronState {

@@ -21,6 +21,7 @@ struct ChunkTableView {
   const std::int32_t* phase_sin;
   const std::int32_t* phase_bin;  // readouts only, else null
   const std::int32_t* psth_bin;   // readouts only (indexed by k - first step alone), else null
+  const float* drive_cos;         // SweepPlan::drive_quadrature only, else null
 };
 
 // The neuron's physics for step k (table index `at` = k - first step of the
@@ -30,7 +31,8 @@ struct ChunkTableView {
 template <Scheme kScheme, typename Bridge>
 SRLIF_HD bool scheme_step(NeuronState& state, const StepConstants& constants, const PointCoefficients& point,
                           float normal, const ChunkTableView& tables, std::int64_t at, Bridge& bridge) {
-  const float drive = step_drive(point, tables.drive_sin[at]);
+  float drive = step_drive(point, tables.drive_sin[at]);
+  if (tables.drive_cos != nullptr) drive += point.drive_quadrature * tables.drive_cos[at];
   const float noise = point.noise_gain * normal;
   if constexpr (kScheme == Scheme::exact) {
     return exact_step(state, constants, point, drive, noise, bridge, at);

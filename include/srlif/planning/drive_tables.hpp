@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "srlif/physics/neuron_chunk.hpp"
 #include "srlif/planning/sweep_plan.hpp"
 
 namespace srlif {
@@ -15,6 +16,9 @@ struct ChunkTables {
   std::int64_t length = 0;      // entries per table
   // [table][k - first_step] = sin(2 pi f t_k + phase) of plan.drive_tables[table], float
   std::vector<float> drive_sin;
+  // Only with SweepPlan::drive_quadrature (empty otherwise): [table][k - first_step] =
+  // cos(2 pi f t_k + phase), float.
+  std::vector<float> drive_cos;
   // [table][k - first_step] = cos / sin of the phase 2 pi f t_{k+1} of a spike
   // emitted by step k, in fixed point (scale kPhaseScale = 2^24).
   std::vector<std::int32_t> phase_cos;
@@ -28,5 +32,9 @@ struct ChunkTables {
 
 // Tables for steps [first_step, first_step + length) of the plan's run.
 ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, std::int64_t length);
+
+// The view of drive table `table` (PointCoefficients::drive_table) that a host
+// step reads; with `readouts`, the readout bins too (else null).
+ChunkTableView chunk_table_view(const ChunkTables& tables, std::size_t table, bool readouts);
 
 }  // namespace srlif

@@ -31,6 +31,9 @@ struct SweepPlan {
   std::vector<PointCoefficients> points;  // one per grid point, grid order
   // Some spread is not 0: each neuron has coefficients of its own (neuron_coefficients).
   bool heterogeneous = false;
+  // Scheme exact with a tau_m spread: the chunk tables also hold the drive's cos
+  // (ChunkTables::drive_cos), weighted by each neuron's drive_quadrature.
+  bool drive_quadrature = false;
   // The drive tables that points refer to (PointCoefficients::drive_table):
   // for euler one per frequency; for exact one per (frequency, tau_m), since
   // the sinusoid integrated over a step is shifted by arg c(tau_m) (exact_step.hpp).

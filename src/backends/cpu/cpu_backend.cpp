@@ -650,11 +650,7 @@ class CpuEngine final : public BatchEngine {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(team)
     for (std::int64_t index = 0; index < item_count; ++index) {
       const WorkItem& item = items_[static_cast<std::size_t>(index)];
-      const std::size_t table_at = item.drive_table * static_cast<std::size_t>(tables.length);
-      const ChunkTableView view{tables.drive_sin.data() + table_at, tables.phase_cos.data() + table_at,
-                                tables.phase_sin.data() + table_at,
-                                record ? tables.phase_bin.data() + table_at : nullptr,
-                                record ? tables.psth_bin.data() : nullptr};
+      const ChunkTableView view = chunk_table_view(tables, item.drive_table, record);
       const std::vector<Track>& tracks = item_tracks_[static_cast<std::size_t>(index)];
       if (plan_.heterogeneous) {
         advance_heterogeneous(record, population_, item, tracks, neuron_points_.data(), plan_, view,

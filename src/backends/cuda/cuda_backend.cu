@@ -196,6 +196,7 @@ class CudaEngine final : public BatchEngine {
         neuron_coefficients_(plan.heterogeneous ? batch_capacity_ * plan.config.neurons : 0),
         device_tallies_(batch_capacity_),
         drive_sin_(table_entries(plan)),
+        drive_cos_(plan.drive_quadrature ? table_entries(plan) : 0),
         phase_cos_(table_entries(plan)),
         phase_sin_(table_entries(plan)),
         phase_bin_(recording() ? table_entries(plan) : 0),
@@ -248,12 +249,15 @@ class CudaEngine final : public BatchEngine {
 
   void advance_chunk(const ChunkTables& tables) override {
     drive_sin_.upload(tables.drive_sin.data(), tables.drive_sin.size());
+    drive_cos_.upload(tables.drive_cos.data(), tables.drive_cos.size());
     phase_cos_.upload(tables.phase_cos.data(), tables.phase_cos.size());
     phase_sin_.upload(tables.phase_sin.data(), tables.phase_sin.size());
     phase_bin_.upload(tables.phase_bin.data(), tables.phase_bin.size());
     psth_bin_.upload(tables.psth_bin.data(), tables.psth_bin.size());
-    const cuda::DeviceChunkTables device_tables{drive_sin_.get(), phase_cos_.get(), phase_sin_.get(),
-                                                phase_bin_.get(), psth_bin_.get(),  tables.length};
+    const cuda::DeviceChunkTables device_tables{
+        drive_sin_.get(), phase_cos_.get(), phase_sin_.get(),
+        phase_bin_.get(), psth_bin_.get(),  plan_.drive_quadrature ? drive_cos_.get() : nullptr,
+        tables.length};
     const ReadoutLayout& layout = plan_.readout_layout;
     const cuda::DeviceReadouts device_readouts{
         phase_histogram_.get(), psth_.get(),      max_v_key_.get(),      raster_.get(),
@@ -322,6 +326,7 @@ class CudaEngine final : public BatchEngine {
   DeviceBuffer<PointCoefficients> neuron_coefficients_;  // a heterogeneous population's
   DeviceBuffer<PointTally> device_tallies_;
   DeviceBuffer<float> drive_sin_;
+  DeviceBuffer<float> drive_cos_;  // SweepPlan::drive_quadrature only
   DeviceBuffer<std::int32_t> phase_cos_;
   DeviceBuffer<std::int32_t> phase_sin_;
   DeviceBuffer<std::int32_t> phase_bin_;

@@ -37,6 +37,7 @@ struct DeviceChunkTables {
   const std::int32_t* phase_sin;
   const std::int32_t* phase_bin;  // [frequency][length], readouts only
   const std::int32_t* psth_bin;   // [length], readouts only
+  const float* drive_cos;         // [frequency][length], SweepPlan::drive_quadrature only
   std::int64_t length;
 };
 
@@ -151,9 +152,12 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
       neuron_points != nullptr && active ? neuron_points[at] : points[local_point];
   const StepConstants constants = point.constants;
   const std::uint64_t table_at = point.drive_table * static_cast<std::uint64_t>(tables.length);
-  const ChunkTableView view{tables.drive_sin + table_at, tables.phase_cos + table_at,
-                            tables.phase_sin + table_at, kRecord ? tables.phase_bin + table_at : nullptr,
-                            tables.psth_bin};
+  const ChunkTableView view{tables.drive_sin + table_at,
+                            tables.phase_cos + table_at,
+                            tables.phase_sin + table_at,
+                            kRecord ? tables.phase_bin + table_at : nullptr,
+                            tables.psth_bin,
+                            tables.drive_cos != nullptr ? tables.drive_cos + table_at : nullptr};
 
   NeuronState state{constants.v_init, 0};
   NeuronTally tally{0, 0, 0};
@@ -189,9 +193,12 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
         normals_from_block(philox_block(key, stream, Schedule::drawn_block(first_block, lane)));
     // The window's tables and readouts, indexed from its first step (64-bit offsets once per window).
     const std::int64_t window_at = window - step_begin;
-    const ChunkTableView window_view{
-        view.drive_sin + window_at, view.phase_cos + window_at, view.phase_sin + window_at,
-        kRecord ? view.phase_bin + window_at : nullptr, kRecord ? view.psth_bin + window_at : nullptr};
+    const ChunkTableView window_view{view.drive_sin + window_at,
+                                     view.phase_cos + window_at,
+                                     view.phase_sin + window_at,
+                                     kRecord ? view.phase_bin + window_at : nullptr,
+                                     kRecord ? view.psth_bin + window_at : nullptr,
+                                     view.drive_cos != nullptr ? view.drive_cos + window_at : nullptr};
     const auto on_window_step = [&](std::int64_t index, bool spiked, const NeuronState& after) {
       on_step(window_at + index, spiked, after);
     };
