@@ -1,5 +1,6 @@
 #include "test_support.hpp"
 
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 #include "srlif/io/point_tables.hpp"
 #include "srlif/running/backend_registry.hpp"
@@ -88,9 +90,31 @@ bool has_ended(int pid, int& code) {
   return true;
 }
 
+namespace {
+
+// The test process's own folder under the system's temporary directory.
+std::filesystem::path process_directory() {
+  return std::filesystem::temp_directory_path() / ("srlif_test_" + std::to_string(::getpid()));
+}
+
+// Removes the process's folder when every test passed (a failure leaves it to look at), so that
+// test runs do not fill /tmp with one folder per test process.
+class TemporaryDirectoryCleanup final : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (!::testing::UnitTest::GetInstance()->Passed()) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(process_directory(), ignored);
+  }
+};
+
+[[maybe_unused]] ::testing::Environment* const kCleanup =
+    ::testing::AddGlobalTestEnvironment(new TemporaryDirectoryCleanup);
+
+}  // namespace
+
 std::string temporary_directory(const std::string& name) {
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("srlif_test_" + std::to_string(::getpid())) / name;
+  const std::filesystem::path path = process_directory() / name;
   std::filesystem::remove_all(path);
   std::filesystem::create_directories(path.parent_path());
   return path.string();
