@@ -72,10 +72,12 @@ SRLIF_HD Mask mask_not(Mask mask) {
 }
 
 // The end of a step once the free potential and the spike are known: spiking
-// and refractory neurons sit at V_reset, the others take v'.
-template <typename Real, typename Count, typename HeldMask, typename SpikeMask>
+// and refractory neurons sit at V_reset, the others take v'. `Constants` is a
+// StepConstants, or the CPU's per-lane vectors of its members (a heterogeneous
+// population, cpu_backend.cpp), in which every lane has its own.
+template <typename Real, typename Count, typename HeldMask, typename SpikeMask, typename Constants>
 SRLIF_HD void settle_step(Real& v, Count& refractory, Real v_free, HeldMask held, SpikeMask spike,
-                          const StepConstants& constants) {
+                          const Constants& constants) {
   v = (held | spike) ? constants.v_reset : v_free;
   refractory = held ? refractory - 1 : (spike ? constants.hold_steps : 0);
 }
@@ -86,8 +88,10 @@ SRLIF_HD void settle_step(Real& v, Count& refractory, Real v_free, HeldMask held
 // int32: a GPU thread, the trace, the references) and for a vector of CPU
 // lanes (GCC vector types, whose comparisons give lane masks): bitwise logic
 // and selects, no control flow, the same IEEE operations in the same order.
-template <typename Real, typename Count>
-SRLIF_HD auto euler_step_lanes(Real& v, Count& refractory, const StepConstants& constants, float drive,
+// The constants and the drive are one neuron's (or shared by the lanes), or
+// vectors of each lane's own (settle_step).
+template <typename Real, typename Count, typename Constants, typename Drive>
+SRLIF_HD auto euler_step_lanes(Real& v, Count& refractory, const Constants& constants, Drive drive,
                                Real noise) {
   const Real v_free = (constants.decay * v + drive) + noise;
   const auto held = refractory > 0;

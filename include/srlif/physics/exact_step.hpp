@@ -60,11 +60,12 @@ SRLIF_HD bool bridge_crossed(float product, float half_variance, float uniform) 
 constexpr double kBridgeLimitFactor = 17.0;
 
 // One step of scheme exact, for one neuron or a vector of lanes (as
-// euler_step_lanes). `crossed(candidates, product)` draws the bridge
-// uniforms where `candidates` is set and returns where the bridge crossed.
-template <typename Real, typename Count, typename Crossed>
-SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, const StepConstants& constants, float drive,
-                               Real noise, float bridge_limit, Crossed&& crossed) {
+// euler_step_lanes; the bridge limit too may be each lane's own).
+// `crossed(candidates, product)` draws the bridge uniforms where `candidates`
+// is set and returns where the bridge crossed.
+template <typename Real, typename Count, typename Constants, typename Drive, typename Limit, typename Crossed>
+SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, const Constants& constants, Drive drive, Real noise,
+                               Limit bridge_limit, Crossed&& crossed) {
   const Real v_free = (constants.decay * v + drive) + noise;
   const auto held = refractory > 0;
   const auto below = mask_not(held) & (v < constants.v_threshold);

@@ -413,6 +413,130 @@ inline void item_streams(const WorkItem& item, std::uint64_t (*stream)[kLanes]) 
   }
 }
 
+// A heterogeneous population's lane block (a spread, spread.hpp): every neuron has coefficients of
+// its own, so each lane takes them from a vector of its own: the same IEEE operations as the
+// one-neuron step (neuron_chunk.hpp, a GPU thread's) with the neuron's PointCoefficients.
+struct LaneConstants {
+  LaneFloat decay;
+  LaneFloat v_threshold;
+  LaneFloat v_reset;
+  LaneInt hold_steps;
+};
+
+// One track of a heterogeneous population through `count` steps from table index `first_at`,
+// with its block's normals (`noise`, kLanes per step) and stream ids.
+template <bool kRecord, Scheme kScheme, typename Isa>
+__attribute__((always_inline)) inline void advance_heterogeneous_track(
+    PopulationState& population, const Track& t, const PointCoefficients* neurons, const float* noise,
+    const std::uint64_t* stream, std::uint64_t seed, const ChunkTableView& tables, std::int64_t first_at,
+    std::int64_t count, std::int64_t table_first_step) {
+  LaneFloat v;
+  LaneInt refractory;
+  LaneFloat max_v;
+  LaneConstants constants;
+  LaneFloat drive_base, drive_amplitude, drive_quadrature, noise_gain, half_variance, bridge_limit;
+  for (int lane = 0; lane < kLanes; ++lane) {  // lanes past the block's end repeat its last neuron
+    const std::size_t at = t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1));
+    v[lane] = population.v[at];
+    refractory[lane] = population.refractory[at];
+    max_v[lane] = population.max_v[at];
+    const PointCoefficients& neuron = neurons[at];
+    constants.decay[lane] = neuron.constants.decay;
+    constants.v_threshold[lane] = neuron.constants.v_threshold;
+    constants.v_reset[lane] = neuron.constants.v_reset;
+    constants.hold_steps[lane] = neuron.constants.hold_steps;
+    drive_base[lane] = neuron.drive_base;
+    drive_amplitude[lane] = neuron.drive_amplitude;
+    drive_quadrature[lane] = neuron.drive_quadrature;
+    noise_gain[lane] = neuron.noise_gain;
+    half_variance[lane] = neuron.bridge_half_variance;
+    bridge_limit[lane] = neuron.bridge_limit;
+  }
+  const bool quadrature = tables.drive_cos != nullptr;
+  for (std::int64_t j = 0; j < count; ++j) {
+    const std::int64_t at = first_at + j;
+    // As scheme_step: base + amplitude sin_k, then + quadrature cos_k.
+    LaneFloat drive = drive_base + drive_amplitude * tables.drive_sin[at];
+    if (quadrature) drive += drive_quadrature * tables.drive_cos[at];
+    LaneFloat z;
+    std::memcpy(&z, noise + j * kLanes, sizeof z);
+    const LaneFloat lane_noise = noise_gain * z;
+    LaneInt spiked;
+    if constexpr (kScheme == Scheme::exact) {
+      // Bridge uniforms for the (rare) lanes near threshold, one scalar draw each.
+      const auto crossed = [&](LaneInt candidates, LaneFloat product) __attribute__((always_inline)) {
+        LaneInt result = {};
+        if (!Isa::any(candidates)) return result;
+        for (int lane = 0; lane < kLanes; ++lane) {
+          if (!candidates[lane]) continue;
+          const float uniform = bridge_uniform(seed, stream[lane], table_first_step + at);
+          result[lane] = bridge_crossed(product[lane], half_variance[lane], uniform) ? -1 : 0;
+        }
+        return result;
+      };
+      spiked = exact_step_lanes(v, refractory, constants, drive, lane_noise, bridge_limit, crossed);
+    } else {
+      spiked = euler_step_lanes(v, refractory, constants, drive, lane_noise);
+    }
+    if constexpr (kRecord) max_v = v > max_v ? v : max_v;
+    if (!Isa::any(spiked)) continue;  // spikes are rare
+    for (int lane = 0; lane < t.lanes; ++lane) {
+      if (!spiked[lane]) continue;
+      const std::size_t neuron_at = t.state_at + static_cast<std::size_t>(lane);
+      const std::uint32_t spike_count = ++population.spikes[neuron_at];
+      population.cos_sum[neuron_at] += tables.phase_cos[at];
+      population.sin_sum[neuron_at] += tables.phase_sin[at];
+      if constexpr (kRecord) {
+        record_readout_spike(t.readouts, tables, at, t.first_neuron + static_cast<std::uint64_t>(lane),
+                             spike_count, table_first_step + at);
+      }
+    }
+  }
+  for (int lane = 0; lane < t.lanes; ++lane) {
+    const std::size_t at = t.state_at + static_cast<std::size_t>(lane);
+    population.v[at] = v[lane];
+    population.refractory[at] = refractory[lane];
+    population.max_v[at] = max_v[lane];
+  }
+}
+
+// A heterogeneous population's work item (`neurons`: the batch's coefficients, in state order):
+// its normals drawn as for any item, once for all its points, then each track in turn.
+template <typename Isa>
+__attribute__((always_inline)) inline void advance_heterogeneous_item(
+    bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
+    const PointCoefficients* neurons, const SweepPlan& plan, const ChunkTableView& tables,
+    std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
+  alignas(64) float normals[kMaxBlocks][kNormalSteps * kLanes];
+  std::uint64_t stream[kMaxBlocks][kLanes];
+  item_streams(item, stream);
+  const std::uint64_t seed = plan.config.seed;
+  const bool exact = plan.config.scheme == Scheme::exact;
+  for (std::int64_t begin = step_begin; begin < step_end; begin += kNormalSteps) {
+    const std::int64_t end = std::min(step_end, begin + kNormalSteps);
+    for (int block = 0; block < item.block_count; ++block)
+      draw_normals(seed, stream[block], begin, end, normals[block]);
+    const std::int64_t first_at = begin - table_first_step;
+    for (const Track& track : tracks) {
+      const float* noise = normals[track.noise_block];
+      const std::uint64_t* lanes = stream[track.noise_block];
+      if (record && exact) {
+        advance_heterogeneous_track<true, Scheme::exact, Isa>(population, track, neurons, noise, lanes, seed,
+                                                              tables, first_at, end - begin, table_first_step);
+      } else if (record) {
+        advance_heterogeneous_track<true, Scheme::euler, Isa>(population, track, neurons, noise, lanes, seed,
+                                                              tables, first_at, end - begin, table_first_step);
+      } else if (exact) {
+        advance_heterogeneous_track<false, Scheme::exact, Isa>(population, track, neurons, noise, lanes, seed,
+                                                               tables, first_at, end - begin, table_first_step);
+      } else {
+        advance_heterogeneous_track<false, Scheme::euler, Isa>(population, track, neurons, noise, lanes, seed,
+                                                               tables, first_at, end - begin, table_first_step);
+      }
+    }
+  }
+}
+
 template <typename Isa>
 __attribute__((always_inline)) inline void advance_item_lanes(
     bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
@@ -479,87 +603,50 @@ __attribute__((always_inline)) inline void advance_item_lanes(
 #ifndef SRLIF_KERNEL_PORTABLE_ONLY
 __attribute__((target("arch=x86-64-v3"))) void advance_item_avx2(
     bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
-    const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
-    std::int64_t table_first_step) {
-  advance_item_lanes<Avx2Lanes>(record, population, item, tracks, plan, tables, step_begin, step_end,
-                                table_first_step);
+    const PointCoefficients* neurons, const SweepPlan& plan, const ChunkTableView& tables,
+    std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
+  if (neurons != nullptr) {
+    advance_heterogeneous_item<Avx2Lanes>(record, population, item, tracks, neurons, plan, tables, step_begin,
+                                          step_end, table_first_step);
+  } else {
+    advance_item_lanes<Avx2Lanes>(record, population, item, tracks, plan, tables, step_begin, step_end,
+                                  table_first_step);
+  }
 }
 #endif
 
 #ifndef SRLIF_KERNEL_AVX2_ONLY
 void advance_item_portable(bool record, PopulationState& population, const WorkItem& item,
-                           const std::vector<Track>& tracks, const SweepPlan& plan,
-                           const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
-                           std::int64_t table_first_step) {
-  advance_item_lanes<PortableLanes>(record, population, item, tracks, plan, tables, step_begin, step_end,
-                                    table_first_step);
-}
-#endif
-
-void advance_item(bool record, PopulationState& population, const WorkItem& item,
-                  const std::vector<Track>& tracks, const SweepPlan& plan, const ChunkTableView& tables,
-                  std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
-#if defined(SRLIF_KERNEL_AVX2_ONLY)
-  advance_item_avx2(record, population, item, tracks, plan, tables, step_begin, step_end, table_first_step);
-#elif defined(SRLIF_KERNEL_PORTABLE_ONLY)
-  advance_item_portable(record, population, item, tracks, plan, tables, step_begin, step_end,
-                        table_first_step);
-#else
-  static const bool avx2 = __builtin_cpu_supports("x86-64-v3") != 0;
-  (avx2 ? advance_item_avx2 : advance_item_portable)(record, population, item, tracks, plan, tables,
-                                                     step_begin, step_end, table_first_step);
-#endif
-}
-
-// A heterogeneous population (a spread, spread.hpp): every neuron has coefficients of its own
-// (`neurons`: the batch's, in state order), so the lanes do not share the step's constants. The
-// item's normals are drawn as in advance_item, once for all its points; each lane of each track
-// then takes the shared one-neuron step (neuron_chunk.hpp, as a GPU thread does) with its own
-// coefficients.
-void advance_heterogeneous(bool record, PopulationState& population, const WorkItem& item,
                            const std::vector<Track>& tracks, const PointCoefficients* neurons,
                            const SweepPlan& plan, const ChunkTableView& tables, std::int64_t step_begin,
                            std::int64_t step_end, std::int64_t table_first_step) {
-  alignas(64) float normals[kMaxBlocks][kNormalSteps * kLanes];
-  std::uint64_t stream[kMaxBlocks][kLanes];
-  item_streams(item, stream);
-  const std::uint64_t seed = plan.config.seed;
-  const bool exact = plan.config.scheme == Scheme::exact;
-  for (std::int64_t begin = step_begin; begin < step_end; begin += kNormalSteps) {
-    const std::int64_t end = std::min(step_end, begin + kNormalSteps);
-    for (int block = 0; block < item.block_count; ++block)
-      draw_normals(seed, stream[block], begin, end, normals[block]);
-    for (const Track& track : tracks) {
-      for (int lane = 0; lane < track.lanes; ++lane) {
-        const std::size_t at = track.state_at + static_cast<std::size_t>(lane);
-        const PointCoefficients& point = neurons[at];
-        const float* noise = normals[track.noise_block] + lane;
-        NeuronState state{population.v[at], population.refractory[at]};
-        NeuronTally tally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
-        float max_v = population.max_v[at];
-        const BridgeStream bridge{seed, stream[track.noise_block][lane], table_first_step};
-        for (std::int64_t k = begin; k < end; ++k) {
-          const std::int64_t table_at = k - table_first_step;
-          const float z = noise[(k - begin) * kLanes];
-          const bool spiked = exact ? advance_step<Scheme::exact>(state, tally, point.constants, point, z,
-                                                                  tables, table_at, bridge)
-                                    : advance_step<Scheme::euler>(state, tally, point.constants, point, z,
-                                                                  tables, table_at, bridge);
-          if (!record) continue;
-          max_v = state.v > max_v ? state.v : max_v;
-          if (!spiked) continue;
-          record_readout_spike(track.readouts, tables, table_at,
-                               track.first_neuron + static_cast<std::uint64_t>(lane), tally.spikes, k);
-        }
-        population.v[at] = state.v;
-        population.refractory[at] = state.refractory;
-        population.spikes[at] = tally.spikes;
-        population.cos_sum[at] = tally.cos_sum;
-        population.sin_sum[at] = tally.sin_sum;
-        population.max_v[at] = max_v;
-      }
-    }
+  if (neurons != nullptr) {
+    advance_heterogeneous_item<PortableLanes>(record, population, item, tracks, neurons, plan, tables,
+                                              step_begin, step_end, table_first_step);
+  } else {
+    advance_item_lanes<PortableLanes>(record, population, item, tracks, plan, tables, step_begin, step_end,
+                                      table_first_step);
   }
+}
+#endif
+
+// One work item: `neurons` null for a homogeneous population (the points' coefficients), else a
+// heterogeneous population's neurons' (the batch's, in state order).
+void advance_item(bool record, PopulationState& population, const WorkItem& item,
+                  const std::vector<Track>& tracks, const PointCoefficients* neurons, const SweepPlan& plan,
+                  const ChunkTableView& tables, std::int64_t step_begin, std::int64_t step_end,
+                  std::int64_t table_first_step) {
+#if defined(SRLIF_KERNEL_AVX2_ONLY)
+  advance_item_avx2(record, population, item, tracks, neurons, plan, tables, step_begin, step_end,
+                    table_first_step);
+#elif defined(SRLIF_KERNEL_PORTABLE_ONLY)
+  advance_item_portable(record, population, item, tracks, neurons, plan, tables, step_begin, step_end,
+                        table_first_step);
+#else
+  static const bool avx2 = __builtin_cpu_supports("x86-64-v3") != 0;
+  (avx2 ? advance_item_avx2 : advance_item_portable)(record, population, item, tracks, neurons, plan, tables,
+                                                     step_begin, step_end, table_first_step);
+#endif
 }
 
 // Splits the grid points of a batch into work items: points that share the
@@ -652,12 +739,8 @@ class CpuEngine final : public BatchEngine {
       const WorkItem& item = items_[static_cast<std::size_t>(index)];
       const ChunkTableView view = chunk_table_view(tables, item.drive_table, record);
       const std::vector<Track>& tracks = item_tracks_[static_cast<std::size_t>(index)];
-      if (plan_.heterogeneous) {
-        advance_heterogeneous(record, population_, item, tracks, neuron_points_.data(), plan_, view,
-                              chunk_begin, chunk_end, chunk_begin);
-      } else {
-        advance_item(record, population_, item, tracks, plan_, view, chunk_begin, chunk_end, chunk_begin);
-      }
+      advance_item(record, population_, item, tracks, plan_.heterogeneous ? neuron_points_.data() : nullptr,
+                   plan_, view, chunk_begin, chunk_end, chunk_begin);
     }
   }
 
