@@ -212,6 +212,30 @@ TEST(PopulationSpread, AnySplitAndAContinuationGiveTheSameBits) {
   }
 }
 
+// The sweep command runs a grid in segments (run_points), each a plan of its own points: a
+// heterogeneous population's neurons come from each point's grid point, so any segmenting and any
+// subset of points (a shard, a resumed run) give the tallies of the whole grid run as one plan.
+TEST(PopulationSpread, SegmentsAndSubsetsGiveTheWholeGridsTallies) {
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    SCOPED_TRACE(scheme_name(scheme));
+    SweepConfig config = spread_config(scheme);
+    config.grid[Axis::sigma] = {10.0, 30.0, 50.0};
+    config.grid[Axis::bias_spread] = {0.0, 4.0};
+    config.grid[Axis::tau_m_spread] = {1.0};
+    config.execution.batch_points = 2;
+    const SweepPlan plan = make_plan(config);
+    const auto backend = make_cpu_backend(2);
+    const std::vector<PointTally> whole = backend->run(plan, {}).tallies;
+    for (const std::vector<std::uint64_t>& points :
+         {std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5}, std::vector<std::uint64_t>{1, 4, 5}}) {
+      const std::vector<PointTally> part = run_points(plan, {backend.get()}, points, {}, {});
+      ASSERT_EQ(part.size(), points.size());
+      for (std::size_t i = 0; i < points.size(); ++i)
+        EXPECT_TRUE(same(part[i], whole[points[i]])) << "grid point " << points[i];
+    }
+  }
+}
+
 // At A = 0 the population rate of a bias spread is the Siegert rate averaged over the spread
 // (exact scheme, which has no dt bias), within 4 standard errors.
 TEST(PopulationSpread, RateIsTheAveragedSiegertRate) {

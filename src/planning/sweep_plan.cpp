@@ -166,7 +166,8 @@ std::vector<PointCoefficients> batch_neuron_coefficients(const SweepPlan& plan, 
 #pragma omp parallel for schedule(static)
   for (std::int64_t at = 0; at < static_cast<std::int64_t>(coefficients.size()); ++at) {
     const auto flat = static_cast<std::uint64_t>(at);
-    coefficients[flat] = neuron_coefficients(plan, first_point + flat / neurons, flat % neurons);
+    coefficients[flat] =
+        neuron_coefficients(plan, plan.grid_index(first_point + flat / neurons), flat % neurons);
   }
   return coefficients;
 }

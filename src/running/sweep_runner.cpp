@@ -179,6 +179,7 @@ void run_point_ranges(const SweepPlan& plan, const std::vector<Backend*>& backen
     for (const std::uint64_t point : segment) {
       part.points.push_back(plan.points.empty() ? point_coefficients(plan, point) : plan.points.at(point));
     }
+    part.grid_points = segment;  // a heterogeneous population's neurons come from their grid points
     part.batch_points = std::max<std::int64_t>(part.batch_points, static_cast<std::int64_t>(segment.size()));
     return part;
   };

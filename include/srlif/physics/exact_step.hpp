@@ -64,8 +64,8 @@ constexpr double kBridgeLimitFactor = 17.0;
 // `crossed(candidates, product)` draws the bridge uniforms where `candidates`
 // is set and returns where the bridge crossed.
 template <typename Real, typename Count, typename Constants, typename Drive, typename Limit, typename Crossed>
-SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, const Constants& constants, Drive drive, Real noise,
-                               Limit bridge_limit, Crossed&& crossed) {
+SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, const Constants& constants, Drive drive,
+                               Real noise, Limit bridge_limit, Crossed&& crossed) {
   const Real v_free = (constants.decay * v + drive) + noise;
   const auto held = refractory > 0;
   const auto below = mask_not(held) & (v < constants.v_threshold);

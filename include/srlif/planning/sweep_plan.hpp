@@ -29,6 +29,9 @@ struct SweepPlan {
   std::int64_t samples = 0;               // K
   std::int64_t steps = 0;                 // K - 1
   std::vector<PointCoefficients> points;  // one per grid point, grid order
+  // The grid index of each of `points` when the plan is a part of its grid (a
+  // segment of run_points), else empty: points[i] is grid point i.
+  std::vector<std::uint64_t> grid_points;
   // Some spread is not 0: each neuron has coefficients of its own (neuron_coefficients).
   bool heterogeneous = false;
   // Scheme exact with a tau_m spread: the chunk tables also hold the drive's cos
@@ -42,6 +45,9 @@ struct SweepPlan {
   std::int64_t batch_points = 0;
   ReadoutLayout readout_layout;  // all zero without readouts
 
+  std::size_t grid_index(std::size_t plan_index) const {
+    return grid_points.empty() ? plan_index : static_cast<std::size_t>(grid_points[plan_index]);
+  }
   std::uint64_t neuron_steps() const {
     return static_cast<std::uint64_t>(points.size()) * config.neurons * static_cast<std::uint64_t>(steps);
   }
@@ -60,7 +66,8 @@ PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index);
 // The coefficients of neuron `neuron` at grid point `index`: the point's, with the neuron's own
 // bias, threshold and tau_m (spread.hpp) when the point has spreads.
 PointCoefficients neuron_coefficients(const SweepPlan& plan, std::size_t index, std::uint64_t neuron);
-// Every neuron's of the grid points [first_point, first_point + points), point by point.
+// Every neuron's of the plan's points [first_point, first_point + points) (grid points
+// plan.grid_index(first_point), ...), point by point.
 std::vector<PointCoefficients> batch_neuron_coefficients(const SweepPlan& plan, std::size_t first_point,
                                                          std::size_t points);
 

@@ -423,85 +423,137 @@ struct LaneConstants {
   LaneInt hold_steps;
 };
 
-// One track of a heterogeneous population through `count` steps from table index `first_at`,
-// with its block's normals (`noise`, kLanes per step) and stream ids.
-template <bool kRecord, Scheme kScheme, typename Isa>
-__attribute__((always_inline)) inline void advance_heterogeneous_track(
-    PopulationState& population, const Track& t, const PointCoefficients* neurons, const float* noise,
-    const std::uint64_t* stream, std::uint64_t seed, const ChunkTableView& tables, std::int64_t first_at,
-    std::int64_t count, std::int64_t table_first_step) {
-  LaneFloat v;
-  LaneInt refractory;
-  LaneFloat max_v;
+// Each lane's own coefficients, as vectors.
+struct LaneCoefficients {
   LaneConstants constants;
-  LaneFloat drive_base, drive_amplitude, drive_quadrature, noise_gain, half_variance, bridge_limit;
-  for (int lane = 0; lane < kLanes; ++lane) {  // lanes past the block's end repeat its last neuron
-    const std::size_t at = t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1));
-    v[lane] = population.v[at];
-    refractory[lane] = population.refractory[at];
-    max_v[lane] = population.max_v[at];
-    const PointCoefficients& neuron = neurons[at];
-    constants.decay[lane] = neuron.constants.decay;
-    constants.v_threshold[lane] = neuron.constants.v_threshold;
-    constants.v_reset[lane] = neuron.constants.v_reset;
-    constants.hold_steps[lane] = neuron.constants.hold_steps;
-    drive_base[lane] = neuron.drive_base;
-    drive_amplitude[lane] = neuron.drive_amplitude;
-    drive_quadrature[lane] = neuron.drive_quadrature;
-    noise_gain[lane] = neuron.noise_gain;
-    half_variance[lane] = neuron.bridge_half_variance;
-    bridge_limit[lane] = neuron.bridge_limit;
+  LaneFloat drive_base;
+  LaneFloat drive_amplitude;
+  LaneFloat drive_quadrature;
+  LaneFloat noise_gain;
+  LaneFloat half_variance;
+  LaneFloat bridge_limit;
+};
+
+// kTracks tracks of a heterogeneous population, side by side (independent dependency chains),
+// through `count` steps from table index `first_at`, each with its block's normals
+// (noise[track], kLanes per step) and stream ids (stream[track]).
+template <bool kRecord, Scheme kScheme, int kTracks, typename Isa>
+__attribute__((always_inline)) inline void advance_heterogeneous_tracks(
+    PopulationState& population, const Track* tracks, const PointCoefficients* neurons,
+    const float* const* noise, const std::uint64_t* const* stream, std::uint64_t seed,
+    const ChunkTableView& tables, std::int64_t first_at, std::int64_t count, std::int64_t table_first_step) {
+  LaneFloat v[kTracks];
+  LaneInt refractory[kTracks];
+  LaneFloat max_v[kTracks];
+  LaneCoefficients c[kTracks];
+  for (int track = 0; track < kTracks; ++track) {
+    const Track& t = tracks[track];
+    for (int lane = 0; lane < kLanes; ++lane) {  // lanes past the block's end repeat its last neuron
+      const std::size_t at = t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1));
+      v[track][lane] = population.v[at];
+      refractory[track][lane] = population.refractory[at];
+      max_v[track][lane] = population.max_v[at];
+      const PointCoefficients& neuron = neurons[at];
+      c[track].constants.decay[lane] = neuron.constants.decay;
+      c[track].constants.v_threshold[lane] = neuron.constants.v_threshold;
+      c[track].constants.v_reset[lane] = neuron.constants.v_reset;
+      c[track].constants.hold_steps[lane] = neuron.constants.hold_steps;
+      c[track].drive_base[lane] = neuron.drive_base;
+      c[track].drive_amplitude[lane] = neuron.drive_amplitude;
+      c[track].drive_quadrature[lane] = neuron.drive_quadrature;
+      c[track].noise_gain[lane] = neuron.noise_gain;
+      c[track].half_variance[lane] = neuron.bridge_half_variance;
+      c[track].bridge_limit[lane] = neuron.bridge_limit;
+    }
   }
   const bool quadrature = tables.drive_cos != nullptr;
   for (std::int64_t j = 0; j < count; ++j) {
     const std::int64_t at = first_at + j;
-    // As scheme_step: base + amplitude sin_k, then + quadrature cos_k.
-    LaneFloat drive = drive_base + drive_amplitude * tables.drive_sin[at];
-    if (quadrature) drive += drive_quadrature * tables.drive_cos[at];
-    LaneFloat z;
-    std::memcpy(&z, noise + j * kLanes, sizeof z);
-    const LaneFloat lane_noise = noise_gain * z;
-    LaneInt spiked;
-    if constexpr (kScheme == Scheme::exact) {
-      // Bridge uniforms for the (rare) lanes near threshold, one scalar draw each.
-      const auto crossed = [&](LaneInt candidates, LaneFloat product) __attribute__((always_inline)) {
-        LaneInt result = {};
-        if (!Isa::any(candidates)) return result;
-        for (int lane = 0; lane < kLanes; ++lane) {
-          if (!candidates[lane]) continue;
-          const float uniform = bridge_uniform(seed, stream[lane], table_first_step + at);
-          result[lane] = bridge_crossed(product[lane], half_variance[lane], uniform) ? -1 : 0;
-        }
-        return result;
-      };
-      spiked = exact_step_lanes(v, refractory, constants, drive, lane_noise, bridge_limit, crossed);
-    } else {
-      spiked = euler_step_lanes(v, refractory, constants, drive, lane_noise);
+    LaneInt spiked[kTracks];
+    LaneInt any = {};
+#pragma GCC unroll 4
+    for (int track = 0; track < kTracks; ++track) {
+      // As scheme_step: base + amplitude sin_k, then + quadrature cos_k.
+      LaneFloat drive = c[track].drive_base + c[track].drive_amplitude * tables.drive_sin[at];
+      if (quadrature) drive += c[track].drive_quadrature * tables.drive_cos[at];
+      LaneFloat z;
+      std::memcpy(&z, noise[track] + j * kLanes, sizeof z);
+      const LaneFloat lane_noise = c[track].noise_gain * z;
+      if constexpr (kScheme == Scheme::exact) {
+        // Bridge uniforms for the (rare) lanes near threshold, one scalar draw each.
+        const auto crossed = [&](LaneInt candidates, LaneFloat product) __attribute__((always_inline)) {
+          LaneInt result = {};
+          if (!Isa::any(candidates)) return result;
+          for (int lane = 0; lane < kLanes; ++lane) {
+            if (!candidates[lane]) continue;
+            const float uniform = bridge_uniform(seed, stream[track][lane], table_first_step + at);
+            result[lane] = bridge_crossed(product[lane], c[track].half_variance[lane], uniform) ? -1 : 0;
+          }
+          return result;
+        };
+        spiked[track] = exact_step_lanes(v[track], refractory[track], c[track].constants, drive, lane_noise,
+                                         c[track].bridge_limit, crossed);
+      } else {
+        spiked[track] = euler_step_lanes(v[track], refractory[track], c[track].constants, drive, lane_noise);
+      }
+      if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
+      any |= spiked[track];
     }
-    if constexpr (kRecord) max_v = v > max_v ? v : max_v;
-    if (!Isa::any(spiked)) continue;  // spikes are rare
-    for (int lane = 0; lane < t.lanes; ++lane) {
-      if (!spiked[lane]) continue;
-      const std::size_t neuron_at = t.state_at + static_cast<std::size_t>(lane);
-      const std::uint32_t spike_count = ++population.spikes[neuron_at];
-      population.cos_sum[neuron_at] += tables.phase_cos[at];
-      population.sin_sum[neuron_at] += tables.phase_sin[at];
-      if constexpr (kRecord) {
-        record_readout_spike(t.readouts, tables, at, t.first_neuron + static_cast<std::uint64_t>(lane),
-                             spike_count, table_first_step + at);
+    if (!Isa::any(any)) continue;  // spikes are rare
+    for (int track = 0; track < kTracks; ++track) {
+      const Track& t = tracks[track];
+      for (int lane = 0; lane < t.lanes; ++lane) {
+        if (!spiked[track][lane]) continue;
+        const std::size_t neuron_at = t.state_at + static_cast<std::size_t>(lane);
+        const std::uint32_t spike_count = ++population.spikes[neuron_at];
+        population.cos_sum[neuron_at] += tables.phase_cos[at];
+        population.sin_sum[neuron_at] += tables.phase_sin[at];
+        if constexpr (kRecord) {
+          record_readout_spike(t.readouts, tables, at, t.first_neuron + static_cast<std::uint64_t>(lane),
+                               spike_count, table_first_step + at);
+        }
       }
     }
   }
-  for (int lane = 0; lane < t.lanes; ++lane) {
-    const std::size_t at = t.state_at + static_cast<std::size_t>(lane);
-    population.v[at] = v[lane];
-    population.refractory[at] = refractory[lane];
-    population.max_v[at] = max_v[lane];
+  for (int track = 0; track < kTracks; ++track) {
+    const Track& t = tracks[track];
+    for (int lane = 0; lane < t.lanes; ++lane) {
+      const std::size_t at = t.state_at + static_cast<std::size_t>(lane);
+      population.v[at] = v[track][lane];
+      population.refractory[at] = refractory[track][lane];
+      population.max_v[at] = max_v[track][lane];
+    }
+  }
+}
+
+// A set of 1, 2, 4 or kHeterogeneousTracks (8) tracks, with the kernel for their number.
+constexpr int kHeterogeneousTracks = 8;
+template <bool kRecord, Scheme kScheme, typename Isa>
+__attribute__((always_inline)) inline void advance_heterogeneous_set(
+    PopulationState& population, const Track* tracks, int count, const PointCoefficients* neurons,
+    const float* const* noise, const std::uint64_t* const* stream, std::uint64_t seed,
+    const ChunkTableView& tables, std::int64_t first_at, std::int64_t steps, std::int64_t table_first_step) {
+  switch (count) {
+    case 1:
+      return advance_heterogeneous_tracks<kRecord, kScheme, 1, Isa>(
+          population, tracks, neurons, noise, stream, seed, tables, first_at, steps, table_first_step);
+    case 2:
+      return advance_heterogeneous_tracks<kRecord, kScheme, 2, Isa>(
+          population, tracks, neurons, noise, stream, seed, tables, first_at, steps, table_first_step);
+    case 4:
+      return advance_heterogeneous_tracks<kRecord, kScheme, 4, Isa>(
+          population, tracks, neurons, noise, stream, seed, tables, first_at, steps, table_first_step);
+    case kHeterogeneousTracks:
+      return advance_heterogeneous_tracks<kRecord, kScheme, kHeterogeneousTracks, Isa>(
+          population, tracks, neurons, noise, stream, seed, tables, first_at, steps, table_first_step);
+    default:
+      __builtin_unreachable();
   }
 }
 
 // A heterogeneous population's work item (`neurons`: the batch's coefficients, in state order):
-// its normals drawn as for any item, once for all its points, then each track in turn.
+// its normals drawn as for any item, once for all its points, then its tracks in sets of 8, and
+// the rest in sets of 4, 2 and 1 (25 tracks: 8 8 8 1).
 template <typename Isa>
 __attribute__((always_inline)) inline void advance_heterogeneous_item(
     bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
@@ -517,21 +569,32 @@ __attribute__((always_inline)) inline void advance_heterogeneous_item(
     for (int block = 0; block < item.block_count; ++block)
       draw_normals(seed, stream[block], begin, end, normals[block]);
     const std::int64_t first_at = begin - table_first_step;
-    for (const Track& track : tracks) {
-      const float* noise = normals[track.noise_block];
-      const std::uint64_t* lanes = stream[track.noise_block];
+    const int track_count = static_cast<int>(tracks.size());
+    for (int first = 0, count = 0; first < track_count; first += count) {
+      count = std::bit_floor(static_cast<unsigned>(std::min(kHeterogeneousTracks, track_count - first)));
+      const float* noise[kHeterogeneousTracks];
+      const std::uint64_t* lanes[kHeterogeneousTracks];
+      for (int t = 0; t < count; ++t) {
+        noise[t] = normals[tracks[first + t].noise_block];
+        lanes[t] = stream[tracks[first + t].noise_block];
+      }
+      const Track* set = tracks.data() + first;
       if (record && exact) {
-        advance_heterogeneous_track<true, Scheme::exact, Isa>(population, track, neurons, noise, lanes, seed,
-                                                              tables, first_at, end - begin, table_first_step);
+        advance_heterogeneous_set<true, Scheme::exact, Isa>(population, set, count, neurons, noise, lanes,
+                                                            seed, tables, first_at, end - begin,
+                                                            table_first_step);
       } else if (record) {
-        advance_heterogeneous_track<true, Scheme::euler, Isa>(population, track, neurons, noise, lanes, seed,
-                                                              tables, first_at, end - begin, table_first_step);
+        advance_heterogeneous_set<true, Scheme::euler, Isa>(population, set, count, neurons, noise, lanes,
+                                                            seed, tables, first_at, end - begin,
+                                                            table_first_step);
       } else if (exact) {
-        advance_heterogeneous_track<false, Scheme::exact, Isa>(population, track, neurons, noise, lanes, seed,
-                                                               tables, first_at, end - begin, table_first_step);
+        advance_heterogeneous_set<false, Scheme::exact, Isa>(population, set, count, neurons, noise, lanes,
+                                                             seed, tables, first_at, end - begin,
+                                                             table_first_step);
       } else {
-        advance_heterogeneous_track<false, Scheme::euler, Isa>(population, track, neurons, noise, lanes, seed,
-                                                               tables, first_at, end - begin, table_first_step);
+        advance_heterogeneous_set<false, Scheme::euler, Isa>(population, set, count, neurons, noise, lanes,
+                                                             seed, tables, first_at, end - begin,
+                                                             table_first_step);
       }
     }
   }
