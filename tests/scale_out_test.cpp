@@ -511,7 +511,7 @@ TEST(Resume, ANeuronAxisSweepKilledThenResumedGivesTheSameBytes) {
   expect_killed_then_resumed_to_give(kNeuronAxisSweep, reference_of(kNeuronAxisSweep), "neuron_axis");
 }
 
-// A heterogeneous population (spreads): the same, through the CPU's one-neuron-per-lane path.
+// A heterogeneous population (spreads): the same, through the CPU's per-lane-coefficient path.
 const std::string kSpreadSweep =
     "sweep --sigma 0:60:7 --amplitude 10,20 --bias-spread 0,3 --v-th-spread 0.5 --spread uniform --neurons "
     "800 "
