@@ -111,7 +111,9 @@ void download_readouts(PopulationReadouts& readouts, const ReadoutLayout& layout
 }
 
 // One chunk's kernel, instantiated for each (readouts?, scheme, sharing width): all three are
-// the same for a whole launch, so no per-step branch is left in the kernel.
+// the same for a whole launch, so no per-step branch is left in the kernel for them. (An exact
+// tau_m spread's drive cos is a null test of a kernel argument per step, the same for every
+// thread.)
 struct ChunkLaunch {
   const cuda::DevicePopulation& population;
   const PointCoefficients* points;
