@@ -202,6 +202,80 @@ struct Avx2Lanes {
 // Floats from one lane block's normals to the next in a work item's buffer.
 constexpr std::int64_t kNoiseStride = kNormalSteps * kLanes;
 
+// The state of kTracks tracks' lanes: read from the population (lanes past a block's end repeat
+// its last neuron) and written back (the block's own lanes only).
+template <int kTracks>
+__attribute__((always_inline)) inline void load_track_lanes(const PopulationState& population,
+                                                            const Track* tracks, LaneFloat* v,
+                                                            LaneInt* refractory, LaneFloat* max_v) {
+  for (int track = 0; track < kTracks; ++track) {
+    const Track& t = tracks[track];
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const std::size_t at = t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1));
+      v[track][lane] = population.v[at];
+      refractory[track][lane] = population.refractory[at];
+      max_v[track][lane] = population.max_v[at];
+    }
+  }
+}
+
+template <int kTracks>
+__attribute__((always_inline)) inline void store_track_lanes(PopulationState& population, const Track* tracks,
+                                                             const LaneFloat* v, const LaneInt* refractory,
+                                                             const LaneFloat* max_v) {
+  for (int track = 0; track < kTracks; ++track) {
+    const Track& t = tracks[track];
+    for (int lane = 0; lane < t.lanes; ++lane) {
+      const std::size_t at = t.state_at + static_cast<std::size_t>(lane);
+      population.v[at] = v[track][lane];
+      population.refractory[at] = refractory[track][lane];
+      population.max_v[at] = max_v[track][lane];
+    }
+  }
+}
+
+// The spikes of one step (table index `at`) of kTracks tracks: counts, phase sums and readouts,
+// in track and lane order.
+template <bool kRecord, int kTracks, typename Isa>
+__attribute__((always_inline)) inline void record_track_spikes(PopulationState& population,
+                                                               const Track* tracks, const LaneInt* spiked,
+                                                               const ChunkTableView& tables, std::int64_t at,
+                                                               std::int64_t table_first_step) {
+  for (int track = 0; track < kTracks; ++track) {
+    if (!Isa::any(spiked[track])) continue;
+    const Track& t = tracks[track];
+    for (int lane = 0; lane < t.lanes; ++lane) {
+      if (!spiked[track][lane]) continue;
+      const std::size_t neuron_at = t.state_at + static_cast<std::size_t>(lane);
+      const std::uint32_t spike_count = ++population.spikes[neuron_at];
+      population.cos_sum[neuron_at] += tables.phase_cos[at];
+      population.sin_sum[neuron_at] += tables.phase_sin[at];
+      if constexpr (kRecord) {
+        record_readout_spike(t.readouts, tables, at, t.first_neuron + static_cast<std::uint64_t>(lane),
+                             spike_count, table_first_step + at);
+      }
+    }
+  }
+}
+
+// Scheme exact's bridge crossings at step `step` for the (rare) candidate lanes near threshold:
+// one scalar uniform each from the lane's stream (`stream_of(lane)`), tested against its h
+// (`half_variance_of(lane)`).
+template <typename Isa, typename StreamOf, typename HalfVarianceOf>
+__attribute__((always_inline)) inline LaneInt bridge_crossings(LaneInt candidates, LaneFloat product,
+                                                               std::uint64_t seed, std::int64_t step,
+                                                               StreamOf&& stream_of,
+                                                               HalfVarianceOf&& half_variance_of) {
+  LaneInt result = {};
+  if (!Isa::any(candidates)) return result;
+  for (int lane = 0; lane < kLanes; ++lane) {
+    if (!candidates[lane]) continue;
+    const float uniform = bridge_uniform(seed, stream_of(lane), step);
+    result[lane] = bridge_crossed(product[lane], half_variance_of(lane), uniform) ? -1 : 0;
+  }
+  return result;
+}
+
 // Advances kTracks tracks through `count` steps starting at table index
 // `first_at`. A work item is either one point's lane blocks (kOnePoint: track t
 // takes its normals from noise + t * kNoiseStride, kLanes per step, and all take
@@ -221,16 +295,8 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
   LaneInt refractory[kTracks];
   LaneFloat max_v[kTracks];
   PointCoefficients coefficients[kTracks];
-  for (int track = 0; track < kTracks; ++track) {
-    const Track& t = tracks[track];
-    for (int lane = 0; lane < kLanes; ++lane) {  // lanes past the block's end repeat its last neuron
-      const std::size_t at = t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1));
-      v[track][lane] = population.v[at];
-      refractory[track][lane] = population.refractory[at];
-      max_v[track][lane] = population.max_v[at];
-    }
-    coefficients[track] = *t.point;
-  }
+  load_track_lanes<kTracks>(population, tracks, v, refractory, max_v);
+  for (int track = 0; track < kTracks; ++track) coefficients[track] = *tracks[track].point;
 
   const StepConstants step_constants = constants;  // a copy: the spike pass's stores cannot alias it
   // Step j (relative to first_at) of every track; `spiked` gets each track's spike lanes.
@@ -249,20 +315,14 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       std::memcpy(&z, noise + (kOnePoint ? track * kNoiseStride : 0) + j * kLanes, sizeof z);
       const LaneFloat lane_noise = coefficients[track].noise_gain * z;
       if constexpr (kScheme == Scheme::exact) {
-        // Bridge uniforms for the (rare) lanes near threshold, one scalar draw each.
         const auto crossed = [&](LaneInt candidates, LaneFloat product) __attribute__((always_inline)) {
-          LaneInt result = {};
-          if (!Isa::any(candidates)) return result;
           const Track& t = tracks[track];
-          for (int lane = 0; lane < kLanes; ++lane) {
-            if (!candidates[lane]) continue;
-            const std::uint64_t stream =
-                stream_id(t.point->stream_tag, t.first_neuron + static_cast<std::uint64_t>(lane));
-            const float uniform = bridge_uniform(seed, stream, table_first_step + at);
-            result[lane] =
-                bridge_crossed(product[lane], coefficients[track].bridge_half_variance, uniform) ? -1 : 0;
-          }
-          return result;
+          return bridge_crossings<Isa>(
+              candidates, product, seed, table_first_step + at,
+              [&](int lane) {
+                return stream_id(t.point->stream_tag, t.first_neuron + static_cast<std::uint64_t>(lane));
+              },
+              [&](int) { return coefficients[track].bridge_half_variance; });
         };
         LaneInt free = {};
         LaneInt& count = kNoneHeld ? free : refractory[track];
@@ -277,24 +337,10 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       any |= spiked[track];
     }
   };
-  // The spikes of step j: counts, phase sums and readouts, in step, track and lane order.
+  // The spikes of step j, in step, track and lane order.
   const auto record_spikes = [&](std::int64_t j, const LaneInt* spiked) __attribute__((always_inline)) {
-    const std::int64_t at = first_at + j;
-    for (int track = 0; track < kTracks; ++track) {
-      if (!Isa::any(spiked[track])) continue;
-      const Track& t = tracks[track];
-      for (int lane = 0; lane < t.lanes; ++lane) {
-        if (!spiked[track][lane]) continue;
-        const std::size_t neuron_at = t.state_at + static_cast<std::size_t>(lane);
-        const std::uint32_t spike_count = ++population.spikes[neuron_at];
-        population.cos_sum[neuron_at] += tables.phase_cos[at];
-        population.sin_sum[neuron_at] += tables.phase_sin[at];
-        if constexpr (kRecord) {
-          record_readout_spike(t.readouts, tables, at, t.first_neuron + static_cast<std::uint64_t>(lane),
-                               spike_count, table_first_step + at);
-        }
-      }
-    }
+    record_track_spikes<kRecord, kTracks, Isa>(population, tracks, spiked, tables, first_at + j,
+                                               table_first_step);
   };
 
   // Steps until no lane of the set is refractory: at least the largest count now, at least
@@ -338,16 +384,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       }
     }
   }
-
-  for (int track = 0; track < kTracks; ++track) {
-    const Track& t = tracks[track];
-    for (int lane = 0; lane < t.lanes; ++lane) {
-      const std::size_t at = t.state_at + static_cast<std::size_t>(lane);
-      population.v[at] = v[track][lane];
-      population.refractory[at] = refractory[track][lane];
-      population.max_v[at] = max_v[track][lane];
-    }
-  }
+  store_track_lanes<kTracks>(population, tracks, v, refractory, max_v);
 }
 
 template <bool kRecord, Scheme kScheme, bool kOnePoint, typename Isa>
@@ -446,14 +483,12 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
   LaneInt refractory[kTracks];
   LaneFloat max_v[kTracks];
   LaneCoefficients c[kTracks];
+  load_track_lanes<kTracks>(population, tracks, v, refractory, max_v);
   for (int track = 0; track < kTracks; ++track) {
     const Track& t = tracks[track];
     for (int lane = 0; lane < kLanes; ++lane) {  // lanes past the block's end repeat its last neuron
-      const std::size_t at = t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1));
-      v[track][lane] = population.v[at];
-      refractory[track][lane] = population.refractory[at];
-      max_v[track][lane] = population.max_v[at];
-      const PointCoefficients& neuron = neurons[at];
+      const PointCoefficients& neuron =
+          neurons[t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1))];
       c[track].constants.decay[lane] = neuron.constants.decay;
       c[track].constants.v_threshold[lane] = neuron.constants.v_threshold;
       c[track].constants.v_reset[lane] = neuron.constants.v_reset;
@@ -480,16 +515,10 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
       std::memcpy(&z, noise[track] + j * kLanes, sizeof z);
       const LaneFloat lane_noise = c[track].noise_gain * z;
       if constexpr (kScheme == Scheme::exact) {
-        // Bridge uniforms for the (rare) lanes near threshold, one scalar draw each.
         const auto crossed = [&](LaneInt candidates, LaneFloat product) __attribute__((always_inline)) {
-          LaneInt result = {};
-          if (!Isa::any(candidates)) return result;
-          for (int lane = 0; lane < kLanes; ++lane) {
-            if (!candidates[lane]) continue;
-            const float uniform = bridge_uniform(seed, stream[track][lane], table_first_step + at);
-            result[lane] = bridge_crossed(product[lane], c[track].half_variance[lane], uniform) ? -1 : 0;
-          }
-          return result;
+          return bridge_crossings<Isa>(
+              candidates, product, seed, table_first_step + at, [&](int lane) { return stream[track][lane]; },
+              [&](int lane) { return c[track].half_variance[lane]; });
         };
         spiked[track] = exact_step_lanes(v[track], refractory[track], c[track].constants, drive, lane_noise,
                                          c[track].bridge_limit, crossed);
@@ -499,30 +528,28 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
       if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
       any |= spiked[track];
     }
-    if (!Isa::any(any)) continue;  // spikes are rare
-    for (int track = 0; track < kTracks; ++track) {
-      const Track& t = tracks[track];
-      for (int lane = 0; lane < t.lanes; ++lane) {
-        if (!spiked[track][lane]) continue;
-        const std::size_t neuron_at = t.state_at + static_cast<std::size_t>(lane);
-        const std::uint32_t spike_count = ++population.spikes[neuron_at];
-        population.cos_sum[neuron_at] += tables.phase_cos[at];
-        population.sin_sum[neuron_at] += tables.phase_sin[at];
-        if constexpr (kRecord) {
-          record_readout_spike(t.readouts, tables, at, t.first_neuron + static_cast<std::uint64_t>(lane),
-                               spike_count, table_first_step + at);
-        }
-      }
-    }
+    if (Isa::any(any))
+      record_track_spikes<kRecord, kTracks, Isa>(population, tracks, spiked, tables, at,
+                                                 table_first_step);  // spikes are rare
   }
-  for (int track = 0; track < kTracks; ++track) {
-    const Track& t = tracks[track];
-    for (int lane = 0; lane < t.lanes; ++lane) {
-      const std::size_t at = t.state_at + static_cast<std::size_t>(lane);
-      population.v[at] = v[track][lane];
-      population.refractory[at] = refractory[track][lane];
-      population.max_v[at] = max_v[track][lane];
-    }
+  store_track_lanes<kTracks>(population, tracks, v, refractory, max_v);
+}
+
+// Calls `kernel(record, scheme)` with both as compile-time constants (std::bool_constant,
+// std::integral_constant<Scheme, ...>): they are the same for a whole run, so the four kernels
+// have no per-step branch on them.
+template <typename Kernel>
+__attribute__((always_inline)) inline void with_kernel(bool record, Scheme scheme, Kernel&& kernel) {
+  using Exact = std::integral_constant<Scheme, Scheme::exact>;
+  using Euler = std::integral_constant<Scheme, Scheme::euler>;
+  if (record && scheme == Scheme::exact) {
+    kernel(std::true_type{}, Exact{});
+  } else if (record) {
+    kernel(std::true_type{}, Euler{});
+  } else if (scheme == Scheme::exact) {
+    kernel(std::false_type{}, Exact{});
+  } else {
+    kernel(std::false_type{}, Euler{});
   }
 }
 
@@ -563,7 +590,6 @@ __attribute__((always_inline)) inline void advance_heterogeneous_item(
   std::uint64_t stream[kMaxBlocks][kLanes];
   item_streams(item, stream);
   const std::uint64_t seed = plan.config.seed;
-  const bool exact = plan.config.scheme == Scheme::exact;
   for (std::int64_t begin = step_begin; begin < step_end; begin += kNormalSteps) {
     const std::int64_t end = std::min(step_end, begin + kNormalSteps);
     for (int block = 0; block < item.block_count; ++block)
@@ -579,23 +605,12 @@ __attribute__((always_inline)) inline void advance_heterogeneous_item(
         lanes[t] = stream[tracks[first + t].noise_block];
       }
       const Track* set = tracks.data() + first;
-      if (record && exact) {
-        advance_heterogeneous_set<true, Scheme::exact, Isa>(population, set, count, neurons, noise, lanes,
-                                                            seed, tables, first_at, end - begin,
-                                                            table_first_step);
-      } else if (record) {
-        advance_heterogeneous_set<true, Scheme::euler, Isa>(population, set, count, neurons, noise, lanes,
-                                                            seed, tables, first_at, end - begin,
-                                                            table_first_step);
-      } else if (exact) {
-        advance_heterogeneous_set<false, Scheme::exact, Isa>(population, set, count, neurons, noise, lanes,
-                                                             seed, tables, first_at, end - begin,
-                                                             table_first_step);
-      } else {
-        advance_heterogeneous_set<false, Scheme::euler, Isa>(population, set, count, neurons, noise, lanes,
-                                                             seed, tables, first_at, end - begin,
-                                                             table_first_step);
-      }
+      with_kernel(
+          record, plan.config.scheme, [&](auto kRecord, auto kScheme) __attribute__((always_inline)) {
+            advance_heterogeneous_set<decltype(kRecord)::value, decltype(kScheme)::value, Isa>(
+                population, set, count, neurons, noise, lanes, seed, tables, first_at, end - begin,
+                table_first_step);
+          });
     }
   }
 }
@@ -634,25 +649,13 @@ __attribute__((always_inline)) inline void advance_item_lanes(
       }
       const float* noise = normals[tracks[set_first].noise_block];
       const std::uint64_t seed = plan.config.seed;
-      const bool exact = plan.config.scheme == Scheme::exact;
       const Track* set = tracks.data() + set_first;
-      if (record && exact) {
-        advance_track_set<true, Scheme::exact, Isa>(one_point, population, set, count, noise, drives[0], seed,
-                                                    item.constants, tables, first_at, end - begin,
-                                                    table_first_step);
-      } else if (record) {
-        advance_track_set<true, Scheme::euler, Isa>(one_point, population, set, count, noise, drives[0], seed,
-                                                    item.constants, tables, first_at, end - begin,
-                                                    table_first_step);
-      } else if (exact) {
-        advance_track_set<false, Scheme::exact, Isa>(one_point, population, set, count, noise, drives[0],
-                                                     seed, item.constants, tables, first_at, end - begin,
-                                                     table_first_step);
-      } else {
-        advance_track_set<false, Scheme::euler, Isa>(one_point, population, set, count, noise, drives[0],
-                                                     seed, item.constants, tables, first_at, end - begin,
-                                                     table_first_step);
-      }
+      with_kernel(
+          record, plan.config.scheme, [&](auto kRecord, auto kScheme) __attribute__((always_inline)) {
+            advance_track_set<decltype(kRecord)::value, decltype(kScheme)::value, Isa>(
+                one_point, population, set, count, noise, drives[0], seed, item.constants, tables, first_at,
+                end - begin, table_first_step);
+          });
     }
   }
 }
