@@ -81,8 +81,10 @@ std::size_t drive_table_of(const SweepConfig& config, const GridPoint& point) {
 
 // The coefficients of `neuron` with bias `bias` at `point` (whose sigma, amplitude, frequency
 // and drive table they take).
-PointCoefficients coefficients_of(const SweepConfig& config, const GridPoint& point,
-                                  const NeuronParams& neuron, double bias) {
+PointCoefficients coefficients_of(const SweepPlan& plan, const GridPoint& point, const NeuronParams& neuron,
+                                  double bias) {
+  const SweepConfig& config = plan.config;
+  const std::size_t drive_table = drive_table_of(config, point);
   const double dt = config.time.dt;
   const double rate = dt / neuron.tau_m;  // dt / tau_m, dimensionless
   const bool exact = config.scheme == Scheme::exact;
@@ -101,12 +103,10 @@ PointCoefficients coefficients_of(const SweepConfig& config, const GridPoint& po
   const std::complex<double> weight = sinusoid_weight(config.scheme, point.frequency(), neuron.tau_m, dt);
   double in_phase = std::abs(weight);
   double quadrature = 0.0;
-  const double table_tau_m = point.neuron().tau_m;
-  if (exact && neuron.tau_m != table_tau_m) {
-    // A neuron of a tau_m spread: its drive table is its point's, shifted by arg c(table_tau_m);
-    // sin(x + delta) = cos(delta) sin(x) + sin(delta) cos(x) gives its own arg c(tau_m).
-    const double delta =
-        std::arg(weight) - std::arg(sinusoid_weight(config.scheme, point.frequency(), table_tau_m, dt));
+  if (exact && neuron.tau_m != point.neuron().tau_m) {
+    // A neuron of a tau_m spread: its drive table is its point's, shifted by arg c of the point's
+    // tau_m; sin(x + delta) = cos(delta) sin(x) + sin(delta) cos(x) gives its own arg c(tau_m).
+    const double delta = std::arg(weight) - plan.drive_tables[drive_table].phase_rad;
     quadrature = in_phase * std::sin(delta);
     in_phase *= std::cos(delta);
   }
@@ -125,7 +125,7 @@ PointCoefficients coefficients_of(const SweepConfig& config, const GridPoint& po
   } else {
     coefficients.noise_gain = static_cast<float>(rate * point.sigma() / (neuron.g_leak * std::sqrt(dt)));
   }
-  coefficients.drive_table = static_cast<std::uint32_t>(drive_table_of(config, point));
+  coefficients.drive_table = static_cast<std::uint32_t>(drive_table);
   coefficients.stream_tag = config.decorrelate_points ? point_tag(config.grid, point) : 0u;
   return coefficients;
 }
@@ -134,7 +134,7 @@ PointCoefficients coefficients_of(const SweepConfig& config, const GridPoint& po
 
 PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index) {
   const GridPoint point = plan.config.grid.point(index);
-  return coefficients_of(plan.config, point, point.neuron(), point.bias());
+  return coefficients_of(plan, point, point.neuron(), point.bias());
 }
 
 double spread_neuron(const SweepConfig& config, const GridPoint& point, std::uint64_t neuron,
@@ -156,7 +156,7 @@ PointCoefficients neuron_coefficients(const SweepPlan& plan, std::size_t index, 
   const GridPoint point = plan.config.grid.point(index);
   NeuronParams neuron_params;
   const double bias = spread_neuron(plan.config, point, neuron, neuron_params);
-  return coefficients_of(plan.config, point, neuron_params, bias);
+  return coefficients_of(plan, point, neuron_params, bias);
 }
 
 std::vector<PointCoefficients> batch_neuron_coefficients(const SweepPlan& plan, std::size_t first_point,
