@@ -63,7 +63,10 @@ struct PopulationState {
   }
 
   PopulationSnapshot snapshot(std::int64_t next_step) const {
-    return PopulationSnapshot{next_step, v, refractory, spikes, cos_sum, sin_sum};
+    PopulationSnapshot state;
+    state.next_step = next_step;
+    for_each_state_array([](auto& theirs, const auto& mine) { theirs = mine; }, state, *this);
+    return state;
   }
 
   // After reset(): the state of a snapshot of as many neurons (check_chunk_hooks).
