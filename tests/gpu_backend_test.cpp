@@ -212,6 +212,47 @@ TEST(GpuBackend, HeterogeneousPopulationsIdenticalToCpu) {
   }
 }
 
+// Coloured noise (issue 17): each thread's current, under exact its second normals shared like the
+// first, in launches of every width; white points (noise_tau 0) among coloured ones, a spread, a
+// continuation from a CPU snapshot, readouts.
+TEST(GpuBackend, ColouredNoiseIdenticalToCpu) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    SweepConfig config = test::reference_config({}, 45, 300.3);
+    config.grid[Axis::sigma] = parse_axis("0:60:7", "--sigma");
+    config.grid[Axis::noise_tau] = {0.0, 1.0, 5.0};
+    config.scheme = scheme;
+    config.validity = {1, 400};
+    const std::string reference = test::cpu_points_csv(config);
+    for (const auto& [chunk, batch] : {std::pair<std::int64_t, std::int64_t>{4096, 0}, {36, 5}}) {
+      config.execution.chunk_steps = chunk;
+      config.execution.batch_points = batch;
+      EXPECT_EQ(cuda_points_csv(config), reference) << scheme_name(scheme) << " chunk " << chunk;
+    }
+    config.decorrelate_points = true;
+    config.grid[Axis::bias_spread] = {2.0};
+    EXPECT_EQ(cuda_points_csv(config), test::cpu_points_csv(config)) << scheme_name(scheme) << " spread";
+
+    SweepConfig resumed = test::reference_config({20.0, 40.0}, 300, 300.0);
+    resumed.scheme = scheme;
+    resumed.grid[Axis::noise_tau] = {2.0};
+    resumed.execution.chunk_steps = 400;
+    const SweepPlan plan = make_plan(resumed);
+    const auto cpu = make_cpu_backend(2);
+    const auto gpu = make_cuda_backend();
+    const PopulationSnapshot state = test::snapshot_at(*cpu, plan, 1200);
+    const PopulationSnapshot device_state = test::snapshot_at(*gpu, plan, 1200);
+    EXPECT_EQ(device_state.noise_current, state.noise_current) << scheme_name(scheme);
+    EXPECT_EQ(device_state.v, state.v) << scheme_name(scheme);
+    const std::vector<PointTally> on_cpu = test::tallies_from(*cpu, plan, state);
+    const std::vector<PointTally> on_gpu = test::tallies_from(*gpu, plan, state);
+    for (std::size_t i = 0; i < on_cpu.size(); ++i) {
+      EXPECT_EQ(on_gpu[i].spikes, on_cpu[i].spikes);
+      EXPECT_EQ(on_gpu[i].cos_sum, on_cpu[i].cos_sum);
+    }
+  }
+}
+
 // A state taken inside a segment of 25 shared points (widths 16, 8, 1) and continued.
 TEST(GpuBackend, SharedNoiseSnapshotsMatchTheCpu) {
   if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";

@@ -62,9 +62,9 @@ struct AxisCase {
 
 const std::vector<AxisCase>& axis_cases() {
   static const std::vector<AxisCase> cases = {
-      {Axis::v_threshold, {-55.0, -53.5}}, {Axis::v_reset, {-75.0, -62.0}},  {Axis::e_leak, {-75.0, -71.0}},
-      {Axis::v_init, {-75.0, -56.0}},      {Axis::tau_m, {10.0, 4.0, 21.0}}, {Axis::g_leak, {10.0, 8.5}},
-      {Axis::t_ref, {2.0, 0.0, 6.3}}};
+      {Axis::v_threshold, {-55.0, -53.5}}, {Axis::v_reset, {-75.0, -62.0}},   {Axis::e_leak, {-75.0, -71.0}},
+      {Axis::v_init, {-75.0, -56.0}},      {Axis::tau_m, {10.0, 4.0, 21.0}},  {Axis::g_leak, {10.0, 8.5}},
+      {Axis::t_ref, {2.0, 0.0, 6.3}},      {Axis::noise_tau, {0.0, 1.0, 5.0}}};
   return cases;
 }
 

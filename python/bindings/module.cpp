@@ -222,6 +222,18 @@ nb::dict run_theory(const Values& values) {
   out["mean_v_mv"] = to_numpy(std::move(mean_v));
   out["std_v_mv"] = to_numpy(std::move(std_v));
   out["rate_hz"] = to_numpy(std::move(rate));
+  // With coloured noise, each point's formula and whether it is in its range (as theory_csv).
+  if (std::ranges::any_of(table.points,
+                          [](const TheoryPoint& point) { return point.noise_tau_ratio > 0.0; })) {
+    nb::list model;
+    std::vector<double> within;
+    for (const TheoryPoint& point : table.points) {
+      model.append(theory_model(point));
+      within.push_back(theory_within_validity(point) ? 1.0 : 0.0);
+    }
+    out["model"] = model;
+    out["within_validity"] = to_numpy(std::move(within));
+  }
   return out;
 }
 

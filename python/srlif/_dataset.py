@@ -245,4 +245,7 @@ def theory_dataset(raw):
     variables = {}
     for name in ("mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"):
         variables[name] = (grid.dims, grid.cube(raw[name]), _attrs(name))
+    if "model" in raw:  # coloured noise: each point's formula and whether it is in its range
+        variables["model"] = (grid.dims, grid.cube(np.asarray(raw["model"], dtype=object)), {})
+        variables["within_validity"] = (grid.dims, grid.cube(raw["within_validity"]).astype(bool), {})
     return xr.Dataset(variables, coords=grid.coords(), attrs={"kind": "theory"})

@@ -14,16 +14,20 @@ namespace {
 
 static_assert(std::endian::native == std::endian::little, "state files are little-endian");
 
-constexpr std::string_view kMagic = "# srlif state 1\n";
+// Version 2 added the noise current (coloured noise); a version 1 file (white noise only) is
+// read with a current of 0.
+constexpr std::string_view kMagic = "# srlif state 2\n";
+constexpr std::string_view kMagicVersion1 = "# srlif state 1\n";
 // Bytes per neuron: one element of each state array (v float, refractory int32, spikes
-// uint32, cos_sum and sin_sum int64), in the order of for_each_state_array.
+// uint32, cos_sum and sin_sum int64, noise_current float), in the order of for_each_state_array.
 constexpr std::uint64_t kBytesPerNeuron = [] {
   std::uint64_t bytes = 0;
   PopulationSnapshot state;
   for_each_state_array([&](const auto& array) { bytes += sizeof(array[0]); }, state);
   return bytes;
 }();
-static_assert(kBytesPerNeuron == 4 + 4 + 4 + 8 + 8, "the state file's layout changed");
+static_assert(kBytesPerNeuron == 4 + 4 + 4 + 8 + 8 + 4, "the state file's layout changed");
+constexpr std::uint64_t kBytesPerNeuronVersion1 = kBytesPerNeuron - sizeof(float);
 
 template <typename T>
 void append_array(std::string& out, const std::vector<T>& values) {
@@ -88,8 +92,11 @@ std::string format_state_file(const StateFile& file) {
 
 StateFile parse_state_file(const std::string& bytes, const std::string& path) {
   std::string_view rest = verified_body(bytes, path);
-  if (!rest.starts_with(kMagic)) throw InputError(path, "not a srlif state file (version 1)");
+  const bool version1 = rest.starts_with(kMagicVersion1);
+  if (!version1 && !rest.starts_with(kMagic))
+    throw InputError(path, "not a srlif state file (version 1 or 2)");
   rest.remove_prefix(kMagic.size());
+  const std::uint64_t bytes_per_neuron = version1 ? kBytesPerNeuronVersion1 : kBytesPerNeuron;
 
   StateFile file;
   std::string_view line = take_line(rest, path);
@@ -129,13 +136,21 @@ StateFile parse_state_file(const std::string& bytes, const std::string& path) {
   std::uint64_t expected_bytes = 0;
   if (__builtin_mul_overflow(static_cast<std::uint64_t>(file.points.size()), file.neurons_per_point,
                              &neurons) ||
-      __builtin_mul_overflow(neurons, kBytesPerNeuron, &expected_bytes) || data_bytes != expected_bytes ||
+      __builtin_mul_overflow(neurons, bytes_per_neuron, &expected_bytes) || data_bytes != expected_bytes ||
       rest.size() != data_bytes + 1 || rest.back() != '\n') {
     throw InputError(path, "malformed: its data is not the state of " + std::to_string(file.points.size()) +
                                " grid points x " + std::to_string(file.neurons_per_point) + " neurons");
   }
   const auto count = static_cast<std::size_t>(neurons);
-  for_each_state_array([&](auto& array) { take_array(rest, count, array); }, file.state);
+  for_each_state_array(
+      [&](auto& array) {
+        if (version1 && static_cast<const void*>(&array) == &file.state.noise_current) {
+          array.assign(count, 0.0f);  // version 1: white noise, no current
+        } else {
+          take_array(rest, count, array);
+        }
+      },
+      file.state);
   return file;
 }
 

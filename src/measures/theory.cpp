@@ -218,8 +218,11 @@ TheoryPoint siegert(const NeuronParams& neuron, double bias_pa, double sigma) {
   point.mean_v_mv = point.mu_mv;
 
   const double mu = point.mu_mv;
-  const double a = (neuron.v_reset - mu) / point.sigma_v_mv;
-  const double b = (neuron.v_threshold - mu) / point.sigma_v_mv;
+  // Coloured noise: both bounds shifted by (alpha/2) sqrt(tau_s/tau_m) noise amplitudes.
+  point.noise_tau_ratio = neuron.noise_tau / neuron.tau_m;
+  const double shift = 0.5 * kFourcaudBrunelAlpha * std::sqrt(point.noise_tau_ratio);
+  const double a = (neuron.v_reset - mu) / point.sigma_v_mv + shift;
+  const double b = (neuron.v_threshold - mu) / point.sigma_v_mv + shift;
   if (point.sigma_v_mv > 0.0 && std::isfinite(a) && std::isfinite(b) && a < b) {
     // tau_m sqrt(pi) Int_a^b erfcx(-u) du, in ms, through its log.
     const double log_t = std::log(neuron.tau_m * std::sqrt(std::numbers::pi)) + log_siegert_integral(a, b);

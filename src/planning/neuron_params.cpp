@@ -60,10 +60,11 @@ void validate_parameter(double NeuronParams::*parameter, double value) {
   if (parameter == &NeuronParams::g_leak && value <= 0.0) {
     throw InputError(flag, "must be > 0 nS (got " + show(value) + ")");
   }
-  if (parameter == &NeuronParams::t_ref && value < 0.0) {
+  if ((parameter == &NeuronParams::t_ref || parameter == &NeuronParams::noise_tau) && value < 0.0) {
     throw InputError(flag, "must be >= 0 ms (got " + show(value) + ")");
   }
-  if (parameter == &NeuronParams::tau_m || parameter == &NeuronParams::t_ref) {
+  if (parameter == &NeuronParams::tau_m || parameter == &NeuronParams::t_ref ||
+      parameter == &NeuronParams::noise_tau) {
     require_at_most(value, kMaxTime, flag, "ms");
   } else if (parameter == &NeuronParams::g_leak) {
     if (value < kLeakRange[0] || value > kLeakRange[1]) {

@@ -102,6 +102,16 @@ void validate(const SweepConfig& config) {
     }
   }
   validate(config.time, smallest(grid[Axis::tau_m]), largest(grid[Axis::t_ref]));
+  if (config.scheme == Scheme::euler) {
+    // The Euler step holds the noise current over a step: it cannot represent a shorter correlation.
+    for (const double noise_tau : grid[Axis::noise_tau]) {
+      if (noise_tau > 0.0 && noise_tau < config.time.dt) {
+        throw InputError("--noise-tau", "must be 0 (white noise) or at least --dt " +
+                                            format_number(config.time.dt) + " ms under --scheme euler (got " +
+                                            format_number(noise_tau) + " ms; --scheme exact takes any)");
+      }
+    }
+  }
   if (config.objective == Objective::snr && !config.readouts.enabled) {
     throw InputError("--objective", "snr needs recorded spectra (--spectrum)");
   }

@@ -79,6 +79,91 @@ std::size_t drive_table_of(const SweepConfig& config, const GridPoint& point) {
   return frequency + config.grid[Axis::frequency].size() * point.index_on(Axis::tau_m);
 }
 
+// (1 - e^{-x dt}) / x = int_0^dt e^{-x s} ds, for x >= 0.
+double decayed_integral(double x, double dt) { return x > 0.0 ? -std::expm1(-x * dt) / x : dt; }
+
+// The coloured noise's coefficients over one step (coloured_noise.hpp), in double. With
+// a = 1/tau_m, b = 1/tau_s, c = 1/(tau_m g_L) and q = sigma / tau_s (the current's noise
+// density), an impulse of current at time 0 leaves the current e^{-bs} and the membrane
+// c g(s), g(s) = (e^{-bs} - e^{-as}) / (a - b), at time s; over the step the two noises
+// then have the covariances
+//   var(I) = q^2 int_0^dt e^{-2bs} ds,  cov = q^2 c int_0^dt g(s) e^{-bs} ds,
+//   var(V) = q^2 c^2 int_0^dt g(s)^2 ds,
+// and I_k weighs c g(dt) in the membrane's step. The integrals are closed forms in
+// (1 - e^{-x dt}) / x where a and b differ enough (|a - b| dt > 0.1: at most about two digits of
+// cancellation), else 8-point Gauss-Legendre on 8 pieces of the step, where the integrands are
+// smooth (b dt < a dt + 0.1 < 1.1).
+struct ColouredStep {
+  double decay;              // e^{-dt/tau_s}
+  double gain;               // pA per z1
+  double coupling;           // mV per pA
+  double membrane_gain;      // mV per z1
+  double second_gain;        // mV per z2
+  double membrane_variance;  // mV^2, the membrane's noise variance over the step
+};
+
+ColouredStep coloured_step(double sigma, double tau_m, double g_leak, double tau_s, double dt, bool exact) {
+  const double a = 1.0 / tau_m;
+  const double b = 1.0 / tau_s;
+  const double c = 1.0 / (tau_m * g_leak);
+  ColouredStep step{};
+  step.decay = std::exp(-dt * b);
+  step.gain = sigma * std::sqrt(-std::expm1(-2.0 * dt * b) / (2.0 * tau_s));
+  if (!exact) {
+    step.coupling = dt * c;
+    return step;
+  }
+  // g(s) = s e^{-as} (e^{(a-b)s} - 1) / ((a-b)s), stable for any a, b.
+  const auto response = [&](double time) {
+    const double y = (a - b) * time;
+    const double ratio = y == 0.0 ? 1.0 : std::expm1(y) / y;
+    return time * std::exp(-a * time) * ratio;
+  };
+  double cross = 0.0;    // int g(s) e^{-bs} ds
+  double squared = 0.0;  // int g(s)^2 ds
+  if (std::fabs(a - b) * dt > 0.1) {
+    const double two_b = decayed_integral(2.0 * b, dt);
+    const double a_plus_b = decayed_integral(a + b, dt);
+    const double two_a = decayed_integral(2.0 * a, dt);
+    cross = (two_b - a_plus_b) / (a - b);
+    squared = (two_b - 2.0 * a_plus_b + two_a) / ((a - b) * (a - b));
+  } else {
+    static constexpr double kNodes[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267,
+                                         0.9602898564975363};
+    static constexpr double kWeights[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
+                                           0.1012285362903763};
+    constexpr int kPieces = 8;
+    const double half = dt / (2.0 * kPieces);
+    for (int piece = 0; piece < kPieces; ++piece) {
+      const double middle = (2.0 * piece + 1.0) * half;
+      for (int node = 0; node < 4; ++node) {
+        for (const double sign : {-1.0, 1.0}) {
+          const double time = middle + sign * kNodes[node] * half;
+          const double g = response(time);
+          cross += kWeights[node] * half * g * std::exp(-b * time);
+          squared += kWeights[node] * half * g * g;
+        }
+      }
+    }
+  }
+  const double q = sigma * b;
+  step.coupling = c * response(dt);
+  const double covariance = q * q * c * cross;
+  step.membrane_variance = q * q * c * c * squared;
+  step.membrane_gain = step.gain > 0.0 ? covariance / step.gain : 0.0;
+  step.second_gain =
+      std::sqrt(std::max(0.0, step.membrane_variance - step.membrane_gain * step.membrane_gain));
+  return step;
+}
+
+// Scheme exact's bridge from its effective variance (exact_step.hpp); with coloured noise the
+// membrane's noise variance of the step stands for the white noise's s^2, an approximation
+// whose error docs/accuracy.md measures.
+void set_bridge(PointCoefficients& coefficients, double bridge_variance) {
+  coefficients.bridge_half_variance = static_cast<float>(bridge_variance / 2.0);
+  coefficients.bridge_limit = static_cast<float>(kBridgeLimitFactor * bridge_variance / 2.0);
+}
+
 // The coefficients of `neuron` with bias `bias` at `point` (whose sigma, amplitude, frequency
 // and drive table they take).
 PointCoefficients coefficients_of(const SweepPlan& plan, const GridPoint& point, const NeuronParams& neuron,
@@ -112,16 +197,25 @@ PointCoefficients coefficients_of(const SweepPlan& plan, const GridPoint& point,
   }
   coefficients.drive_amplitude = static_cast<float>(in_phase * point.amplitude() / neuron.g_leak);
   coefficients.drive_quadrature = static_cast<float>(quadrature * point.amplitude() / neuron.g_leak);
-  if (exact) {
+  if (neuron.noise_tau > 0.0) {
+    const ColouredStep step =
+        coloured_step(point.sigma(), neuron.tau_m, neuron.g_leak, neuron.noise_tau, dt, exact);
+    ColouredNoise& coloured = coefficients.coloured;
+    coloured.decay = static_cast<float>(step.decay);
+    coloured.gain = static_cast<float>(step.gain);
+    coloured.coupling = static_cast<float>(step.coupling);
+    coloured.second_gain = static_cast<float>(step.second_gain);
+    coloured.stationary_sd = static_cast<float>(point.sigma() / std::sqrt(2.0 * neuron.noise_tau));
+    coefficients.noise_gain = static_cast<float>(step.membrane_gain);
+    if (exact) set_bridge(coefficients, step.membrane_variance * std::exp(rate));
+  } else if (exact) {
     // OU variance over one step: sigma^2 (1 - e^{-2 dt/tau}) / (2 g_L^2 tau), mV^2.
     const double variance = point.sigma() * point.sigma() * -std::expm1(-2.0 * rate) /
                             (2.0 * neuron.g_leak * neuron.g_leak * neuron.tau_m);
     coefficients.noise_gain = static_cast<float>(std::sqrt(variance));
     // The bridge's effective variance s^2 e^{dt/tau} (exact_step.hpp): the OU
     // step seen as a Brownian motion in its own clock.
-    const double bridge_variance = variance * std::exp(rate);
-    coefficients.bridge_half_variance = static_cast<float>(bridge_variance / 2.0);
-    coefficients.bridge_limit = static_cast<float>(kBridgeLimitFactor * bridge_variance / 2.0);
+    set_bridge(coefficients, variance * std::exp(rate));
   } else {
     coefficients.noise_gain = static_cast<float>(rate * point.sigma() / (neuron.g_leak * std::sqrt(dt)));
   }
@@ -163,6 +257,13 @@ std::vector<PointCoefficients> batch_neuron_coefficients(const SweepPlan& plan, 
                                                          std::size_t points) {
   const std::uint64_t neurons = plan.config.neurons;
   std::vector<PointCoefficients> coefficients(points * neurons);
+  if (!plan.heterogeneous) {  // every neuron is its point's (a coloured-noise run without spreads)
+    for (std::size_t point = 0; point < points; ++point) {
+      const PointCoefficients own = point_coefficients(plan, plan.grid_index(first_point + point));
+      std::fill_n(coefficients.begin() + static_cast<std::ptrdiff_t>(point * neurons), neurons, own);
+    }
+    return coefficients;
+  }
 #pragma omp parallel for schedule(static)
   for (std::int64_t at = 0; at < static_cast<std::int64_t>(coefficients.size()); ++at) {
     const auto flat = static_cast<std::uint64_t>(at);
@@ -198,6 +299,8 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
     if (!is_spread_axis(info.axis)) continue;
     for (const double spread : grid[info.axis]) plan.heterogeneous = plan.heterogeneous || spread != 0.0;
   }
+  plan.coloured_noise =
+      std::ranges::any_of(grid[Axis::noise_tau], [](double noise_tau) { return noise_tau > 0.0; });
   plan.drive_quadrature =
       config.scheme == Scheme::exact &&
       std::ranges::any_of(grid[Axis::tau_m_spread], [](double spread) { return spread != 0.0; });
@@ -218,17 +321,19 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
   }
 
   plan.chunk_steps = config.execution.chunk_steps;
-  // Per-neuron state in flight is about 41-44 bytes on the CPU (docs/scaling.md);
+  // Per-neuron state in flight is about 45-48 bytes on the CPU (docs/scaling.md);
   // 8 Mi neurons in flight keep it near 350 MB by default.
   constexpr std::uint64_t kNeuronsInFlight = 8ULL << 20;
   const std::uint64_t automatic = std::max<std::uint64_t>(1, kNeuronsInFlight / config.neurons);
   plan.batch_points = config.execution.batch_points > 0
                           ? config.execution.batch_points
                           : static_cast<std::int64_t>(std::min<std::uint64_t>(automatic, grid.size()));
-  // The neurons in flight (about 46 bytes each, docs/scaling.md; a state snapshot as much again)
+  // The neurons in flight (about 50 bytes each, docs/scaling.md; a state snapshot as much again)
   // must fit in half of this machine's memory: --neurons 4e9 is refused, not left to bad_alloc.
-  // A heterogeneous population holds each neuron's coefficients too.
-  const double kBytesPerNeuronInFlight = 2.0 * 46.0 + (plan.heterogeneous ? sizeof(PointCoefficients) : 0.0);
+  // A heterogeneous population holds each neuron's coefficients too, and so does a coloured-noise
+  // run on the CPU.
+  const double kBytesPerNeuronInFlight =
+      2.0 * 50.0 + (plan.heterogeneous || plan.coloured_noise ? sizeof(PointCoefficients) : 0.0);
   const double in_flight =
       std::min(static_cast<double>(plan.batch_points), static_cast<double>(grid.size())) *
       static_cast<double>(config.neurons);

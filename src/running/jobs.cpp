@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -243,12 +244,28 @@ TheoryTable run_theory_job(const TheoryJob& job) {
   return table;
 }
 
+const char* theory_model(const TheoryPoint& point) {
+  return point.noise_tau_ratio > 0.0 ? "fourcaud_brunel" : "siegert";
+}
+
+bool theory_within_validity(const TheoryPoint& point) {
+  return point.noise_tau_ratio <= kFourcaudBrunelValidRatio;
+}
+
 std::string theory_csv(const TheoryTable& table) {
   const std::vector<Axis> axes = theory_axes(table.grid);
   std::vector<std::string> header;
   for (const Axis axis : axes) header.emplace_back(axis_info(axis).name);
   for (const char* name : {"mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"})
     header.emplace_back(name);
+  // With coloured noise, each row says which formula gave its rate and whether it is in the
+  // correction's range (theory.hpp); white noise's table is as it was.
+  const bool coloured =
+      std::ranges::any_of(table.points, [](const TheoryPoint& point) { return point.noise_tau_ratio > 0.0; });
+  if (coloured) {
+    header.emplace_back("model");
+    header.emplace_back("within_validity");
+  }
   std::string csv = csv_line(header);
   // sigma varies fastest, as in a sweep's points.csv, so each sigma slice is contiguous.
   for (std::size_t index = 0; index < table.points.size(); ++index) {
@@ -258,6 +275,10 @@ std::string theory_csv(const TheoryTable& table) {
     for (const Axis axis : axes) fields.push_back(format_number(grid_point[axis]));
     for (const double value : {point.mu_mv, point.sigma_v_mv, point.mean_v_mv, point.std_v_mv, point.rate_hz})
       fields.push_back(format_number(value));
+    if (coloured) {
+      fields.emplace_back(theory_model(point));
+      fields.emplace_back(theory_within_validity(point) ? "1" : "0");
+    }
     csv += csv_line(fields);
   }
   return csv;

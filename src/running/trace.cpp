@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <type_traits>
 
 #include "srlif/io/csv_json.hpp"
 #include "srlif/io/number_text.hpp"
@@ -22,6 +23,10 @@ void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
   const double dt = plan.config.time.dt;
   const double noise_pa = grid_point.sigma() / std::sqrt(dt);  // pA per unit normal
   const std::uint64_t stream = stream_id(point.stream_tag, neuron);
+  const std::uint64_t seed = plan.config.seed;
+  // Coloured noise: the noise current (pA) is state, and the input's noise part.
+  const bool coloured = neuron_params.noise_tau > 0.0;
+  float noise_current = coloured ? initial_noise_current(seed, stream, point.coloured.stationary_sd) : 0.0f;
 
   NeuronState state{point.constants.v_init, 0};
   NeuronTally tally{0, 0, 0};
@@ -31,9 +36,11 @@ void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
     const ChunkTables tables = make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin);
     const ChunkTableView view = chunk_table_view(tables, point.drive_table, false);
     for (std::int64_t k = chunk_begin; k < chunk_end; ++k) {
-      const float z =
-          normals_from_block(philox4x32_10(plan.config.seed, stream, static_cast<std::uint64_t>(k / 4)))
-              .z[k % 4];
+      const auto block = static_cast<std::uint64_t>(k / 4);
+      const float z = normals_from_block(philox4x32_10(seed, stream, block)).z[k % 4];
+      const float second_z =
+          coloured ? normals_from_block(philox4x32_10(seed, stream, block | kSecondNormalFlag)).z[k % 4]
+                   : 0.0f;
       const std::int64_t at = k - chunk_begin;
       // The input current I_k at t_k; scheme exact's drive table is phase-shifted
       // (it holds the sinusoid integrated over the step), so take sin(2 pi f t_k) itself.
@@ -41,14 +48,23 @@ void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
                                   ? static_cast<double>(view.drive_sin[at])
                                   : std::sin(2.0 * std::numbers::pi * grid_point.frequency() *
                                              plan.config.time.time_of(k) / 1000.0);
-      const double input = bias + grid_point.amplitude() * sinusoid + noise_pa * static_cast<double>(z);
+      const double noise = coloured ? static_cast<double>(noise_current) : noise_pa * static_cast<double>(z);
+      const double input = bias + grid_point.amplitude() * sinusoid + noise;
       visit(TraceSample{plan.config.time.time_of(k), state.v, input, spiked});
       // The last sample takes no step (there are K - 1 steps).
       if (k + 1 < plan.samples) {
-        const BridgeStream bridge{plan.config.seed, stream, chunk_begin};
-        spiked = plan.config.scheme == Scheme::exact
-                     ? advance_step<Scheme::exact>(state, tally, point.constants, point, z, view, at, bridge)
-                     : advance_step<Scheme::euler>(state, tally, point.constants, point, z, view, at, bridge);
+        const BridgeStream bridge{seed, stream, chunk_begin};
+        const auto step = [&](auto kScheme, auto kColoured) {
+          return advance_step<decltype(kScheme)::value, decltype(kColoured)::value>(
+              state, noise_current, tally, point.constants, point, z, second_z, view, at, bridge);
+        };
+        using Exact = std::integral_constant<Scheme, Scheme::exact>;
+        using Euler = std::integral_constant<Scheme, Scheme::euler>;
+        if (plan.config.scheme == Scheme::exact) {
+          spiked = coloured ? step(Exact{}, std::true_type{}) : step(Exact{}, std::false_type{});
+        } else {
+          spiked = coloured ? step(Euler{}, std::true_type{}) : step(Euler{}, std::false_type{});
+        }
       }
     }
   }

@@ -1,4 +1,5 @@
-// Stationary theory of the LIF neuron driven by white noise (no signal, A = 0):
+// Stationary theory of the LIF neuron driven by white noise (no signal, A = 0),
+// and by coloured noise to first order in sqrt(tau_s/tau_m) (Fourcaud & Brunel 2002):
 // the free membrane potential's mean and standard deviation, and the firing
 // rate from the Siegert (Ricciardi) first-passage formula with a refractory
 // period. See docs/theory.md.
@@ -23,7 +24,19 @@ struct TheoryPoint {
   double mean_v_mv = 0.0;   // free membrane mean, = mu
   double std_v_mv = 0.0;    // free membrane standard deviation, sigma_V / sqrt(2)
   double rate_hz = 0.0;     // stationary firing rate; 0 when it is below the double range
+  // tau_s / tau_m: 0 for white noise (the Siegert formula, exact), else the rate is Fourcaud and
+  // Brunel's first-order correction for coloured noise (below), valid for small ratios only.
+  double noise_tau_ratio = 0.0;
 };
+
+// Fourcaud & Brunel (2002, Neural Computation 14:2057), coloured noise of correlation time
+// tau_s: to first order in sqrt(tau_s/tau_m) the rate is the Siegert rate with threshold and
+// reset both shifted up by sigma_V (alpha/2) sqrt(tau_s/tau_m), alpha = sqrt(2) |zeta(1/2)|.
+// Their sigma is sigma_V above (their noise current, in mV, tends to sigma_V sqrt(tau_m) xi).
+inline constexpr double kFourcaudBrunelAlpha = 2.0652531522312172;  // sqrt(2) |zeta(1/2)|
+// The ratio tau_s/tau_m up to which the output calls the correction valid (docs/accuracy.md
+// measures its error there).
+inline constexpr double kFourcaudBrunelValidRatio = 0.1;
 
 // The stationary point of `neuron` at bias current `bias_pa` (pA) and noise
 // intensity `sigma` (pA sqrt(ms), >= 0):
@@ -34,7 +47,8 @@ struct TheoryPoint {
 // accuracy of about 1e-10; far below threshold, where 1/nu exceeds the double
 // range, the rate is exactly 0 -- never NaN or inf.
 // Throws InputError naming the flag (--sigma, --bias, --tau-m, ...) for
-// invalid input. The neuron's v_init plays no role.
+// invalid input. The neuron's v_init plays no role. A neuron with noise_tau > 0 (coloured
+// noise) takes the Fourcaud-Brunel shift of both bounds.
 TheoryPoint siegert(const NeuronParams& neuron, double bias_pa, double sigma);
 
 // A heterogeneous population's spreads (spread.hpp): each neuron's bias, threshold and tau_m

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "srlif/physics/coloured_noise.hpp"
 #include "srlif/physics/host_device.hpp"
 
 namespace srlif {
@@ -48,6 +49,10 @@ struct PointCoefficients {
   // |c| A/g_L cos(delta) and this |c| A/g_L sin(delta), the weight of the table's
   // cos(2 pi f t_k + phase) (ChunkTables::drive_cos): the neuron's own sinusoid, exactly.
   float drive_quadrature;
+  // Coloured noise (SweepPlan::coloured_noise) only, zero otherwise: the noise
+  // current's step and its weights in the membrane's (coloured_noise.hpp). Then
+  // noise_gain is the membrane's weight of z1 beside the current's: 0 for euler.
+  ColouredNoise coloured;
 };
 
 struct NeuronState {

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "srlif/physics/accumulators.hpp"
+#include "srlif/physics/coloured_noise.hpp"
 #include "srlif/physics/euler_step.hpp"
 #include "srlif/physics/exact_step.hpp"
 #include "srlif/physics/host_device.hpp"
@@ -27,13 +28,22 @@ struct ChunkTableView {
 // The neuron's physics for step k (table index `at` = k - first step of the
 // chunk) with its normal z_k; true when it spikes at t_{k+1}. `bridge` (a
 // bridge source, exact_step.hpp, whose table index 0 is the chunk's first step)
-// is used by scheme exact only.
-template <Scheme kScheme, typename Bridge>
-SRLIF_HD bool scheme_step(NeuronState& state, const StepConstants& constants, const PointCoefficients& point,
-                          float normal, const ChunkTableView& tables, std::int64_t at, Bridge& bridge) {
+// is used by scheme exact only. kColoured: the noise is coloured
+// (coloured_noise.hpp): `noise_current` takes its step, and scheme exact's
+// membrane its second normal `second_normal`; both are unused otherwise.
+template <Scheme kScheme, bool kColoured, typename Bridge>
+SRLIF_HD bool scheme_step(NeuronState& state, float& noise_current, const StepConstants& constants,
+                          const PointCoefficients& point, float normal, float second_normal,
+                          const ChunkTableView& tables, std::int64_t at, Bridge& bridge) {
   float drive = step_drive(point, tables.drive_sin[at]);
   if (tables.drive_cos != nullptr) drive += point.drive_quadrature * tables.drive_cos[at];
-  const float noise = point.noise_gain * normal;
+  float noise;
+  if constexpr (kColoured) {
+    noise = coloured_membrane_noise<kScheme == Scheme::exact>(noise_current, point.noise_gain, point.coloured,
+                                                              normal, second_normal);
+  } else {
+    noise = point.noise_gain * normal;
+  }
   if constexpr (kScheme == Scheme::exact) {
     return exact_step(state, constants, point, drive, noise, bridge, at);
   } else {
@@ -48,25 +58,28 @@ SRLIF_HD void add_spike_phase(NeuronTally& tally, const ChunkTableView& tables, 
 }
 
 // One step of one neuron: integrate, detect the spike, count it and add its phase.
-template <Scheme kScheme, typename Bridge>
-SRLIF_HD bool advance_step(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
-                           const PointCoefficients& point, float normal, const ChunkTableView& tables,
-                           std::int64_t at, Bridge& bridge) {
-  const bool spike = scheme_step<kScheme>(state, constants, point, normal, tables, at, bridge);
+template <Scheme kScheme, bool kColoured, typename Bridge>
+SRLIF_HD bool advance_step(NeuronState& state, float& noise_current, NeuronTally& tally,
+                           const StepConstants& constants, const PointCoefficients& point, float normal,
+                           float second_normal, const ChunkTableView& tables, std::int64_t at,
+                           Bridge& bridge) {
+  const bool spike = scheme_step<kScheme, kColoured>(state, noise_current, constants, point, normal,
+                                                     second_normal, tables, at, bridge);
   tally.spikes += static_cast<std::uint32_t>(spike);
   if (spike) add_spike_phase(tally, tables, at);
   return spike;
 }
 
 // Steps k = table_offset + j (relative to the chunk) for j in [0, count), with
-// normal z[j]; count is 4 except in a run's last, partial block. After each
+// normal z[j] (and, coloured, second normal second.z[j]); count is 4 except in a
+// run's last, partial block. After each
 // step `on_step(table index, spiked, state)` lets a caller record readouts
 // (tally.spikes already counts that step's spike).
-template <Scheme kScheme, typename Bridge, typename OnStep>
-SRLIF_HD void advance_block(NeuronState& state, NeuronTally& tally, const StepConstants& constants,
-                            const PointCoefficients& point, const NormalQuad& normals,
-                            const ChunkTableView& tables, std::int64_t table_offset, int count,
-                            Bridge& bridge, OnStep&& on_step) {
+template <Scheme kScheme, bool kColoured, typename Bridge, typename OnStep>
+SRLIF_HD void advance_block(NeuronState& state, float& noise_current, NeuronTally& tally,
+                            const StepConstants& constants, const PointCoefficients& point,
+                            const NormalQuad& normals, const NormalQuad& second, const ChunkTableView& tables,
+                            std::int64_t table_offset, int count, Bridge& bridge, OnStep&& on_step) {
   // A constant trip count with a guard keeps every z[j] index constant, so
   // the normals stay in registers on the GPU even for the partial block.
   std::uint32_t spiked_steps = 0;  // bit j: a spike at step j of the block
@@ -74,7 +87,8 @@ SRLIF_HD void advance_block(NeuronState& state, NeuronTally& tally, const StepCo
   for (int j = 0; j < 4; ++j) {
     if (j < count) {
       const bool spiked =
-          scheme_step<kScheme>(state, constants, point, normals.z[j], tables, table_offset + j, bridge);
+          scheme_step<kScheme, kColoured>(state, noise_current, constants, point, normals.z[j], second.z[j],
+                                          tables, table_offset + j, bridge);
       tally.spikes += static_cast<std::uint32_t>(spiked);
       spiked_steps |= static_cast<std::uint32_t>(spiked) << j;
       on_step(table_offset + j, spiked, state);

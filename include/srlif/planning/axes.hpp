@@ -31,11 +31,12 @@ enum class Axis : std::uint8_t {
   tau_m,
   g_leak,
   t_ref,
+  noise_tau,
   bias_spread,
   v_threshold_spread,
   tau_m_spread,
 };
-inline constexpr std::size_t kAxisCount = 14;
+inline constexpr std::size_t kAxisCount = 15;
 
 // The input's axes (sigma, amplitude, bias, frequency) are always columns of
 // the output files. The neuron's parameters and the population's spreads
@@ -78,12 +79,15 @@ inline constexpr std::array<AxisInfo, kAxisCount> kAxes = {{
      &NeuronParams::g_leak},
     {Axis::t_ref, AxisKind::neuron, "t_ref", "--t-ref", "ms", "Absolute refractory period t_ref", "",
      &NeuronParams::t_ref},
+    {Axis::noise_tau, AxisKind::neuron, "noise_tau", "--noise-tau", "ms",
+     "Correlation time tau_s of the noise current (Ornstein-Uhlenbeck; 0 = white noise)", "",
+     &NeuronParams::noise_tau},
     {Axis::bias_spread, AxisKind::spread, "bias_spread", "--bias-spread", "pA",
      "Standard deviation of each neuron's bias around I_bias (--spread)", "0", nullptr},
     {Axis::v_threshold_spread, AxisKind::spread, "v_th_spread", "--v-th-spread", "mV",
      "Standard deviation of each neuron's threshold around V_th (--spread)", "0", nullptr},
     {Axis::tau_m_spread, AxisKind::spread, "tau_m_spread", "--tau-m-spread", "ms",
-     "Standard deviation of each neuron's tau_m around the point's (--spread; euler only)", "0", nullptr},
+     "Standard deviation of each neuron's tau_m around the point's (--spread)", "0", nullptr},
 }};
 
 constexpr std::size_t axis_index(Axis axis) { return static_cast<std::size_t>(axis); }

@@ -14,6 +14,8 @@ struct NeuronParams {
   double tau_m = 10.0;         // ms
   double g_leak = 10.0;        // nS
   double t_ref = 2.0;          // ms, absolute refractory period
+  // ms, the noise current's correlation time tau_s (coloured_noise.hpp); 0: white noise.
+  double noise_tau = 0.0;
 };
 
 struct TimeGrid {

@@ -34,6 +34,9 @@ struct SweepPlan {
   std::vector<std::uint64_t> grid_points;
   // Some spread is not 0: each neuron has coefficients of its own (neuron_coefficients).
   bool heterogeneous = false;
+  // Some point's noise is coloured (noise_tau > 0, coloured_noise.hpp): the backends carry each
+  // neuron's noise current and step it (PointCoefficients::coloured).
+  bool coloured_noise = false;
   // Scheme exact with a tau_m spread: the chunk tables also hold the drive's cos
   // (ChunkTables::drive_cos), weighted by each neuron's drive_quadrature.
   bool drive_quadrature = false;
@@ -67,7 +70,7 @@ PointCoefficients point_coefficients(const SweepPlan& plan, std::size_t index);
 // bias, threshold and tau_m (spread.hpp) when the point has spreads.
 PointCoefficients neuron_coefficients(const SweepPlan& plan, std::size_t index, std::uint64_t neuron);
 // Every neuron's of the plan's points [first_point, first_point + points) (grid points
-// plan.grid_index(first_point), ...), point by point.
+// plan.grid_index(first_point), ...), point by point; without spreads, each its point's.
 std::vector<PointCoefficients> batch_neuron_coefficients(const SweepPlan& plan, std::size_t first_point,
                                                          std::size_t points);
 

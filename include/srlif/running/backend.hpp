@@ -38,10 +38,11 @@ struct PopulationSnapshot {
   std::vector<std::uint32_t> spikes;
   std::vector<std::int64_t> cos_sum;  // scale 2^24, as NeuronTally
   std::vector<std::int64_t> sin_sum;
+  std::vector<float> noise_current;  // pA, coloured noise's current (coloured_noise.hpp); 0 for white
 };
 
 // The per-neuron state arrays in one list: visit(a.v, b.v, ...), then
-// refractory, spikes, cos_sum and sin_sum, for any states with members of
+// refractory, spikes, cos_sum, sin_sum and noise_current, for any states with members of
 // these names (a snapshot, a backend's host or device buffers). Every loop
 // over the arrays (snapshots, state files, device copies) goes through it.
 template <typename Visit, typename... States>
@@ -51,6 +52,7 @@ constexpr void for_each_state_array(Visit&& visit, States&... states) {
   visit(states.spikes...);
   visit(states.cos_sum...);
   visit(states.sin_sum...);
+  visit(states.noise_current...);
 }
 
 // Optional hooks of a run for checkpoints inside a long run. Only for plans

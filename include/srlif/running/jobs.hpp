@@ -57,8 +57,14 @@ struct TheoryTable {
   std::vector<TheoryPoint> points;  // by grid point
 };
 TheoryTable run_theory_job(const TheoryJob& job);
-// The table's columns: bias, sigma, each neuron parameter that is a swept axis, the measures.
+// The table's columns: bias, sigma, each neuron parameter that is a swept axis, the measures;
+// with coloured noise at some point also each row's model and whether it is within validity.
 std::string theory_csv(const TheoryTable& table);
+// A row's formula: "siegert" (white noise, exact) or "fourcaud_brunel" (coloured noise, first order).
+const char* theory_model(const TheoryPoint& point);
+// Whether the formula is used within its range: always for Siegert, for Fourcaud-Brunel
+// tau_s/tau_m <= kFourcaudBrunelValidRatio.
+bool theory_within_validity(const TheoryPoint& point);
 
 // `reproduce`: the study's tables, report.md, run.json and (with `figures`)
 // its PNG figures, drawn by scripts/plot_report.py in a python with matplotlib.

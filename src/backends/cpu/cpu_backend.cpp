@@ -44,16 +44,26 @@ struct PopulationState {
   std::vector<std::uint32_t> spikes;
   std::vector<std::int64_t> cos_sum;
   std::vector<std::int64_t> sin_sum;
-  std::vector<float> max_v;  // running max of v, mV
+  std::vector<float> noise_current;  // pA, coloured noise only (else 0)
+  std::vector<float> max_v;          // running max of v, mV
 
-  // The neurons of `points` consecutive points of the plan from `first_point`, at their V_init.
+  // The neurons of `points` consecutive points of the plan from `first_point`, at their V_init
+  // and, with coloured noise, with a noise current drawn from its stationary distribution.
   void reset(const SweepPlan& plan, std::size_t first_point, std::size_t points) {
-    const std::size_t neurons = points * plan.config.neurons;
+    const std::uint64_t per_point = plan.config.neurons;
+    const std::size_t neurons = points * per_point;
     v.resize(neurons);
+    noise_current.assign(neurons, 0.0f);
     for (std::size_t point = 0; point < points; ++point) {
-      const auto first = v.begin() + static_cast<std::ptrdiff_t>(point * plan.config.neurons);
-      std::fill(first, first + static_cast<std::ptrdiff_t>(plan.config.neurons),
-                plan.points[first_point + point].constants.v_init);
+      const PointCoefficients& coefficients = plan.points[first_point + point];
+      const auto first = v.begin() + static_cast<std::ptrdiff_t>(point * per_point);
+      std::fill(first, first + static_cast<std::ptrdiff_t>(per_point), coefficients.constants.v_init);
+      if (!plan.coloured_noise) continue;
+      for (std::uint64_t neuron = 0; neuron < per_point; ++neuron) {
+        noise_current[point * per_point + neuron] =
+            initial_noise_current(plan.config.seed, stream_id(coefficients.stream_tag, neuron),
+                                  coefficients.coloured.stationary_sd);
+      }
     }
     refractory.assign(neurons, 0);
     spikes.assign(neurons, 0);
@@ -152,18 +162,22 @@ __attribute__((always_inline)) inline void normals_of_blocks(const std::uint32_t
 // `stream`: out[(k - begin) * kLanes + lane]. `begin` is a multiple of 4 (a
 // Philox block). Philox runs for the whole stretch first (philox_lanes: AVX2
 // multiplies where the CPU has them), then Box-Muller, four blocks at a time.
+// `block_flag` or'ed into the blocks gives another counter range of the streams
+// (coloured noise's second normals: kSecondNormalFlag).
 __attribute__((always_inline)) inline void draw_normals(std::uint64_t seed, const std::uint64_t* stream,
-                                                        std::int64_t begin, std::int64_t end, float* out) {
+                                                        std::int64_t begin, std::int64_t end, float* out,
+                                                        std::uint64_t block_flag = 0) {
   static_assert(kLanes == LaneWords<1>::kLanesPerVector);
   const std::int64_t full_end = begin + (end - begin) / 4 * 4;
   const int full_blocks = static_cast<int>((full_end - begin) / 4);
   alignas(32) std::uint32_t words[kNormalSteps / 4][4][kLanes];
-  philox_lanes(seed, stream, static_cast<std::uint64_t>(begin / 4), full_blocks, &words[0][0][0]);
+  philox_lanes(seed, stream, static_cast<std::uint64_t>(begin / 4) | block_flag, full_blocks,
+               &words[0][0][0]);
   int b = 0;
   for (; b + 4 <= full_blocks; b += 4) normals_of_blocks<4>(words + b, out + b * 4 * kLanes);
   for (; b < full_blocks; ++b) normals_of_blocks<1>(words + b, out + b * 4 * kLanes);
   if (full_end < end) {  // the run's last, partial block (K - 1 not a multiple of 4)
-    const auto block = static_cast<std::uint64_t>(full_end / 4);
+    const auto block = static_cast<std::uint64_t>(full_end / 4) | block_flag;
     for (int lane = 0; lane < kLanes; ++lane) {
       const NormalQuad normals = normals_from_block(philox4x32_10(seed, stream[lane], block));
       for (std::int64_t j = 0; j < end - full_end; ++j)
@@ -472,26 +486,36 @@ struct LaneCoefficients {
   LaneFloat noise_gain;
   LaneFloat half_variance;
   LaneFloat bridge_limit;
+  ColouredNoiseOf<LaneFloat> coloured;
 };
 
 // kTracks tracks of a heterogeneous population, side by side (independent dependency chains),
 // through `count` steps from table index `first_at`, each with its block's normals
-// (noise[track], kLanes per step) and stream ids (stream[track]).
-template <bool kRecord, Scheme kScheme, int kTracks, typename Isa>
+// (noise[track], kLanes per step) and stream ids (stream[track]). kColoured: coloured noise
+// (coloured_noise.hpp), each lane with its noise current, and under scheme exact the block's
+// second normals (second[track]).
+template <bool kRecord, Scheme kScheme, bool kColoured, int kTracks, typename Isa>
 __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
     PopulationState& population, const Track* tracks, const PointCoefficients* neurons,
-    const float* const* noise, const std::uint64_t* const* stream, std::uint64_t seed,
-    const ChunkTableView& tables, std::int64_t first_at, std::int64_t count, std::int64_t table_first_step) {
+    const float* const* noise, const float* const* second, const std::uint64_t* const* stream,
+    std::uint64_t seed, const ChunkTableView& tables, std::int64_t first_at, std::int64_t count,
+    std::int64_t table_first_step) {
   LaneFloat v[kTracks];
   LaneInt refractory[kTracks];
   LaneFloat max_v[kTracks];
+  LaneFloat current[kTracks];
   LaneCoefficients c[kTracks];
   load_track_lanes<kTracks>(population, tracks, v, refractory, max_v);
   for (int track = 0; track < kTracks; ++track) {
     const Track& t = tracks[track];
     for (int lane = 0; lane < kLanes; ++lane) {  // lanes past the block's end repeat its last neuron
-      const PointCoefficients& neuron =
-          neurons[t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1))];
+      const std::size_t at = t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1));
+      const PointCoefficients& neuron = neurons[at];
+      current[track][lane] = population.noise_current[at];
+      c[track].coloured.decay[lane] = neuron.coloured.decay;
+      c[track].coloured.gain[lane] = neuron.coloured.gain;
+      c[track].coloured.coupling[lane] = neuron.coloured.coupling;
+      c[track].coloured.second_gain[lane] = neuron.coloured.second_gain;
       c[track].constants.decay[lane] = neuron.constants.decay;
       c[track].constants.v_threshold[lane] = neuron.constants.v_threshold;
       c[track].constants.v_reset[lane] = neuron.constants.v_reset;
@@ -516,7 +540,16 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
       if (quadrature) drive += c[track].drive_quadrature * tables.drive_cos[at];
       LaneFloat z;
       std::memcpy(&z, noise[track] + j * kLanes, sizeof z);
-      const LaneFloat lane_noise = c[track].noise_gain * z;
+      LaneFloat lane_noise;
+      if constexpr (kColoured) {  // as scheme_step
+        constexpr bool kSecond = kScheme == Scheme::exact;
+        LaneFloat z2 = {};
+        if constexpr (kSecond) std::memcpy(&z2, second[track] + j * kLanes, sizeof z2);
+        lane_noise =
+            coloured_membrane_noise<kSecond>(current[track], c[track].noise_gain, c[track].coloured, z, z2);
+      } else {
+        lane_noise = c[track].noise_gain * z;
+      }
       if constexpr (kScheme == Scheme::exact) {
         const auto crossed = [&](LaneInt candidates, LaneFloat product) __attribute__((always_inline)) {
           return bridge_crossings<Isa>(
@@ -536,6 +569,13 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
                                                  table_first_step);  // spikes are rare
   }
   store_track_lanes<kTracks>(population, tracks, v, refractory, max_v);
+  if constexpr (kColoured) {
+    for (int track = 0; track < kTracks; ++track) {
+      for (int lane = 0; lane < tracks[track].lanes; ++lane)
+        population.noise_current[tracks[track].state_at + static_cast<std::size_t>(lane)] =
+            current[track][lane];
+    }
+  }
 }
 
 // Calls `kernel(record, scheme)` with both as compile-time constants (std::bool_constant,
@@ -556,64 +596,94 @@ __attribute__((always_inline)) inline void with_kernel(bool record, Scheme schem
   }
 }
 
-// A set of 1, 2, 4 or kHeterogeneousTracks (8) tracks, with the kernel for their number.
+// A set of 1, 2, 4 or kHeterogeneousTracks (8) tracks, with the kernel for their number (coloured
+// noise: 1 or 4, which halves the kernels it adds to the build; set_size).
 constexpr int kHeterogeneousTracks = 8;
-template <bool kRecord, Scheme kScheme, typename Isa>
+template <bool kRecord, Scheme kScheme, bool kColoured, typename Isa>
 __attribute__((always_inline)) inline void advance_heterogeneous_set(
     PopulationState& population, const Track* tracks, int count, const PointCoefficients* neurons,
-    const float* const* noise, const std::uint64_t* const* stream, std::uint64_t seed,
-    const ChunkTableView& tables, std::int64_t first_at, std::int64_t steps, std::int64_t table_first_step) {
-  switch (count) {
-    case 1:
-      return advance_heterogeneous_tracks<kRecord, kScheme, 1, Isa>(
-          population, tracks, neurons, noise, stream, seed, tables, first_at, steps, table_first_step);
-    case 2:
-      return advance_heterogeneous_tracks<kRecord, kScheme, 2, Isa>(
-          population, tracks, neurons, noise, stream, seed, tables, first_at, steps, table_first_step);
-    case 4:
-      return advance_heterogeneous_tracks<kRecord, kScheme, 4, Isa>(
-          population, tracks, neurons, noise, stream, seed, tables, first_at, steps, table_first_step);
-    case kHeterogeneousTracks:
-      return advance_heterogeneous_tracks<kRecord, kScheme, kHeterogeneousTracks, Isa>(
-          population, tracks, neurons, noise, stream, seed, tables, first_at, steps, table_first_step);
-    default:
-      __builtin_unreachable();
+    const float* const* noise, const float* const* second, const std::uint64_t* const* stream,
+    std::uint64_t seed, const ChunkTableView& tables, std::int64_t first_at, std::int64_t steps,
+    std::int64_t table_first_step) {
+  const auto run = [&](auto tracks_in_set) __attribute__((always_inline)) {
+    advance_heterogeneous_tracks<kRecord, kScheme, kColoured, decltype(tracks_in_set)::value, Isa>(
+        population, tracks, neurons, noise, second, stream, seed, tables, first_at, steps, table_first_step);
+  };
+  if constexpr (kColoured) {
+    if (count == 4) return run(std::integral_constant<int, 4>{});
+    return run(std::integral_constant<int, 1>{});
+  } else {
+    switch (count) {
+      case 1:
+        return run(std::integral_constant<int, 1>{});
+      case 2:
+        return run(std::integral_constant<int, 2>{});
+      case 4:
+        return run(std::integral_constant<int, 4>{});
+      case kHeterogeneousTracks:
+        return run(std::integral_constant<int, kHeterogeneousTracks>{});
+      default:
+        __builtin_unreachable();
+    }
   }
 }
 
-// A heterogeneous population's work item (`neurons`: the batch's coefficients, in state order):
-// its normals drawn as for any item, once for all its points, then its tracks in sets of 8, and
-// the rest in sets of 4, 2 and 1 (25 tracks: 8 8 8 1).
+// The size of the next set of a heterogeneous item's tracks, `left` of them to go: 8, 4, 2 or 1,
+// for coloured noise 4 or 1.
+inline int set_size(bool coloured, int left) {
+  if (coloured) return left >= 4 ? 4 : 1;
+  return static_cast<int>(std::bit_floor(static_cast<unsigned>(std::min(kHeterogeneousTracks, left))));
+}
+
+// A heterogeneous population's work item (`neurons`: the batch's coefficients, in state order; a
+// coloured-noise run's too): its normals drawn as for any item, once for all its points (and for
+// coloured noise under scheme exact the second normals), then its tracks in sets (set_size;
+// 25 tracks: 8 8 8 1).
 template <typename Isa>
 __attribute__((always_inline)) inline void advance_heterogeneous_item(
     bool record, PopulationState& population, const WorkItem& item, const std::vector<Track>& tracks,
     const PointCoefficients* neurons, const SweepPlan& plan, const ChunkTableView& tables,
     std::int64_t step_begin, std::int64_t step_end, std::int64_t table_first_step) {
   alignas(64) float normals[kMaxBlocks][kNormalSteps * kLanes];
+  alignas(64) float second_normals[kMaxBlocks][kNormalSteps * kLanes];
   std::uint64_t stream[kMaxBlocks][kLanes];
   item_streams(item, stream);
   const std::uint64_t seed = plan.config.seed;
+  const bool coloured = plan.coloured_noise;
+  const bool second = coloured && plan.config.scheme == Scheme::exact;
   for (std::int64_t begin = step_begin; begin < step_end; begin += kNormalSteps) {
     const std::int64_t end = std::min(step_end, begin + kNormalSteps);
-    for (int block = 0; block < item.block_count; ++block)
+    for (int block = 0; block < item.block_count; ++block) {
       draw_normals(seed, stream[block], begin, end, normals[block]);
+      if (second) draw_normals(seed, stream[block], begin, end, second_normals[block], kSecondNormalFlag);
+    }
     const std::int64_t first_at = begin - table_first_step;
     const int track_count = static_cast<int>(tracks.size());
     for (int first = 0, count = 0; first < track_count; first += count) {
-      count = std::bit_floor(static_cast<unsigned>(std::min(kHeterogeneousTracks, track_count - first)));
+      count = set_size(coloured, track_count - first);
       const float* noise[kHeterogeneousTracks];
+      const float* seconds[kHeterogeneousTracks];
       const std::uint64_t* lanes[kHeterogeneousTracks];
       for (int t = 0; t < count; ++t) {
         noise[t] = normals[tracks[first + t].noise_block];
+        seconds[t] = second_normals[tracks[first + t].noise_block];
         lanes[t] = stream[tracks[first + t].noise_block];
       }
       const Track* set = tracks.data() + first;
-      with_kernel(
-          record, plan.config.scheme, [&](auto kRecord, auto kScheme) __attribute__((always_inline)) {
-            advance_heterogeneous_set<decltype(kRecord)::value, decltype(kScheme)::value, Isa>(
-                population, set, count, neurons, noise, lanes, seed, tables, first_at, end - begin,
-                table_first_step);
-          });
+      const auto run = [&](auto kColoured) __attribute__((always_inline)) {
+        with_kernel(
+            record, plan.config.scheme, [&](auto kRecord, auto kScheme) __attribute__((always_inline)) {
+              advance_heterogeneous_set<decltype(kRecord)::value, decltype(kScheme)::value,
+                                        decltype(kColoured)::value, Isa>(
+                  population, set, count, neurons, noise, seconds, lanes, seed, tables, first_at, end - begin,
+                  table_first_step);
+            });
+      };
+      if (coloured) {
+        run(std::true_type{});
+      } else {
+        run(std::false_type{});
+      }
     }
   }
 }
@@ -784,9 +854,10 @@ class CpuEngine final : public BatchEngine {
     batch_points_ = point_count;
     result_ = &result;
     population_.reset(plan_, first_point, point_count);
-    // A heterogeneous population: each neuron's own coefficients, the batch's neurons in order.
-    neuron_points_ = plan_.heterogeneous ? batch_neuron_coefficients(plan_, first_point, point_count)
-                                         : std::vector<PointCoefficients>{};
+    // A heterogeneous population or coloured noise: each neuron's own coefficients, the batch's
+    // neurons in order (the lane kernels with each lane's coefficients also step the current).
+    neuron_points_ = per_neuron() ? batch_neuron_coefficients(plan_, first_point, point_count)
+                                  : std::vector<PointCoefficients>{};
     const std::uint64_t blocks_per_point = (plan_.config.neurons + kLanes - 1) / kLanes;
     items_ = make_work_items(plan_, first_point, point_count, blocks_per_point, threads_, groups_);
     item_tracks_.clear();
@@ -808,8 +879,8 @@ class CpuEngine final : public BatchEngine {
       const WorkItem& item = items_[static_cast<std::size_t>(index)];
       const ChunkTableView view = chunk_table_view(tables, item.drive_table, record);
       const std::vector<Track>& tracks = item_tracks_[static_cast<std::size_t>(index)];
-      advance_item(record, population_, item, tracks, plan_.heterogeneous ? neuron_points_.data() : nullptr,
-                   plan_, view, chunk_begin, chunk_end, chunk_begin);
+      advance_item(record, population_, item, tracks, per_neuron() ? neuron_points_.data() : nullptr, plan_,
+                   view, chunk_begin, chunk_end, chunk_begin);
     }
   }
 
@@ -842,6 +913,8 @@ class CpuEngine final : public BatchEngine {
   }
 
  private:
+  bool per_neuron() const { return plan_.heterogeneous || plan_.coloured_noise; }
+
   // The tracks of one work item: its points' lane block, or its point's blocks.
   std::vector<Track> make_tracks(const WorkItem& item) const {
     const std::uint64_t neurons = plan_.config.neurons;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "srlif/errors.hpp"
@@ -110,7 +111,7 @@ void download_readouts(PopulationReadouts& readouts, const ReadoutLayout& layout
   }
 }
 
-// One chunk's kernel, instantiated for each (readouts?, scheme, sharing width): all three are
+// One chunk's kernel, instantiated for each (readouts?, scheme, coloured noise?, sharing width): all are
 // the same for a whole launch, so no per-step branch is left in the kernel for them. (An exact
 // tau_m spread's drive cos is a null test of a kernel argument per step, the same for every
 // thread.)
@@ -125,62 +126,80 @@ struct ChunkLaunch {
   std::int64_t step_end;
 };
 
-template <bool kRecord, Scheme kScheme, int kWidth>
+template <bool kRecord, Scheme kScheme, bool kColoured, int kWidth>
 void launch_width(const ChunkLaunch& chunk, const SharingLaunch& launch, std::uint64_t neurons,
                   cudaStream_t stream) {
   const std::uint64_t blocks_per_group = sharing_blocks_per_group(kWidth, neurons);
   const std::uint64_t blocks = launch.groups * blocks_per_group;
   if (blocks > 0x7FFFFFFFULL) throw std::runtime_error("too many CUDA blocks in one launch");
-  cuda::advance_chunk<kRecord, kScheme, kWidth>
+  cuda::advance_chunk<kRecord, kScheme, kColoured, kWidth>
       <<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock, 0, stream>>>(
           chunk.population, chunk.points, chunk.neuron_points, chunk.seed,
           cuda::LaunchLayout{launch, neurons, blocks_per_group}, chunk.tables, chunk.readouts,
           chunk.step_begin, chunk.step_end);
 }
 
-template <bool kRecord, Scheme kScheme>
+template <bool kRecord, Scheme kScheme, bool kColoured>
 void launch_scheme(const ChunkLaunch& chunk, const SharingLaunch& launch, std::uint64_t neurons,
                    cudaStream_t stream) {
   switch (launch.width) {
     case 1:
-      return launch_width<kRecord, kScheme, 1>(chunk, launch, neurons, stream);
+      return launch_width<kRecord, kScheme, kColoured, 1>(chunk, launch, neurons, stream);
     case 2:
-      return launch_width<kRecord, kScheme, 2>(chunk, launch, neurons, stream);
+      return launch_width<kRecord, kScheme, kColoured, 2>(chunk, launch, neurons, stream);
     case 4:
-      return launch_width<kRecord, kScheme, 4>(chunk, launch, neurons, stream);
+      return launch_width<kRecord, kScheme, kColoured, 4>(chunk, launch, neurons, stream);
     case 8:
-      return launch_width<kRecord, kScheme, 8>(chunk, launch, neurons, stream);
+      return launch_width<kRecord, kScheme, kColoured, 8>(chunk, launch, neurons, stream);
     case 16:
-      return launch_width<kRecord, kScheme, 16>(chunk, launch, neurons, stream);
+      return launch_width<kRecord, kScheme, kColoured, 16>(chunk, launch, neurons, stream);
     case 32:
-      return launch_width<kRecord, kScheme, 32>(chunk, launch, neurons, stream);
+      return launch_width<kRecord, kScheme, kColoured, 32>(chunk, launch, neurons, stream);
     default:
       throw std::logic_error("no kernel for sharing width " + std::to_string(launch.width));
   }
 }
 
-void launch_advance_chunk(bool record, Scheme scheme, const ChunkLaunch& chunk, const SharingLaunch& launch,
-                          std::uint64_t neurons, cudaStream_t stream) {
+// The kernel for the run's (readouts?, scheme, coloured noise?) and the launch's sharing width.
+void launch_advance_chunk(bool record, Scheme scheme, bool coloured, const ChunkLaunch& chunk,
+                          const SharingLaunch& launch, std::uint64_t neurons, cudaStream_t stream) {
+  const auto with_colour = [&](auto kRecord, auto kScheme) {
+    constexpr bool kRecordValue = decltype(kRecord)::value;
+    constexpr Scheme kSchemeValue = decltype(kScheme)::value;
+    if (coloured) {
+      launch_scheme<kRecordValue, kSchemeValue, true>(chunk, launch, neurons, stream);
+    } else {
+      launch_scheme<kRecordValue, kSchemeValue, false>(chunk, launch, neurons, stream);
+    }
+  };
+  using Exact = std::integral_constant<Scheme, Scheme::exact>;
+  using Euler = std::integral_constant<Scheme, Scheme::euler>;
   if (record && scheme == Scheme::exact) {
-    launch_scheme<true, Scheme::exact>(chunk, launch, neurons, stream);
+    with_colour(std::true_type{}, Exact{});
   } else if (record) {
-    launch_scheme<true, Scheme::euler>(chunk, launch, neurons, stream);
+    with_colour(std::true_type{}, Euler{});
   } else if (scheme == Scheme::exact) {
-    launch_scheme<false, Scheme::exact>(chunk, launch, neurons, stream);
+    with_colour(std::false_type{}, Exact{});
   } else {
-    launch_scheme<false, Scheme::euler>(chunk, launch, neurons, stream);
+    with_colour(std::false_type{}, Euler{});
   }
 }
 
 // The per-neuron state of a batch on the device, the arrays of for_each_state_array.
 struct DeviceState {
   explicit DeviceState(std::size_t neurons)
-      : v(neurons), refractory(neurons), spikes(neurons), cos_sum(neurons), sin_sum(neurons) {}
+      : v(neurons),
+        refractory(neurons),
+        spikes(neurons),
+        cos_sum(neurons),
+        sin_sum(neurons),
+        noise_current(neurons) {}
   DeviceBuffer<float> v;
   DeviceBuffer<std::int32_t> refractory;
   DeviceBuffer<std::uint32_t> spikes;
   DeviceBuffer<std::int64_t> cos_sum;
   DeviceBuffer<std::int64_t> sin_sum;
+  DeviceBuffer<float> noise_current;
 };
 
 // A batch of the plan's points in device memory (buffers for the largest
@@ -233,7 +252,7 @@ class CudaEngine final : public BatchEngine {
       max_v_key_.upload(initial.data(), point_count);
     }
     cuda::initialise_population<<<static_cast<unsigned>((batch_neurons + 255) / 256), 256>>>(
-        population(), coefficients_.get(), neurons, batch_neurons);
+        population(), coefficients_.get(), neurons, batch_neurons, plan_.config.seed, plan_.coloured_noise);
     check(cudaGetLastError(), "initialise_population");
     // The batch's points in launches of one noise-sharing width each (noise_sharing.hpp).
     std::vector<std::uint32_t> stream_tags(point_count);
@@ -275,8 +294,8 @@ class CudaEngine final : public BatchEngine {
     // The launches of a chunk integrate disjoint points: side by side, one stream each, so
     // that the narrow ones (a few points) fill the card together with the wide.
     for (std::size_t i = 0; i < launches_.size(); ++i) {
-      launch_advance_chunk(recording(), plan_.config.scheme, chunk, launches_[i], plan_.config.neurons,
-                           streams_[i]);
+      launch_advance_chunk(recording(), plan_.config.scheme, plan_.coloured_noise, chunk, launches_[i],
+                           plan_.config.neurons, streams_[i]);
     }
     check(cudaGetLastError(), "advance_chunk launch");
     check(cudaDeviceSynchronize(), "advance_chunk");
@@ -316,8 +335,8 @@ class CudaEngine final : public BatchEngine {
     return (plan_.config.neurons + cuda::kThreadsPerBlock - 1) / cuda::kThreadsPerBlock;
   }
   cuda::DevicePopulation population() const {
-    return cuda::DevicePopulation{state_.v.get(), state_.refractory.get(), state_.spikes.get(),
-                                  state_.cos_sum.get(), state_.sin_sum.get()};
+    return cuda::DevicePopulation{state_.v.get(),       state_.refractory.get(), state_.spikes.get(),
+                                  state_.cos_sum.get(), state_.sin_sum.get(),    state_.noise_current.get()};
   }
 
   const SweepPlan& plan_;

@@ -14,6 +14,7 @@
 #include "noise_sharing.hpp"
 #include "srlif/measures/readouts.hpp"
 #include "srlif/physics/accumulators.hpp"
+#include "srlif/physics/coloured_noise.hpp"
 #include "srlif/physics/euler_step.hpp"
 #include "srlif/physics/neuron_chunk.hpp"
 #include "srlif/planning/sweep_plan.hpp"
@@ -29,6 +30,7 @@ struct DevicePopulation {
   std::uint32_t* spikes;
   std::int64_t* cos_sum;
   std::int64_t* sin_sum;
+  float* noise_current;  // pA, coloured noise's current (0 for white noise)
 };
 
 struct DeviceChunkTables {
@@ -130,7 +132,9 @@ struct SharedBridge {
 // One chunk [step_begin, step_end) of the neurons of one launch. kWidth lanes share each neuron's
 // normals (noise_sharing.hpp; 1: each thread draws its own). Lanes past the last neuron run along
 // with a stand-in state, drawing their share and taking part in the shuffles, but store nothing.
-template <bool kRecord, Scheme kScheme, int kWidth>
+// kColoured: coloured noise (coloured_noise.hpp), the neuron's current in a register, and under
+// scheme exact its second normals, drawn and shared like the first.
+template <bool kRecord, Scheme kScheme, bool kColoured, int kWidth>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
                   const PointCoefficients* __restrict__ neuron_points, std::uint64_t seed,
@@ -161,9 +165,11 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
 
   NeuronState state{constants.v_init, 0};
   NeuronTally tally{0, 0, 0};
+  float noise_current = 0.0f;
   if (active) {
     state = NeuronState{population.v[at], population.refractory[at]};
     tally = NeuronTally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
+    if constexpr (kColoured) noise_current = population.noise_current[at];
   }
   float max_v = state.v;
 
@@ -189,8 +195,12 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   // its block): `whole_blocks` blocks of 4 steps, then `partial_steps` (< 4) steps of one more.
   const auto advance_window = [&](std::int64_t window, int whole_blocks, int partial_steps) {
     const auto first_block = static_cast<std::uint64_t>(window) / 4;
-    const NormalQuad drawn =
-        normals_from_block(philox_block(key, stream, Schedule::drawn_block(first_block, lane)));
+    const std::uint64_t drawn_block = Schedule::drawn_block(first_block, lane);
+    const NormalQuad drawn = normals_from_block(philox_block(key, stream, drawn_block));
+    constexpr bool kSecond = kColoured && kScheme == Scheme::exact;
+    NormalQuad drawn_second{};
+    if constexpr (kSecond)
+      drawn_second = normals_from_block(philox_block(key, stream, drawn_block | kSecondNormalFlag));
     // The window's tables and readouts, indexed from its first step (64-bit offsets once per window).
     const std::int64_t window_at = window - step_begin;
     const ChunkTableView window_view{view.drive_sin + window_at,
@@ -203,22 +213,27 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
       on_step(window_at + index, spiked, after);
     };
     SharedBridge<kWidth> bridge{key, stream, first_block, lane, false, {}};
-    const auto normals_of = [&](int block) {
+    const auto normals_of = [&](const NormalQuad& quad, int block) {
       NormalQuad normals;
       SRLIF_UNROLL
       for (int j = 0; j < 4; ++j)
-        normals.z[j] = from_segment_lane<kWidth>(drawn.z[j], Schedule::source_lane(block));
+        normals.z[j] = from_segment_lane<kWidth>(quad.z[j], Schedule::source_lane(block));
       return normals;
+    };
+    const auto second_of = [&](int block) {
+      return kSecond ? normals_of(drawn_second, block) : NormalQuad{};
     };
     // Whole blocks with a constant count (no per-step guard), then the partial one.
 #pragma unroll 1
     for (int block = 0; block < whole_blocks; ++block) {
-      advance_block<kScheme>(state, tally, constants, point, normals_of(block), window_view, 4 * block, 4,
-                             bridge, on_window_step);
+      advance_block<kScheme, kColoured>(state, noise_current, tally, constants, point,
+                                        normals_of(drawn, block), second_of(block), window_view, 4 * block, 4,
+                                        bridge, on_window_step);
     }
     if (partial_steps > 0) {
-      advance_block<kScheme>(state, tally, constants, point, normals_of(whole_blocks), window_view,
-                             4 * whole_blocks, partial_steps, bridge, on_window_step);
+      advance_block<kScheme, kColoured>(state, noise_current, tally, constants, point,
+                                        normals_of(drawn, whole_blocks), second_of(whole_blocks), window_view,
+                                        4 * whole_blocks, partial_steps, bridge, on_window_step);
     }
   };
   // Whole windows, then the chunk's short last one (the run's last chunk may end inside a block).
@@ -237,6 +252,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   population.spikes[at] = tally.spikes;
   population.cos_sum[at] = tally.cos_sum;
   population.sin_sum[at] = tally.sin_sum;
+  if constexpr (kColoured) population.noise_current[at] = noise_current;
   if constexpr (kRecord) atomicMax(readouts.max_v_key + local_point, ordered_float_key(max_v));
 }
 
@@ -282,17 +298,23 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   }
 }
 
-// The batch's neurons (`neurons` per point) at their point's V_init.
+// The batch's neurons (`neurons` per point) at their point's V_init, with coloured noise with a
+// noise current from its stationary distribution (coloured_noise.hpp), else with none.
 __global__ void initialise_population(DevicePopulation population,
                                       const PointCoefficients* __restrict__ points, std::uint64_t neurons,
-                                      std::uint64_t count) {
+                                      std::uint64_t count, std::uint64_t seed, bool coloured) {
   const std::uint64_t at = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (at >= count) return;
-  population.v[at] = points[at / neurons].constants.v_init;
+  const PointCoefficients& point = points[at / neurons];
+  population.v[at] = point.constants.v_init;
   population.refractory[at] = 0;
   population.spikes[at] = 0;
   population.cos_sum[at] = 0;
   population.sin_sum[at] = 0;
+  population.noise_current[at] = coloured
+                                     ? initial_noise_current(seed, stream_id(point.stream_tag, at % neurons),
+                                                             point.coloured.stationary_sd)
+                                     : 0.0f;
 }
 
 }  // namespace srlif::cuda
