@@ -1,5 +1,6 @@
 """srlif.sweep and srlif.open: shapes, coordinates, attributes, the CLI's bytes, threads."""
 
+import csv
 import inspect
 import json
 import math
@@ -193,3 +194,30 @@ def test_a_heterogeneous_population_has_its_spread_as_a_dimension(tmp_path, run_
     theory = srlif.theory(sigma=30, bias=172, bias_spread=[0, 6])
     assert theory.rate_hz.dims == ("sigma", "bias", "bias_spread")
     assert theory.rate_hz.sel(bias_spread=6.0).item() > theory.rate_hz.sel(bias_spread=0.0).item()
+
+
+def test_coloured_noise_is_a_dimension_with_the_command_lines_bytes(tmp_path, run_cli):
+    arguments = ["--sigma", "10,30", "--noise-tau", "0,2", "--scheme", "exact", "--neurons", "40", "--duration", "800"]
+    run_cli("sweep", *arguments, "--out", tmp_path / "cli", "--quiet")
+    ds = srlif.sweep(sigma=[10, 30], noise_tau=[0, 2], scheme="exact", neurons=40, duration=800,
+                     out=tmp_path / "python", progress=False)
+    for name in FILES:
+        assert (tmp_path / "python" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    assert ds.mean_rate_hz.dims == ("sigma", "amplitude", "bias", "frequency", "noise_tau")
+    assert ds.noise_tau.attrs["units"] == "ms"
+    # Filtered noise of the same sigma drives the neuron less.
+    assert ds.mean_rate_hz.sel(sigma=30.0, noise_tau=2.0).item() < ds.mean_rate_hz.sel(sigma=30.0, noise_tau=0.0).item()
+    white = srlif.sweep(sigma=[10, 30], scheme="exact", neurons=40, duration=800, progress=False)
+    assert "noise_tau" not in white.dims and "neuron_noise_tau_ms" not in white.attrs
+
+    cli = run_cli("theory", "--sigma", "20,40", "--noise-tau", "0,0.5,2").stdout
+    theory = srlif.theory(sigma=[20, 40], noise_tau=[0, 0.5, 2])
+    assert theory.rate_hz.dims == ("sigma", "bias", "noise_tau")
+    for row in csv.DictReader(cli.splitlines()):
+        point = theory.sel(sigma=float(row["sigma"]), noise_tau=float(row["noise_tau"])).squeeze()
+        assert point.rate_hz.item() == float(row["rate_hz"])
+        assert point.model.item() == row["model"]
+        assert point.within_validity.item() == (row["within_validity"] == "1")
+    assert theory.model.sel(noise_tau=0.0).values.ravel().tolist() == ["siegert", "siegert"]
+    assert not theory.within_validity.sel(noise_tau=2.0).values.any()  # tau_s/tau_m = 0.2
+    assert "model" not in srlif.theory(sigma=[20, 40])

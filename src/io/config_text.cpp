@@ -73,10 +73,10 @@ std::vector<double> parse_axis_value_text(Axis axis, const std::string& value, c
   return parse_axis_values(value, where);
 }
 
-// A spread axis that is 0 (a population of identical neurons) has no line: the text of a run
-// without spreads is the one it had before spreads existed.
+// A spread axis that is 0 (a population of identical neurons) or a noise_tau of 0 (white noise) has
+// no line: the text of such a run is the one it had before those axes existed (is_absent_at_zero).
 bool omitted(const Grid& grid, Axis axis) {
-  return is_spread_axis(axis) && grid[axis] == std::vector<double>{0.0};
+  return is_absent_at_zero(axis) && grid[axis] == std::vector<double>{0.0};
 }
 
 }  // namespace
@@ -135,7 +135,7 @@ SweepConfig parse_result_config_text(const std::string& text, const std::string&
   config.decorrelate_points = decorrelate == "true";
   for (const AxisInfo& info : kAxes) {
     const std::string key = axis_key(info.axis);
-    if (is_spread_axis(info.axis) && !values.contains(key)) continue;  // 0, as Grid() has it
+    if (is_absent_at_zero(info.axis) && !values.contains(key)) continue;  // 0, as Grid() has it
     config.grid[info.axis] = parse_axis_value_text(info.axis, take(key), where(key));
   }
   config.time.dt = parse_double(take("dt"), where("dt"));

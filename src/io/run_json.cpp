@@ -42,6 +42,8 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
   out += "  \"neuron\": {";
   for (const AxisInfo& info : kAxes) {
     if (!is_neuron_axis(info.axis)) continue;
+    // White noise has no "noise_tau_ms" (is_absent_at_zero): the record it had before.
+    if (is_absent_at_zero(info.axis) && grid[info.axis] == std::vector<double>{0.0}) continue;
     // "v_th_mV": the column name and the unit.
     out.append(info.axis == Axis::v_threshold ? "" : ", ").append("\"").append(info.name).append("_");
     out.append(info.unit).append("\": ").append(axis_value_json(grid, info.axis));

@@ -96,6 +96,11 @@ constexpr bool is_input_axis(Axis axis) { return axis_info(axis).kind == AxisKin
 constexpr bool is_neuron_axis(Axis axis) { return axis_info(axis).kind == AxisKind::neuron; }
 constexpr bool is_spread_axis(Axis axis) { return axis_info(axis).kind == AxisKind::spread; }
 
+// Axes whose value 0 means "not there" (a spread of 0, white noise): the config text and run.json
+// leave them out while they are 0, so that a run without them writes the bytes it wrote before
+// they existed, and a text without them reads as 0.
+constexpr bool is_absent_at_zero(Axis axis) { return is_spread_axis(axis) || axis == Axis::noise_tau; }
+
 // The value of an axis that is not the input's in the reference run: the reference neuron's
 // parameter, a spread of 0.
 inline double axis_reference(Axis axis) {
