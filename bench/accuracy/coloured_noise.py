@@ -157,9 +157,8 @@ def main():
             x = [math.sqrt(r["ratio"]) for r in rows]
             line = axes[0].errorbar(x, [r["rate_hz"] for r in rows], yerr=[2 * r["se_hz"] for r in rows], fmt="o",
                                     label=f"bias {bias:g} pA, $\\sigma$ {sigma:g}")
-            fine_ratios = [t / TAU_M for t in [0.0] + [0.01 * k for k in range(1, 201)]]
-            predicted = theory(args.binary, bias, sigma, [r * TAU_M for r in fine_ratios])
-            axes[0].plot([math.sqrt(r) for r in fine_ratios], [predicted[r * TAU_M] for r in fine_ratios], "-",
+            curve = sorted(theory(args.binary, bias, sigma, [0.01 * k for k in range(0, 201)]).items())
+            axes[0].plot([math.sqrt(t / TAU_M) for t, _ in curve], [rate for _, rate in curve], "-",
                          color=line[0].get_color(), lw=1)
             for r in rows:
                 axes[1].errorbar(math.sqrt(r["ratio"]), 100 * (r["rate_hz"] / r["fourcaud_brunel_hz"] - 1),

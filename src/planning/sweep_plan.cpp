@@ -82,83 +82,112 @@ std::size_t drive_table_of(const SweepConfig& config, const GridPoint& point) {
 // (1 - e^{-x dt}) / x = int_0^dt e^{-x s} ds, for x >= 0.
 double decayed_integral(double x, double dt) { return x > 0.0 ? -std::expm1(-x * dt) / x : dt; }
 
-// The coloured noise's coefficients over one step (coloured_noise.hpp), in double. With
-// a = 1/tau_m, b = 1/tau_s, c = 1/(tau_m g_L) and q = sigma / tau_s (the current's noise
-// density), an impulse of current at time 0 leaves the current e^{-bs} and the membrane
-// c g(s), g(s) = (e^{-bs} - e^{-as}) / (a - b), at time s; over the step the two noises
+// The coloured noise's joint (V, I) process (coloured_noise.hpp) over a time t from a known
+// state, in double. With a = 1/tau_m, b = 1/tau_s, c = 1/(tau_m g_L) and q = sigma / tau_s (the
+// current's noise density), an impulse of current at time 0 leaves the current e^{-bs} and the
+// membrane c g(s), g(s) = (e^{-bs} - e^{-as}) / (a - b), at time s; the noises accumulated over t
 // then have the covariances
-//   var(I) = q^2 int_0^dt e^{-2bs} ds,  cov = q^2 c int_0^dt g(s) e^{-bs} ds,
-//   var(V) = q^2 c^2 int_0^dt g(s)^2 ds,
-// and I_k weighs c g(dt) in the membrane's step. The integrals are closed forms in
-// (1 - e^{-x dt}) / x where a and b differ enough (|a - b| dt > 0.1: at most about two digits of
-// cancellation), else 8-point Gauss-Legendre on 8 pieces of the step, where the integrands are
-// smooth (b dt < a dt + 0.1 < 1.1).
-struct ColouredStep {
-  double decay;              // e^{-dt/tau_s}
-  double gain;               // pA per z1
-  double coupling;           // mV per pA
-  double membrane_gain;      // mV per z1
-  double second_gain;        // mV per z2
-  double membrane_variance;  // mV^2, the membrane's noise variance over the step
-};
+//   var(I) = q^2 int_0^t e^{-2bs} ds,  cov(V, I) = q^2 c int_0^t g(s) e^{-bs} ds,
+//   var(V) = q^2 c^2 int_0^t g(s)^2 ds.
+// The integrals are closed forms in (1 - e^{-x t}) / x where a and b differ enough
+// (|a - b| t > 0.1: at most about two digits of cancellation), else 8-point Gauss-Legendre on 8
+// pieces of [0, t], where the integrands are smooth (b t < a t + 0.1 < 1.1).
+struct ColouredProcess {
+  double a, b, c, q;
 
-ColouredStep coloured_step(double sigma, double tau_m, double g_leak, double tau_s, double dt, bool exact) {
-  const double a = 1.0 / tau_m;
-  const double b = 1.0 / tau_s;
-  const double c = 1.0 / (tau_m * g_leak);
-  ColouredStep step{};
-  step.decay = std::exp(-dt * b);
-  step.gain = sigma * std::sqrt(-std::expm1(-2.0 * dt * b) / (2.0 * tau_s));
-  if (!exact) {
-    step.coupling = dt * c;
-    return step;
-  }
   // g(s) = s e^{-as} (e^{(a-b)s} - 1) / ((a-b)s), stable for any a, b.
-  const auto response = [&](double time) {
+  double response(double time) const {
     const double y = (a - b) * time;
     const double ratio = y == 0.0 ? 1.0 : std::expm1(y) / y;
     return time * std::exp(-a * time) * ratio;
+  }
+
+  struct Covariance {
+    double membrane;  // var(V), mV^2
+    double cross;     // cov(V, I), mV pA
+    double current;   // var(I), pA^2
   };
-  double cross = 0.0;    // int g(s) e^{-bs} ds
-  double squared = 0.0;  // int g(s)^2 ds
-  if (std::fabs(a - b) * dt > 0.1) {
-    const double two_b = decayed_integral(2.0 * b, dt);
-    const double a_plus_b = decayed_integral(a + b, dt);
-    const double two_a = decayed_integral(2.0 * a, dt);
-    cross = (two_b - a_plus_b) / (a - b);
-    squared = (two_b - 2.0 * a_plus_b + two_a) / ((a - b) * (a - b));
-  } else {
-    static constexpr double kNodes[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267,
-                                         0.9602898564975363};
-    static constexpr double kWeights[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
-                                           0.1012285362903763};
-    constexpr int kPieces = 8;
-    const double half = dt / (2.0 * kPieces);
-    for (int piece = 0; piece < kPieces; ++piece) {
-      const double middle = (2.0 * piece + 1.0) * half;
-      for (int node = 0; node < 4; ++node) {
-        for (const double sign : {-1.0, 1.0}) {
-          const double time = middle + sign * kNodes[node] * half;
-          const double g = response(time);
-          cross += kWeights[node] * half * g * std::exp(-b * time);
-          squared += kWeights[node] * half * g * g;
+  Covariance covariance(double t) const {
+    double cross = 0.0;    // int g(s) e^{-bs} ds
+    double squared = 0.0;  // int g(s)^2 ds
+    if (std::fabs(a - b) * t > 0.1) {
+      const double two_b = decayed_integral(2.0 * b, t);
+      const double a_plus_b = decayed_integral(a + b, t);
+      const double two_a = decayed_integral(2.0 * a, t);
+      cross = (two_b - a_plus_b) / (a - b);
+      squared = (two_b - 2.0 * a_plus_b + two_a) / ((a - b) * (a - b));
+    } else {
+      static constexpr double kNodes[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267,
+                                           0.9602898564975363};
+      static constexpr double kWeights[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
+                                             0.1012285362903763};
+      constexpr int kPieces = 8;
+      const double half = t / (2.0 * kPieces);
+      for (int piece = 0; piece < kPieces; ++piece) {
+        const double middle = (2.0 * piece + 1.0) * half;
+        for (int node = 0; node < 4; ++node) {
+          for (const double sign : {-1.0, 1.0}) {
+            const double time = middle + sign * kNodes[node] * half;
+            const double g = response(time);
+            cross += kWeights[node] * half * g * std::exp(-b * time);
+            squared += kWeights[node] * half * g * g;
+          }
         }
       }
     }
+    return {q * q * c * c * squared, q * q * c * cross, q * q * decayed_integral(2.0 * b, t)};
   }
-  const double q = sigma * b;
-  step.coupling = c * response(dt);
-  const double covariance = q * q * c * cross;
-  step.membrane_variance = q * q * c * c * squared;
-  step.membrane_gain = step.gain > 0.0 ? covariance / step.gain : 0.0;
-  step.second_gain =
-      std::sqrt(std::max(0.0, step.membrane_variance - step.membrane_gain * step.membrane_gain));
+};
+
+// The coloured noise's coefficients over one step (coloured_noise.hpp), in double: the current's
+// exact step, and for exact the membrane's: I_k weighs c g(dt), and (noise_gain z1 +
+// second_gain z2, gain z1) is the Cholesky factor of the step's covariance.
+struct ColouredStep {
+  double decay;            // e^{-dt/tau_s}
+  double gain;             // pA per z1
+  double coupling;         // mV per pA
+  double membrane_gain;    // mV per z1
+  double second_gain;      // mV per z2
+  double bridge_variance;  // mV^2: the exact scheme's bridge (set_bridge)
+};
+
+ColouredStep coloured_step(double sigma, double tau_m, double g_leak, double tau_s, double dt, bool exact) {
+  const ColouredProcess process{1.0 / tau_m, 1.0 / tau_s, 1.0 / (tau_m * g_leak), sigma / tau_s};
+  ColouredStep step{};
+  step.decay = std::exp(-dt * process.b);
+  step.gain = sigma * std::sqrt(-std::expm1(-2.0 * dt * process.b) / (2.0 * tau_s));
+  if (!exact) {
+    step.coupling = dt * process.c;
+    return step;
+  }
+  step.coupling = process.c * process.response(dt);
+  const ColouredProcess::Covariance whole = process.covariance(dt);
+  step.membrane_gain = step.gain > 0.0 ? whole.cross / step.gain : 0.0;
+  step.second_gain = std::sqrt(std::max(0.0, whole.membrane - step.membrane_gain * step.membrane_gain));
+  // The bridge: a Brownian bridge of variance s^2 over the step has variance s^2 / 4 at its middle
+  // given both ends. The membrane here is smoother: given the step's ends of both V and I, its
+  // variance at the middle is var(V_h) - k' S^-1 k (h = dt/2, S the step's covariance, k the
+  // covariances of (V, I) at the end with V_h, through e^{A h} = [[e^{-ah}, c g(h)], [0, e^{-bh}]]);
+  // the bridge takes s^2 = 4 times that, so that it has the membrane's own spread in the step.
+  const double h = dt / 2.0;
+  const ColouredProcess::Covariance middle = process.covariance(h);
+  const double with_membrane =
+      std::exp(-process.a * h) * middle.membrane + process.c * process.response(h) * middle.cross;
+  const double with_current = std::exp(-process.b * h) * middle.cross;
+  const double determinant = whole.membrane * whole.current - whole.cross * whole.cross;
+  double conditional = 0.0;
+  if (determinant > 0.0) {
+    conditional = middle.membrane - (with_membrane * with_membrane * whole.current -
+                                     2.0 * with_membrane * with_current * whole.cross +
+                                     with_current * with_current * whole.membrane) /
+                                        determinant;
+  }
+  step.bridge_variance = 4.0 * std::max(0.0, conditional);
   return step;
 }
 
-// Scheme exact's bridge from its effective variance (exact_step.hpp); with coloured noise the
-// membrane's noise variance of the step stands for the white noise's s^2, an approximation
-// whose error docs/accuracy.md measures.
+// Scheme exact's bridge from its effective variance (exact_step.hpp); with coloured noise an
+// approximation (ColouredStep::bridge_variance) whose error docs/accuracy.md measures.
 void set_bridge(PointCoefficients& coefficients, double bridge_variance) {
   coefficients.bridge_half_variance = static_cast<float>(bridge_variance / 2.0);
   coefficients.bridge_limit = static_cast<float>(kBridgeLimitFactor * bridge_variance / 2.0);
@@ -207,7 +236,7 @@ PointCoefficients coefficients_of(const SweepPlan& plan, const GridPoint& point,
     coloured.second_gain = static_cast<float>(step.second_gain);
     coloured.stationary_sd = static_cast<float>(point.sigma() / std::sqrt(2.0 * neuron.noise_tau));
     coefficients.noise_gain = static_cast<float>(step.membrane_gain);
-    if (exact) set_bridge(coefficients, step.membrane_variance * std::exp(rate));
+    if (exact) set_bridge(coefficients, step.bridge_variance);
   } else if (exact) {
     // OU variance over one step: sigma^2 (1 - e^{-2 dt/tau}) / (2 g_L^2 tau), mV^2.
     const double variance = point.sigma() * point.sigma() * -std::expm1(-2.0 * rate) /
