@@ -1,5 +1,5 @@
 // `srlif theory`: the stationary firing rate of the LIF neuron under white
-// noise (Siegert formula, no signal) and the free membrane's mean and
+// noise (Siegert formula, no signal; coloured noise: Fourcaud-Brunel) and the free membrane's mean and
 // standard deviation, over a sigma x bias grid (and any neuron parameter given
 // as an axis). Instant; no simulation.
 #include "cli/theory_command.hpp"
@@ -38,8 +38,10 @@ CommandRunner add_theory_command(CLI::App& app, const std::string&) {
   auto options = std::make_shared<TheoryOptions>();
   CLI::App* command = app.add_subcommand(
       "theory",
-      "Stationary firing rate under white noise (Siegert formula, A = 0) and the free membrane's "
-      "mean and std (CSV: bias, sigma, mu_mv, sigma_v_mv, mean_v_mv, std_v_mv, rate_hz)");
+      "Stationary firing rate under white noise (Siegert formula, A = 0), or coloured noise "
+      "(--noise-tau: Fourcaud-Brunel, first order in sqrt(tau_s/tau_m), valid to tau_s/tau_m <= 0.1), and "
+      "the free membrane's mean and std (CSV: bias, sigma, mu_mv, sigma_v_mv, mean_v_mv, std_v_mv, rate_hz; "
+      "with --noise-tau also model, within_validity)");
   add_theory_options(*command, *options);
   return [options, command] {
     apply_config_file(*command, options->config);

@@ -8,10 +8,19 @@
 #include <string>
 
 #include "srlif/errors.hpp"
+#include "srlif/physics/coloured_noise.hpp"
 #include "srlif/physics/exact_step.hpp"
+#include "srlif/planning/spread.hpp"
 
 namespace srlif {
 namespace {
+
+// The Philox counter ranges of a neuron's stream never meet: the steps' normals (blocks below 2^38:
+// at most 10^12 steps, sweep_config.cpp), the coloured noise's second normals, the spread draws,
+// the bridge uniforms and the initial noise current.
+constexpr std::uint64_t kStepBlocks = std::uint64_t{1} << 38;
+static_assert(kSecondNormalFlag >= kStepBlocks && kSecondNormalFlag + kStepBlocks <= kSpreadBlock);
+static_assert(kSpreadBlock + 1 <= kBridgeBlockFlag && kBridgeBlockFlag + kStepBlocks <= kInitialNoiseBlock);
 
 std::uint64_t mix64(std::uint64_t value) {  // splitmix64 finaliser
   value ^= value >> 30;

@@ -32,9 +32,10 @@
 
 namespace srlif {
 
-// The second normals of step k live in Philox block (k / 4) | 2^62: the first
-// normals use blocks k / 4 < 2^62, the bridge's uniforms (k / 4) | 2^63.
-constexpr std::uint64_t kSecondNormalFlag = std::uint64_t{1} << 62;
+// The second normals of step k live in Philox block (k / 4) | 2^61: the first
+// normals use blocks k / 4 < 2^38 (at most 10^12 steps), a neuron's spread draws
+// block 2^62 (spread.hpp), the bridge's uniforms (k / 4) | 2^63.
+constexpr std::uint64_t kSecondNormalFlag = std::uint64_t{1} << 61;
 // The block of a neuron's initial noise current: in none of those ranges.
 constexpr std::uint64_t kInitialNoiseBlock = (std::uint64_t{1} << 62) | (std::uint64_t{1} << 63);
 
