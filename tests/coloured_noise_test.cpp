@@ -11,6 +11,7 @@
 
 #include "srlif/errors.hpp"
 #include "srlif/io/checksummed_file.hpp"
+#include "srlif/io/config_text.hpp"
 #include "srlif/io/state_file.hpp"
 #include "srlif/measures/theory.hpp"
 #include "srlif/running/backend_registry.hpp"
@@ -186,6 +187,23 @@ TEST(ColouredNoise, StateFilesCarryTheCurrent) {
   const StateFile old = parse_state_file(version1, "old state");
   EXPECT_EQ(old.state.noise_current, (std::vector<float>{0.0f, 0.0f, 0.0f, 0.0f}));
   EXPECT_EQ(old.state.sin_sum, file.state.sin_sum);
+}
+
+// White noise (noise_tau 0, the default) is not a coloured run and leaves no trace in the config
+// text, so its files are the bytes they were before coloured noise existed (the values are pinned
+// by Determinism.OutputBitsArePinned); a text without the key reads as white noise.
+TEST(ColouredNoise, WhiteNoiseKeepsItsBytes) {
+  const SweepConfig white = test::reference_config({10.0, 20.0}, 10, 100.0);
+  EXPECT_FALSE(make_plan(white).coloured_noise);
+  const std::string text = result_config_text(white);
+  EXPECT_EQ(text.find("noise-tau"), std::string::npos) << text;
+  EXPECT_EQ(parse_result_config_text(text, "config").grid[Axis::noise_tau], std::vector<double>{0.0});
+  SweepConfig coloured = white;
+  coloured.grid[Axis::noise_tau] = {2.0};
+  const std::string coloured_text = result_config_text(coloured);
+  EXPECT_NE(coloured_text.find("noise-tau = 2\n"), std::string::npos) << coloured_text;
+  EXPECT_EQ(parse_result_config_text(coloured_text, "config").grid[Axis::noise_tau],
+            std::vector<double>{2.0});
 }
 
 // Fourcaud & Brunel (2002): the Siegert rate with both bounds shifted up by
