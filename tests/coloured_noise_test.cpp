@@ -157,7 +157,8 @@ TEST(ColouredNoise, ResumeCarriesTheCurrent) {
   }
 }
 
-// A state file holds the currents (version 2); a version 1 file (white noise) reads as currents of 0.
+// A state file holds the currents and the pending releases (version 2); a version 1 file (white
+// noise, reset on the grid) reads as both 0.
 TEST(ColouredNoise, StateFilesCarryTheCurrent) {
   StateFile file;
   file.config_text = "sigma = 10\n";
@@ -170,22 +171,25 @@ TEST(ColouredNoise, StateFilesCarryTheCurrent) {
   file.state.cos_sum = {5, -6, 7, 8};
   file.state.sin_sum = {-9, 10, 11, 12};
   file.state.noise_current = {1.5f, -2.25f, 30.0f, -0.125f};
+  file.state.release = {0.0f, 0.5f, 0.0f, 0.25f};
   const std::string bytes = format_state_file(file);
   EXPECT_EQ(bytes.rfind("# srlif state 2\n", 0), 0u);
   const StateFile read = parse_state_file(bytes, "state");
   EXPECT_EQ(read.state.noise_current, file.state.noise_current);
+  EXPECT_EQ(read.state.release, file.state.release);
   EXPECT_EQ(read.state.sin_sum, file.state.sin_sum);
 
   // The same state written as version 1 did: the magic, and the data without the currents.
   std::string version1 = bytes.substr(0, bytes.rfind("\n# fnv1a64 ") + 1);
   version1.replace(0, 16, "# srlif state 1\n");
-  const std::size_t data_line = version1.find("data 128\n");
+  const std::size_t data_line = version1.find("data 144\n");
   ASSERT_NE(data_line, std::string::npos) << version1;
   version1.replace(data_line, 9, "data 112\n");
-  version1.erase(version1.size() - 1 - 16, 16);  // the currents: the last 16 bytes before the newline
+  version1.erase(version1.size() - 1 - 32, 32);  // the currents and releases: the last 32 bytes
   append_checksum(version1);
   const StateFile old = parse_state_file(version1, "old state");
   EXPECT_EQ(old.state.noise_current, (std::vector<float>{0.0f, 0.0f, 0.0f, 0.0f}));
+  EXPECT_EQ(old.state.release, (std::vector<float>{0.0f, 0.0f, 0.0f, 0.0f}));
   EXPECT_EQ(old.state.sin_sum, file.state.sin_sum);
 }
 

@@ -112,7 +112,8 @@ TEST(Determinism, SeedAndDecorrelationChangeTheResult) {
 // build before it (--sigma 20,30,60 --amplitude 10,20 --neurons 37 --duration 500 --min-spikes 1
 // --max-spikes 400; --sigma 0:60:25 --neurons 45 --duration 300.3 --scheme exact; --sigma 0:60:13
 // --neurons 77 --duration 700 with --t-ref 0 --bias 190, and with --v-init -40 --scheme exact; all
-// --seed 12345). A change of the output
+// --seed 12345). The three exact runs (second, fourth, sixth) were pinned again when scheme exact
+// got its reset off the grid (issue 17). A change of the output
 // bits fails here, so it cannot happen unnoticed; one made on purpose updates these values and says so.
 TEST(Determinism, OutputBitsArePinned) {
   SweepConfig curve = test::reference_config({}, 45, 300.3);
@@ -132,11 +133,11 @@ TEST(Determinism, OutputBitsArePinned) {
   above.scheme = Scheme::exact;
   const std::vector<std::pair<SweepConfig, std::uint64_t>> pinned = {
       {small_grid(Scheme::euler), 0x2dfd622829596e62ULL},
-      {small_grid(Scheme::exact), 0x0a50fd868990e879ULL},
+      {small_grid(Scheme::exact), 0xfcced15d0bda82bcULL},
       {decorrelated, 0x2bc8884f641c4ac0ULL},
-      {curve, 0x7ed20b3677114861ULL},
+      {curve, 0x40ea9a355b1e193aULL},
       {no_hold, 0x1dde6fdc329218b5ULL},
-      {above, 0x62c4bc029898d776ULL},
+      {above, 0xaabb2f783600ab26ULL},
   };
   for (std::size_t i = 0; i < pinned.size(); ++i) {
     const std::uint64_t hash = fnv1a64(test::cpu_points_csv(pinned[i].first));

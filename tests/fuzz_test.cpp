@@ -166,7 +166,8 @@ TEST(Fuzz, StateFileReaderAcceptsOrRefusesCleanly) {
                                   {1, 2, 3, 4, 5, 6},
                                   {-7, 8, 9, 10, 11, 12},
                                   {13, 14, -15, 16, 17, 18},
-                                  {0.5f, -1.5f, 0.f, 2.f, 3.f, -4.f}};
+                                  {0.5f, -1.5f, 0.f, 2.f, 3.f, -4.f},
+                                  {0.f, 0.25f, 0.f, 0.f, 0.75f, 0.f}};
   std::string good = format_state_file(file);
   good.resize(good.rfind("# fnv1a64 "));  // the body
   Fuzzer fuzz(15);

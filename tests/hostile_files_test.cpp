@@ -536,6 +536,7 @@ TEST(ReadBackChecks, AStateThatOverlapsSomeFinishedPointsIsRefused) {
       state.cos_sum.push_back(0);
       state.sin_sum.push_back(0);
       state.noise_current.push_back(0.0f);
+      state.release.push_back(0.0f);
     }
     checkpoint.save_state({0, 1}, 8, state);  // point 0 is finished, point 1 is not
   }

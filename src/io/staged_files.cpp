@@ -50,8 +50,8 @@ double sweep_output_bytes(double grid_points, double neurons_in_flight) {
   // points.csv <= ~350 B and tallies.csv <= ~200 B per point, optimum.csv less;
   // the checkpoint holds the tallies once more until the end.
   constexpr double kBytesPerPoint = 350.0 + 2.0 * 200.0;
-  // A state file holds 32 B per neuron in flight, twice while it is replaced.
-  constexpr double kStateBytesPerNeuron = 2.0 * 32.0;
+  // A state file holds 36 B per neuron in flight, twice while it is replaced.
+  constexpr double kStateBytesPerNeuron = 2.0 * 36.0;
   return 65536.0 + grid_points * kBytesPerPoint + neurons_in_flight * kStateBytesPerNeuron;
 }
 

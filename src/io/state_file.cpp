@@ -14,20 +14,21 @@ namespace {
 
 static_assert(std::endian::native == std::endian::little, "state files are little-endian");
 
-// Version 2 added the noise current (coloured noise); a version 1 file (white noise only) is
-// read with a current of 0.
+// Version 2 added the noise current (coloured noise) and scheme exact's pending release (the
+// reset off the grid); a version 1 file (white noise, reset on the grid) is read with both 0.
 constexpr std::string_view kMagic = "# srlif state 2\n";
 constexpr std::string_view kMagicVersion1 = "# srlif state 1\n";
 // Bytes per neuron: one element of each state array (v float, refractory int32, spikes
-// uint32, cos_sum and sin_sum int64, noise_current float), in the order of for_each_state_array.
+// uint32, cos_sum and sin_sum int64, noise_current and release float), in the order of
+// for_each_state_array.
 constexpr std::uint64_t kBytesPerNeuron = [] {
   std::uint64_t bytes = 0;
   PopulationSnapshot state;
   for_each_state_array([&](const auto& array) { bytes += sizeof(array[0]); }, state);
   return bytes;
 }();
-static_assert(kBytesPerNeuron == 4 + 4 + 4 + 8 + 8 + 4, "the state file's layout changed");
-constexpr std::uint64_t kBytesPerNeuronVersion1 = kBytesPerNeuron - sizeof(float);
+static_assert(kBytesPerNeuron == 4 + 4 + 4 + 8 + 8 + 4 + 4, "the state file's layout changed");
+constexpr std::uint64_t kBytesPerNeuronVersion1 = kBytesPerNeuron - 2 * sizeof(float);
 
 template <typename T>
 void append_array(std::string& out, const std::vector<T>& values) {
@@ -144,8 +145,9 @@ StateFile parse_state_file(const std::string& bytes, const std::string& path) {
   const auto count = static_cast<std::size_t>(neurons);
   for_each_state_array(
       [&](auto& array) {
-        if (version1 && static_cast<const void*>(&array) == &file.state.noise_current) {
-          array.assign(count, 0.0f);  // version 1: white noise, no current
+        if (version1 && (static_cast<const void*>(&array) == &file.state.noise_current ||
+                         static_cast<const void*>(&array) == &file.state.release)) {
+          array.assign(count, 0.0f);  // version 1: white noise, no current; no release off the grid
         } else {
           take_array(rest, count, array);
         }

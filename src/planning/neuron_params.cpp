@@ -48,6 +48,12 @@ std::int64_t TimeGrid::refractory_samples(double t_ref, double dt) {
   return samples > 0.0 ? static_cast<std::int64_t>(samples) : 0;
 }
 
+double TimeGrid::refractory_ratio(double t_ref, double dt) {
+  const double ratio = t_ref / dt;
+  const double nearest = std::round(ratio);
+  return std::fabs(ratio - nearest) <= 1e-9 * std::max(1.0, nearest) ? nearest : ratio;
+}
+
 void validate_parameter(double NeuronParams::*parameter, double value) {
   const auto info = std::find_if(kAxes.begin(), kAxes.end(),
                                  [parameter](const AxisInfo& axis) { return axis.parameter == parameter; });

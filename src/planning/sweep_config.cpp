@@ -55,8 +55,14 @@ void check_grid_fits_memory(double grid_points, double bytes_per_point) {
 }
 
 std::int64_t most_spikes_per_neuron(const SweepConfig& config) {
-  const std::int64_t n_ref = std::max<std::int64_t>(
-      TimeGrid::refractory_samples(smallest(config.grid[Axis::t_ref]), config.time.dt), 1);
+  // The fewest steps from one spike to the next: euler's n_ref; exact's reset off the grid can
+  // spike again in the step of its release, floor(t_ref/dt) steps on.
+  const double t_ref = smallest(config.grid[Axis::t_ref]);
+  const std::int64_t spacing =
+      config.scheme == Scheme::exact
+          ? static_cast<std::int64_t>(std::floor(TimeGrid::refractory_ratio(t_ref, config.time.dt)))
+          : TimeGrid::refractory_samples(t_ref, config.time.dt);
+  const std::int64_t n_ref = std::max<std::int64_t>(spacing, 1);
   return (config.time.samples() - 1 + n_ref - 1) / n_ref;
 }
 

@@ -220,8 +220,19 @@ PointCoefficients coefficients_of(const SweepPlan& plan, const GridPoint& point,
   constants.v_threshold = static_cast<float>(neuron.v_threshold);
   constants.v_reset = static_cast<float>(neuron.v_reset);
   constants.v_init = static_cast<float>(neuron.v_init);
-  const std::int64_t n_ref = TimeGrid::refractory_samples(neuron.t_ref, dt);
-  constants.hold_steps = static_cast<std::int32_t>(std::max<std::int64_t>(n_ref - 1, 0));
+  if (exact) {
+    // The reset off the grid (exact_step.hpp): t_ref in steps, whole and fraction.
+    const double ref_steps = TimeGrid::refractory_ratio(neuron.t_ref, dt);
+    const double whole = std::floor(ref_steps);
+    constants.hold_steps = static_cast<std::int32_t>(whole);
+    constants.ref_fraction = static_cast<float>(ref_steps - whole);
+    constants.step_rate = static_cast<float>(rate);
+    constants.inverse_rate = static_cast<float>(neuron.tau_m / dt);
+    constants.relaxed = static_cast<float>(relaxed);
+  } else {
+    const std::int64_t n_ref = TimeGrid::refractory_samples(neuron.t_ref, dt);
+    constants.hold_steps = static_cast<std::int32_t>(std::max<std::int64_t>(n_ref - 1, 0));
+  }
   coefficients.drive_base = static_cast<float>(relaxed * (neuron.e_leak + bias / neuron.g_leak));
   const std::complex<double> weight = sinusoid_weight(config.scheme, point.frequency(), neuron.tau_m, dt);
   double in_phase = std::abs(weight);
@@ -359,19 +370,19 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
   }
 
   plan.chunk_steps = config.execution.chunk_steps;
-  // Per-neuron state in flight is about 45-48 bytes on the CPU (docs/scaling.md);
+  // Per-neuron state in flight is about 49-52 bytes on the CPU (docs/scaling.md);
   // 8 Mi neurons in flight keep it near 350 MB by default.
   constexpr std::uint64_t kNeuronsInFlight = 8ULL << 20;
   const std::uint64_t automatic = std::max<std::uint64_t>(1, kNeuronsInFlight / config.neurons);
   plan.batch_points = config.execution.batch_points > 0
                           ? config.execution.batch_points
                           : static_cast<std::int64_t>(std::min<std::uint64_t>(automatic, grid.size()));
-  // The neurons in flight (about 50 bytes each, docs/scaling.md; a state snapshot as much again)
+  // The neurons in flight (about 54 bytes each, docs/scaling.md; a state snapshot as much again)
   // must fit in half of this machine's memory: --neurons 4e9 is refused, not left to bad_alloc.
   // A heterogeneous population holds each neuron's coefficients too, and so does a coloured-noise
   // run on the CPU.
   const double kBytesPerNeuronInFlight =
-      2.0 * 50.0 + (plan.heterogeneous || plan.coloured_noise ? sizeof(PointCoefficients) : 0.0);
+      2.0 * 54.0 + (plan.heterogeneous || plan.coloured_noise ? sizeof(PointCoefficients) : 0.0);
   const double in_flight =
       std::min(static_cast<double>(plan.batch_points), static_cast<double>(grid.size())) *
       static_cast<double>(config.neurons);

@@ -2,14 +2,14 @@
 // boundary, as a checkpoint file (OUT/checkpoint/state-<first point>.state),
 // so that a run killed in the middle of a long segment goes on from there:
 //
-//   # srlif state 2                    (version 1, without noise_current, is read too)
+//   # srlif state 2                    (version 1, without the last two arrays, is read too)
 //   # shard 2/4
 //   # config scheme = "euler"          (one line per result_config_text line)
 //   points 12 13 14                    (the segment's grid points, ascending)
 //   neurons 1000                       (per grid point)
 //   next_step 40000
-//   data 96000                         (bytes that follow: v, refractory, spikes,
-//   <binary, little-endian>             cos_sum, sin_sum, noise_current, one array after another)
+//   data 108000                        (bytes that follow: v, refractory, spikes, cos_sum,
+//   <binary, little-endian>             sin_sum, noise_current, release, one array after another)
 //   # fnv1a64 0123456789abcdef          (FNV-1a of every byte before this line)
 #pragma once
 

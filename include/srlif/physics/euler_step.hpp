@@ -21,11 +21,18 @@ namespace srlif {
 // The neuron's constants at one grid point (float, mV / samples): the same for
 // every point of a sweep unless a neuron parameter is an axis.
 struct StepConstants {
-  float decay;              // euler: 1 - dt/tau_m; exact: exp(-dt/tau_m)
-  float v_threshold;        // mV
-  float v_reset;            // mV
-  float v_init;             // mV
-  std::int32_t hold_steps;  // max(n_ref - 1, 0): refractory steps after the spike sample
+  float decay;        // euler: 1 - dt/tau_m; exact: exp(-dt/tau_m)
+  float v_threshold;  // mV
+  float v_reset;      // mV
+  float v_init;       // mV
+  // euler: max(n_ref - 1, 0), the refractory steps after the spike sample; exact:
+  // floor(t_ref/dt), the most whole steps a neuron is held after the step it spiked in.
+  std::int32_t hold_steps;
+  // Scheme exact only (zero for euler), for the reset off the grid (exact_step.hpp):
+  float step_rate;     // dt/tau_m
+  float inverse_rate;  // tau_m/dt
+  float relaxed;       // 1 - e^{-dt/tau_m}
+  float ref_fraction;  // t_ref/dt - floor(t_ref/dt)
 
   bool operator==(const StepConstants&) const = default;
 };
@@ -58,6 +65,9 @@ struct PointCoefficients {
 struct NeuronState {
   float v;                  // mV
   std::int32_t refractory;  // steps still held at V_reset
+  // Scheme exact: the fraction of the next free step for which the neuron is still held
+  // (its release at t_spike + t_ref falls inside that step); 0: none.
+  float release = 0.0f;
 };
 
 // The deterministic part of the input for step k, shared by all neurons of a point.

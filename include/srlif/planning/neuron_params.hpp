@@ -31,6 +31,9 @@ struct TimeGrid {
   double time_of(std::int64_t k) const;
   // n_ref = max(round(t_ref / dt), 0): samples held at V_reset, the spike sample included.
   static std::int64_t refractory_samples(double t_ref, double dt);
+  // t_ref / dt, a ratio within 1e-9 of a whole number taken as that number (2 / 0.1 is 20): scheme
+  // exact's reset off the grid holds a neuron for its whole part and then its fraction of a step.
+  static double refractory_ratio(double t_ref, double dt);
 };
 
 // Throws InputError naming the flag for any parameter outside its rule.

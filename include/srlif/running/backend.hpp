@@ -39,10 +39,11 @@ struct PopulationSnapshot {
   std::vector<std::int64_t> cos_sum;  // scale 2^24, as NeuronTally
   std::vector<std::int64_t> sin_sum;
   std::vector<float> noise_current;  // pA, coloured noise's current (coloured_noise.hpp); 0 for white
+  std::vector<float> release;        // scheme exact's pending release (NeuronState::release); 0 for euler
 };
 
 // The per-neuron state arrays in one list: visit(a.v, b.v, ...), then
-// refractory, spikes, cos_sum, sin_sum and noise_current, for any states with members of
+// refractory, spikes, cos_sum, sin_sum, noise_current and release, for any states with members of
 // these names (a snapshot, a backend's host or device buffers). Every loop
 // over the arrays (snapshots, state files, device copies) goes through it.
 template <typename Visit, typename... States>
@@ -53,6 +54,7 @@ constexpr void for_each_state_array(Visit&& visit, States&... states) {
   visit(states.cos_sum...);
   visit(states.sin_sum...);
   visit(states.noise_current...);
+  visit(states.release...);
 }
 
 // Optional hooks of a run for checkpoints inside a long run. Only for plans

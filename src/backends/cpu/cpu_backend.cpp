@@ -45,6 +45,7 @@ struct PopulationState {
   std::vector<std::int64_t> cos_sum;
   std::vector<std::int64_t> sin_sum;
   std::vector<float> noise_current;  // pA, coloured noise only (else 0)
+  std::vector<float> release;        // scheme exact's pending release (else 0)
   std::vector<float> max_v;          // running max of v, mV
 
   // The neurons of `points` consecutive points of the plan from `first_point`, at their V_init
@@ -66,6 +67,7 @@ struct PopulationState {
       }
     }
     refractory.assign(neurons, 0);
+    release.assign(neurons, 0.0f);
     spikes.assign(neurons, 0);
     cos_sum.assign(neurons, 0);
     sin_sum.assign(neurons, 0);
@@ -224,13 +226,15 @@ constexpr std::int64_t kNoiseStride = kNormalSteps * kLanes;
 template <int kTracks>
 __attribute__((always_inline)) inline void load_track_lanes(const PopulationState& population,
                                                             const Track* tracks, LaneFloat* v,
-                                                            LaneInt* refractory, LaneFloat* max_v) {
+                                                            LaneInt* refractory, LaneFloat* release,
+                                                            LaneFloat* max_v) {
   for (int track = 0; track < kTracks; ++track) {
     const Track& t = tracks[track];
     for (int lane = 0; lane < kLanes; ++lane) {
       const std::size_t at = t.state_at + static_cast<std::size_t>(std::min(lane, t.lanes - 1));
       v[track][lane] = population.v[at];
       refractory[track][lane] = population.refractory[at];
+      release[track][lane] = population.release[at];
       max_v[track][lane] = population.max_v[at];
     }
   }
@@ -239,6 +243,7 @@ __attribute__((always_inline)) inline void load_track_lanes(const PopulationStat
 template <int kTracks>
 __attribute__((always_inline)) inline void store_track_lanes(PopulationState& population, const Track* tracks,
                                                              const LaneFloat* v, const LaneInt* refractory,
+                                                             const LaneFloat* release,
                                                              const LaneFloat* max_v) {
   for (int track = 0; track < kTracks; ++track) {
     const Track& t = tracks[track];
@@ -246,6 +251,7 @@ __attribute__((always_inline)) inline void store_track_lanes(PopulationState& po
       const std::size_t at = t.state_at + static_cast<std::size_t>(lane);
       population.v[at] = v[track][lane];
       population.refractory[at] = refractory[track][lane];
+      population.release[at] = release[track][lane];
       population.max_v[at] = max_v[track][lane];
     }
   }
@@ -310,17 +316,19 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
                                                           std::int64_t count, std::int64_t table_first_step) {
   LaneFloat v[kTracks];
   LaneInt refractory[kTracks];
+  LaneFloat release[kTracks];
   LaneFloat max_v[kTracks];
   PointCoefficients coefficients[kTracks];
-  load_track_lanes<kTracks>(population, tracks, v, refractory, max_v);
+  SpikeTiming<LaneInt, LaneFloat> timing[kTracks];  // exact: each spiking lane's hold and release
+  load_track_lanes<kTracks>(population, tracks, v, refractory, release, max_v);
   for (int track = 0; track < kTracks; ++track) coefficients[track] = *tracks[track].point;
 
   const StepConstants step_constants = constants;  // a copy: the spike pass's stores cannot alias it
   // Step j (relative to first_at) of every track; `spiked` gets each track's spike lanes.
-  // kNoneHeld: no lane of the set is refractory, so the step takes a refractory count known to be
-  // zero, and the compiler folds the held lanes' selects away (the same integers: a lane that is
-  // not held ends at spike ? hold_steps : 0 either way). The counts stay zero unless a lane
-  // spiked, which the caller then sets.
+  // kNoneHeld: no lane of the set is refractory (nor, under exact, waits for its release), so the
+  // step takes a refractory count (and release) known to be zero, and the compiler folds the held
+  // lanes' selects away (the same integers: a lane that is not held ends at spike ? its hold : 0
+  // either way). The counts stay zero unless a lane spiked, which the caller then sets.
   const auto step_tracks = [&](std::int64_t j, LaneInt * spiked, LaneInt & any, auto none_held)
       __attribute__((always_inline)) {
     constexpr bool kNoneHeld = decltype(none_held)::value;
@@ -342,9 +350,12 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
               [&](int) { return coefficients[track].bridge_half_variance; });
         };
         LaneInt free = {};
+        LaneFloat none = {};
         LaneInt& count = kNoneHeld ? free : refractory[track];
-        spiked[track] = exact_step_lanes(v[track], count, step_constants, step_drive_k, lane_noise,
-                                         coefficients[track].bridge_limit, crossed);
+        LaneFloat& pending = kNoneHeld ? none : release[track];
+        spiked[track] = exact_step_lanes<!kNoneHeld>(
+            v[track], count, pending, timing[track], step_constants, step_drive_k, lane_noise,
+            coefficients[track].bridge_limit, crossed, [](LaneInt mask) { return Isa::any(mask); });
       } else {
         LaneInt free = {};
         LaneInt& count = kNoneHeld ? free : refractory[track];
@@ -360,11 +371,16 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
                                                table_first_step);
   };
 
-  // Steps until no lane of the set is refractory: at least the largest count now, at least
-  // hold_steps after a spike (a spiking lane starts its count there), one less after every step.
+  // Steps until no lane of the set is refractory (nor waits for its release off the grid): at
+  // least the largest count now (one more with a release pending), at least `busy_steps` after a
+  // spike (a spiking lane starts its count at most there; exact: and is released in the step
+  // after), one less after every step.
+  constexpr bool kExact = kScheme == Scheme::exact;
+  const std::int32_t busy_steps = step_constants.hold_steps + (kExact ? 1 : 0);
   std::int32_t held_steps = 0;
   for (int track = 0; track < kTracks; ++track) {
-    for (int lane = 0; lane < kLanes; ++lane) held_steps = std::max(held_steps, refractory[track][lane]);
+    for (int lane = 0; lane < kLanes; ++lane)
+      held_steps = std::max(held_steps, refractory[track][lane] + (release[track][lane] > 0.0f ? 1 : 0));
   }
   // No lane held: every count is at most 0 and would be 0 after the next step (a spike sets it).
   if (held_steps <= 0) {
@@ -383,7 +399,7 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
         --held_steps;
         if (Isa::any(any)) {  // spikes are rare
           record_spikes(j, spiked);
-          held_steps = std::max(held_steps, step_constants.hold_steps);
+          held_steps = std::max(held_steps, busy_steps);
         }
       }
     } else {
@@ -393,15 +409,22 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
         step_tracks(j, spiked, any, std::true_type{});
         if (Isa::any(any)) {
           record_spikes(j, spiked);
-          for (int track = 0; track < kTracks; ++track) refractory[track] = spiked[track] & hold;
-          held_steps = step_constants.hold_steps;
+          for (int track = 0; track < kTracks; ++track) {
+            if constexpr (kExact) {
+              refractory[track] = spiked[track] ? timing[track].hold : 0;
+              release[track] = spiked[track] ? timing[track].release : LaneFloat{};
+            } else {
+              refractory[track] = spiked[track] & hold;
+            }
+          }
+          held_steps = busy_steps;
           ++j;
           break;
         }
       }
     }
   }
-  store_track_lanes<kTracks>(population, tracks, v, refractory, max_v);
+  store_track_lanes<kTracks>(population, tracks, v, refractory, release, max_v);
 }
 
 template <bool kRecord, Scheme kScheme, bool kOnePoint, typename Isa>
@@ -475,6 +498,10 @@ struct LaneConstants {
   LaneFloat v_threshold;
   LaneFloat v_reset;
   LaneInt hold_steps;
+  LaneFloat step_rate;
+  LaneFloat inverse_rate;
+  LaneFloat relaxed;
+  LaneFloat ref_fraction;
 };
 
 // Each lane's own coefficients, as vectors.
@@ -504,8 +531,10 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
   LaneInt refractory[kTracks];
   LaneFloat max_v[kTracks];
   LaneFloat current[kTracks];
+  LaneFloat release[kTracks];
   LaneCoefficients c[kTracks];
-  load_track_lanes<kTracks>(population, tracks, v, refractory, max_v);
+  SpikeTiming<LaneInt, LaneFloat> timing[kTracks];  // exact: each spiking lane's hold and release
+  load_track_lanes<kTracks>(population, tracks, v, refractory, release, max_v);
   for (int track = 0; track < kTracks; ++track) {
     const Track& t = tracks[track];
     for (int lane = 0; lane < kLanes; ++lane) {  // lanes past the block's end repeat its last neuron
@@ -520,6 +549,10 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
       c[track].constants.v_threshold[lane] = neuron.constants.v_threshold;
       c[track].constants.v_reset[lane] = neuron.constants.v_reset;
       c[track].constants.hold_steps[lane] = neuron.constants.hold_steps;
+      c[track].constants.step_rate[lane] = neuron.constants.step_rate;
+      c[track].constants.inverse_rate[lane] = neuron.constants.inverse_rate;
+      c[track].constants.relaxed[lane] = neuron.constants.relaxed;
+      c[track].constants.ref_fraction[lane] = neuron.constants.ref_fraction;
       c[track].drive_base[lane] = neuron.drive_base;
       c[track].drive_amplitude[lane] = neuron.drive_amplitude;
       c[track].drive_quadrature[lane] = neuron.drive_quadrature;
@@ -556,8 +589,9 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
               candidates, product, seed, table_first_step + at, [&](int lane) { return stream[track][lane]; },
               [&](int lane) { return c[track].half_variance[lane]; });
         };
-        spiked[track] = exact_step_lanes(v[track], refractory[track], c[track].constants, drive, lane_noise,
-                                         c[track].bridge_limit, crossed);
+        spiked[track] = exact_step_lanes(v[track], refractory[track], release[track], timing[track],
+                                         c[track].constants, drive, lane_noise, c[track].bridge_limit,
+                                         crossed, [](LaneInt mask) { return Isa::any(mask); });
       } else {
         spiked[track] = euler_step_lanes(v[track], refractory[track], c[track].constants, drive, lane_noise);
       }
@@ -568,7 +602,7 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
       record_track_spikes<kRecord, kTracks, Isa>(population, tracks, spiked, tables, at,
                                                  table_first_step);  // spikes are rare
   }
-  store_track_lanes<kTracks>(population, tracks, v, refractory, max_v);
+  store_track_lanes<kTracks>(population, tracks, v, refractory, release, max_v);
   if constexpr (kColoured) {
     for (int track = 0; track < kTracks; ++track) {
       for (int lane = 0; lane < tracks[track].lanes; ++lane)
@@ -798,7 +832,7 @@ std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_f
                                       std::size_t batch_points, std::uint64_t blocks_per_point, int threads,
                                       std::vector<std::vector<std::size_t>>& groups) {
   // The key: stream tag, drive table, then the constants' bits.
-  using Key = std::array<std::uint32_t, 7>;
+  using Key = std::array<std::uint32_t, 11>;
   std::map<Key, std::vector<std::size_t>> by_stream;
   for (std::size_t local = 0; local < batch_points; ++local) {
     const PointCoefficients& point = plan.points[batch_first + local];
@@ -810,7 +844,11 @@ std::vector<WorkItem> make_work_items(const SweepPlan& plan, std::size_t batch_f
                   std::bit_cast<std::uint32_t>(c.v_threshold),
                   std::bit_cast<std::uint32_t>(c.v_reset),
                   std::bit_cast<std::uint32_t>(c.v_init),
-                  static_cast<std::uint32_t>(c.hold_steps)};
+                  static_cast<std::uint32_t>(c.hold_steps),
+                  std::bit_cast<std::uint32_t>(c.step_rate),
+                  std::bit_cast<std::uint32_t>(c.inverse_rate),
+                  std::bit_cast<std::uint32_t>(c.relaxed),
+                  std::bit_cast<std::uint32_t>(c.ref_fraction)};
     by_stream[key].push_back(local);
   }
   groups.clear();

@@ -193,13 +193,15 @@ struct DeviceState {
         spikes(neurons),
         cos_sum(neurons),
         sin_sum(neurons),
-        noise_current(neurons) {}
+        noise_current(neurons),
+        release(neurons) {}
   DeviceBuffer<float> v;
   DeviceBuffer<std::int32_t> refractory;
   DeviceBuffer<std::uint32_t> spikes;
   DeviceBuffer<std::int64_t> cos_sum;
   DeviceBuffer<std::int64_t> sin_sum;
   DeviceBuffer<float> noise_current;
+  DeviceBuffer<float> release;
 };
 
 // A batch of the plan's points in device memory (buffers for the largest
@@ -336,7 +338,8 @@ class CudaEngine final : public BatchEngine {
   }
   cuda::DevicePopulation population() const {
     return cuda::DevicePopulation{state_.v.get(),       state_.refractory.get(), state_.spikes.get(),
-                                  state_.cos_sum.get(), state_.sin_sum.get(),    state_.noise_current.get()};
+                                  state_.cos_sum.get(), state_.sin_sum.get(),    state_.noise_current.get(),
+                                  state_.release.get()};
   }
 
   const SweepPlan& plan_;

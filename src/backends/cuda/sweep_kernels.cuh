@@ -31,6 +31,7 @@ struct DevicePopulation {
   std::int64_t* cos_sum;
   std::int64_t* sin_sum;
   float* noise_current;  // pA, coloured noise's current (0 for white noise)
+  float* release;        // scheme exact's pending release (NeuronState::release)
 };
 
 struct DeviceChunkTables {
@@ -167,7 +168,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   NeuronTally tally{0, 0, 0};
   float noise_current = 0.0f;
   if (active) {
-    state = NeuronState{population.v[at], population.refractory[at]};
+    state = NeuronState{population.v[at], population.refractory[at], population.release[at]};
     tally = NeuronTally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
     if constexpr (kColoured) noise_current = population.noise_current[at];
   }
@@ -249,6 +250,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   if (!active) return;
   population.v[at] = state.v;
   population.refractory[at] = state.refractory;
+  population.release[at] = state.release;
   population.spikes[at] = tally.spikes;
   population.cos_sum[at] = tally.cos_sum;
   population.sin_sum[at] = tally.sin_sum;
@@ -308,6 +310,7 @@ __global__ void initialise_population(DevicePopulation population,
   const PointCoefficients& point = points[at / neurons];
   population.v[at] = point.constants.v_init;
   population.refractory[at] = 0;
+  population.release[at] = 0.0f;
   population.spikes[at] = 0;
   population.cos_sum[at] = 0;
   population.sin_sum[at] = 0;
