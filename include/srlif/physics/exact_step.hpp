@@ -169,7 +169,18 @@ SRLIF_HD SpikeTiming<std::int32_t, float> spike_timing(float crossing, std::int3
   return {hold, release};
 }
 
-// One lane of a value: the value itself for one neuron (a scalar), element `lane` of a CPU lane
+// What a spiking lane's timing needs of its step: the potential before it, the free potential at
+// its end (from V_reset over the piece for a release), the pending release at its start (0: none),
+// the step's drive and noise, the bridge limit (17 h).
+struct SpikeStep {
+  float v;
+  float v_free;
+  float start;
+  float drive;
+  float noise;
+  float bridge_limit;
+};
+
 // vector (the rare per-lane work of the reset off the grid).
 template <typename T>
 SRLIF_HD decltype(auto) lane_at(T& value, int lane) {
@@ -196,6 +207,45 @@ SRLIF_HD void for_each_set_lane(const Mask& mask, Visit&& visit) {
   }
 }
 
+// A spiking lane's hold and release (the reset off the grid), with lane `lane` of the constants (a
+// neuron's, or per-lane vectors): inline in exact_step_lanes, or from the CPU kernels' spike pass
+// with the same inputs, so the same bits.
+template <typename Constants>
+SRLIF_HD SpikeTiming<std::int32_t, float> time_spike(const SpikeStep& step, const Constants& constants,
+                                                     int lane) {
+  const float decay = lane_at(constants.decay, lane);
+  float piece_decay = decay;
+  float piece_relaxed = lane_at(constants.relaxed, lane);
+  // The noise's spread in the clock r over a whole step: S^2 = s^2 e^{2 dt/tau} = 2 h / D with
+  // h = limit / 17; a released piece takes the noiseless form.
+  float noise_sd = sqrtf(2.0f * (step.bridge_limit / static_cast<float>(kBridgeLimitFactor)) / decay);
+  if (step.start > 0.0f) {
+    const PartialStep piece =
+        released_step(step.start, lane_at(constants.v_reset, lane), lane_at(constants.step_rate, lane), decay,
+                      piece_relaxed, step.drive, step.noise);
+    piece_decay = piece.decay;
+    piece_relaxed = piece.relaxed;
+    noise_sd = 0.0f;
+  }
+  const float crossing = crossing_fraction(step.start, step.v, step.v_free, piece_decay, piece_relaxed,
+                                           lane_at(constants.v_threshold, lane),
+                                           lane_at(constants.inverse_rate, lane), noise_sd);
+  return spike_timing(crossing, lane_at(constants.hold_steps, lane), lane_at(constants.ref_fraction, lane));
+}
+
+// The free potential at the end of a step from `v`: decay v + drive + noise, or for a neuron
+// released inside it (`start` > 0) from V_reset over the piece: exact_step_lanes' v_free, lane by lane.
+template <typename Constants>
+SRLIF_HD float step_free_potential(float v, float start, float drive, float noise, const Constants& constants,
+                                   int lane) {
+  if (start > 0.0f) {
+    return released_step(start, lane_at(constants.v_reset, lane), lane_at(constants.step_rate, lane),
+                         lane_at(constants.decay, lane), lane_at(constants.relaxed, lane), drive, noise)
+        .v_free;
+  }
+  return (lane_at(constants.decay, lane) * v + drive) + noise;
+}
+
 // One step of scheme exact, for one neuron or a vector of lanes (as
 // euler_step_lanes; the bridge limit too may be each lane's own).
 // `crossed(candidates, product)` draws the bridge uniforms where `candidates`
@@ -206,8 +256,11 @@ SRLIF_HD void for_each_set_lane(const Mask& mask, Visit&& visit) {
 // (written only where a lane spiked), which the step also takes into
 // `refractory` and `release`. kReleases false: no lane has a release pending
 // (the CPU's runs of steps with no lane held), so that test is left out.
-template <bool kReleases = true, typename Real, typename Count, typename Constants, typename Drive,
-          typename Limit, typename Crossed, typename Any>
+// kTiming false: a spiking lane's hold and release are left to the caller
+// (the CPU kernels' spike pass, time_spike), which keeps that rare code out
+// of their loops; the step then leaves timing's values in spiking lanes.
+template <bool kReleases = true, bool kTiming = true, typename Real, typename Count, typename Constants,
+          typename Drive, typename Limit, typename Crossed, typename Any>
 SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, Real& release, SpikeTiming<Count, Real>& timing,
                                const Constants& constants, Drive drive, Real noise, Limit bridge_limit,
                                Crossed&& crossed, Any&& any) {
@@ -218,10 +271,8 @@ SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, Real& release, SpikeT
   if (kReleases && any(releasing)) {
     for_each_set_lane(releasing, [&](int lane) {
       lane_at(v_free, lane) =
-          released_step(lane_at(release, lane), lane_at(constants.v_reset, lane),
-                        lane_at(constants.step_rate, lane), lane_at(constants.decay, lane),
-                        lane_at(constants.relaxed, lane), lane_at(drive, lane), lane_at(noise, lane))
-              .v_free;
+          step_free_potential(lane_at(v, lane), lane_at(release, lane), lane_at(drive, lane),
+                              lane_at(noise, lane), constants, lane);
     });
   }
   const auto below = mask_not(held) & (v < constants.v_threshold);
@@ -229,32 +280,20 @@ SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, Real& release, SpikeT
   const Real product = (constants.v_threshold - v) * (constants.v_threshold - v_free);
   const auto candidates = below & ended_below & (product < bridge_limit);
   const auto spike = (below & mask_not(ended_below)) | crossed(candidates, product);
-  if (any(spike)) {  // spikes are rare: each spiking lane's crossing time, hold and release
-    for_each_set_lane(spike, [&](int lane) {
-      const float start = lane_at(releasing, lane) ? lane_at(release, lane) : 0.0f;
-      const float decay = lane_at(constants.decay, lane);
-      float piece_decay = decay;
-      float piece_relaxed = lane_at(constants.relaxed, lane);
-      // The noise's spread in the clock r over a whole step: S^2 = s^2 e^{2 dt/tau} = 2 h / D with
-      // h = limit / 17 (exact_step.hpp); a released piece takes the noiseless form.
-      float noise_sd =
-          sqrtf(2.0f * (lane_at(bridge_limit, lane) / static_cast<float>(kBridgeLimitFactor)) / decay);
-      if (start > 0.0f) {
-        const PartialStep piece =
-            released_step(start, lane_at(constants.v_reset, lane), lane_at(constants.step_rate, lane), decay,
-                          piece_relaxed, lane_at(drive, lane), lane_at(noise, lane));
-        piece_decay = piece.decay;
-        piece_relaxed = piece.relaxed;
-        noise_sd = 0.0f;
-      }
-      const float crossing = crossing_fraction(start, lane_at(v, lane), lane_at(v_free, lane), piece_decay,
-                                               piece_relaxed, lane_at(constants.v_threshold, lane),
-                                               lane_at(constants.inverse_rate, lane), noise_sd);
-      const SpikeTiming<std::int32_t, float> one =
-          spike_timing(crossing, lane_at(constants.hold_steps, lane), lane_at(constants.ref_fraction, lane));
-      lane_at(timing.hold, lane) = one.hold;
-      lane_at(timing.release, lane) = one.release;
-    });
+  if constexpr (kTiming) {
+    if (any(spike)) {  // spikes are rare: each spiking lane's crossing time, hold and release
+      for_each_set_lane(spike, [&](int lane) {
+        const SpikeStep step{lane_at(v, lane),
+                             lane_at(v_free, lane),
+                             lane_at(releasing, lane) ? lane_at(release, lane) : 0.0f,
+                             lane_at(drive, lane),
+                             lane_at(noise, lane),
+                             lane_at(bridge_limit, lane)};
+        const SpikeTiming<std::int32_t, float> one = time_spike(step, constants, lane);
+        lane_at(timing.hold, lane) = one.hold;
+        lane_at(timing.release, lane) = one.release;
+      });
+    }
   }
   v = (held | spike) ? constants.v_reset : v_free;
   refractory = held ? refractory - 1 : (spike ? timing.hold : 0);

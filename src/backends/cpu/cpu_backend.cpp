@@ -281,6 +281,29 @@ __attribute__((always_inline)) inline void record_track_spikes(PopulationState& 
   }
 }
 
+// Scheme exact's spiking lanes of one track at one step, timed after it (exact_step_lanes with
+// kTiming false keeps this rare code out of the loops): each one's hold and release (time_spike)
+// from its potential and pending release before the step, the step's drive and noise
+// (`drive_of(lane)`, `noise_of(lane)`) and bridge limit (`limit_of(lane)`), as the step had them.
+template <typename Constants, typename DriveOf, typename NoiseOf, typename LimitOf>
+__attribute__((always_inline)) inline void time_track_spikes(LaneInt spiked, const LaneFloat& before,
+                                                             const LaneFloat& pending,
+                                                             const Constants& constants, DriveOf&& drive_of,
+                                                             NoiseOf&& noise_of, LimitOf&& limit_of,
+                                                             LaneInt& refractory, LaneFloat& release) {
+  for (int lane = 0; lane < kLanes; ++lane) {
+    if (!spiked[lane]) continue;
+    const float drive = drive_of(lane);
+    const float noise = noise_of(lane);
+    const float start = pending[lane];
+    const float v_free = step_free_potential(before[lane], start, drive, noise, constants, lane);
+    const SpikeTiming<std::int32_t, float> one =
+        time_spike(SpikeStep{before[lane], v_free, start, drive, noise, limit_of(lane)}, constants, lane);
+    refractory[lane] = one.hold;
+    release[lane] = one.release;
+  }
+}
+
 // Scheme exact's bridge crossings at step `step` for the (rare) candidate lanes near threshold:
 // one scalar uniform each from the lane's stream (`stream_of(lane)`), tested against its h
 // (`half_variance_of(lane)`).
@@ -319,7 +342,8 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
   LaneFloat release[kTracks];
   LaneFloat max_v[kTracks];
   PointCoefficients coefficients[kTracks];
-  SpikeTiming<LaneInt, LaneFloat> timing[kTracks];  // exact: each spiking lane's hold and release
+  LaneFloat before[kTracks];   // exact: each track's v before the step (the spike pass's timing)
+  LaneFloat pending[kTracks];  // exact: its pending releases before the step
   load_track_lanes<kTracks>(population, tracks, v, refractory, release, max_v);
   for (int track = 0; track < kTracks; ++track) coefficients[track] = *tracks[track].point;
 
@@ -352,9 +376,12 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
         LaneInt free = {};
         LaneFloat none = {};
         LaneInt& count = kNoneHeld ? free : refractory[track];
-        LaneFloat& pending = kNoneHeld ? none : release[track];
-        spiked[track] = exact_step_lanes<!kNoneHeld>(
-            v[track], count, pending, timing[track], step_constants, step_drive_k, lane_noise,
+        LaneFloat& waiting = kNoneHeld ? none : release[track];
+        SpikeTiming<LaneInt, LaneFloat> untimed{};  // the spike pass times the spikes
+        before[track] = v[track];
+        pending[track] = waiting;
+        spiked[track] = exact_step_lanes<!kNoneHeld, false>(
+            v[track], count, waiting, untimed, step_constants, step_drive_k, lane_noise,
             coefficients[track].bridge_limit, crossed, [](LaneInt mask) { return Isa::any(mask); });
       } else {
         LaneInt free = {};
@@ -365,10 +392,21 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
       any |= spiked[track];
     }
   };
-  // The spikes of step j, in step, track and lane order.
+  // The spikes of step j, in step, track and lane order; under exact their hold and release.
   const auto record_spikes = [&](std::int64_t j, const LaneInt* spiked) __attribute__((always_inline)) {
     record_track_spikes<kRecord, kTracks, Isa>(population, tracks, spiked, tables, first_at + j,
                                                table_first_step);
+    if constexpr (kScheme == Scheme::exact) {
+      for (int track = 0; track < kTracks; ++track) {
+        if (!Isa::any(spiked[track])) continue;
+        const float step_drive_k = drive[(kOnePoint ? 0 : track * kNormalSteps) + j];
+        const float* z = noise + (kOnePoint ? track * kNoiseStride : 0) + j * kLanes;
+        time_track_spikes(
+            spiked[track], before[track], pending[track], step_constants, [&](int) { return step_drive_k; },
+            [&](int lane) { return coefficients[track].noise_gain * z[lane]; },
+            [&](int) { return coefficients[track].bridge_limit; }, refractory[track], release[track]);
+      }
+    }
   };
 
   // Steps until no lane of the set is refractory (nor waits for its release off the grid): at
@@ -408,15 +446,11 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
         LaneInt any = {};
         step_tracks(j, spiked, any, std::true_type{});
         if (Isa::any(any)) {
-          record_spikes(j, spiked);
-          for (int track = 0; track < kTracks; ++track) {
-            if constexpr (kExact) {
-              refractory[track] = spiked[track] ? timing[track].hold : 0;
-              release[track] = spiked[track] ? timing[track].release : LaneFloat{};
-            } else {
-              refractory[track] = spiked[track] & hold;
-            }
+          // Exact: record_spikes sets the spiking lanes' counts and releases (the others' are 0).
+          if constexpr (!kExact) {
+            for (int track = 0; track < kTracks; ++track) refractory[track] = spiked[track] & hold;
           }
+          record_spikes(j, spiked);
           held_steps = busy_steps;
           ++j;
           break;
@@ -533,7 +567,11 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
   LaneFloat current[kTracks];
   LaneFloat release[kTracks];
   LaneCoefficients c[kTracks];
-  SpikeTiming<LaneInt, LaneFloat> timing[kTracks];  // exact: each spiking lane's hold and release
+  // Exact: each track's v, pending releases, drive and noise of the step (the spike pass's timing).
+  LaneFloat before[kTracks];
+  LaneFloat pending[kTracks];
+  LaneFloat drives[kTracks];
+  LaneFloat noises[kTracks];
   load_track_lanes<kTracks>(population, tracks, v, refractory, release, max_v);
   for (int track = 0; track < kTracks; ++track) {
     const Track& t = tracks[track];
@@ -589,18 +627,32 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
               candidates, product, seed, table_first_step + at, [&](int lane) { return stream[track][lane]; },
               [&](int lane) { return c[track].half_variance[lane]; });
         };
-        spiked[track] = exact_step_lanes(v[track], refractory[track], release[track], timing[track],
-                                         c[track].constants, drive, lane_noise, c[track].bridge_limit,
-                                         crossed, [](LaneInt mask) { return Isa::any(mask); });
+        SpikeTiming<LaneInt, LaneFloat> untimed{};  // the spike pass times the spikes
+        before[track] = v[track];
+        pending[track] = release[track];
+        drives[track] = drive;
+        noises[track] = lane_noise;
+        spiked[track] = exact_step_lanes<true, false>(
+            v[track], refractory[track], release[track], untimed, c[track].constants, drive, lane_noise,
+            c[track].bridge_limit, crossed, [](LaneInt mask) { return Isa::any(mask); });
       } else {
         spiked[track] = euler_step_lanes(v[track], refractory[track], c[track].constants, drive, lane_noise);
       }
       if constexpr (kRecord) max_v[track] = v[track] > max_v[track] ? v[track] : max_v[track];
       any |= spiked[track];
     }
-    if (Isa::any(any))
-      record_track_spikes<kRecord, kTracks, Isa>(population, tracks, spiked, tables, at,
-                                                 table_first_step);  // spikes are rare
+    if (Isa::any(any)) {  // spikes are rare
+      record_track_spikes<kRecord, kTracks, Isa>(population, tracks, spiked, tables, at, table_first_step);
+      if constexpr (kScheme == Scheme::exact) {
+        for (int track = 0; track < kTracks; ++track) {
+          if (!Isa::any(spiked[track])) continue;
+          time_track_spikes(
+              spiked[track], before[track], pending[track], c[track].constants,
+              [&](int lane) { return drives[track][lane]; }, [&](int lane) { return noises[track][lane]; },
+              [&](int lane) { return c[track].bridge_limit[lane]; }, refractory[track], release[track]);
+        }
+      }
+    }
   }
   store_track_lanes<kTracks>(population, tracks, v, refractory, release, max_v);
   if constexpr (kColoured) {
