@@ -96,7 +96,8 @@ TEST(ExactScheme, NoiselessSpikeTimesAndReleasesAreTheClosedForm) {
     }
     EXPECT_GT(spike_count, 500) << "t_ref " << t_ref;
     EXPECT_LT(worst, 1e-4) << "t_ref " << t_ref;
-    RecordProperty("worst_release_error_ms_t_ref_" + std::to_string(static_cast<int>(t_ref * 100)), std::to_string(worst));
+    RecordProperty("worst_release_error_ms_t_ref_" + std::to_string(static_cast<int>(t_ref * 100)),
+                   std::to_string(worst));
   }
 }
 
