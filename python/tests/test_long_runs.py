@@ -10,9 +10,10 @@ import pytest
 
 import srlif
 
-# Several seconds on two cores, in batches of one point: a stop finds finished points and a
-# point in flight.
-LONG = dict(sigma="0:60:8", neurons=3000, duration=20000, batch_points=1, checkpoint_seconds=0, progress=False)
+# Several seconds on two cores, in batches of one point, so that a stop after 1 s finds finished
+# points and a point in flight (20 s per neuron took 0.7-1 s on the 2-vCPU development machine,
+# and sometimes ended before the stop).
+LONG = dict(sigma="0:60:8", neurons=3000, duration=60000, batch_points=1, checkpoint_seconds=0, progress=False)
 FILES = ("points.csv", "optimum.csv", "tallies.csv")
 
 
