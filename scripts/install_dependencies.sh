@@ -6,7 +6,7 @@
 set -euo pipefail
 # python3-matplotlib draws the figures of `srlif reproduce`; python3-venv and
 # python3-dev build the Python package (binutils' nm checks its exported symbols).
-packages=(cmake make g++ libgtest-dev libcli11-dev python3 python3-matplotlib python3-venv python3-dev binutils)
+packages=(cmake make g++ libgtest-dev libcli11-dev nlohmann-json3-dev python3 python3-matplotlib python3-venv python3-dev binutils)
 [[ ${1:-} == --tests ]] && packages+=(slurmctld slurmd slurm-client munge)
 missing=()
 for package in "${packages[@]}"; do

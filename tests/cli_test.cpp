@@ -345,14 +345,18 @@ TEST(CliSweep, WritesExactlyTheResultFiles) {
   EXPECT_EQ(optimum[1].rfind("vs-valid,5,178,10,", 0), 0u) << optimum[1];
 
   // run.json: the configuration, the seed and the backend.
-  const std::string json = test::read_file(out + "/run.json");
-  EXPECT_TRUE(contains(json, "\"seed\": 42")) << json;
-  EXPECT_TRUE(contains(json, "\"backend\": \"cpu\"")) << json;
-  EXPECT_TRUE(contains(json, "\"grid_points\": 6")) << json;
-  EXPECT_TRUE(contains(json, "\"neurons_per_point\": 4")) << json;
-  EXPECT_TRUE(contains(json, std::string("\"srlif_version\": \"") + kVersion + "\"")) << json;
-  EXPECT_EQ(json.front(), '{');
-  EXPECT_EQ(json.substr(json.size() - 2), "}\n");
+  const nlohmann::ordered_json json = test::read_json(out + "/run.json");
+  EXPECT_EQ(json["seed"], 42) << json;
+  EXPECT_EQ(json["execution"]["backend"], "cpu") << json;
+  EXPECT_EQ(json["grid_points"], 6) << json;
+  EXPECT_EQ(json["neurons_per_point"], 4) << json;
+  EXPECT_EQ(json["srlif_version"], kVersion) << json;
+  EXPECT_EQ(json["axes"]["sigma"], (std::vector<double>{0, 20, 40})) << json;
+  EXPECT_EQ(json["axes"]["amplitude"], (std::vector<double>{5, 10})) << json;
+  EXPECT_EQ(json.begin().key(), "srlif_version") << json;
+  EXPECT_EQ((--json.end()).key(), "neuron_steps_per_second") << json;
+  const std::string text = test::read_file(out + "/run.json");
+  EXPECT_EQ(text.substr(text.size() - 2), "}\n");
 }
 
 TEST(CliSweep, QuietPrintsNothing) {
@@ -451,11 +455,11 @@ TEST(CliConfig, SameResultAsFlags) {
   EXPECT_EQ(points_file, points_flags);
 
   // The dashed key v-th took effect, and so did the seed and the duration.
-  const std::string json = test::read_file(base + "/from_file/run.json");
-  EXPECT_TRUE(contains(json, "\"v_th_mV\": -56")) << json;
-  EXPECT_TRUE(contains(json, "\"seed\": 7")) << json;
-  EXPECT_TRUE(contains(json, "\"duration_ms\": 200")) << json;
-  EXPECT_TRUE(contains(json, "\"min_spikes\": 1")) << json;
+  const nlohmann::ordered_json json = test::read_json(base + "/from_file/run.json");
+  EXPECT_EQ(json["neuron"]["v_th_mV"], -56.0) << json;
+  EXPECT_EQ(json["seed"], 7) << json;
+  EXPECT_EQ(json["time"]["duration_ms"], 200.0) << json;
+  EXPECT_EQ(json["validity"]["min_spikes"], 1) << json;
 }
 
 TEST(CliConfig, CommandLineOverridesFile) {
@@ -469,9 +473,9 @@ TEST(CliConfig, CommandLineOverridesFile) {
   const test::CommandResult result = test::run_srlif("sweep " + kSmall + " --sigma 0,30 --quiet --config " +
                                                      config + " --out " + base + "/out");
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  const std::string json = test::read_file(base + "/out/run.json");
-  EXPECT_TRUE(contains(json, "\"neurons_per_point\": 4")) << json;
-  EXPECT_TRUE(contains(json, "\"seed\": 9")) << json;
+  const nlohmann::ordered_json json = test::read_json(base + "/out/run.json");
+  EXPECT_EQ(json["neurons_per_point"], 4) << json;
+  EXPECT_EQ(json["seed"], 9) << json;
 }
 
 TEST(CliConfig, BadValueInFileNamesTheFlag) {

@@ -191,10 +191,15 @@ TEST(NeuronAxes, OptimumPerSliceAndConfigText) {
 TEST(NeuronAxes, RunJsonListsTheSweptAxes) {
   SweepConfig config = small_config(Scheme::euler, false);
   config.grid[Axis::g_leak] = {9.0, 11.0};
-  const std::string json = run_json(config, RunRecord{});
-  EXPECT_NE(json.find("\"g_leak_nS\": [9, 11]"), std::string::npos) << json;
-  EXPECT_NE(json.find("\"tau_m_ms\": 10,"), std::string::npos) << json;
-  EXPECT_NE(json.find("\"frequency\": [10], \"g_leak\": [9, 11]}"), std::string::npos) << json;
+  const auto json = nlohmann::ordered_json::parse(run_json(config, RunRecord{}));
+  EXPECT_EQ(json["neuron"]["g_leak_nS"], (std::vector<double>{9.0, 11.0})) << json;
+  EXPECT_EQ(json["neuron"]["tau_m_ms"], 10.0) << json;
+  EXPECT_FALSE(json["neuron"].contains("noise_tau_ms")) << "white noise: " << json;
+  // The file columns' axes in grid order: the input's four, then the swept g_leak.
+  std::vector<std::string> axes;
+  for (const auto& [name, values] : json["axes"].items()) axes.push_back(name);
+  EXPECT_EQ(axes, (std::vector<std::string>{"sigma", "amplitude", "bias", "frequency", "g_leak"})) << json;
+  EXPECT_EQ(json["axes"]["g_leak"], (std::vector<double>{9.0, 11.0})) << json;
 }
 
 // Readouts: each point's max V starts at its own V_init, and its margin is to its own V_th.

@@ -94,7 +94,9 @@ TEST(PopulationCli, WritesTheReadoutFiles) {
     EXPECT_GT(std::stod(fields[6]), 0.0) << raster[row];
     EXPECT_LT(std::stod(fields[6]), 500.0) << raster[row];
   }
-  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"seed\"")) << test::read_file(out + "/run.json");
+  const nlohmann::ordered_json json = test::read_json(out + "/run.json");
+  EXPECT_TRUE(json.contains("seed")) << json;
+  EXPECT_TRUE(json.contains("readouts")) << json;
 }
 
 TEST(PopulationCli, NoRasterFileWithoutRaster) {

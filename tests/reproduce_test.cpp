@@ -44,6 +44,12 @@ TEST(Reproduce, ReducedProtocolWritesTablesAndAReportOnAllFiveHypotheses) {
   // Three objectives x four amplitudes, plus the header.
   const std::string optima = test::read_file(out + "/h2_sigma_opt_vs_amplitude.csv");
   EXPECT_EQ(std::count(optima.begin(), optima.end(), '\n'), 13);
+  const nlohmann::ordered_json run = test::read_json(out + "/run.json");
+  EXPECT_EQ(run["trials"], 3) << run;
+  EXPECT_EQ(run["duration_ms"], 1000.0) << run;
+  EXPECT_EQ(run["scheme"], "euler") << run;  // the study's own scheme
+  EXPECT_EQ(run["backend"], "cpu") << run;
+  EXPECT_GT(run["neuron_steps"].get<std::uint64_t>(), 0u) << run;
 }
 
 TEST(Reproduce, SameSeedSameBytes) {

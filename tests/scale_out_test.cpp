@@ -108,7 +108,7 @@ TEST(Resume, KilledAtRandomMomentsThenResumedGivesTheSameBytes) {
   const test::CommandResult final_run = test::run_srlif(kLongSweep + " --resume --out " + out);
   ASSERT_EQ(final_run.exit_code, 0) << final_run.output;
   expect_same_results(reference_run(), out);
-  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
+  EXPECT_GT(test::read_json(out + "/run.json").value("points_resumed", 0), 0);
   EXPECT_FALSE(fs::exists(out + "/checkpoint")) << "a finished run removes its checkpoint";
 }
 
@@ -181,7 +181,7 @@ TEST(Resume, SigtermWritesTheGatheredPointsBeforeStopping) {
   const test::CommandResult resumed = test::run_srlif(sweep + " --resume --out " + out);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   expect_same_results(reference, out);
-  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
+  EXPECT_GT(test::read_json(out + "/run.json").value("points_resumed", 0), 0);
 }
 
 // One long grid point (6000 neurons x 4e5 steps in 100 chunks of 4000; about 3 s on one CPU
@@ -358,8 +358,9 @@ TEST(Resume, OfAFinishedRunRewritesTheSameFilesWithoutSimulating) {
   const test::CommandResult again = test::run_srlif(kShardSweep + " --resume --out " + out);
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(test::read_file(out + "/points.csv"), points);
-  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": 14,"));
-  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"neuron_steps\": 0,"));
+  const nlohmann::ordered_json json = test::read_json(out + "/run.json");
+  EXPECT_EQ(json["points_resumed"], 14) << json;
+  EXPECT_EQ(json["neuron_steps"], 0) << json;
 }
 
 // ---------------------------------------------------------------------------
@@ -401,8 +402,7 @@ TEST(Merge, EachShardWritesOnlyItsOwnRows) {
     EXPECT_EQ(rows.front(), whole.front());
     joined.insert(joined.end(), rows.begin() + 1, rows.end());
     EXPECT_FALSE(fs::exists(out + "/optimum.csv")) << "a shard may hold part of a sigma slice";
-    EXPECT_TRUE(
-        contains(test::read_file(out + "/run.json"), "\"shard\": \"" + std::to_string(index) + "/4\""));
+    EXPECT_EQ(test::read_json(out + "/run.json")["shard"], std::to_string(index) + "/4");
   }
   EXPECT_EQ(joined, whole);
 }
@@ -475,7 +475,7 @@ void expect_killed_then_resumed_to_give(const std::string& sweep, const std::str
   const test::CommandResult resumed = test::run_srlif(checkpointed + " --resume --out " + out);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   expect_same_results(reference, out);
-  EXPECT_TRUE(contains(test::read_file(out + "/run.json"), "\"points_resumed\": "));
+  EXPECT_GT(test::read_json(out + "/run.json").value("points_resumed", 0), 0);
 }
 
 // Sweeps with spectra: the spectral measures of each point travel in tallies.csv (two more

@@ -127,6 +127,12 @@ std::string read_file(const std::string& path) {
   return contents.str();
 }
 
+nlohmann::ordered_json read_json(const std::string& path) {
+  const std::string text = read_file(path);
+  EXPECT_TRUE(nlohmann::ordered_json::accept(text)) << path << " is not JSON:\n" << text;
+  return nlohmann::ordered_json::parse(text, nullptr, false);
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream stream(text);

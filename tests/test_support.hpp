@@ -1,6 +1,7 @@
 // Helpers shared by the tests.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ bool has_ended(int pid, int& code);
 std::string temporary_directory(const std::string& name);
 
 std::string read_file(const std::string& path);
+// A JSON file (run.json) parsed with nlohmann-json, the fields in their order; a file that is not
+// JSON fails the test that reads it.
+nlohmann::ordered_json read_json(const std::string& path);
 
 // The lines of `text`, without their line breaks.
 std::vector<std::string> lines_of(const std::string& text);

@@ -3,7 +3,7 @@
 #include <iterator>
 #include <utility>
 
-#include "srlif/io/csv_json.hpp"
+#include "srlif/io/csv_line.hpp"
 #include "srlif/io/number_text.hpp"
 
 namespace srlif {

@@ -2,7 +2,7 @@
 
 #include <numbers>
 
-#include "srlif/io/csv_json.hpp"
+#include "srlif/io/csv_line.hpp"
 #include "srlif/io/number_text.hpp"
 #include "srlif/io/point_tables.hpp"
 

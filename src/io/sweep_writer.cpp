@@ -6,7 +6,7 @@
 
 #include "srlif/io/checksummed_file.hpp"
 #include "srlif/io/config_text.hpp"
-#include "srlif/io/csv_json.hpp"
+#include "srlif/io/csv_line.hpp"
 #include "srlif/io/point_tables.hpp"
 #include "srlif/io/tally_file.hpp"
 

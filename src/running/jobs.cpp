@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "srlif/errors.hpp"
-#include "srlif/io/csv_json.hpp"
+#include "srlif/io/csv_line.hpp"
 #include "srlif/io/number_text.hpp"
 #include "srlif/io/output_folder.hpp"
 #include "srlif/io/population_output.hpp"
@@ -318,19 +318,15 @@ ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& con
   report.neuron_steps = study.neuron_steps;
   report.wall_seconds = study.wall_seconds;
   report.device = backend->device();
-  const double rate =
-      study.wall_seconds > 0 ? static_cast<double>(study.neuron_steps) / study.wall_seconds : 0.0;
-  std::string json = "{\n  \"srlif_version\": \"" + std::string(kVersion) + "\",\n";
-  json += "  \"command_line\": " + json_string(job.command_line) + ",\n";
-  json += "  \"trials\": " + std::to_string(job.trials) + ",\n";
-  json += "  \"seed\": " + std::to_string(protocol.seed) + ",\n";
-  json += "  \"duration_ms\": " + format_number(protocol.time.duration) + ",\n";
-  json += "  \"scheme\": " + json_string(scheme_name(protocol.scheme)) + ",\n";
-  json += "  \"backend\": " + json_string(backend->name()) +
-          ",\n  \"device\": " + json_string(backend->device()) + ",\n";
-  json += "  \"wall_seconds\": " + format_number(study.wall_seconds) + ",\n";
-  json += "  \"neuron_steps\": " + std::to_string(study.neuron_steps) + ",\n";
-  json += "  \"neuron_steps_per_second\": " + format_number(rate) + "\n}\n";
+  RunRecord record;
+  record.version = kVersion;
+  record.command_line = job.command_line;
+  record.backend = backend->name();
+  record.device = backend->device();
+  record.wall_seconds = study.wall_seconds;
+  record.neuron_steps = study.neuron_steps;
+  const std::string json =
+      study_run_json(StudyRunFacts{job.trials, protocol.seed, protocol.time.duration, protocol.scheme}, record);
   study.files.emplace_back("run.json", json);
   write_files_atomically(job.out, study.files);
   std::vector<std::string> written = names_of(study.files);

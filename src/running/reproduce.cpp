@@ -7,7 +7,7 @@
 #include <limits>
 #include <numeric>
 
-#include "srlif/io/csv_json.hpp"
+#include "srlif/io/csv_line.hpp"
 #include "srlif/io/number_text.hpp"
 #include "srlif/io/point_tables.hpp"
 #include "srlif/io/population_output.hpp"

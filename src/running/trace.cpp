@@ -4,7 +4,7 @@
 #include <numbers>
 #include <type_traits>
 
-#include "srlif/io/csv_json.hpp"
+#include "srlif/io/csv_line.hpp"
 #include "srlif/io/number_text.hpp"
 #include "srlif/physics/neuron_chunk.hpp"
 #include "srlif/physics/philox.hpp"

@@ -1,5 +1,5 @@
 // run.json: what a run was (the config, the backend, the shard or merge) and
-// how long it took.
+// how long it took, written with nlohmann-json (run_json.cpp).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,16 @@ struct RunRecord {
   std::uint64_t points_resumed = 0;      // grid points read from a checkpoint (written when > 0)
   std::vector<std::string> merged_from;  // `srlif merge`: the shard folders (written when any)
 };
+// The run.json of a sweep, a population or a merge.
 std::string run_json(const SweepConfig& config, const RunRecord& record);
+
+// What the run.json of `srlif reproduce` says of the study besides its RunRecord.
+struct StudyRunFacts {
+  std::int64_t trials = 0;  // as given (0: the study's own counts)
+  std::uint64_t seed = 0;
+  double duration_ms = 0.0;
+  Scheme scheme = Scheme::euler;
+};
+std::string study_run_json(const StudyRunFacts& study, const RunRecord& record);
 
 }  // namespace srlif
