@@ -1,16 +1,28 @@
 // The CUDA backend: grid points in flight live on the device as per-neuron
 // state; each time chunk is one kernel launch per noise-sharing width
 // (noise_sharing.hpp: one per binary digit of the batch's point count, at most
-// six, side by side on streams of their own); at the end a reduction kernel
-// leaves one exact PointTally per grid point, the only data copied back.
+// six, side by side on streams of their own); at the end a Thrust reduction
+// (device_population.hpp) leaves one exact PointTally per grid point, the only
+// data copied back. Device memory is Thrust's (device_vector), and so are the
+// copies between host and device.
 #include <cuda_runtime.h>
+#include <thrust/copy.h>
+#include <thrust/device_vector.h>
+#include <thrust/execution_policy.h>
+#include <thrust/fill.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/iterator/permutation_iterator.h>
+#include <thrust/iterator/transform_iterator.h>
+#include <thrust/universal_vector.h>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "device_population.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/planning/drive_tables.hpp"
 #include "srlif/running/backend_registry.hpp"
@@ -25,33 +37,17 @@ void check(cudaError_t status, const char* what) {
   }
 }
 
-// Owning device buffer.
 template <typename T>
-class DeviceBuffer {
- public:
-  explicit DeviceBuffer(std::size_t count) : count_(count) {
-    if (count > 0) check(cudaMalloc(&data_, count * sizeof(T)), "cudaMalloc");
-  }
-  ~DeviceBuffer() { cudaFree(data_); }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  T* get() const { return data_; }
-  void upload(const T* host, std::size_t count) {
-    if (count > 0)
-      check(cudaMemcpy(data_, host, count * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy to device");
-  }
-  void download(T* host, std::size_t count) const {
-    if (count > 0)
-      check(cudaMemcpy(host, data_, count * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy to host");
-  }
-  void zero(std::size_t count) {
-    if (count > 0) check(cudaMemset(data_, 0, count * sizeof(T)), "cudaMemset");
-  }
+using DeviceVector = thrust::device_vector<T>;
 
- private:
-  T* data_ = nullptr;
-  std::size_t count_;
-};
+template <typename T>
+T* raw(DeviceVector<T>& vector) {
+  return thrust::raw_pointer_cast(vector.data());
+}
+template <typename T>
+const T* raw(const DeviceVector<T>& vector) {
+  return thrust::raw_pointer_cast(vector.data());
+}
 
 // CUDA streams of one run, each a blocking stream: its work waits for the legacy default
 // stream's (uploads, initialisation) and the default stream's waits for it (the reduction).
@@ -81,33 +77,44 @@ class Streams {
   std::vector<cudaStream_t> streams_;
 };
 
+// A point's max V from its ordered key (readouts.hpp), on the device.
+struct FloatOfKey {
+  __host__ __device__ float operator()(std::uint32_t key) const { return float_from_ordered_key(key); }
+};
+
+// Element k of the batch's raster counts: neuron k % raster_neurons of local point k / raster_neurons.
+struct RasterNeuron {
+  std::uint64_t raster_neurons;
+  std::uint64_t neurons;  // per point
+  __host__ __device__ std::uint64_t operator()(std::uint64_t k) const {
+    return (k / raster_neurons) * neurons + k % raster_neurons;
+  }
+};
+
 // Copies one batch's readouts into the result at the batch's grid offset.
 void download_readouts(PopulationReadouts& readouts, const ReadoutLayout& layout, std::size_t batch_first,
                        std::size_t batch_points, std::uint64_t neurons,
-                       const DeviceBuffer<unsigned long long>& phase_histogram,
-                       const DeviceBuffer<unsigned long long>& psth,
-                       const DeviceBuffer<std::uint32_t>& max_v_key, const DeviceBuffer<std::int32_t>& raster,
-                       const DeviceBuffer<std::uint32_t>& spikes) {
+                       const DeviceVector<unsigned long long>& phase_histogram,
+                       const DeviceVector<unsigned long long>& psth, const DeviceVector<std::uint32_t>& max_v_key,
+                       const DeviceVector<std::int32_t>& raster, const DeviceVector<std::uint32_t>& spikes) {
   static_assert(sizeof(unsigned long long) == sizeof(std::uint64_t));
-  phase_histogram.download(reinterpret_cast<unsigned long long*>(readouts.phase_histogram.data()) +
-                               batch_first * layout.phase_bins,
-                           batch_points * layout.phase_bins);
-  psth.download(reinterpret_cast<unsigned long long*>(readouts.psth.data()) + batch_first * layout.psth_bins,
-                batch_points * layout.psth_bins);
-  std::vector<std::uint32_t> keys(batch_points);
-  max_v_key.download(keys.data(), batch_points);
-  for (std::size_t i = 0; i < batch_points; ++i)
-    readouts.max_v[batch_first + i] = float_from_ordered_key(keys[i]);
+  thrust::copy_n(phase_histogram.begin(), batch_points * layout.phase_bins,
+                 reinterpret_cast<unsigned long long*>(readouts.phase_histogram.data()) +
+                     batch_first * layout.phase_bins);
+  thrust::copy_n(psth.begin(), batch_points * layout.psth_bins,
+                 reinterpret_cast<unsigned long long*>(readouts.psth.data()) + batch_first * layout.psth_bins);
+  thrust::copy_n(thrust::make_transform_iterator(max_v_key.begin(), FloatOfKey{}), batch_points,
+                 readouts.max_v.data() + batch_first);
   const std::size_t raster_per_point = std::size_t{layout.raster_neurons} * layout.raster_capacity;
-  raster.download(readouts.raster_steps.data() + batch_first * raster_per_point,
-                  batch_points * raster_per_point);
+  thrust::copy_n(raster.begin(), batch_points * raster_per_point,
+                 readouts.raster_steps.data() + batch_first * raster_per_point);
   if (layout.raster_neurons > 0) {
     // Spike counts of the first raster_neurons neurons of each point.
-    check(cudaMemcpy2D(readouts.raster_counts.data() + batch_first * layout.raster_neurons,
-                       layout.raster_neurons * sizeof(std::uint32_t), spikes.get(),
-                       neurons * sizeof(std::uint32_t), layout.raster_neurons * sizeof(std::uint32_t),
-                       batch_points, cudaMemcpyDeviceToHost),
-          "cudaMemcpy2D raster counts");
+    const auto raster_neuron = thrust::make_transform_iterator(thrust::counting_iterator<std::uint64_t>(0),
+                                                               RasterNeuron{layout.raster_neurons, neurons});
+    thrust::copy_n(thrust::make_permutation_iterator(spikes.begin(), raster_neuron),
+                   batch_points * layout.raster_neurons,
+                   readouts.raster_counts.data() + batch_first * layout.raster_neurons);
   }
 }
 
@@ -195,13 +202,59 @@ struct DeviceState {
         sin_sum(neurons),
         noise_current(neurons),
         release(neurons) {}
-  DeviceBuffer<float> v;
-  DeviceBuffer<std::int32_t> refractory;
-  DeviceBuffer<std::uint32_t> spikes;
-  DeviceBuffer<std::int64_t> cos_sum;
-  DeviceBuffer<std::int64_t> sin_sum;
-  DeviceBuffer<float> noise_current;
-  DeviceBuffer<float> release;
+  DeviceVector<float> v;
+  DeviceVector<std::int32_t> refractory;
+  DeviceVector<std::uint32_t> spikes;
+  DeviceVector<std::int64_t> cos_sum;
+  DeviceVector<std::int64_t> sin_sum;
+  DeviceVector<float> noise_current;
+  DeviceVector<float> release;
+};
+
+// A chunk's tables (drive_tables.hpp) sent to the device in one copy. Every chunk's kernels wait
+// for them, so they are staged in pinned host memory (thrust::universal_host_pinned_vector) and
+// go as one DMA transfer into one device array, not as six copies of pageable memory that the
+// driver stages one by one. The array holds 32-bit words: the drive tables' floats by their bits,
+// the phase and bin tables' int32 as they are; the kernel reads each table at its own offset.
+class ChunkTableUpload {
+ public:
+  explicit ChunkTableUpload(std::size_t capacity) : staging_(capacity), device_(capacity) {}
+
+  cuda::DeviceChunkTables upload(const ChunkTables& tables) {
+    const std::size_t words = tables.drive_sin.size() + tables.drive_cos.size() + tables.phase_cos.size() +
+                              tables.phase_sin.size() + tables.phase_bin.size() + tables.psth_bin.size();
+    if (words > staging_.size()) throw std::logic_error("chunk tables larger than their device array");
+    std::uint32_t* const host = thrust::raw_pointer_cast(staging_.data());
+    std::size_t used = 0;
+    // The table's words at the next free offset; returns that offset (none for an empty table).
+    const auto stage = [&](const auto& table) -> std::ptrdiff_t {
+      static_assert(sizeof(table[0]) == sizeof(std::uint32_t));
+      if (table.empty()) return -1;
+      std::memcpy(host + used, table.data(), table.size() * sizeof(std::uint32_t));
+      used += table.size();
+      return static_cast<std::ptrdiff_t>(used - table.size());
+    };
+    const std::ptrdiff_t drive_sin = stage(tables.drive_sin);
+    const std::ptrdiff_t drive_cos = stage(tables.drive_cos);
+    const std::ptrdiff_t phase_cos = stage(tables.phase_cos);
+    const std::ptrdiff_t phase_sin = stage(tables.phase_sin);
+    const std::ptrdiff_t phase_bin = stage(tables.phase_bin);
+    const std::ptrdiff_t psth_bin = stage(tables.psth_bin);
+    thrust::copy_n(host, used, device_.begin());
+    const std::uint32_t* const device = raw(device_);
+    const auto floats = [device](std::ptrdiff_t at) {
+      return at < 0 ? nullptr : reinterpret_cast<const float*>(device + at);
+    };
+    const auto ints = [device](std::ptrdiff_t at) {
+      return at < 0 ? nullptr : reinterpret_cast<const std::int32_t*>(device + at);
+    };
+    return cuda::DeviceChunkTables{floats(drive_sin), ints(phase_cos), ints(phase_sin), ints(phase_bin),
+                                   ints(psth_bin),    floats(drive_cos), tables.length};
+  }
+
+ private:
+  thrust::universal_host_pinned_vector<std::uint32_t> staging_;
+  DeviceVector<std::uint32_t> device_;
 };
 
 // A batch of the plan's points in device memory (buffers for the largest
@@ -218,12 +271,7 @@ class CudaEngine final : public BatchEngine {
         coefficients_(batch_capacity_),
         neuron_coefficients_(plan.heterogeneous ? batch_capacity_ * plan.config.neurons : 0),
         device_tallies_(batch_capacity_),
-        drive_sin_(table_entries(plan)),
-        drive_cos_(plan.drive_quadrature ? table_entries(plan) : 0),
-        phase_cos_(table_entries(plan)),
-        phase_sin_(table_entries(plan)),
-        phase_bin_(recording() ? table_entries(plan) : 0),
-        psth_bin_(recording() ? static_cast<std::size_t>(plan.chunk_steps) : 0),
+        tables_(table_words(plan)),
         phase_histogram_(batch_capacity_ * plan.readout_layout.phase_bins),
         psth_(batch_capacity_ * plan.readout_layout.psth_bins),
         max_v_key_(recording() ? batch_capacity_ : 0),
@@ -235,27 +283,24 @@ class CudaEngine final : public BatchEngine {
     batch_points_ = point_count;
     result_ = &result;
     const std::uint64_t neurons = plan_.config.neurons;
-    const std::uint64_t batch_neurons = point_count * neurons;
     const ReadoutLayout& layout = plan_.readout_layout;
-    coefficients_.upload(plan_.points.data() + first_point, point_count);
+    thrust::copy_n(plan_.points.data() + first_point, point_count, coefficients_.begin());
     if (plan_.heterogeneous) {
       const std::vector<PointCoefficients> neuron_points =
           batch_neuron_coefficients(plan_, first_point, point_count);
-      neuron_coefficients_.upload(neuron_points.data(), neuron_points.size());
+      thrust::copy(neuron_points.begin(), neuron_points.end(), neuron_coefficients_.begin());
     }
-    device_tallies_.zero(point_count);
     if (recording()) {
-      phase_histogram_.zero(point_count * layout.phase_bins);
-      psth_.zero(point_count * layout.psth_bins);
-      raster_.zero(point_count * raster_per_point_);
+      thrust::fill_n(phase_histogram_.begin(), point_count * layout.phase_bins, 0ULL);
+      thrust::fill_n(psth_.begin(), point_count * layout.psth_bins, 0ULL);
+      thrust::fill_n(raster_.begin(), point_count * raster_per_point_, 0);
       std::vector<std::uint32_t> initial(point_count);
       for (std::size_t i = 0; i < point_count; ++i)
         initial[i] = ordered_float_key(result.readouts.max_v[first_point + i]);  // each point's V_init
-      max_v_key_.upload(initial.data(), point_count);
+      thrust::copy(initial.begin(), initial.end(), max_v_key_.begin());
     }
-    cuda::initialise_population<<<static_cast<unsigned>((batch_neurons + 255) / 256), 256>>>(
-        population(), coefficients_.get(), neurons, batch_neurons, plan_.config.seed, plan_.coloured_noise);
-    check(cudaGetLastError(), "initialise_population");
+    cuda::initialise_population(thrust::device, population(), raw(coefficients_), neurons, point_count * neurons,
+                                plan_.config.seed, plan_.coloured_noise);
     // The batch's points in launches of one noise-sharing width each (noise_sharing.hpp).
     std::vector<std::uint32_t> stream_tags(point_count);
     for (std::size_t i = 0; i < point_count; ++i) stream_tags[i] = plan_.points[first_point + i].stream_tag;
@@ -266,28 +311,19 @@ class CudaEngine final : public BatchEngine {
 
   void restore_snapshot(const PopulationSnapshot& snapshot) override {
     const std::size_t count = batch_points_ * plan_.config.neurons;
-    for_each_state_array([&](auto& device, const auto& host) { device.upload(host.data(), count); }, state_,
-                         snapshot);
+    for_each_state_array([&](auto& device, const auto& host) { thrust::copy_n(host.data(), count, device.begin()); },
+                         state_, snapshot);
   }
 
   void advance_chunk(const ChunkTables& tables) override {
-    drive_sin_.upload(tables.drive_sin.data(), tables.drive_sin.size());
-    drive_cos_.upload(tables.drive_cos.data(), tables.drive_cos.size());
-    phase_cos_.upload(tables.phase_cos.data(), tables.phase_cos.size());
-    phase_sin_.upload(tables.phase_sin.data(), tables.phase_sin.size());
-    phase_bin_.upload(tables.phase_bin.data(), tables.phase_bin.size());
-    psth_bin_.upload(tables.psth_bin.data(), tables.psth_bin.size());
-    const cuda::DeviceChunkTables device_tables{
-        drive_sin_.get(), phase_cos_.get(), phase_sin_.get(),
-        phase_bin_.get(), psth_bin_.get(),  plan_.drive_quadrature ? drive_cos_.get() : nullptr,
-        tables.length};
+    const cuda::DeviceChunkTables device_tables = tables_.upload(tables);
     const ReadoutLayout& layout = plan_.readout_layout;
     const cuda::DeviceReadouts device_readouts{
-        phase_histogram_.get(), psth_.get(),      max_v_key_.get(),      raster_.get(),
-        layout.phase_bins,      layout.psth_bins, layout.raster_neurons, layout.raster_capacity};
+        raw(phase_histogram_), raw(psth_),        raw(max_v_key_),       raw(raster_),
+        layout.phase_bins,     layout.psth_bins, layout.raster_neurons, layout.raster_capacity};
     const ChunkLaunch chunk{population(),
-                            coefficients_.get(),
-                            plan_.heterogeneous ? neuron_coefficients_.get() : nullptr,
+                            raw(coefficients_),
+                            plan_.heterogeneous ? raw(neuron_coefficients_) : nullptr,
                             plan_.config.seed,
                             device_tables,
                             device_readouts,
@@ -310,55 +346,51 @@ class CudaEngine final : public BatchEngine {
     for_each_state_array(
         [&](const auto& device, auto& host) {
           host.resize(count);
-          device.download(host.data(), count);
+          thrust::copy_n(device.begin(), count, host.data());
         },
         state_, snapshot);
     return snapshot;
   }
 
   void read_tallies() override {
-    const std::uint64_t blocks = batch_points_ * blocks_per_point();
-    const cuda::Layout thread_layout{plan_.config.neurons, blocks_per_point()};
-    cuda::reduce_points<<<static_cast<unsigned>(blocks), cuda::kThreadsPerBlock>>>(
-        population(), thread_layout, plan_.config.validity, device_tallies_.get());
-    check(cudaGetLastError(), "reduce_points launch");
-    device_tallies_.download(result_->tallies.data() + batch_first_, batch_points_);
+    cuda::reduce_point_tallies(thrust::device, population(), plan_.config.neurons, batch_points_,
+                               plan_.config.validity, raw(device_tallies_));
+    thrust::copy_n(device_tallies_.begin(), batch_points_, result_->tallies.data() + batch_first_);
     if (recording())
       download_readouts(result_->readouts, plan_.readout_layout, batch_first_, batch_points_,
                         plan_.config.neurons, phase_histogram_, psth_, max_v_key_, raster_, state_.spikes);
   }
 
  private:
-  static std::size_t table_entries(const SweepPlan& plan) {
-    return plan.drive_tables.size() * static_cast<std::size_t>(plan.chunk_steps);
+  // Words of the largest chunk's tables (ChunkTableUpload): each table's entries for a whole chunk.
+  static std::size_t table_words(const SweepPlan& plan) {
+    const std::size_t entries = plan.drive_tables.size() * static_cast<std::size_t>(plan.chunk_steps);
+    const ReadoutLayout& layout = plan.readout_layout;  // as make_chunk_tables sizes them
+    return entries * (3 + (plan.drive_quadrature ? 1 : 0) + (layout.phase_bins > 0 ? 1 : 0)) +
+           (layout.psth_bins > 0 ? static_cast<std::size_t>(plan.chunk_steps) : 0);
   }
   bool recording() const { return plan_.config.readouts.enabled; }
   std::uint64_t blocks_per_point() const {
     return (plan_.config.neurons + cuda::kThreadsPerBlock - 1) / cuda::kThreadsPerBlock;
   }
-  cuda::DevicePopulation population() const {
-    return cuda::DevicePopulation{state_.v.get(),       state_.refractory.get(), state_.spikes.get(),
-                                  state_.cos_sum.get(), state_.sin_sum.get(),    state_.noise_current.get(),
-                                  state_.release.get()};
+  cuda::DevicePopulation population() {
+    return cuda::DevicePopulation{raw(state_.v),       raw(state_.refractory),    raw(state_.spikes),
+                                  raw(state_.cos_sum), raw(state_.sin_sum),       raw(state_.noise_current),
+                                  raw(state_.release)};
   }
 
   const SweepPlan& plan_;
   std::size_t batch_capacity_;
   std::size_t raster_per_point_;
   DeviceState state_;
-  DeviceBuffer<PointCoefficients> coefficients_;
-  DeviceBuffer<PointCoefficients> neuron_coefficients_;  // a heterogeneous population's
-  DeviceBuffer<PointTally> device_tallies_;
-  DeviceBuffer<float> drive_sin_;
-  DeviceBuffer<float> drive_cos_;  // SweepPlan::drive_quadrature only
-  DeviceBuffer<std::int32_t> phase_cos_;
-  DeviceBuffer<std::int32_t> phase_sin_;
-  DeviceBuffer<std::int32_t> phase_bin_;
-  DeviceBuffer<std::int32_t> psth_bin_;
-  DeviceBuffer<unsigned long long> phase_histogram_;
-  DeviceBuffer<unsigned long long> psth_;
-  DeviceBuffer<std::uint32_t> max_v_key_;
-  DeviceBuffer<std::int32_t> raster_;
+  DeviceVector<PointCoefficients> coefficients_;
+  DeviceVector<PointCoefficients> neuron_coefficients_;  // a heterogeneous population's
+  DeviceVector<PointTally> device_tallies_;
+  ChunkTableUpload tables_;
+  DeviceVector<unsigned long long> phase_histogram_;
+  DeviceVector<unsigned long long> psth_;
+  DeviceVector<std::uint32_t> max_v_key_;
+  DeviceVector<std::int32_t> raster_;
   Streams streams_;
   std::size_t batch_first_ = 0;
   std::size_t batch_points_ = 0;

@@ -9,8 +9,8 @@
 #include <curand_kernel.h>
 
 #include <cstdint>
-#include <cub/block/block_reduce.cuh>
 
+#include "device_population.hpp"
 #include "noise_sharing.hpp"
 #include "srlif/measures/readouts.hpp"
 #include "srlif/physics/accumulators.hpp"
@@ -22,17 +22,6 @@
 namespace srlif::cuda {
 
 inline constexpr int kThreadsPerBlock = 256;
-
-// Device arrays of the neurons in flight (structure of arrays, point-major).
-struct DevicePopulation {
-  float* v;
-  std::int32_t* refractory;
-  std::uint32_t* spikes;
-  std::int64_t* cos_sum;
-  std::int64_t* sin_sum;
-  float* noise_current;  // pA, coloured noise's current (0 for white noise)
-  float* release;        // scheme exact's pending release (NeuronState::release)
-};
 
 struct DeviceChunkTables {
   const float* drive_sin;  // [frequency][length]
@@ -55,20 +44,6 @@ struct DeviceReadouts {
   std::uint32_t raster_neurons;
   std::uint32_t raster_capacity;
 };
-
-// Thread layout of the reduction: block b covers neurons [(b % blocks_per_point) * 256, ...) of
-// local point b / blocks_per_point, so no block straddles two grid points.
-struct Layout {
-  std::uint64_t neurons;
-  std::uint64_t blocks_per_point;
-};
-
-__device__ __forceinline__ bool locate(const Layout& layout, std::uint64_t& local_point,
-                                       std::uint64_t& neuron) {
-  local_point = blockIdx.x / layout.blocks_per_point;
-  neuron = (blockIdx.x % layout.blocks_per_point) * kThreadsPerBlock + threadIdx.x;
-  return neuron < layout.neurons;
-}
 
 // One launch of advance_chunk: its sharing groups (noise_sharing.hpp) and the neurons of each point.
 struct LaunchLayout {
@@ -256,68 +231,6 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   population.sin_sum[at] = tally.sin_sum;
   if constexpr (kColoured) population.noise_current[at] = noise_current;
   if constexpr (kRecord) atomicMax(readouts.max_v_key + local_point, ordered_float_key(max_v));
-}
-
-struct TallySum {
-  __device__ PointTally operator()(PointTally a, const PointTally& b) const {
-    add_tally(a, b);
-    return a;
-  }
-};
-
-__device__ __forceinline__ void atomic_add_u64(std::uint64_t* address, std::uint64_t value) {
-  atomicAdd(reinterpret_cast<unsigned long long*>(address), static_cast<unsigned long long>(value));
-}
-
-// Per-neuron contributions reduced per block (CUB), then one integer atomic per
-// field and block into the point's tally: exact, so order cannot matter.
-__global__ void __launch_bounds__(kThreadsPerBlock)
-    reduce_points(DevicePopulation population, Layout layout, ValidityRule rule,
-                  PointTally* __restrict__ tallies) {
-  using BlockReduce = cub::BlockReduce<PointTally, kThreadsPerBlock>;
-  __shared__ typename BlockReduce::TempStorage storage;
-  std::uint64_t local_point = 0;
-  std::uint64_t neuron = 0;
-  PointTally contribution{};
-  if (locate(layout, local_point, neuron)) {
-    const std::uint64_t at = local_point * layout.neurons + neuron;
-    contribution = neuron_contribution(
-        NeuronTally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]}, rule);
-  }
-  const PointTally block_total = BlockReduce(storage).Reduce(contribution, TallySum{});
-  if (threadIdx.x == 0) {
-    PointTally* target = tallies + local_point;
-    atomic_add_u64(&target->neurons, block_total.neurons);
-    atomic_add_u64(&target->spikes, block_total.spikes);
-    atomic_add_u64(&target->spikes_squared, block_total.spikes_squared);
-    atomic_add_u64(reinterpret_cast<std::uint64_t*>(&target->cos_sum),
-                   static_cast<std::uint64_t>(block_total.cos_sum));
-    atomic_add_u64(reinterpret_cast<std::uint64_t*>(&target->sin_sum),
-                   static_cast<std::uint64_t>(block_total.sin_sum));
-    atomic_add_u64(&target->valid_neurons, block_total.valid_neurons);
-    atomic_add_u64(&target->strength_sum, block_total.strength_sum);
-    atomic_add_u64(&target->strength_squared_sum, block_total.strength_squared_sum);
-  }
-}
-
-// The batch's neurons (`neurons` per point) at their point's V_init, with coloured noise with a
-// noise current from its stationary distribution (coloured_noise.hpp), else with none.
-__global__ void initialise_population(DevicePopulation population,
-                                      const PointCoefficients* __restrict__ points, std::uint64_t neurons,
-                                      std::uint64_t count, std::uint64_t seed, bool coloured) {
-  const std::uint64_t at = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (at >= count) return;
-  const PointCoefficients& point = points[at / neurons];
-  population.v[at] = point.constants.v_init;
-  population.refractory[at] = 0;
-  population.release[at] = 0.0f;
-  population.spikes[at] = 0;
-  population.cos_sum[at] = 0;
-  population.sin_sum[at] = 0;
-  population.noise_current[at] = coloured
-                                     ? initial_noise_current(seed, stream_id(point.stream_tag, at % neurons),
-                                                             point.coloured.stationary_sd)
-                                     : 0.0f;
 }
 
 }  // namespace srlif::cuda

@@ -1,0 +1,147 @@
+// The CUDA backend's Thrust algorithms (backends/cuda/device_population.hpp: the batch's initial
+// state, its reduction to one tally per point) run here on the host, through Thrust's CPP
+// system with thrust::host, the very code the device runs with thrust::device. They must give the
+// CPU backend's bits: its initial state and its tallies of the same state. (The GPU tests compare
+// whole runs on a device; these run on any machine.)
+#include <gtest/gtest.h>
+#include <thrust/execution_policy.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "backends/cuda/device_population.hpp"
+#include "srlif/running/backend.hpp"
+#include "srlif/running/backend_registry.hpp"
+#include "test_support.hpp"
+
+namespace srlif {
+namespace {
+
+// Host arrays in the layout of the device's, with a DevicePopulation over them.
+struct HostPopulation {
+  explicit HostPopulation(std::size_t count)
+      : v(count, -1.0f),
+        refractory(count, -1),
+        spikes(count, 7u),
+        cos_sum(count, 3),
+        sin_sum(count, 3),
+        noise_current(count, -1.0f),
+        release(count, -1.0f) {}
+  explicit HostPopulation(const PopulationSnapshot& snapshot)
+      : v(snapshot.v),
+        refractory(snapshot.refractory),
+        spikes(snapshot.spikes),
+        cos_sum(snapshot.cos_sum),
+        sin_sum(snapshot.sin_sum),
+        noise_current(snapshot.noise_current),
+        release(snapshot.release) {}
+  cuda::DevicePopulation arrays() {
+    return cuda::DevicePopulation{v.data(),       refractory.data(),    spikes.data(), cos_sum.data(),
+                                  sin_sum.data(), noise_current.data(), release.data()};
+  }
+  std::vector<float> v;
+  std::vector<std::int32_t> refractory;
+  std::vector<std::uint32_t> spikes;
+  std::vector<std::int64_t> cos_sum;
+  std::vector<std::int64_t> sin_sum;
+  std::vector<float> noise_current;
+  std::vector<float> release;
+};
+
+// A small grid of 6 points with an odd number of neurons, white or coloured noise, with spikes
+// enough that some neurons are valid and some not.
+SweepConfig small_config(double noise_tau) {
+  SweepConfig config = test::reference_config({0.0, 40.0, 80.0}, 37, 300.0);
+  config.grid[Axis::amplitude] = {20.0, 60.0};
+  config.grid[Axis::noise_tau] = {noise_tau};
+  config.validity.min_spikes = 2;
+  config.validity.max_spikes = 6;
+  config.execution.chunk_steps = 1000;  // chunk boundaries inside the run, for snapshot_at
+  return config;
+}
+
+std::vector<std::uint32_t> bits_of(const std::vector<float>& values) {
+  std::vector<std::uint32_t> bits;
+  for (const float value : values) bits.push_back(std::bit_cast<std::uint32_t>(value));
+  return bits;
+}
+
+class ThrustPopulation : public ::testing::TestWithParam<double> {};
+
+TEST_P(ThrustPopulation, InitialStateIsTheCpuBackends) {
+  const SweepPlan plan = make_plan(small_config(GetParam()));
+  ASSERT_EQ(plan.coloured_noise, GetParam() > 0.0);
+  const std::size_t points = plan.points.size();
+  const std::uint64_t neurons = plan.config.neurons;
+  const auto backend = make_cpu_backend(1);
+  BackendResult result = make_backend_result(plan);
+  const auto engine = backend->make_engine(plan);
+  engine->load_batch(0, points, result);
+  const PopulationSnapshot cpu = engine->take_snapshot(0);
+
+  HostPopulation host(points * neurons);  // every array filled with a wrong value first
+  cuda::initialise_population(thrust::host, host.arrays(), plan.points.data(), neurons, points * neurons,
+                              plan.config.seed, plan.coloured_noise);
+  EXPECT_EQ(bits_of(host.v), bits_of(cpu.v));
+  EXPECT_EQ(host.refractory, cpu.refractory);
+  EXPECT_EQ(host.spikes, cpu.spikes);
+  EXPECT_EQ(host.cos_sum, cpu.cos_sum);
+  EXPECT_EQ(host.sin_sum, cpu.sin_sum);
+  EXPECT_EQ(bits_of(host.noise_current), bits_of(cpu.noise_current));
+  EXPECT_EQ(bits_of(host.release), bits_of(cpu.release));
+  if (plan.coloured_noise) {
+    EXPECT_NE(host.noise_current.front(), host.noise_current.back()) << "each neuron draws its own current";
+  }
+}
+
+TEST_P(ThrustPopulation, TalliesAreTheCpuBackendsOfTheSameState) {
+  const SweepPlan plan = make_plan(small_config(GetParam()));
+  const std::size_t points = plan.points.size();
+  const std::uint64_t neurons = plan.config.neurons;
+  const auto backend = make_cpu_backend(1);
+  // A state part way through the run, with spikes.
+  const PopulationSnapshot state = test::snapshot_at(*backend, plan, plan.config.time.steps() / 2);
+  BackendResult cpu = make_backend_result(plan);
+  const auto engine = backend->make_engine(plan);
+  engine->load_batch(0, points, cpu);
+  engine->restore_snapshot(state);
+  engine->read_tallies();
+
+  HostPopulation host(state);
+  std::vector<PointTally> tallies(points);
+  cuda::reduce_point_tallies(thrust::host, host.arrays(), neurons, points, plan.config.validity,
+                             tallies.data());
+  std::uint64_t valid = 0;
+  std::uint64_t invalid = 0;
+  for (std::size_t point = 0; point < points; ++point) {
+    const PointTally& mine = tallies[point];
+    const PointTally& theirs = cpu.tallies[point];
+    EXPECT_EQ(mine.neurons, neurons) << "point " << point;
+    EXPECT_EQ(mine.neurons, theirs.neurons) << "point " << point;
+    EXPECT_EQ(mine.spikes, theirs.spikes) << "point " << point;
+    EXPECT_EQ(mine.spikes_squared, theirs.spikes_squared) << "point " << point;
+    EXPECT_EQ(mine.cos_sum, theirs.cos_sum) << "point " << point;
+    EXPECT_EQ(mine.sin_sum, theirs.sin_sum) << "point " << point;
+    EXPECT_EQ(mine.valid_neurons, theirs.valid_neurons) << "point " << point;
+    EXPECT_EQ(mine.strength_sum, theirs.strength_sum) << "point " << point;
+    EXPECT_EQ(mine.strength_squared_sum, theirs.strength_squared_sum) << "point " << point;
+    valid += mine.valid_neurons;
+    invalid += mine.neurons - mine.valid_neurons;
+  }
+  EXPECT_GT(valid, 0u) << "the validity rule must let some neurons in";
+  EXPECT_GT(invalid, 0u) << "and keep some out";
+  std::uint64_t spikes = 0;
+  for (const std::uint32_t count : state.spikes) spikes += count;
+  std::uint64_t tallied = 0;
+  for (const PointTally& tally : tallies) tallied += tally.spikes;
+  EXPECT_EQ(tallied, spikes);
+  EXPECT_GT(spikes, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Noise, ThrustPopulation, ::testing::Values(0.0, 2.0),
+                         [](const ::testing::TestParamInfo<double>& info) {
+                           return info.param > 0.0 ? std::string("Coloured") : std::string("White");
+                         });
+
+}  // namespace
+}  // namespace srlif
