@@ -66,9 +66,8 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
     neuron[key_with_unit(info)] = axis_value(grid, info.axis);
   }
   if (Json spread = spread_record(config); !spread.is_null()) json["spread"] = std::move(spread);
-  json["time"] = {{"dt_ms", config.time.dt},
-                  {"duration_ms", config.time.duration},
-                  {"samples", config.time.samples()}};
+  json["time"] = {
+      {"dt_ms", config.time.dt}, {"duration_ms", config.time.duration}, {"samples", config.time.samples()}};
   json["validity"] = {{"min_spikes", config.validity.min_spikes}, {"max_spikes", config.validity.max_spikes}};
   // The axes of the output files' columns, in grid order (the Python dimensions).
   Json& axes = json["axes"] = Json::object();

@@ -325,8 +325,8 @@ ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& con
   record.device = backend->device();
   record.wall_seconds = study.wall_seconds;
   record.neuron_steps = study.neuron_steps;
-  const std::string json =
-      study_run_json(StudyRunFacts{job.trials, protocol.seed, protocol.time.duration, protocol.scheme}, record);
+  const std::string json = study_run_json(
+      StudyRunFacts{job.trials, protocol.seed, protocol.time.duration, protocol.scheme}, record);
   study.files.emplace_back("run.json", json);
   write_files_atomically(job.out, study.files);
   std::vector<std::string> written = names_of(study.files);

@@ -95,14 +95,16 @@ struct RasterNeuron {
 void download_readouts(PopulationReadouts& readouts, const ReadoutLayout& layout, std::size_t batch_first,
                        std::size_t batch_points, std::uint64_t neurons,
                        const DeviceVector<unsigned long long>& phase_histogram,
-                       const DeviceVector<unsigned long long>& psth, const DeviceVector<std::uint32_t>& max_v_key,
-                       const DeviceVector<std::int32_t>& raster, const DeviceVector<std::uint32_t>& spikes) {
+                       const DeviceVector<unsigned long long>& psth,
+                       const DeviceVector<std::uint32_t>& max_v_key, const DeviceVector<std::int32_t>& raster,
+                       const DeviceVector<std::uint32_t>& spikes) {
   static_assert(sizeof(unsigned long long) == sizeof(std::uint64_t));
   thrust::copy_n(phase_histogram.begin(), batch_points * layout.phase_bins,
                  reinterpret_cast<unsigned long long*>(readouts.phase_histogram.data()) +
                      batch_first * layout.phase_bins);
-  thrust::copy_n(psth.begin(), batch_points * layout.psth_bins,
-                 reinterpret_cast<unsigned long long*>(readouts.psth.data()) + batch_first * layout.psth_bins);
+  thrust::copy_n(
+      psth.begin(), batch_points * layout.psth_bins,
+      reinterpret_cast<unsigned long long*>(readouts.psth.data()) + batch_first * layout.psth_bins);
   thrust::copy_n(thrust::make_transform_iterator(max_v_key.begin(), FloatOfKey{}), batch_points,
                  readouts.max_v.data() + batch_first);
   const std::size_t raster_per_point = std::size_t{layout.raster_neurons} * layout.raster_capacity;
@@ -248,7 +250,7 @@ class ChunkTableUpload {
     const auto ints = [device](std::ptrdiff_t at) {
       return at < 0 ? nullptr : reinterpret_cast<const std::int32_t*>(device + at);
     };
-    return cuda::DeviceChunkTables{floats(drive_sin), ints(phase_cos), ints(phase_sin), ints(phase_bin),
+    return cuda::DeviceChunkTables{floats(drive_sin), ints(phase_cos),   ints(phase_sin), ints(phase_bin),
                                    ints(psth_bin),    floats(drive_cos), tables.length};
   }
 
@@ -299,8 +301,8 @@ class CudaEngine final : public BatchEngine {
         initial[i] = ordered_float_key(result.readouts.max_v[first_point + i]);  // each point's V_init
       thrust::copy(initial.begin(), initial.end(), max_v_key_.begin());
     }
-    cuda::initialise_population(thrust::device, population(), raw(coefficients_), neurons, point_count * neurons,
-                                plan_.config.seed, plan_.coloured_noise);
+    cuda::initialise_population(thrust::device, population(), raw(coefficients_), neurons,
+                                point_count * neurons, plan_.config.seed, plan_.coloured_noise);
     // The batch's points in launches of one noise-sharing width each (noise_sharing.hpp).
     std::vector<std::uint32_t> stream_tags(point_count);
     for (std::size_t i = 0; i < point_count; ++i) stream_tags[i] = plan_.points[first_point + i].stream_tag;
@@ -311,15 +313,16 @@ class CudaEngine final : public BatchEngine {
 
   void restore_snapshot(const PopulationSnapshot& snapshot) override {
     const std::size_t count = batch_points_ * plan_.config.neurons;
-    for_each_state_array([&](auto& device, const auto& host) { thrust::copy_n(host.data(), count, device.begin()); },
-                         state_, snapshot);
+    for_each_state_array(
+        [&](auto& device, const auto& host) { thrust::copy_n(host.data(), count, device.begin()); }, state_,
+        snapshot);
   }
 
   void advance_chunk(const ChunkTables& tables) override {
     const cuda::DeviceChunkTables device_tables = tables_.upload(tables);
     const ReadoutLayout& layout = plan_.readout_layout;
     const cuda::DeviceReadouts device_readouts{
-        raw(phase_histogram_), raw(psth_),        raw(max_v_key_),       raw(raster_),
+        raw(phase_histogram_), raw(psth_),       raw(max_v_key_),       raw(raster_),
         layout.phase_bins,     layout.psth_bins, layout.raster_neurons, layout.raster_capacity};
     const ChunkLaunch chunk{population(),
                             raw(coefficients_),
@@ -374,8 +377,8 @@ class CudaEngine final : public BatchEngine {
     return (plan_.config.neurons + cuda::kThreadsPerBlock - 1) / cuda::kThreadsPerBlock;
   }
   cuda::DevicePopulation population() {
-    return cuda::DevicePopulation{raw(state_.v),       raw(state_.refractory),    raw(state_.spikes),
-                                  raw(state_.cos_sum), raw(state_.sin_sum),       raw(state_.noise_current),
+    return cuda::DevicePopulation{raw(state_.v),       raw(state_.refractory), raw(state_.spikes),
+                                  raw(state_.cos_sum), raw(state_.sin_sum),    raw(state_.noise_current),
                                   raw(state_.release)};
   }
 
