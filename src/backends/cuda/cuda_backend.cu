@@ -16,12 +16,12 @@
 #include <thrust/universal_vector.h>
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "chunk_table_upload.hpp"
 #include "device_population.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/planning/drive_tables.hpp"
@@ -213,52 +213,6 @@ struct DeviceState {
   DeviceVector<float> release;
 };
 
-// A chunk's tables (drive_tables.hpp) sent to the device in one copy. Every chunk's kernels wait
-// for them, so they are staged in pinned host memory (thrust::universal_host_pinned_vector) and
-// go as one DMA transfer into one device array, not as six copies of pageable memory that the
-// driver stages one by one. The array holds 32-bit words: the drive tables' floats by their bits,
-// the phase and bin tables' int32 as they are; the kernel reads each table at its own offset.
-class ChunkTableUpload {
- public:
-  explicit ChunkTableUpload(std::size_t capacity) : staging_(capacity), device_(capacity) {}
-
-  cuda::DeviceChunkTables upload(const ChunkTables& tables) {
-    const std::size_t words = tables.drive_sin.size() + tables.drive_cos.size() + tables.phase_cos.size() +
-                              tables.phase_sin.size() + tables.phase_bin.size() + tables.psth_bin.size();
-    if (words > staging_.size()) throw std::logic_error("chunk tables larger than their device array");
-    std::uint32_t* const host = thrust::raw_pointer_cast(staging_.data());
-    std::size_t used = 0;
-    // The table's words at the next free offset; returns that offset (none for an empty table).
-    const auto stage = [&](const auto& table) -> std::ptrdiff_t {
-      static_assert(sizeof(table[0]) == sizeof(std::uint32_t));
-      if (table.empty()) return -1;
-      std::memcpy(host + used, table.data(), table.size() * sizeof(std::uint32_t));
-      used += table.size();
-      return static_cast<std::ptrdiff_t>(used - table.size());
-    };
-    const std::ptrdiff_t drive_sin = stage(tables.drive_sin);
-    const std::ptrdiff_t drive_cos = stage(tables.drive_cos);
-    const std::ptrdiff_t phase_cos = stage(tables.phase_cos);
-    const std::ptrdiff_t phase_sin = stage(tables.phase_sin);
-    const std::ptrdiff_t phase_bin = stage(tables.phase_bin);
-    const std::ptrdiff_t psth_bin = stage(tables.psth_bin);
-    thrust::copy_n(host, used, device_.begin());
-    const std::uint32_t* const device = raw(device_);
-    const auto floats = [device](std::ptrdiff_t at) {
-      return at < 0 ? nullptr : reinterpret_cast<const float*>(device + at);
-    };
-    const auto ints = [device](std::ptrdiff_t at) {
-      return at < 0 ? nullptr : reinterpret_cast<const std::int32_t*>(device + at);
-    };
-    return cuda::DeviceChunkTables{floats(drive_sin), ints(phase_cos),   ints(phase_sin), ints(phase_bin),
-                                   ints(psth_bin),    floats(drive_cos), tables.length};
-  }
-
- private:
-  thrust::universal_host_pinned_vector<std::uint32_t> staging_;
-  DeviceVector<std::uint32_t> device_;
-};
-
 // A batch of the plan's points in device memory (buffers for the largest
 // batch, made once per run): its neurons' state, coefficients, chunk tables and
 // readouts, the streams of its launches.
@@ -273,7 +227,7 @@ class CudaEngine final : public BatchEngine {
         coefficients_(batch_capacity_),
         neuron_coefficients_(plan.heterogeneous ? batch_capacity_ * plan.config.neurons : 0),
         device_tallies_(batch_capacity_),
-        tables_(table_words(plan)),
+        tables_(plan),
         phase_histogram_(batch_capacity_ * plan.readout_layout.phase_bins),
         psth_(batch_capacity_ * plan.readout_layout.psth_bins),
         max_v_key_(recording() ? batch_capacity_ : 0),
@@ -365,13 +319,6 @@ class CudaEngine final : public BatchEngine {
   }
 
  private:
-  // Words of the largest chunk's tables (ChunkTableUpload): each table's entries for a whole chunk.
-  static std::size_t table_words(const SweepPlan& plan) {
-    const std::size_t entries = plan.drive_tables.size() * static_cast<std::size_t>(plan.chunk_steps);
-    const ReadoutLayout& layout = plan.readout_layout;  // as make_chunk_tables sizes them
-    return entries * (3 + (plan.drive_quadrature ? 1 : 0) + (layout.phase_bins > 0 ? 1 : 0)) +
-           (layout.psth_bins > 0 ? static_cast<std::size_t>(plan.chunk_steps) : 0);
-  }
   bool recording() const { return plan_.config.readouts.enabled; }
   std::uint64_t blocks_per_point() const {
     return (plan_.config.neurons + cuda::kThreadsPerBlock - 1) / cuda::kThreadsPerBlock;
@@ -389,7 +336,7 @@ class CudaEngine final : public BatchEngine {
   DeviceVector<PointCoefficients> coefficients_;
   DeviceVector<PointCoefficients> neuron_coefficients_;  // a heterogeneous population's
   DeviceVector<PointTally> device_tallies_;
-  ChunkTableUpload tables_;
+  cuda::ChunkTableUpload tables_;
   DeviceVector<unsigned long long> phase_histogram_;
   DeviceVector<unsigned long long> psth_;
   DeviceVector<std::uint32_t> max_v_key_;

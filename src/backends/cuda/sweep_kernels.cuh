@@ -10,6 +10,7 @@
 
 #include <cstdint>
 
+#include "chunk_table_upload.hpp"
 #include "device_population.hpp"
 #include "noise_sharing.hpp"
 #include "srlif/measures/readouts.hpp"
@@ -22,16 +23,6 @@
 namespace srlif::cuda {
 
 inline constexpr int kThreadsPerBlock = 256;
-
-struct DeviceChunkTables {
-  const float* drive_sin;  // [frequency][length]
-  const std::int32_t* phase_cos;
-  const std::int32_t* phase_sin;
-  const std::int32_t* phase_bin;  // [frequency][length], readouts only
-  const std::int32_t* psth_bin;   // [length], readouts only
-  const float* drive_cos;         // [frequency][length], SweepPlan::drive_quadrature only
-  std::int64_t length;
-};
 
 // Population readouts of the points in flight (local point index first).
 struct DeviceReadouts {

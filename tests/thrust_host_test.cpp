@@ -1,14 +1,17 @@
-// The CUDA backend's Thrust algorithms (backends/cuda/device_population.hpp: the batch's initial
-// state, its reduction to one tally per point) run here on the host, through Thrust's CPP
-// system with thrust::host, the very code the device runs with thrust::device. They must give the
-// CPU backend's bits: its initial state and its tallies of the same state. (The GPU tests compare
-// whole runs on a device; these run on any machine.)
+// The CUDA backend's Thrust code run here on the host, through Thrust's CPP system, the very code
+// the device runs: its algorithms (backends/cuda/device_population.hpp: the batch's initial
+// state, its reduction to one tally per point) must give the CPU backend's bits, and its chunk
+// table upload (chunk_table_upload.hpp) every table's words at its own pointer. (The GPU tests
+// compare whole runs on a device; these run on any machine.)
 #include <gtest/gtest.h>
 #include <thrust/execution_policy.h>
 
 #include <cstdint>
+#include <cstring>
+#include <stdexcept>
 #include <vector>
 
+#include "backends/cuda/chunk_table_upload.hpp"
 #include "backends/cuda/device_population.hpp"
 #include "srlif/running/backend.hpp"
 #include "srlif/running/backend_registry.hpp"
@@ -142,6 +145,60 @@ INSTANTIATE_TEST_SUITE_P(Noise, ThrustPopulation, ::testing::Values(0.0, 2.0),
                          [](const ::testing::TestParamInfo<double>& info) {
                            return info.param > 0.0 ? std::string("Coloured") : std::string("White");
                          });
+
+// The words at a table's device pointer: the table's own, bit for bit.
+template <typename T>
+void expect_table_at(const T* device, const std::vector<T>& table, std::size_t alignment_base,
+                     const char* name) {
+  if (table.empty()) {
+    EXPECT_EQ(device, nullptr) << name << ": a table the run has not is null";
+    return;
+  }
+  ASSERT_NE(device, nullptr) << name;
+  EXPECT_EQ(std::memcmp(device, table.data(), table.size() * sizeof(T)), 0) << name;
+  const std::size_t offset = reinterpret_cast<std::uintptr_t>(device) - alignment_base;
+  EXPECT_EQ(offset % (cuda::ChunkTableUpload::kAlignWords * sizeof(std::uint32_t)), 0u) << name;
+}
+
+void expect_upload_holds(cuda::ChunkTableUpload& upload, const ChunkTables& tables) {
+  const cuda::DeviceChunkTables device = upload.upload(tables);
+  EXPECT_EQ(device.length, tables.length);
+  const auto base = reinterpret_cast<std::uintptr_t>(device.drive_sin);  // the first table, offset 0
+  expect_table_at(device.drive_sin, tables.drive_sin, base, "drive_sin");
+  expect_table_at(device.drive_cos, tables.drive_cos, base, "drive_cos");
+  expect_table_at(device.phase_cos, tables.phase_cos, base, "phase_cos");
+  expect_table_at(device.phase_sin, tables.phase_sin, base, "phase_sin");
+  expect_table_at(device.phase_bin, tables.phase_bin, base, "phase_bin");
+  expect_table_at(device.psth_bin, tables.psth_bin, base, "psth_bin");
+}
+
+// Every table of a chunk (two frequencies; with readouts and an exact tau_m spread, all six), the
+// run's last short chunk after a whole one, and a plan with only the three tables of a plain run.
+TEST(ThrustChunkTables, EveryTableAtItsOwnPointer) {
+  SweepConfig config = small_config(0.0);
+  config.scheme = Scheme::exact;
+  config.grid[Axis::frequency] = {7.0, 10.0};
+  config.grid[Axis::tau_m_spread] = {1.0};
+  config.readouts.enabled = true;
+  config.readouts.raster_neurons = 2;
+  const SweepPlan full = make_plan(config);
+  ASSERT_TRUE(full.drive_quadrature);
+  ASSERT_GT(full.readout_layout.psth_bins, 0u);
+  cuda::ChunkTableUpload upload(full);
+  const ChunkTables whole = make_chunk_tables(full, 0, full.chunk_steps);
+  ASSERT_FALSE(whole.drive_cos.empty());
+  ASSERT_FALSE(whole.phase_bin.empty());
+  expect_upload_holds(upload, whole);
+  expect_upload_holds(upload, make_chunk_tables(full, full.chunk_steps, 13));
+
+  const SweepPlan plain = make_plan(small_config(0.0));
+  cuda::ChunkTableUpload plain_upload(plain);
+  const ChunkTables tables = make_chunk_tables(plain, 0, plain.chunk_steps);
+  ASSERT_TRUE(tables.drive_cos.empty() && tables.phase_bin.empty() && tables.psth_bin.empty());
+  expect_upload_holds(plain_upload, tables);
+  // A chunk longer than the plan's: refused, not written past the staging buffer.
+  EXPECT_THROW(plain_upload.upload(make_chunk_tables(full, 0, full.chunk_steps)), std::logic_error);
+}
 
 }  // namespace
 }  // namespace srlif

@@ -1,0 +1,92 @@
+// A chunk's tables (drive_tables.hpp) on the device, sent in one copy. Every chunk's kernels
+// wait for them, so they are staged in pinned host memory (thrust::universal_host_pinned_vector)
+// and go as one DMA transfer into one device array (thrust::device_vector), not as six copies of
+// pageable memory that the driver stages one by one. The array holds 32-bit words: the drive
+// tables' floats by their bits, the phase and bin tables' int32 as they are; the kernel reads each
+// table at its own offset, aligned to 256 bytes as a table in an allocation of its own was.
+// Thrust code only: the tests run it on the host through Thrust's CPP system.
+#pragma once
+
+#include <thrust/copy.h>
+#include <thrust/device_vector.h>
+#include <thrust/universal_vector.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+
+#include "srlif/planning/drive_tables.hpp"
+#include "srlif/planning/sweep_plan.hpp"
+
+namespace srlif::cuda {
+
+// The kernel's view of a chunk's tables (device pointers; null for a table the run has not).
+struct DeviceChunkTables {
+  const float* drive_sin;  // [frequency][length]
+  const std::int32_t* phase_cos;
+  const std::int32_t* phase_sin;
+  const std::int32_t* phase_bin;  // [frequency][length], readouts only
+  const std::int32_t* psth_bin;   // [length], readouts only
+  const float* drive_cos;         // [frequency][length], SweepPlan::drive_quadrature only
+  std::int64_t length;
+};
+
+class ChunkTableUpload {
+ public:
+  static constexpr std::size_t kTables = 6;
+  static constexpr std::size_t kAlignWords = 64;
+
+  // Room for the plan's largest chunk (plan.chunk_steps steps).
+  explicit ChunkTableUpload(const SweepPlan& plan)
+      : staging_(largest_words(plan) + kTables * kAlignWords), device_(staging_.size()) {}
+
+  // Copies `tables` to the device; the view is valid until the next upload.
+  DeviceChunkTables upload(const ChunkTables& tables) {
+    const std::size_t words = tables.drive_sin.size() + tables.drive_cos.size() + tables.phase_cos.size() +
+                              tables.phase_sin.size() + tables.phase_bin.size() + tables.psth_bin.size();
+    if (words + kTables * kAlignWords > staging_.size())
+      throw std::logic_error("chunk tables larger than their device array");
+    std::uint32_t* const host = thrust::raw_pointer_cast(staging_.data());
+    std::size_t used = 0;
+    // The table's words at the next aligned offset; returns that offset (none for an empty table).
+    const auto stage = [&](const auto& table) -> std::ptrdiff_t {
+      static_assert(sizeof(table[0]) == sizeof(std::uint32_t));
+      if (table.empty()) return -1;
+      const std::size_t at = (used + kAlignWords - 1) / kAlignWords * kAlignWords;
+      std::memcpy(host + at, table.data(), table.size() * sizeof(std::uint32_t));
+      used = at + table.size();
+      return static_cast<std::ptrdiff_t>(at);
+    };
+    const std::ptrdiff_t drive_sin = stage(tables.drive_sin);
+    const std::ptrdiff_t drive_cos = stage(tables.drive_cos);
+    const std::ptrdiff_t phase_cos = stage(tables.phase_cos);
+    const std::ptrdiff_t phase_sin = stage(tables.phase_sin);
+    const std::ptrdiff_t phase_bin = stage(tables.phase_bin);
+    const std::ptrdiff_t psth_bin = stage(tables.psth_bin);
+    thrust::copy_n(host, used, device_.begin());  // a raw host pointer: one host-to-device copy
+    const std::uint32_t* const device = thrust::raw_pointer_cast(device_.data());
+    const auto floats = [device](std::ptrdiff_t at) {
+      return at < 0 ? nullptr : reinterpret_cast<const float*>(device + at);
+    };
+    const auto ints = [device](std::ptrdiff_t at) {
+      return at < 0 ? nullptr : reinterpret_cast<const std::int32_t*>(device + at);
+    };
+    return DeviceChunkTables{floats(drive_sin), ints(phase_cos),   ints(phase_sin), ints(phase_bin),
+                             ints(psth_bin),    floats(drive_cos), tables.length};
+  }
+
+ private:
+  // The entries of a whole chunk's tables, sized as make_chunk_tables sizes them.
+  static std::size_t largest_words(const SweepPlan& plan) {
+    const std::size_t entries = plan.drive_tables.size() * static_cast<std::size_t>(plan.chunk_steps);
+    const ReadoutLayout& layout = plan.readout_layout;
+    return entries * (3 + (plan.drive_quadrature ? 1 : 0) + (layout.phase_bins > 0 ? 1 : 0)) +
+           (layout.psth_bins > 0 ? static_cast<std::size_t>(plan.chunk_steps) : 0);
+  }
+
+  thrust::universal_host_pinned_vector<std::uint32_t> staging_;
+  thrust::device_vector<std::uint32_t> device_;
+};
+
+}  // namespace srlif::cuda
