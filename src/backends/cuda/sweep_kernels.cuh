@@ -4,6 +4,12 @@
 // as raw words from cuRAND's Philox4_32_10 device generator
 // (curand_Philox4x32_10 on each block's counter); the per-step arithmetic is the
 // shared host/device code.
+//
+// The kernel is written by hand, with warp intrinsics rather than library primitives: a thread
+// keeps its neuron in registers for a whole chunk and a warp's lanes pass normals by
+// __shfl_sync, a schedule no CUB or Thrust primitive expresses; a spike's readouts are one
+// integer atomic. What runs over the neurons outside it (initial state, the per-point tallies)
+// is Thrust (device_population.hpp).
 #pragma once
 
 #include <curand_kernel.h>
