@@ -44,7 +44,11 @@ void add_timing(Json& json, const RunRecord& record) {
   json["neuron_steps_per_second"] = rate_of(record);
 }
 
-std::string text_of(const Json& json) { return json.dump(2) + "\n"; }
+// Strings are the user's bytes (a command line, a path): any that are not UTF-8 become U+FFFD
+// rather than stopping the run at its end.
+std::string text_of(const Json& json) {
+  return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
 
 }  // namespace
 
