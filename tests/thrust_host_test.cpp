@@ -20,36 +20,13 @@
 namespace srlif {
 namespace {
 
-// Host arrays in the layout of the device's, with a DevicePopulation over them.
-struct HostPopulation {
-  explicit HostPopulation(std::size_t count)
-      : v(count, -1.0f),
-        refractory(count, -1),
-        spikes(count, 7u),
-        cos_sum(count, 3),
-        sin_sum(count, 3),
-        noise_current(count, -1.0f),
-        release(count, -1.0f) {}
-  explicit HostPopulation(const PopulationSnapshot& snapshot)
-      : v(snapshot.v),
-        refractory(snapshot.refractory),
-        spikes(snapshot.spikes),
-        cos_sum(snapshot.cos_sum),
-        sin_sum(snapshot.sin_sum),
-        noise_current(snapshot.noise_current),
-        release(snapshot.release) {}
-  cuda::DevicePopulation arrays() {
-    return cuda::DevicePopulation{v.data(),       refractory.data(),    spikes.data(), cos_sum.data(),
-                                  sin_sum.data(), noise_current.data(), release.data()};
-  }
-  std::vector<float> v;
-  std::vector<std::int32_t> refractory;
-  std::vector<std::uint32_t> spikes;
-  std::vector<std::int64_t> cos_sum;
-  std::vector<std::int64_t> sin_sum;
-  std::vector<float> noise_current;
-  std::vector<float> release;
-};
+// A snapshot's arrays (for_each_state_array's) as the device's population: host memory in the
+// device's layout.
+cuda::DevicePopulation arrays_of(PopulationSnapshot& state) {
+  return cuda::DevicePopulation{state.v.data(),       state.refractory.data(), state.spikes.data(),
+                                state.cos_sum.data(), state.sin_sum.data(),    state.noise_current.data(),
+                                state.release.data()};
+}
 
 // A small grid of 6 points with an odd number of neurons, white or coloured noise, with spikes
 // enough that some neurons are valid and some not.
@@ -61,12 +38,6 @@ SweepConfig small_config(double noise_tau) {
   config.validity.max_spikes = 6;
   config.execution.chunk_steps = 1000;  // chunk boundaries inside the run, for snapshot_at
   return config;
-}
-
-std::vector<std::uint32_t> bits_of(const std::vector<float>& values) {
-  std::vector<std::uint32_t> bits;
-  for (const float value : values) bits.push_back(std::bit_cast<std::uint32_t>(value));
-  return bits;
 }
 
 class ThrustPopulation : public ::testing::TestWithParam<double> {};
@@ -82,16 +53,20 @@ TEST_P(ThrustPopulation, InitialStateIsTheCpuBackends) {
   engine->load_batch(0, points, result);
   const PopulationSnapshot cpu = engine->take_snapshot(0);
 
-  HostPopulation host(points * neurons);  // every array filled with a wrong value first
-  cuda::initialise_population(thrust::host, host.arrays(), plan.points.data(), neurons, points * neurons,
+  PopulationSnapshot host;  // every array filled with a wrong value first
+  for_each_state_array([&](auto& array) { array.assign(points * neurons, 7); }, host);
+  cuda::initialise_population(thrust::host, arrays_of(host), plan.points.data(), neurons, points * neurons,
                               plan.config.seed, plan.coloured_noise);
-  EXPECT_EQ(bits_of(host.v), bits_of(cpu.v));
-  EXPECT_EQ(host.refractory, cpu.refractory);
-  EXPECT_EQ(host.spikes, cpu.spikes);
-  EXPECT_EQ(host.cos_sum, cpu.cos_sum);
-  EXPECT_EQ(host.sin_sum, cpu.sin_sum);
-  EXPECT_EQ(bits_of(host.noise_current), bits_of(cpu.noise_current));
-  EXPECT_EQ(bits_of(host.release), bits_of(cpu.release));
+  int array_index = 0;  // in for_each_state_array's order: v, refractory, spikes, ...
+  for_each_state_array(
+      [&](const auto& mine, const auto& theirs) {
+        ASSERT_EQ(mine.size(), theirs.size()) << "state array " << array_index;
+        EXPECT_EQ(std::memcmp(mine.data(), theirs.data(), mine.size() * sizeof(mine[0])), 0)
+            << "state array " << array_index << " differs in its bits";
+        ++array_index;
+      },
+      host, cpu);
+  EXPECT_EQ(array_index, 7);
   if (plan.coloured_noise) {
     EXPECT_NE(host.noise_current.front(), host.noise_current.back()) << "each neuron draws its own current";
   }
@@ -110,9 +85,9 @@ TEST_P(ThrustPopulation, TalliesAreTheCpuBackendsOfTheSameState) {
   engine->restore_snapshot(state);
   engine->read_tallies();
 
-  HostPopulation host(state);
+  PopulationSnapshot host = state;
   std::vector<PointTally> tallies(points);
-  cuda::reduce_point_tallies(thrust::host, host.arrays(), neurons, points, plan.config.validity,
+  cuda::reduce_point_tallies(thrust::host, arrays_of(host), neurons, points, plan.config.validity,
                              tallies.data());
   std::uint64_t valid = 0;
   std::uint64_t invalid = 0;

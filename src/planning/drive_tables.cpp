@@ -77,6 +77,15 @@ ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, st
   return tables;
 }
 
+std::size_t chunk_table_entries(const SweepPlan& plan, std::int64_t length) {
+  // As make_chunk_tables sizes them: sin, phase cos and sin per drive table, cos with
+  // drive_quadrature, phase bins with phase readouts; the PSTH bins once.
+  const std::size_t entries = plan.drive_tables.size() * static_cast<std::size_t>(length);
+  const ReadoutLayout& readouts = plan.readout_layout;
+  return entries * (3 + (plan.drive_quadrature ? 1 : 0) + (readouts.phase_bins > 0 ? 1 : 0)) +
+         (readouts.psth_bins > 0 ? static_cast<std::size_t>(length) : 0);
+}
+
 ChunkTableView chunk_table_view(const ChunkTables& tables, std::size_t table, bool readouts) {
   const std::size_t at = table * static_cast<std::size_t>(tables.length);
   return ChunkTableView{tables.drive_sin.data() + at,

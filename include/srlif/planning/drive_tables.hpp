@@ -32,6 +32,8 @@ struct ChunkTables {
 
 // Tables for steps [first_step, first_step + length) of the plan's run.
 ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, std::int64_t length);
+// The entries of those tables together: what a device needs room for.
+std::size_t chunk_table_entries(const SweepPlan& plan, std::int64_t length);
 
 // The view of drive table `table` (PointCoefficients::drive_table) that a host
 // step reads; with `readouts`, the readout bins too (else null).

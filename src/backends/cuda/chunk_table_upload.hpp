@@ -39,14 +39,11 @@ class ChunkTableUpload {
 
   // Room for the plan's largest chunk (plan.chunk_steps steps).
   explicit ChunkTableUpload(const SweepPlan& plan)
-      : staging_(largest_words(plan) + kTables * kAlignWords), device_(staging_.size()) {}
+      : staging_(chunk_table_entries(plan, plan.chunk_steps) + kTables * kAlignWords),
+        device_(staging_.size()) {}
 
   // Copies `tables` to the device; the view is valid until the next upload.
   DeviceChunkTables upload(const ChunkTables& tables) {
-    const std::size_t words = tables.drive_sin.size() + tables.drive_cos.size() + tables.phase_cos.size() +
-                              tables.phase_sin.size() + tables.phase_bin.size() + tables.psth_bin.size();
-    if (words + kTables * kAlignWords > staging_.size())
-      throw std::logic_error("chunk tables larger than their device array");
     std::uint32_t* const host = thrust::raw_pointer_cast(staging_.data());
     std::size_t used = 0;
     // The table's words at the next aligned offset; returns that offset (none for an empty table).
@@ -54,6 +51,8 @@ class ChunkTableUpload {
       static_assert(sizeof(table[0]) == sizeof(std::uint32_t));
       if (table.empty()) return -1;
       const std::size_t at = (used + kAlignWords - 1) / kAlignWords * kAlignWords;
+      if (at + table.size() > staging_.size())
+        throw std::logic_error("chunk tables larger than their device array");
       std::memcpy(host + at, table.data(), table.size() * sizeof(std::uint32_t));
       used = at + table.size();
       return static_cast<std::ptrdiff_t>(at);
@@ -77,14 +76,6 @@ class ChunkTableUpload {
   }
 
  private:
-  // The entries of a whole chunk's tables, sized as make_chunk_tables sizes them.
-  static std::size_t largest_words(const SweepPlan& plan) {
-    const std::size_t entries = plan.drive_tables.size() * static_cast<std::size_t>(plan.chunk_steps);
-    const ReadoutLayout& layout = plan.readout_layout;
-    return entries * (3 + (plan.drive_quadrature ? 1 : 0) + (layout.phase_bins > 0 ? 1 : 0)) +
-           (layout.psth_bins > 0 ? static_cast<std::size_t>(plan.chunk_steps) : 0);
-  }
-
   thrust::universal_host_pinned_vector<std::uint32_t> staging_;
   thrust::device_vector<std::uint32_t> device_;
 };

@@ -13,7 +13,6 @@
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/permutation_iterator.h>
 #include <thrust/iterator/transform_iterator.h>
-#include <thrust/universal_vector.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -42,10 +41,6 @@ using DeviceVector = thrust::device_vector<T>;
 
 template <typename T>
 T* raw(DeviceVector<T>& vector) {
-  return thrust::raw_pointer_cast(vector.data());
-}
-template <typename T>
-const T* raw(const DeviceVector<T>& vector) {
   return thrust::raw_pointer_cast(vector.data());
 }
 
