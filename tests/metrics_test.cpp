@@ -5,8 +5,11 @@
 
 #include <cmath>
 #include <numbers>
+#include <string>
+#include <vector>
 
 #include "srlif/errors.hpp"
+#include "srlif/io/point_tables.hpp"
 
 namespace srlif {
 namespace {
@@ -171,6 +174,47 @@ TEST(ComputeMetrics, RayleighRateIsRateTimesPooledStrengthSquared) {
   EXPECT_NEAR(m.rayleigh_rate_hz, 5.0 * 0.36, 1e-12);
   EXPECT_TRUE(std::isnan(m.snr_db));
   EXPECT_TRUE(std::isnan(m.spectral_amplitude_hz));
+}
+
+}  // namespace
+}  // namespace srlif
+
+namespace srlif {
+namespace {
+
+// The measure columns' table (what Python reads for units and integer columns) is the files' own.
+TEST(MetricColumns, AreTheTailOfPointsCsvWithTheirUnitsAndKinds) {
+  const Grid grid{{0.0, 10.0}, {20.0}, {178.0}, {10.0}};
+  const std::vector<std::string> header = points_csv_columns(grid);
+  const std::vector<MetricColumnInfo> columns = metric_column_info();
+  ASSERT_LT(columns.size(), header.size());
+  const std::size_t first = header.size() - columns.size();
+  for (std::size_t i = 0; i < columns.size(); ++i) EXPECT_EQ(columns[i].name, header[first + i]);
+  for (const MetricColumnInfo& column : columns) {
+    const bool whole = column.name == "valid_neurons" || column.name == "total_spikes";
+    EXPECT_EQ(column.integer, whole) << column.name;
+    if (column.name.ends_with("_hz")) {
+      EXPECT_EQ(column.unit, "Hz") << column.name;
+    }
+    if (column.name.ends_with("_rad")) {
+      EXPECT_EQ(column.unit, "rad") << column.name;
+    }
+    if (column.name.ends_with("_db")) {
+      EXPECT_EQ(column.unit, "dB") << column.name;
+    }
+  }
+}
+
+TEST(Objectives, EveryObjectiveParsesFromItsName) {
+  for (const Objective objective : kObjectives)
+    EXPECT_EQ(parse_objective(objective_name(objective)), objective);
+  try {
+    parse_objective("rate");
+    ADD_FAILURE() << "'rate' was accepted";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("vs-valid, snr, rayleigh-rate"), std::string::npos)
+        << error.what();
+  }
 }
 
 }  // namespace

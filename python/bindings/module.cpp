@@ -37,6 +37,7 @@
 #include "srlif/measures/metrics.hpp"
 #include "srlif/planning/axes.hpp"
 #include "srlif/running/backend_registry.hpp"
+#include "srlif/running/merge_job.hpp"
 #include "srlif/version.hpp"
 
 namespace nb = nanobind;
@@ -171,6 +172,40 @@ void run_population(const Values& values, const std::string& command_line, Contr
   run_population_job(job, control.run_control());
 }
 
+// The library's objectives and measure columns (name, unit, whole number or not), which the
+// Python package reads instead of listing them again.
+nb::list objectives() {
+  nb::list names;
+  for (const Objective objective : kObjectives) names.append(objective_name(objective));
+  return names;
+}
+
+nb::list metric_columns() {
+  nb::list columns;
+  for (const MetricColumnInfo& column : metric_column_info()) {
+    nb::dict entry;
+    entry["name"] = column.name;
+    entry["unit"] = column.unit;
+    entry["integer"] = column.integer;
+    columns.append(entry);
+  }
+  return columns;
+}
+
+// srlif.merge: the merge job of `srlif merge` (merge_job.hpp).
+nb::dict run_merge(const std::vector<std::string>& shards, const std::string& out,
+                   const std::string& command_line) {
+  MergeReport report;
+  {
+    const nb::gil_scoped_release release;
+    report = run_merge_job(MergeJob{shards, out, command_line});
+  }
+  nb::dict result;
+  result["shards"] = report.shards;
+  result["grid_points"] = report.grid_points;
+  return result;
+}
+
 nb::dict run_trace(const Values& values) {
   CommandOptions<cli::TraceOptions> parsed(cli::add_trace_options);
   parsed.apply(values);
@@ -275,12 +310,8 @@ nb::dict read_sweep(const std::string& folder) {
   std::vector<PointTally> tallies(points, PointTally{});
   for (std::size_t i = 0; i < file.points.size(); ++i) {
     const std::uint64_t point = file.points[i];
-    PointMetrics m = compute_metrics(file.tallies[i], config.time.duration);
-    if (!file.spectra.empty()) {
-      m.spectral_amplitude_hz = file.spectra[i].amplitude_hz;
-      m.snr_db = file.spectra[i].snr_db;
-    }
-    metrics[point] = m;
+    metrics[point] = compute_metrics(file.tallies[i], config.time.duration,
+                                     file.spectra.empty() ? nullptr : &file.spectra[i]);
     computed[point] = 1;
     tallies[point] = file.tallies[i];
   }
@@ -300,8 +331,7 @@ nb::dict read_sweep(const std::string& folder) {
 
   nb::dict optima;
   const bool whole = file.points.size() == points;
-  for (const Objective objective :
-       {Objective::valid_vector_strength, Objective::snr, Objective::rayleigh_rate}) {
+  for (const Objective objective : kObjectives) {
     const std::size_t slices = grid.slice_count();
     std::vector<double> sigma_opt(slices, nan), refined(slices, nan);
     std::vector<std::int64_t> point(slices, -1), eligible(slices, 0);
@@ -382,7 +412,18 @@ nb::dict info() {
   }
   out["devices"] = devices;
   out["why_no_device"] = devices.size() == 0 ? why_not : std::string();
-  out["auto_backend"] = devices.size() == 0 ? "cpu" : "cuda";
+  // The backend table (backend_registry.hpp): each backend, built or not, usable here or why not.
+  nb::list backends;
+  for (const BackendKind& kind : backend_kinds()) {
+    nb::dict entry;
+    entry["name"] = kind.name;
+    entry["summary"] = kind.summary;
+    entry["built"] = kind.built();
+    entry["why_unusable"] = kind.why_unusable();
+    backends.append(entry);
+  }
+  out["backends"] = backends;
+  out["auto_backend"] = resolve_backend("auto").name;
   return out;
 }
 
@@ -452,6 +493,9 @@ NB_MODULE(_core, m) {
   m.def("keyword_message", &keyword_message);
   m.def("run_sweep", &run_sweep, "values"_a, "command_line"_a, "control"_a);
   m.def("run_population", &run_population, "values"_a, "command_line"_a, "control"_a);
+  m.def("objectives", &objectives, "What sigma_opt can maximise, in the optimum files' order.");
+  m.def("metric_columns", &metric_columns, "The measure columns: name, unit, integer.");
+  m.def("run_merge", &run_merge, "shards"_a, "out"_a, "command_line"_a);
   m.def("run_trace", &run_trace, "values"_a);
   m.def("run_theory", &run_theory, "values"_a);
   m.def("run_reproduce", &run_reproduce, "values"_a, "command_line"_a, "python"_a, "script"_a, "control"_a);

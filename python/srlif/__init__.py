@@ -12,7 +12,7 @@ defaults; see docs/python.md.
 """
 
 from ._core import InputError, Interrupted, UnavailableError, __version__
-from ._api import info, population, reproduce, sweep, theory, trace
+from ._api import info, merge, population, reproduce, sweep, theory, trace
 from ._dataset import open  # noqa: A001 (srlif.open reads an output folder)
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "UnavailableError",
     "__version__",
     "info",
+    "merge",
     "open",
     "population",
     "reproduce",

@@ -251,6 +251,18 @@ def population(*, out=None, progress=True, stop=None, **options):
     return _simulate("population", _core.run_population, dict(options, out=out), progress, stop, False)
 
 
+def merge(shards, *, out, tallies=False):
+    """Joins the shard folders of one sweep (``sweep(shard="I/N", out=...)``, in any order) into
+    ``out``: the points.csv, optimum.csv and tallies.csv of the unsplit run, byte for byte, and a
+    run.json (``srlif merge``, the same job and refusals). Returns ``srlif.open(out)``."""
+    if isinstance(shards, (str, bytes, os.PathLike)) or not hasattr(shards, "__iter__"):
+        raise _core.InputError(f"shards: a list of shard folders (got {shards!r})")
+    folders = [_text("shards", "text", os.fspath(shard), False) for shard in shards]
+    folder = _text("out", "text", os.fspath(out), False)
+    _core.run_merge(folders, folder, f"srlif.merge({folders!r}, out={folder!r})")
+    return open_folder(folder, tallies=tallies)
+
+
 def trace(*, out=None, **options):
     """The membrane potential and input of one neuron over time, as an xarray.Dataset
     (``out=FILE`` also writes the CSV of ``srlif trace``)."""

@@ -19,23 +19,17 @@ import xarray as xr
 
 from . import _core
 
-OBJECTIVES = ("vs-valid", "snr", "rayleigh-rate")
-_INTEGER_COLUMNS = {"point", "neurons", "valid_neurons", "total_spikes"}
-
-# Units of every variable and coordinate (README's column table); the axes' from the library's
+# The objectives and the measure columns (unit, whole number or not) are the library's
+# (include/srlif/measures/metrics.hpp, include/srlif/io/point_tables.hpp); the axes' units its
 # one list of them (include/srlif/planning/axes.hpp).
+OBJECTIVES = tuple(_core.objectives())
+_METRIC_COLUMNS = _core.metric_columns()
+_INTEGER_COLUMNS = {"point", "neurons"} | {column["name"] for column in _METRIC_COLUMNS if column["integer"]}
+
+# Units of every variable and coordinate (README's column table).
 UNITS = {axis["name"]: axis["unit"] for axis in _core.axes()}
+UNITS.update({column["name"]: column["unit"] for column in _METRIC_COLUMNS if column["unit"]})
 UNITS.update({
-    "mean_rate_hz": "Hz",
-    "rate_std_hz": "Hz",
-    "pooled_vector_strength": "1",
-    "preferred_phase_rad": "rad",
-    "mean_vector_strength": "1",
-    "std_vector_strength": "1",
-    "valid_fraction": "1",
-    "rayleigh_rate_hz": "Hz",
-    "spectral_amplitude_hz": "Hz",
-    "snr_db": "dB",
     "sigma_opt": "pA*sqrt(ms)",
     "sigma_opt_refined": "pA*sqrt(ms)",
     "max_v_mv": "mV",

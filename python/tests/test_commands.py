@@ -80,7 +80,13 @@ def test_reproduce_writes_the_study(tmp_path):
 def test_info_names_the_version_and_backends():
     info = srlif.info()
     assert info["version"] == srlif.__version__
-    assert info["auto_backend"] in ("cpu", "cuda")
+    names = [backend["name"] for backend in info["backends"]]
+    assert names[:2] == ["cpu", "cuda"]
+    cpu = info["backends"][0]
+    assert cpu["built"] and cpu["why_unusable"] == ""  # the CPU always runs
+    assert info["auto_backend"] in names
+    usable = [backend["name"] for backend in info["backends"] if backend["built"] and not backend["why_unusable"]]
+    assert info["auto_backend"] in usable
 
 
 BAD = [

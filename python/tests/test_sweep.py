@@ -157,6 +157,37 @@ def test_shards_and_merged_shards_open(tmp_path, run_cli):
     np.testing.assert_array_equal(part.mean_rate_hz.values[computed], whole.mean_rate_hz.values[computed])
 
 
+def test_merge_joins_python_shards_into_the_unsplit_runs_bytes(tmp_path, run_cli):
+    shards = [tmp_path / f"part{shard}" for shard in (1, 2, 3)]
+    for index, folder in enumerate(shards, start=1):
+        srlif.sweep(shard=f"{index}/3", out=folder, **SMALL)
+    merged = srlif.merge(list(reversed(shards)), out=tmp_path / "merged")  # in any order
+    srlif.sweep(out=tmp_path / "whole", **SMALL)
+    run_cli("merge", *shards, "--out", tmp_path / "cli", "--quiet")
+    for name in FILES:
+        whole = (tmp_path / "whole" / name).read_bytes()
+        assert (tmp_path / "merged" / name).read_bytes() == whole, name
+        assert (tmp_path / "cli" / name).read_bytes() == whole, name
+    assert json.loads((tmp_path / "merged" / "run.json").read_text())["merged_from"] == [
+        str(folder) for folder in reversed(shards)
+    ]
+    np.testing.assert_array_equal(merged.mean_rate_hz.values, srlif.open(tmp_path / "whole").mean_rate_hz.values)
+
+
+def test_merge_refuses_what_the_command_line_refuses(tmp_path):
+    shards = [tmp_path / f"part{shard}" for shard in (1, 2)]
+    for index, folder in enumerate(shards, start=1):
+        srlif.sweep(shard=f"{index}/2", out=folder, **SMALL)
+    with pytest.raises(srlif.InputError, match="shard 2/2 is missing"):
+        srlif.merge(shards[:1], out=tmp_path / "missing")
+    with pytest.raises(srlif.InputError, match="repeats shard 1/2"):
+        srlif.merge([shards[0], shards[0], shards[1]], out=tmp_path / "repeated")
+    with pytest.raises(srlif.InputError, match="shards: a list"):
+        srlif.merge(str(shards[0]), out=tmp_path / "one")
+    for name in ("missing", "repeated", "one"):
+        assert not (tmp_path / name).exists(), name
+
+
 def test_a_neuron_parameter_is_a_dimension_with_the_command_lines_bytes(tmp_path, run_cli):
     arguments = ["--sigma", "0:60:4", "--tau-m", "6,12", "--t-ref", "1,2", "--neurons", "40", "--duration", "1000"]
     run_cli("sweep", *arguments, "--out", tmp_path / "cli", "--quiet")

@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "srlif/errors.hpp"
+#include "srlif/running/backend_registry.hpp"
 #include "srlif/running/throughput.hpp"
 
 namespace srlif::cli {
@@ -68,8 +69,8 @@ CommandRunner add_bench_command(CLI::App& app) {
       ->capture_default_str();
   command
       ->add_option("--backend", options->backend,
-                   "all | cpu | cuda: the backends to measure (a GPU-sized workload takes minutes on one CPU "
-                   "thread)")
+                   "all" + backend_choices(" | ").substr(4) +
+                       ": the backends to measure (a GPU-sized workload takes minutes on one CPU thread)")
       ->capture_default_str();
   return [options] { return run(*options); };
 }

@@ -15,21 +15,26 @@ CommandRunner add_info_command(CLI::App& app) {
   return [] {
     std::printf("srlif %s\n", kVersion);
     std::printf("build:    %s, %s, no fast-math, no FMA contraction\n", kBuildType, kCompiler);
-    std::printf("cpu:      OpenMP, %d cores available\n", omp_get_num_procs());
+    // Every backend of the table: built or not, usable here or why not.
+    for (const BackendKind& kind : backend_kinds()) {
+      const std::string label = std::string(kind.name) + ":";
+      const std::string why_not = kind.why_unusable();
+      const std::string status = !kind.built()     ? "not built"
+                                 : why_not.empty() ? "built, usable"
+                                                   : "built, not usable here (" + why_not + ")";
+      std::printf("%-10s%s; %s\n", label.c_str(), status.c_str(), kind.summary);
+    }
+    std::printf("cpu cores: %d (OpenMP)\n", omp_get_num_procs());
     if (cuda_backend_built()) {
-      std::printf("cuda:     built (%s, architectures %s)\n", kCudaCompiler, kCudaArchitectures);
+      std::printf("cuda build: %s, architectures %s\n", kCudaCompiler, kCudaArchitectures);
       std::string why_not;
-      const std::vector<CudaDeviceInfo> devices = cuda_devices(why_not);
-      if (devices.empty()) std::printf("devices:  none usable (%s)\n", why_not.c_str());
-      for (const CudaDeviceInfo& device : devices) {
+      for (const CudaDeviceInfo& device : cuda_devices(why_not)) {
         std::printf("device %d: %s, sm_%d%d, %d SMs, %.1f GiB\n", device.index, device.name.c_str(),
                     device.compute_major, device.compute_minor, device.multiprocessors,
                     static_cast<double>(device.memory_bytes) / (1ULL << 30));
       }
-      std::printf("auto:     %s\n", devices.empty() ? "cpu" : "cuda");
-    } else {
-      std::printf("cuda:     not built (-DSRLIF_CUDA=OFF or no CUDA toolkit)\nauto:     cpu\n");
     }
+    std::printf("auto:     %s\n", resolve_backend("auto").name);
     return 0;
   };
 }

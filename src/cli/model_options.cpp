@@ -1,6 +1,7 @@
 #include "cli/model_options.hpp"
 
 #include "srlif/errors.hpp"
+#include "srlif/running/backend_registry.hpp"
 
 namespace srlif::cli {
 
@@ -81,7 +82,9 @@ void add_model_options(CLI::App& command, ModelOptions& options, Simulates what)
       ->capture_default_str()
       ->group(execution);
   if (!population) return;
-  command.add_option("--backend", options.execution.backend, "auto | cpu | cuda (auto = GPU when usable)")
+  command
+      .add_option("--backend", options.execution.backend,
+                  backend_choices(" | ") + " (auto = GPU when usable)")
       ->capture_default_str()
       ->group(execution);
   command.add_option("--threads", options.execution.threads, "CPU threads, 0 = all cores")

@@ -10,27 +10,47 @@ namespace srlif {
 
 namespace {
 
-// The measure columns of points.csv and optimum.csv, in order: each one's name and field.
+// The measure columns of points.csv and optimum.csv, in order: each one's name, unit ("" for a
+// count or a statistic without one, "1" for a fraction), whether it is a whole number, and its field.
 struct MetricColumn {
   const char* name;
+  const char* unit;
+  bool integer;
   std::string (*field)(const PointMetrics&);
 };
 constexpr MetricColumn kMetricColumns[] = {
-    {"mean_rate_hz", [](const PointMetrics& m) { return format_number(m.mean_rate_hz); }},
-    {"rate_std_hz", [](const PointMetrics& m) { return format_number(m.rate_std_hz); }},
-    {"pooled_vector_strength", [](const PointMetrics& m) { return format_number(m.pooled_vector_strength); }},
-    {"preferred_phase_rad", [](const PointMetrics& m) { return format_number(m.preferred_phase_rad); }},
-    {"mean_vector_strength", [](const PointMetrics& m) { return format_number(m.mean_vector_strength); }},
-    {"std_vector_strength", [](const PointMetrics& m) { return format_number(m.std_vector_strength); }},
-    {"valid_neurons", [](const PointMetrics& m) { return std::to_string(m.valid_neurons); }},
-    {"valid_fraction", [](const PointMetrics& m) { return format_number(m.valid_fraction); }},
-    {"rayleigh_z", [](const PointMetrics& m) { return format_number(m.rayleigh_z); }},
-    {"rayleigh_p", [](const PointMetrics& m) { return format_number(m.rayleigh_p); }},
-    {"total_spikes", [](const PointMetrics& m) { return std::to_string(m.total_spikes); }},
-    {"rayleigh_rate_hz", [](const PointMetrics& m) { return format_number(m.rayleigh_rate_hz); }},
-    {"spectral_amplitude_hz", [](const PointMetrics& m) { return format_number(m.spectral_amplitude_hz); }},
-    {"snr_db", [](const PointMetrics& m) { return format_number(m.snr_db); }},
+    {"mean_rate_hz", "Hz", false, [](const PointMetrics& m) { return format_number(m.mean_rate_hz); }},
+    {"rate_std_hz", "Hz", false, [](const PointMetrics& m) { return format_number(m.rate_std_hz); }},
+    {"pooled_vector_strength", "1", false,
+     [](const PointMetrics& m) { return format_number(m.pooled_vector_strength); }},
+    {"preferred_phase_rad", "rad", false,
+     [](const PointMetrics& m) { return format_number(m.preferred_phase_rad); }},
+    {"mean_vector_strength", "1", false,
+     [](const PointMetrics& m) { return format_number(m.mean_vector_strength); }},
+    {"std_vector_strength", "1", false,
+     [](const PointMetrics& m) { return format_number(m.std_vector_strength); }},
+    {"valid_neurons", "", true, [](const PointMetrics& m) { return std::to_string(m.valid_neurons); }},
+    {"valid_fraction", "1", false, [](const PointMetrics& m) { return format_number(m.valid_fraction); }},
+    {"rayleigh_z", "", false, [](const PointMetrics& m) { return format_number(m.rayleigh_z); }},
+    {"rayleigh_p", "", false, [](const PointMetrics& m) { return format_number(m.rayleigh_p); }},
+    {"total_spikes", "", true, [](const PointMetrics& m) { return std::to_string(m.total_spikes); }},
+    {"rayleigh_rate_hz", "Hz", false,
+     [](const PointMetrics& m) { return format_number(m.rayleigh_rate_hz); }},
+    {"spectral_amplitude_hz", "Hz", false,
+     [](const PointMetrics& m) { return format_number(m.spectral_amplitude_hz); }},
+    {"snr_db", "dB", false, [](const PointMetrics& m) { return format_number(m.snr_db); }},
 };
+
+}  // namespace
+
+std::vector<MetricColumnInfo> metric_column_info() {
+  std::vector<MetricColumnInfo> columns;
+  for (const MetricColumn& column : kMetricColumns)
+    columns.push_back({column.name, column.unit, column.integer});
+  return columns;
+}
+
+namespace {
 
 std::vector<std::string> metric_columns() {
   std::vector<std::string> names;

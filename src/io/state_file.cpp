@@ -16,8 +16,8 @@ static_assert(std::endian::native == std::endian::little, "state files are littl
 
 // Version 2 added the noise current (coloured noise) and scheme exact's pending release (the
 // reset off the grid); a version 1 file (white noise, reset on the grid) is read with both 0.
-constexpr std::string_view kMagic = "# srlif state 2\n";
-constexpr std::string_view kMagicVersion1 = "# srlif state 1\n";
+constexpr std::string_view kStateMagic = "# srlif state 2\n";
+constexpr std::string_view kStateMagicVersion1 = "# srlif state 1\n";
 // Bytes per neuron: one element of each state array (v float, refractory int32, spikes
 // uint32, cos_sum and sin_sum int64, noise_current and release float), in the order of
 // for_each_state_array.
@@ -73,7 +73,7 @@ std::string_view keyed(std::string_view line, std::string_view key, const std::s
 
 std::string format_state_file(const StateFile& file) {
   const PopulationSnapshot& state = file.state;
-  std::string out(kMagic);
+  std::string out(kStateMagic);
   out += "# shard " + shard_text(file.shard) + "\n";
   std::istringstream config(file.config_text);
   for (std::string line; std::getline(config, line);) out += "# config " + line + "\n";
@@ -93,10 +93,10 @@ std::string format_state_file(const StateFile& file) {
 
 StateFile parse_state_file(const std::string& bytes, const std::string& path) {
   std::string_view rest = verified_body(bytes, path);
-  const bool version1 = rest.starts_with(kMagicVersion1);
-  if (!version1 && !rest.starts_with(kMagic))
+  const bool version1 = rest.starts_with(kStateMagicVersion1);
+  if (!version1 && !rest.starts_with(kStateMagic))
     throw InputError(path, "not a srlif state file (version 1 or 2)");
-  rest.remove_prefix(kMagic.size());
+  rest.remove_prefix(kStateMagic.size());
   const std::uint64_t bytes_per_neuron = version1 ? kBytesPerNeuronVersion1 : kBytesPerNeuron;
 
   StateFile file;

@@ -64,11 +64,7 @@ void SweepWriter::add(std::uint64_t point, const PointTally& tally, const Spectr
     throw std::logic_error("SweepWriter: a spectrum is due exactly when the sweep records spectra");
   }
   ++next_point_;
-  PointMetrics metrics = compute_metrics(tally, config_.time.duration);
-  if (spectrum != nullptr) {
-    metrics.spectral_amplitude_hz = spectrum->amplitude_hz;
-    metrics.snr_db = spectrum->snr_db;
-  }
+  const PointMetrics metrics = compute_metrics(tally, config_.time.duration, spectrum);
   files_.append(points_file_, csv_line(points_csv_fields(config_.grid, config_.neurons, point, metrics)));
   const std::string row = tally_file_row(point, tally, spectrum);
   files_.append(tallies_file_, row);

@@ -12,7 +12,7 @@
 namespace srlif {
 namespace {
 
-constexpr std::string_view kMagic = "# srlif tallies 1\n";
+constexpr std::string_view kTallyMagic = "# srlif tallies 1\n";
 constexpr std::string_view kColumns =
     "point,neurons,spikes,spikes_squared,cos_sum,sin_sum,valid_neurons,strength_sum,strength_squared_sum\n";
 constexpr std::string_view kSpectralColumns =
@@ -42,7 +42,7 @@ double number_field(std::string_view text, const std::string& path, std::size_t 
 }  // namespace
 
 std::string tally_file_header(const std::string& config_text, const ShardSpec& shard, bool with_spectra) {
-  std::string out(kMagic);
+  std::string out(kTallyMagic);
   out += "# shard " + shard_text(shard) + "\n";
   std::istringstream config(config_text);
   for (std::string line; std::getline(config, line);) out += "# config " + line + "\n";
@@ -76,10 +76,10 @@ std::string format_tally_file(const TallyFile& file) {
 
 TallyFile parse_tally_file(const std::string& text, const std::string& path) {
   const std::string_view body = verified_body(text, path);
-  if (!body.starts_with(kMagic)) throw InputError(path, "not a srlif tallies file (version 1)");
+  if (!body.starts_with(kTallyMagic)) throw InputError(path, "not a srlif tallies file (version 1)");
 
   TallyFile file;
-  std::istringstream lines{std::string(body.substr(kMagic.size()))};
+  std::istringstream lines{std::string(body.substr(kTallyMagic.size()))};
   std::string line;
   std::size_t number = 1;
   bool columns_seen = false;
@@ -145,13 +145,13 @@ TallyFile read_tally_file(const std::filesystem::path& path) {
   const std::string head = read_file_head(path, kMaxTallyHeaderBytes);
   // The header ends with the column line; its config says how many rows the file can hold.
   const std::size_t columns = head.find(std::string("\n") + std::string(kColumns.substr(0, 6)));
-  if (!head.starts_with(kMagic)) throw InputError(path.string(), "not a srlif tallies file (version 1)");
+  if (!head.starts_with(kTallyMagic)) throw InputError(path.string(), "not a srlif tallies file (version 1)");
   if (columns == std::string::npos) {
     throw InputError(path.string(),
                      "has no column header in its first " + std::to_string(kMaxTallyHeaderBytes) + " bytes");
   }
   TallyFile header;
-  std::istringstream lines(head.substr(kMagic.size(), columns + 1 - kMagic.size()));
+  std::istringstream lines(head.substr(kTallyMagic.size(), columns + 1 - kTallyMagic.size()));
   for (std::string line; std::getline(lines, line);) {
     if (line.starts_with("# shard ")) header.shard = parse_shard(line.substr(8), path.string() + " (shard)");
     if (line.starts_with("# config ")) header.config_text += line.substr(9) + "\n";

@@ -24,10 +24,10 @@ double rayleigh_p_value(double z, double n) {
   return std::clamp(p, 0.0, 1.0);
 }
 
-PointMetrics compute_metrics(const PointTally& tally, double duration_ms) {
+PointMetrics compute_metrics(const PointTally& tally, double duration_ms, const SpectralReadout* spectrum) {
   PointMetrics metrics{};
-  metrics.spectral_amplitude_hz = kNaN;  // filled by run_sweep when spectra are recorded
-  metrics.snr_db = kNaN;
+  metrics.spectral_amplitude_hz = spectrum != nullptr ? spectrum->amplitude_hz : kNaN;
+  metrics.snr_db = spectrum != nullptr ? spectrum->snr_db : kNaN;
   const double seconds = duration_ms / 1000.0;
   const auto neurons = static_cast<double>(tally.neurons);
   const auto spikes = static_cast<double>(tally.spikes);
@@ -88,10 +88,12 @@ double parabola_peak(double x0, double y0, double x1, double y1, double x2, doub
 }
 
 Objective parse_objective(const std::string& name) {
-  if (name == "vs-valid") return Objective::valid_vector_strength;
-  if (name == "snr") return Objective::snr;
-  if (name == "rayleigh-rate") return Objective::rayleigh_rate;
-  throw InputError("--objective", "must be one of vs-valid, snr, rayleigh-rate (got '" + name + "')");
+  std::string names;
+  for (const Objective objective : kObjectives) {
+    if (name == objective_name(objective)) return objective;
+    names += std::string(names.empty() ? "" : ", ") + objective_name(objective);
+  }
+  throw InputError("--objective", "must be one of " + names + " (got '" + name + "')");
 }
 
 const char* objective_name(Objective objective) {

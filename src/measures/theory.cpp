@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "srlif/errors.hpp"
+#include "srlif/field_count.hpp"
 #include "srlif/io/number_text.hpp"
 
 namespace srlif {
@@ -202,6 +203,13 @@ double log_siegert_integral(double a, double b) {
   const double scaled_above_zero = 2.0 * scaled_gauss_integral(p, b) - scaled_below_b * erfcx_integral(p, b);
   return b2 + std::log(scaled_above_zero + below_zero * scaled_below_b);
 }
+
+// The rate depends on every neuron parameter but v_init (a stationary rate forgets where it
+// started): a parameter added to NeuronParams must enter the formula below, or be said not to,
+// before this compiles again.
+static_assert(
+    field_count<NeuronParams>() == 8,
+    "NeuronParams has a new member: make siegert (and population_siegert) follow it, then count it here");
 
 TheoryPoint siegert(const NeuronParams& neuron, double bias_pa, double sigma) {
   validate_theory_input(neuron, bias_pa, sigma);

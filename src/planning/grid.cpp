@@ -215,12 +215,8 @@ Grid parse_grid(const AxisTexts& texts) {
   return grid;
 }
 
-namespace {
-
 double smallest(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
 double largest(const std::vector<double>& values) { return *std::max_element(values.begin(), values.end()); }
-
-}  // namespace
 
 double shortest_tau_m(const Grid& grid, SpreadShape shape) {
   return smallest(grid[Axis::tau_m]) - spread_reach(shape) * largest(grid[Axis::tau_m_spread]);

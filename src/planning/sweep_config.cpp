@@ -12,9 +12,6 @@
 namespace srlif {
 namespace {
 
-double smallest(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
-double largest(const std::vector<double>& values) { return *std::max_element(values.begin(), values.end()); }
-
 std::string gib(double bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3g GiB", bytes / (1ULL << 30));
@@ -151,10 +148,8 @@ void validate(const SweepConfig& config) {
   if (config.execution.devices < 0 || config.execution.devices > 1024) {
     throw InputError("--devices", "must be >= 0 (0 = all usable GPUs) and at most 1024");
   }
-  const std::string& backend = config.execution.backend;
-  if (backend != "auto" && backend != "cpu" && backend != "cuda") {
-    throw InputError("--backend", "must be one of auto, cpu, cuda (got '" + backend + "')");
-  }
+  // --backend is checked against the backend table where the run makes its backends
+  // (make_backends, backend_registry.hpp), before anything is written.
 
   // Exact accumulation bounds (accumulators.hpp): the pooled phase sums hold at
   // most 2^63 / 2^24 = 2^39 spikes, and sum n_i^2 must fit in 63 bits.

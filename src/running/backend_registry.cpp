@@ -1,41 +1,81 @@
-// Which backend a run gets by name; a further backend adds its line here.
+// The table of backends (backend_registry.hpp); a further backend adds its row to kBackends.
 #include "srlif/running/backend_registry.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "srlif/errors.hpp"
 
 namespace srlif {
+namespace {
 
-std::unique_ptr<Backend> make_backend(const std::string& name, int threads) {
-  if (name == "cpu") return make_cpu_backend(threads);
-  if (name == "cuda") {
-    try {
-      return make_cuda_backend();
-    } catch (const UnavailableError& error) {
-      throw UnavailableError(std::string("--backend cuda: ") + error.what());
-    }
+std::vector<std::unique_ptr<Backend>> one(std::unique_ptr<Backend> backend) {
+  std::vector<std::unique_ptr<Backend>> backends;
+  backends.push_back(std::move(backend));
+  return backends;
+}
+
+std::string cuda_why_unusable() {
+  std::string why_not;
+  if (cuda_devices(why_not).empty()) return why_not.empty() ? "no usable CUDA device" : why_not;
+  return "";
+}
+
+std::vector<std::unique_ptr<Backend>> make_cuda_backends(int /*threads*/, int devices) {
+  std::vector<std::unique_ptr<Backend>> backends = one(make_cuda_backend());
+  std::string why_not;
+  const std::size_t usable = cuda_devices(why_not).size();
+  const std::size_t wanted =
+      devices > 0 ? std::min<std::size_t>(usable, static_cast<std::size_t>(devices)) : usable;
+  for (std::size_t device = 1; device < wanted; ++device) backends.push_back(make_cuda_backend(device));
+  return backends;
+}
+
+constexpr BackendKind kBackends[] = {
+    {"cpu", "the CPU: OpenMP threads, vectorised across neurons", 1, true, [] { return true; },
+     [] { return std::string(); }, [](int threads, int) { return one(make_cpu_backend(threads)); }},
+    {"cuda", "NVIDIA GPUs (CUDA), one host thread per GPU", 2, false, cuda_backend_built, cuda_why_unusable,
+     make_cuda_backends},
+};
+
+}  // namespace
+
+std::span<const BackendKind> backend_kinds() { return kBackends; }
+
+std::string backend_choices(const char* separator) {
+  std::string names = "auto";
+  for (const BackendKind& kind : kBackends) names += std::string(separator) + kind.name;
+  return names;
+}
+
+const BackendKind& backend_kind(const std::string& name, const std::string& flag) {
+  for (const BackendKind& kind : kBackends) {
+    if (name == kind.name) return kind;
   }
-  if (name == "auto") {
-    std::string why_not;
-    if (!cuda_devices(why_not).empty()) return make_cuda_backend();
-    return make_cpu_backend(threads);
+  throw InputError(flag, "must be one of " + backend_choices() + " (got '" + name + "')");
+}
+
+const BackendKind& resolve_backend(const std::string& name) {
+  if (name != "auto") return backend_kind(name);
+  const BackendKind* best = nullptr;
+  for (const BackendKind& kind : kBackends) {
+    if (best != nullptr && kind.auto_priority <= best->auto_priority) continue;
+    if (kind.built() && kind.why_unusable().empty()) best = &kind;
   }
-  throw InputError("--backend", "must be one of auto, cpu, cuda (got '" + name + "')");
+  if (best == nullptr) throw UnavailableError("--backend auto: no backend can run here");
+  return *best;
 }
 
 std::vector<std::unique_ptr<Backend>> make_backends(const std::string& name, int threads, int devices) {
-  std::vector<std::unique_ptr<Backend>> backends;
-  backends.push_back(make_backend(name, threads));
-  if (backends.front()->name() == "cuda") {
-    std::string why_not;
-    const std::size_t usable = cuda_devices(why_not).size();
-    const std::size_t wanted =
-        devices > 0 ? std::min<std::size_t>(usable, static_cast<std::size_t>(devices)) : usable;
-    for (std::size_t device = 1; device < wanted; ++device) backends.push_back(make_cuda_backend(device));
+  const BackendKind& kind = resolve_backend(name);
+  try {
+    return kind.make(threads, devices);
+  } catch (const UnavailableError& error) {
+    throw UnavailableError("--backend " + name + ": " + error.what());
   }
-  return backends;
+}
+
+std::unique_ptr<Backend> make_backend(const std::string& name, int threads) {
+  return std::move(make_backends(name, threads, 1).front());
 }
 
 }  // namespace srlif

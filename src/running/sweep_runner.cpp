@@ -12,17 +12,6 @@
 #include "srlif/measures/spectrum.hpp"
 
 namespace srlif {
-namespace {
-
-std::vector<PointMetrics> metrics_of(const SweepPlan& plan, const std::vector<PointTally>& tallies) {
-  std::vector<PointMetrics> metrics;
-  metrics.reserve(tallies.size());
-  for (const PointTally& tally : tallies)
-    metrics.push_back(compute_metrics(tally, plan.config.time.duration));
-  return metrics;
-}
-
-}  // namespace
 
 std::vector<SpectralReadout> point_spectra(const SweepPlan& plan, const PopulationReadouts& readouts) {
   const std::uint32_t bins = plan.readout_layout.psth_bins;
@@ -47,13 +36,12 @@ SweepResult run_sweep(const SweepPlan& plan, Backend& backend, const ProgressCal
   result.readouts = std::move(output.readouts);
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.neuron_steps = plan.neuron_steps();
-  result.metrics = metrics_of(plan, result.tallies);
-  if (plan.config.readouts.enabled) {
-    const std::vector<SpectralReadout> spectra = point_spectra(plan, result.readouts);
-    for (std::size_t point = 0; point < result.metrics.size(); ++point) {
-      result.metrics[point].spectral_amplitude_hz = spectra[point].amplitude_hz;
-      result.metrics[point].snr_db = spectra[point].snr_db;
-    }
+  const std::vector<SpectralReadout> spectra =
+      plan.config.readouts.enabled ? point_spectra(plan, result.readouts) : std::vector<SpectralReadout>{};
+  result.metrics.reserve(result.tallies.size());
+  for (std::size_t point = 0; point < result.tallies.size(); ++point) {
+    result.metrics.push_back(compute_metrics(result.tallies[point], plan.config.time.duration,
+                                             spectra.empty() ? nullptr : &spectra[point]));
   }
   result.optima = find_optima(plan.config.grid, result.metrics, plan.config.objective);
   return result;

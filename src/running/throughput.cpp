@@ -19,8 +19,7 @@ SweepPlan throughput_plan(const ThroughputWorkload& workload) {
   }
   if (workload.repeat < 1 || workload.repeat > 1000)
     throw InputError("--repeat", "must be between 1 and 1000");
-  if (workload.backends != "all" && workload.backends != "cpu" && workload.backends != "cuda")
-    throw InputError("--backend", "must be all, cpu or cuda");
+  if (workload.backends != "all") backend_kind(workload.backends);  // InputError naming --backend
   SweepConfig config;
   config.scheme = workload.scheme;
   config.grid[Axis::sigma] = workload.points == 1
@@ -67,29 +66,35 @@ std::vector<Throughput> measure_all_backends(const ThroughputWorkload& workload,
     results.push_back(std::move(throughput));
     if (on_line) on_line(throughput_line(results.back()));
   };
-  if (workload.backends != "cuda") {
-    auto single = make_cpu_backend(1);
-    report(measure_throughput("cpu, 1 thread", *single, plan, workload.repeat));
-    const int cores = omp_get_num_procs();
-    if (cores > 1) {
-      auto all = make_cpu_backend(cores);
-      report(measure_throughput("cpu, " + std::to_string(cores) + " threads", *all, plan, workload.repeat));
+  for (const BackendKind& kind : backend_kinds()) {
+    if (workload.backends != "all" && workload.backends != kind.name) continue;
+    const std::string name = kind.name;
+    const std::string why_not = kind.why_unusable();
+    if (!why_not.empty()) {
+      const std::string padding(name.size() < 17 ? 17 - name.size() : 1, ' ');
+      if (on_line) on_line(name + padding + "not measured: " + why_not);
+      continue;
     }
-  }
-  if (workload.backends == "cpu") return results;
-  std::string why_not;
-  if (!cuda_devices(why_not).empty()) {
-    auto gpu = make_cuda_backend();
-    report(measure_throughput("cuda", *gpu, plan, workload.repeat));
+    if (kind.host) {  // one thread, then all of them
+      auto single = kind.make(1, 1);
+      report(measure_throughput(name + ", 1 thread", *single.front(), plan, workload.repeat));
+      const int cores = omp_get_num_procs();
+      if (cores > 1) {
+        auto all = kind.make(cores, 1);
+        report(measure_throughput(name + ", " + std::to_string(cores) + " threads", *all.front(), plan,
+                                  workload.repeat));
+      }
+      continue;
+    }
+    auto device = kind.make(0, 1);  // the first device
+    report(measure_throughput(name, *device.front(), plan, workload.repeat));
     if (workload.points == 1) {
       ThroughputWorkload curve = workload;  // as many neuron-steps as the line above
       curve.points = kCurvePoints;
       curve.steps = std::max<std::int64_t>(1, workload.steps / static_cast<std::int64_t>(kCurvePoints));
-      report(measure_throughput("cuda, " + std::to_string(kCurvePoints) + "-pt curve", *gpu,
+      report(measure_throughput(name + ", " + std::to_string(kCurvePoints) + "-pt curve", *device.front(),
                                 throughput_plan(curve), workload.repeat));
     }
-  } else if (on_line) {
-    on_line("cuda             not measured: " + why_not);
   }
   return results;
 }

@@ -12,6 +12,16 @@
 
 namespace srlif {
 
+// The measure columns of points.csv, optimum.csv and population.csv, in order, as the files
+// and the Python package know them: name, unit ("" for a count or a statistic without one, "1"
+// for a fraction) and whether the column is a whole number.
+struct MetricColumnInfo {
+  std::string name;
+  std::string unit;
+  bool integer;
+};
+std::vector<MetricColumnInfo> metric_column_info();
+
 // The key of a grid point in every per-point file (points.csv, population.csv
 // and the readout files): "point" and the grid's column axes (Grid::column_axes).
 std::vector<std::string> point_key_columns(const Grid& grid);

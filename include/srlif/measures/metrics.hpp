@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "srlif/measures/spectrum.hpp"
 #include "srlif/physics/accumulators.hpp"
 #include "srlif/planning/grid.hpp"
 
@@ -31,7 +32,10 @@ struct PointMetrics {
   double snr_db;
 };
 
-PointMetrics compute_metrics(const PointTally& tally, double duration_ms);
+// A point's measures from its tallies; with `spectrum` (a run that records spectra) its spectral
+// amplitude and SNR too, else those are NaN.
+PointMetrics compute_metrics(const PointTally& tally, double duration_ms,
+                             const SpectralReadout* spectrum = nullptr);
 
 // The p-value of the Rayleigh test of uniformity for n angles with statistic Z = n R^2.
 double rayleigh_p_value(double z, double n);
@@ -53,6 +57,10 @@ enum class Objective {
   snr,                    // "snr": snr_db of the pooled activity (needs recorded spectra)
   rayleigh_rate,          // "rayleigh-rate": rayleigh_rate_hz
 };
+
+// Every objective, in the order optimum files and the Python package list them.
+constexpr Objective kObjectives[] = {Objective::valid_vector_strength, Objective::snr,
+                                     Objective::rayleigh_rate};
 
 // "vs-valid" | "snr" | "rayleigh-rate" -> Objective; throws InputError("--objective").
 Objective parse_objective(const std::string& name);

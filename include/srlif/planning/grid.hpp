@@ -89,4 +89,8 @@ void validate_neuron_axes(const Grid& grid, SpreadShape shape);
 // The shortest tau_m any neuron of the grid has (its spread included).
 double shortest_tau_m(const Grid& grid, SpreadShape shape);
 
+// The smallest and largest of an axis' values (not empty).
+double smallest(const std::vector<double>& values);
+double largest(const std::vector<double>& values);
+
 }  // namespace srlif

@@ -26,7 +26,7 @@ struct ThroughputWorkload {
   bool decorrelate = false;       // every point its own noise (--decorrelate): nothing to share
   Scheme scheme = Scheme::euler;
   std::int64_t repeat = 1;       // the best of `repeat` runs counts (1..1000)
-  std::string backends = "all";  // all | cpu | cuda: which backends to measure
+  std::string backends = "all";  // all, or one backend's name (backend_kinds): which to measure
 };
 
 struct Throughput {
