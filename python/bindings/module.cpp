@@ -303,8 +303,7 @@ nb::dict read_sweep(const std::string& folder) {
   const SweepConfig config = parse_result_config_text(file.config_text, path.string());
   const Grid& grid = config.grid;
   const std::size_t points = grid.size();
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  const PointMetrics missing{nan, nan, nan, nan, nan, nan, 0, nan, nan, nan, 0, nan, nan, nan};
+  const PointMetrics missing{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, 0, kNaN, kNaN, kNaN, 0, kNaN, kNaN, kNaN};
   std::vector<PointMetrics> metrics(points, missing);
   std::vector<std::uint8_t> computed(points, 0);  // the points this folder holds
   std::vector<PointTally> tallies(points, PointTally{});

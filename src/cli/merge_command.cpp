@@ -26,6 +26,7 @@ int run(const MergeOptions& options, const std::string& command_line) {
 }
 
 }  // namespace
+
 CommandRunner add_merge_command(CLI::App& app, const std::string& command_line) {
   auto options = std::make_shared<MergeOptions>();
   CLI::App* command = app.add_subcommand(

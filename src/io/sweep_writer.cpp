@@ -1,7 +1,6 @@
 #include "srlif/io/sweep_writer.hpp"
 
 #include <cmath>
-#include <limits>
 #include <stdexcept>
 
 #include "srlif/io/checksummed_file.hpp"
@@ -14,8 +13,7 @@ namespace srlif {
 namespace {
 
 double objective_at(const SweepConfig& config, const SliceOptimum& optimum, const PointMetrics* metrics) {
-  return optimum.found ? objective_value(config.objective, *metrics)
-                       : std::numeric_limits<double>::quiet_NaN();
+  return optimum.found ? objective_value(config.objective, *metrics) : kNaN;
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <numbers>
 #include <numeric>
 #include <span>
@@ -10,9 +9,6 @@
 #include "srlif/errors.hpp"
 
 namespace srlif {
-namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-}
 
 double rayleigh_p_value(double z, double n) {
   if (!(n > 0.0)) return kNaN;

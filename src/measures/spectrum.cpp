@@ -26,7 +26,6 @@ std::complex<double> windowed_transform(const std::vector<double>& series, const
 
 SpectralReadout pooled_spectrum(std::span<const std::uint64_t> psth_counts, double bin_ms, double duration_ms,
                                 std::uint64_t neurons, double frequency_hz) {
-  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   const std::size_t full_bins = std::min(
       psth_counts.size(), static_cast<std::size_t>(std::floor(duration_ms / bin_ms * (1.0 + 1e-12))));
   if (full_bins < 2) return SpectralReadout{kNaN, kNaN};

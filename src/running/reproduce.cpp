@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <limits>
 #include <numeric>
 
 #include "srlif/io/csv_line.hpp"
@@ -16,7 +15,6 @@
 namespace srlif {
 namespace {
 
-constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint32_t kNoUpperLimit = 0xFFFFFFFFu;
 
 struct Experiment {
@@ -46,7 +44,7 @@ SweepConfig base_config(const StudyProtocol& protocol, const std::string& sigma,
 
 // Spearman rank correlation (average ranks for ties); NaN for fewer than 3 pairs.
 double spearman(const std::vector<double>& x, const std::vector<double>& y) {
-  if (x.size() < 3 || x.size() != y.size()) return kNoValue;
+  if (x.size() < 3 || x.size() != y.size()) return kNaN;
   const auto ranks = [](const std::vector<double>& values) {
     std::vector<std::size_t> order(values.size());
     std::iota(order.begin(), order.end(), 0);
@@ -71,7 +69,7 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y) {
     sxx += (rx[i] - mx) * (rx[i] - mx);
     syy += (ry[i] - my) * (ry[i] - my);
   }
-  return sxx > 0.0 && syy > 0.0 ? sxy / std::sqrt(sxx * syy) : kNoValue;
+  return sxx > 0.0 && syy > 0.0 ? sxy / std::sqrt(sxx * syy) : kNaN;
 }
 
 std::string fmt(double value, const char* format = "%.4g") {
@@ -253,7 +251,7 @@ StudyOutput reproduce_study(const StudyProtocol& protocol, Backend& backend,
             ": a genuine stochastic-resonance optimum. Figures: `h1_sr_curve.png`, `h1_spectral.png`.\n\n";
 
   // H2, H3
-  double rho2 = kNoValue, rho3 = kNoValue;
+  double rho2 = kNaN, rho3 = kNaN;
   report += "## H2 - Weaker signals need more noise: sigma_opt decreases as the amplitude A grows\n\n";
   report += sigma_opt_section(h2, h2.plan.config.grid[Axis::amplitude], "A", "pA", rho2);
   report += "\nSpearman correlation of A and the refined sigma_opt: " + fmt(rho2, "%.2f") +
@@ -282,10 +280,10 @@ StudyOutput reproduce_study(const StudyProtocol& protocol, Backend& backend,
       "Over the " + std::to_string(high_sigma.size()) + " sigma above sigma_opt = " + fmt(o1.sigma_opt) +
       " (H1): Spearman(sigma, rate) = " + fmt(rho_rate, "%.2f") +
       ", Spearman(sigma, mean R) = " + fmt(rho_r, "%.2f") + "; the rate goes from " +
-      fmt(high_rate.empty() ? kNoValue : high_rate.front(), "%.2f") + " to " +
-      fmt(high_rate.empty() ? kNoValue : high_rate.back(), "%.2f") + " Hz while R goes from " +
-      fmt(high_r.empty() ? kNoValue : high_r.front(), "%.3f") + " to " +
-      fmt(high_r.empty() ? kNoValue : high_r.back(), "%.3f") +
+      fmt(high_rate.empty() ? kNaN : high_rate.front(), "%.2f") + " to " +
+      fmt(high_rate.empty() ? kNaN : high_rate.back(), "%.2f") + " Hz while R goes from " +
+      fmt(high_r.empty() ? kNaN : high_r.front(), "%.3f") + " to " +
+      fmt(high_r.empty() ? kNaN : high_r.back(), "%.3f") +
       ". Verdict: " + verdict(rho_rate > 0.0 && rho_r < 0.0, !std::isnan(rho_rate) && !std::isnan(rho_r)) +
       ". Figure: `h1_sr_curve.png`.\n\n";
 

@@ -2,9 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <span>
 
 namespace srlif {
+
+// A measure without a value (too few spikes or neurons, no band, no spectrum asked): written `nan`.
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct SpectralReadout {
   double amplitude_hz;  // amplitude of the rate modulation at f, Hz per neuron

@@ -166,15 +166,18 @@ __attribute__((always_inline)) inline void store_track_lanes(PopulationState& po
   }
 }
 
-// The spikes of one step (table index `at`) of kTracks tracks: counts, phase sums and readouts,
-// in track and lane order.
-template <int kTracks, typename Isa>
+// The spikes of one step (table index `at`) of kTracks tracks, in track and lane order: for each
+// track with a spike, `time_track(track)` (scheme exact: the spiking lanes' hold and release,
+// time_track_spikes; euler: nothing), then the lanes' counts, phase sums and readouts.
+template <int kTracks, typename Isa, typename TimeTrack>
 __attribute__((always_inline)) inline void record_track_spikes(PopulationState& population,
                                                                const Track* tracks, const LaneInt* spiked,
                                                                const ChunkTableView& tables, std::int64_t at,
-                                                               std::int64_t table_first_step) {
+                                                               std::int64_t table_first_step,
+                                                               TimeTrack&& time_track) {
   for (int track = 0; track < kTracks; ++track) {
     if (!Isa::any(spiked[track])) continue;
+    time_track(track);
     const Track& t = tracks[track];
     for (int lane = 0; lane < t.lanes; ++lane) {
       if (!spiked[track][lane]) continue;
@@ -377,18 +380,18 @@ __attribute__((always_inline)) inline void advance_tracks(PopulationState& popul
   };
   // The spikes of step j, in step, track and lane order; under exact their hold and release.
   const auto record_spikes = [&](std::int64_t j, const LaneInt* spiked) __attribute__((always_inline)) {
-    record_track_spikes<kTracks, Isa>(population, tracks, spiked, tables, first_at + j, table_first_step);
-    if constexpr (kScheme == Scheme::exact) {
-      for (int track = 0; track < kTracks; ++track) {
-        if (!Isa::any(spiked[track])) continue;
-        const float step_drive_k = drive[(kOnePoint ? 0 : track * kNormalSteps) + j];
-        const float* z = noise + (kOnePoint ? track * kNoiseStride : 0) + j * kLanes;
-        time_track_spikes(
-            spiked[track], before[track], pending[track], step_constants, [&](int) { return step_drive_k; },
-            [&](int lane) { return coefficients[track].noise_gain * z[lane]; },
-            [&](int) { return coefficients[track].bridge_limit; }, refractory[track], release[track]);
-      }
-    }
+    record_track_spikes<kTracks, Isa>(
+        population, tracks, spiked, tables, first_at + j, table_first_step, [&](int track) {
+          if constexpr (kScheme == Scheme::exact) {
+            const float step_drive_k = drive[(kOnePoint ? 0 : track * kNormalSteps) + j];
+            const float* z = noise + (kOnePoint ? track * kNoiseStride : 0) + j * kLanes;
+            time_track_spikes(
+                spiked[track], before[track], pending[track], step_constants,
+                [&](int) { return step_drive_k; },
+                [&](int lane) { return coefficients[track].noise_gain * z[lane]; },
+                [&](int) { return coefficients[track].bridge_limit; }, refractory[track], release[track]);
+          }
+        });
   };
 
   const LaneInt hold = LaneInt{} + step_constants.hold_steps;
@@ -575,16 +578,15 @@ __attribute__((always_inline)) inline void advance_heterogeneous_tracks(
   };
   // The spikes of step j, in track and lane order; under exact their hold and release.
   const auto record_spikes = [&](std::int64_t j, const LaneInt* spiked) __attribute__((always_inline)) {
-    record_track_spikes<kTracks, Isa>(population, tracks, spiked, tables, first_at + j, table_first_step);
-    if constexpr (kScheme == Scheme::exact) {
-      for (int track = 0; track < kTracks; ++track) {
-        if (!Isa::any(spiked[track])) continue;
-        time_track_spikes(
-            spiked[track], before[track], pending[track], c[track].constants,
-            [&](int lane) { return drives[track][lane]; }, [&](int lane) { return noises[track][lane]; },
-            [&](int lane) { return c[track].bridge_limit[lane]; }, refractory[track], release[track]);
-      }
-    }
+    record_track_spikes<kTracks, Isa>(
+        population, tracks, spiked, tables, first_at + j, table_first_step, [&](int track) {
+          if constexpr (kScheme == Scheme::exact) {
+            time_track_spikes(
+                spiked[track], before[track], pending[track], c[track].constants,
+                [&](int lane) { return drives[track][lane]; }, [&](int lane) { return noises[track][lane]; },
+                [&](int lane) { return c[track].bridge_limit[lane]; }, refractory[track], release[track]);
+          }
+        });
   };
   std::int32_t most_hold = 0;
   for (int track = 0; track < kTracks; ++track) {
