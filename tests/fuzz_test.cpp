@@ -160,14 +160,14 @@ TEST(Fuzz, TallyFileReaderRefusesEveryDamagedFile) {
 // with a matching checksum, so that the header and size checks behind it are what is tried.
 TEST(Fuzz, StateFileReaderAcceptsOrRefusesCleanly) {
   StateFile file{result_config_text(test::reference_config({0, 10}, 3, 500)), ShardSpec{1, 2}, {4, 5}, 3, {}};
-  file.state = PopulationSnapshot{8,
-                                  {-60.5f, -55.f, -70.f, 1.f, 2.f, 3.f},
-                                  {0, 2, 0, 0, 1, 0},
-                                  {1, 2, 3, 4, 5, 6},
-                                  {-7, 8, 9, 10, 11, 12},
-                                  {13, 14, -15, 16, 17, 18},
-                                  {0.5f, -1.5f, 0.f, 2.f, 3.f, -4.f},
-                                  {0.f, 0.25f, 0.f, 0.f, 0.75f, 0.f}};
+  file.state = PopulationSnapshot{{{-60.5f, -55.f, -70.f, 1.f, 2.f, 3.f},  // the arrays, in their order
+                                   {0, 2, 0, 0, 1, 0},
+                                   {1, 2, 3, 4, 5, 6},
+                                   {-7, 8, 9, 10, 11, 12},
+                                   {13, 14, -15, 16, 17, 18},
+                                   {0.5f, -1.5f, 0.f, 2.f, 3.f, -4.f},
+                                   {0.f, 0.25f, 0.f, 0.f, 0.75f, 0.f}},
+                                  8};
   std::string good = format_state_file(file);
   good.resize(good.rfind("# fnv1a64 "));  // the body
   Fuzzer fuzz(15);

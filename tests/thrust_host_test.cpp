@@ -23,9 +23,9 @@ namespace {
 // A snapshot's arrays (for_each_state_array's) as the device's population: host memory in the
 // device's layout.
 cuda::DevicePopulation arrays_of(PopulationSnapshot& state) {
-  return cuda::DevicePopulation{state.v.data(),       state.refractory.data(), state.spikes.data(),
-                                state.cos_sum.data(), state.sin_sum.data(),    state.noise_current.data(),
-                                state.release.data()};
+  cuda::DevicePopulation arrays{};
+  for_each_state_array([](auto& pointer, auto& array) { pointer = array.data(); }, arrays, state);
+  return arrays;
 }
 
 // A small grid of 6 points with an odd number of neurons, white or coloured noise, with spikes
@@ -66,7 +66,7 @@ TEST_P(ThrustPopulation, InitialStateIsTheCpuBackends) {
         ++array_index;
       },
       host, cpu);
-  EXPECT_EQ(array_index, 7);
+  EXPECT_EQ(array_index, static_cast<int>(kNeuronVarCount));
   if (plan.coloured_noise) {
     EXPECT_NE(host.noise_current.front(), host.noise_current.back()) << "each neuron draws its own current";
   }

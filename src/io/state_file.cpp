@@ -14,21 +14,36 @@ namespace {
 
 static_assert(std::endian::native == std::endian::little, "state files are little-endian");
 
-// Version 2 added the noise current (coloured noise) and scheme exact's pending release (the
-// reset off the grid); a version 1 file (white noise, reset on the grid) is read with both 0.
-constexpr std::string_view kStateMagic = "# srlif state 2\n";
-constexpr std::string_view kStateMagicVersion1 = "# srlif state 1\n";
-// Bytes per neuron: one element of each state array (v float, refractory int32, spikes
-// uint32, cos_sum and sin_sum int64, noise_current and release float), in the order of
-// for_each_state_array.
-constexpr std::uint64_t kBytesPerNeuron = [] {
-  std::uint64_t bytes = 0;
-  PopulationSnapshot state;
-  for_each_state_array([&](const auto& array) { bytes += sizeof(array[0]); }, state);
-  return bytes;
+// The layout follows SRLIF_NEURON_VARS (neuron_vars.hpp): the file's version is the newest
+// variable's, and a file of an older version is read with the variables it lacks at 0 (version 2
+// added the noise current of coloured noise and scheme exact's pending release; a version 1 file,
+// white noise with the reset on the grid, has neither).
+constexpr int kStateVersion = [] {
+  int version = 1;
+  for (const NeuronVar& var : kNeuronVars)
+    version = var.since_version > version ? var.since_version : version;
+  return version;
 }();
-static_assert(kBytesPerNeuron == 4 + 4 + 4 + 8 + 8 + 4 + 4, "the state file's layout changed");
-constexpr std::uint64_t kBytesPerNeuronVersion1 = kBytesPerNeuron - 2 * sizeof(float);
+constexpr std::string_view kStateMagicPrefix = "# srlif state ";
+
+// The magic line of a version ("# srlif state 2\n").
+std::string state_magic(int version) {
+  return std::string(kStateMagicPrefix) + std::to_string(version) + "\n";
+}
+
+// Bytes per neuron in a file of `version`: one element of each of its arrays.
+constexpr std::uint64_t bytes_per_neuron(int version) {
+  std::uint64_t bytes = 0;
+  std::size_t index = 0;
+  PopulationSnapshot state;
+  for_each_state_array(
+      [&](const auto& array) {
+        if (kNeuronVars[index++].since_version <= version) bytes += sizeof(array[0]);
+      },
+      state);
+  return bytes;
+}
+constexpr std::uint64_t kBytesPerNeuron = bytes_per_neuron(kStateVersion);
 
 template <typename T>
 void append_array(std::string& out, const std::vector<T>& values) {
@@ -73,7 +88,7 @@ std::string_view keyed(std::string_view line, std::string_view key, const std::s
 
 std::string format_state_file(const StateFile& file) {
   const PopulationSnapshot& state = file.state;
-  std::string out(kStateMagic);
+  std::string out = state_magic(kStateVersion);
   out += "# shard " + shard_text(file.shard) + "\n";
   std::istringstream config(file.config_text);
   for (std::string line; std::getline(config, line);) out += "# config " + line + "\n";
@@ -93,11 +108,15 @@ std::string format_state_file(const StateFile& file) {
 
 StateFile parse_state_file(const std::string& bytes, const std::string& path) {
   std::string_view rest = verified_body(bytes, path);
-  const bool version1 = rest.starts_with(kStateMagicVersion1);
-  if (!version1 && !rest.starts_with(kStateMagic))
-    throw InputError(path, "not a srlif state file (version 1 or 2)");
-  rest.remove_prefix(kStateMagic.size());
-  const std::uint64_t bytes_per_neuron = version1 ? kBytesPerNeuronVersion1 : kBytesPerNeuron;
+  int version = 0;
+  for (int known = 1; known <= kStateVersion; ++known) {
+    if (rest.starts_with(state_magic(known))) version = known;
+  }
+  if (version == 0) {
+    throw InputError(path, "not a srlif state file (version 1 to " + std::to_string(kStateVersion) + ")");
+  }
+  rest.remove_prefix(state_magic(version).size());
+  const std::uint64_t file_bytes_per_neuron = bytes_per_neuron(version);
 
   StateFile file;
   std::string_view line = take_line(rest, path);
@@ -137,17 +156,17 @@ StateFile parse_state_file(const std::string& bytes, const std::string& path) {
   std::uint64_t expected_bytes = 0;
   if (__builtin_mul_overflow(static_cast<std::uint64_t>(file.points.size()), file.neurons_per_point,
                              &neurons) ||
-      __builtin_mul_overflow(neurons, bytes_per_neuron, &expected_bytes) || data_bytes != expected_bytes ||
-      rest.size() != data_bytes + 1 || rest.back() != '\n') {
+      __builtin_mul_overflow(neurons, file_bytes_per_neuron, &expected_bytes) ||
+      data_bytes != expected_bytes || rest.size() != data_bytes + 1 || rest.back() != '\n') {
     throw InputError(path, "malformed: its data is not the state of " + std::to_string(file.points.size()) +
                                " grid points x " + std::to_string(file.neurons_per_point) + " neurons");
   }
   const auto count = static_cast<std::size_t>(neurons);
+  std::size_t index = 0;
   for_each_state_array(
       [&](auto& array) {
-        if (version1 && (static_cast<const void*>(&array) == &file.state.noise_current ||
-                         static_cast<const void*>(&array) == &file.state.release)) {
-          array.assign(count, 0.0f);  // version 1: white noise, no current; no release off the grid
+        if (kNeuronVars[index++].since_version > version) {
+          array.assign(count, 0);  // a variable newer than the file
         } else {
           take_array(rest, count, array);
         }

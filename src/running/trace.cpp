@@ -2,11 +2,11 @@
 
 #include <cmath>
 #include <numbers>
-#include <type_traits>
 
 #include "srlif/io/csv_line.hpp"
 #include "srlif/io/number_text.hpp"
 #include "srlif/physics/neuron_chunk.hpp"
+#include "srlif/physics/neuron_vars.hpp"
 #include "srlif/physics/philox.hpp"
 #include "srlif/planning/drive_tables.hpp"
 
@@ -26,10 +26,10 @@ void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
   const std::uint64_t seed = plan.config.seed;
   // Coloured noise: the noise current (pA) is state, and the input's noise part.
   const bool coloured = neuron_params.noise_tau > 0.0;
-  float noise_current = coloured ? initial_noise_current(seed, stream, point.coloured.stationary_sd) : 0.0f;
-
-  NeuronState state{point.constants.v_init, 0};
-  NeuronTally tally{0, 0, 0};
+  NeuronRecord record = initial_neuron(point, seed, stream, coloured);
+  NeuronState& state = record.state;
+  float& noise_current = record.noise_current;
+  const StepVariant variant{plan.config.scheme, coloured, false};
   bool spiked = false;
   for (std::int64_t chunk_begin = 0; chunk_begin < plan.samples; chunk_begin += plan.chunk_steps) {
     const std::int64_t chunk_end = std::min(plan.samples, chunk_begin + plan.chunk_steps);
@@ -54,17 +54,10 @@ void trace_neuron(const SweepPlan& plan, std::uint64_t neuron,
       // The last sample takes no step (there are K - 1 steps).
       if (k + 1 < plan.samples) {
         const BridgeStream bridge{seed, stream, chunk_begin};
-        const auto step = [&](auto kScheme, auto kColoured) {
+        spiked = with_step_variant(variant, [&](auto kScheme, auto kColoured, auto) {
           return advance_step<decltype(kScheme)::value, decltype(kColoured)::value>(
-              state, noise_current, tally, point.constants, point, z, second_z, view, at, bridge);
-        };
-        using Exact = std::integral_constant<Scheme, Scheme::exact>;
-        using Euler = std::integral_constant<Scheme, Scheme::euler>;
-        if (plan.config.scheme == Scheme::exact) {
-          spiked = coloured ? step(Exact{}, std::true_type{}) : step(Exact{}, std::false_type{});
-        } else {
-          spiked = coloured ? step(Euler{}, std::true_type{}) : step(Euler{}, std::false_type{});
-        }
+              state, noise_current, record.tally, point.constants, point, z, second_z, view, at, bridge);
+        });
       }
     }
   }

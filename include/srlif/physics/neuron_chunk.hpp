@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "srlif/physics/accumulators.hpp"
 #include "srlif/physics/coloured_noise.hpp"
@@ -103,6 +104,44 @@ SRLIF_HD void advance_block(NeuronState& state, float& noise_current, NeuronTall
       if ((spiked_steps >> j) & 1u) add_spike_phase(tally, tables, table_offset + j);
     }
   }
+}
+
+// The run-time choices that the step is compiled for, and the one dispatch from them to the
+// templates: `with_step_variant(variant, f)` calls f(kScheme, kColoured, kRecord) with
+// std::integral_constant values of the variant's scheme, coloured noise and readouts (record).
+// The CUDA launch and `trace` dispatch through it; the CPU's kernel table picks an entry point
+// per scheme (cpu_kernel_table.cpp), and inside one, with_flag turns coloured noise into a template
+// argument. Host code only.
+struct StepVariant {
+  Scheme scheme;
+  bool coloured;  // coloured noise (coloured_noise.hpp)
+  bool record;    // population readouts
+};
+
+template <Scheme kScheme>
+using SchemeConstant = std::integral_constant<Scheme, kScheme>;
+
+// f(std::true_type{}) or f(std::false_type{}).
+template <typename F>
+decltype(auto) with_flag(bool flag, F&& f) {
+  if (flag) return f(std::true_type{});
+  return f(std::false_type{});
+}
+
+template <typename F>
+decltype(auto) with_scheme(Scheme scheme, F&& f) {
+  if (scheme == Scheme::exact) return f(SchemeConstant<Scheme::exact>{});
+  return f(SchemeConstant<Scheme::euler>{});
+}
+
+template <typename F>
+decltype(auto) with_step_variant(const StepVariant& variant, F&& f) {
+  return with_scheme(variant.scheme, [&](auto kScheme) -> decltype(auto) {
+    return with_flag(variant.coloured, [&](auto kColoured) -> decltype(auto) {
+      return with_flag(variant.record,
+                       [&](auto kRecord) -> decltype(auto) { return f(kScheme, kColoured, kRecord); });
+    });
+  });
 }
 
 }  // namespace srlif

@@ -12,6 +12,7 @@
 
 #include "srlif/measures/readouts.hpp"
 #include "srlif/physics/accumulators.hpp"
+#include "srlif/physics/neuron_vars.hpp"
 #include "srlif/planning/drive_tables.hpp"
 #include "srlif/planning/sweep_plan.hpp"
 
@@ -27,35 +28,17 @@ struct BackendResult {
 // Called from the driving thread after each chunk with the neuron-steps done so far.
 using ProgressCallback = std::function<void(std::uint64_t neuron_steps_done)>;
 
-// The state of every neuron of a plan's grid points at a chunk boundary (the
-// plan's order, neuron fastest): all a run needs to go on from step
-// `next_step` to the same bits as a run that never stopped, since a step's
-// noise depends only on (seed, stream, step).
-struct PopulationSnapshot {
-  std::int64_t next_step = 0;  // the first step not yet simulated; a multiple of 4
-  std::vector<float> v;        // mV
-  std::vector<std::int32_t> refractory;
-  std::vector<std::uint32_t> spikes;
-  std::vector<std::int64_t> cos_sum;  // scale 2^24, as NeuronTally
-  std::vector<std::int64_t> sin_sum;
-  std::vector<float> noise_current;  // pA, coloured noise's current (coloured_noise.hpp); 0 for white
-  std::vector<float> release;        // scheme exact's pending release (NeuronState::release); 0 for euler
-};
+// Host memory, a storage kind of NeuronArrays (neuron_vars.hpp).
+template <typename T>
+using HostArray = std::vector<T>;
 
-// The per-neuron state arrays in one list: visit(a.v, b.v, ...), then
-// refractory, spikes, cos_sum, sin_sum, noise_current and release, for any states with members of
-// these names (a snapshot, a backend's host or device buffers). Every loop
-// over the arrays (snapshots, state files, device copies) goes through it.
-template <typename Visit, typename... States>
-constexpr void for_each_state_array(Visit&& visit, States&... states) {
-  visit(states.v...);
-  visit(states.refractory...);
-  visit(states.spikes...);
-  visit(states.cos_sum...);
-  visit(states.sin_sum...);
-  visit(states.noise_current...);
-  visit(states.release...);
-}
+// The state of every neuron of a plan's grid points at a chunk boundary (the
+// plan's order, neuron fastest), one array per variable of SRLIF_NEURON_VARS:
+// all a run needs to go on from step `next_step` to the same bits as a run that
+// never stopped, since a step's noise depends only on (seed, stream, step).
+struct PopulationSnapshot : NeuronArrays<HostArray> {
+  std::int64_t next_step = 0;  // the first step not yet simulated; a multiple of 4
+};
 
 // Optional hooks of a run for checkpoints inside a long run. Only for plans
 // without readouts whose points form one batch (std::logic_error otherwise).

@@ -72,9 +72,7 @@ class CpuEngine final : public BatchEngine {
       PointTally& tally = result_->tallies[global_point];
       for (std::uint64_t neuron = 0; neuron < neurons; ++neuron) {
         const std::size_t at = local_point * neurons + neuron;
-        const NeuronTally neuron_tally{population_.spikes[at], population_.cos_sum[at],
-                                       population_.sin_sum[at]};
-        add_tally(tally, neuron_contribution(neuron_tally, plan_.config.validity));
+        add_tally(tally, neuron_contribution_at(population_, at, plan_.config.validity));
         if (record) {
           float& point_max = result_->readouts.max_v[global_point];
           point_max = std::max(point_max, population_.max_v[at]);

@@ -14,6 +14,7 @@
 #include "srlif/physics/coloured_noise.hpp"
 #include "srlif/physics/euler_step.hpp"
 #include "srlif/physics/neuron_chunk.hpp"
+#include "srlif/physics/neuron_vars.hpp"
 #include "srlif/physics/philox.hpp"
 #include "srlif/planning/scheme.hpp"
 #include "srlif/planning/sweep_plan.hpp"
@@ -26,40 +27,25 @@ constexpr int kMaxTracks = 8;               // (point, lane block) tracks advanc
 constexpr int kMaxBlocks = 4;               // lane blocks of one point in a work item
 constexpr std::int64_t kNormalSteps = 256;  // steps whose normals are drawn at once (8 KB per block)
 
-// State of all neurons of the grid points in flight, structure of arrays.
-struct PopulationState {
-  std::vector<float> v;
-  std::vector<std::int32_t> refractory;
-  std::vector<std::uint32_t> spikes;
-  std::vector<std::int64_t> cos_sum;
-  std::vector<std::int64_t> sin_sum;
-  std::vector<float> noise_current;  // pA, coloured noise only (else 0)
-  std::vector<float> release;        // scheme exact's pending release (else 0)
-  std::vector<float> max_v;          // running max of v, mV
+// State of all neurons of the grid points in flight: the arrays of SRLIF_NEURON_VARS
+// (neuron_vars.hpp), and the readouts' running max of v (mV).
+struct PopulationState : NeuronArrays<HostArray> {
+  std::vector<float> max_v;
 
-  // The neurons of `points` consecutive points of the plan from `first_point`, at their V_init
-  // and, with coloured noise, with a noise current drawn from its stationary distribution.
+  // The neurons of `points` consecutive points of the plan from `first_point`, each at its
+  // initial_neuron state.
   void reset(const SweepPlan& plan, std::size_t first_point, std::size_t points) {
     const std::uint64_t per_point = plan.config.neurons;
     const std::size_t neurons = points * per_point;
-    v.resize(neurons);
-    noise_current.assign(neurons, 0.0f);
+    for_each_state_array([&](auto& array) { array.resize(neurons); }, *this);
     for (std::size_t point = 0; point < points; ++point) {
       const PointCoefficients& coefficients = plan.points[first_point + point];
-      const auto first = v.begin() + static_cast<std::ptrdiff_t>(point * per_point);
-      std::fill(first, first + static_cast<std::ptrdiff_t>(per_point), coefficients.constants.v_init);
-      if (!plan.coloured_noise) continue;
       for (std::uint64_t neuron = 0; neuron < per_point; ++neuron) {
-        noise_current[point * per_point + neuron] =
-            initial_noise_current(plan.config.seed, stream_id(coefficients.stream_tag, neuron),
-                                  coefficients.coloured.stationary_sd);
+        store_neuron(*this, point * per_point + neuron,
+                     initial_neuron(coefficients, plan.config.seed,
+                                    stream_id(coefficients.stream_tag, neuron), plan.coloured_noise));
       }
     }
-    refractory.assign(neurons, 0);
-    release.assign(neurons, 0.0f);
-    spikes.assign(neurons, 0);
-    cos_sum.assign(neurons, 0);
-    sin_sum.assign(neurons, 0);
     max_v = v;
   }
 

@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "chunk_table_upload.hpp"
@@ -165,47 +164,19 @@ void launch_scheme(const ChunkLaunch& chunk, const SharingLaunch& launch, std::u
 }
 
 // The kernel for the run's (readouts?, scheme, coloured noise?) and the launch's sharing width.
-void launch_advance_chunk(bool record, Scheme scheme, bool coloured, const ChunkLaunch& chunk,
-                          const SharingLaunch& launch, std::uint64_t neurons, cudaStream_t stream) {
-  const auto with_colour = [&](auto kRecord, auto kScheme) {
-    constexpr bool kRecordValue = decltype(kRecord)::value;
-    constexpr Scheme kSchemeValue = decltype(kScheme)::value;
-    if (coloured) {
-      launch_scheme<kRecordValue, kSchemeValue, true>(chunk, launch, neurons, stream);
-    } else {
-      launch_scheme<kRecordValue, kSchemeValue, false>(chunk, launch, neurons, stream);
-    }
-  };
-  using Exact = std::integral_constant<Scheme, Scheme::exact>;
-  using Euler = std::integral_constant<Scheme, Scheme::euler>;
-  if (record && scheme == Scheme::exact) {
-    with_colour(std::true_type{}, Exact{});
-  } else if (record) {
-    with_colour(std::true_type{}, Euler{});
-  } else if (scheme == Scheme::exact) {
-    with_colour(std::false_type{}, Exact{});
-  } else {
-    with_colour(std::false_type{}, Euler{});
-  }
+void launch_advance_chunk(const StepVariant& variant, const ChunkLaunch& chunk, const SharingLaunch& launch,
+                          std::uint64_t neurons, cudaStream_t stream) {
+  with_step_variant(variant, [&](auto kScheme, auto kColoured, auto kRecord) {
+    launch_scheme<decltype(kRecord)::value, decltype(kScheme)::value, decltype(kColoured)::value>(
+        chunk, launch, neurons, stream);
+  });
 }
 
-// The per-neuron state of a batch on the device, the arrays of for_each_state_array.
-struct DeviceState {
-  explicit DeviceState(std::size_t neurons)
-      : v(neurons),
-        refractory(neurons),
-        spikes(neurons),
-        cos_sum(neurons),
-        sin_sum(neurons),
-        noise_current(neurons),
-        release(neurons) {}
-  DeviceVector<float> v;
-  DeviceVector<std::int32_t> refractory;
-  DeviceVector<std::uint32_t> spikes;
-  DeviceVector<std::int64_t> cos_sum;
-  DeviceVector<std::int64_t> sin_sum;
-  DeviceVector<float> noise_current;
-  DeviceVector<float> release;
+// The per-neuron state of a batch on the device (neuron_vars.hpp).
+struct DeviceState : NeuronArrays<DeviceVector> {
+  explicit DeviceState(std::size_t neurons) {
+    for_each_state_array([&](auto& array) { array.resize(neurons); }, *this);
+  }
 };
 
 // A batch of the plan's points in device memory (buffers for the largest
@@ -284,8 +255,8 @@ class CudaEngine final : public BatchEngine {
     // The launches of a chunk integrate disjoint points: side by side, one stream each, so
     // that the narrow ones (a few points) fill the card together with the wide.
     for (std::size_t i = 0; i < launches_.size(); ++i) {
-      launch_advance_chunk(recording(), plan_.config.scheme, plan_.coloured_noise, chunk, launches_[i],
-                           plan_.config.neurons, streams_[i]);
+      launch_advance_chunk(StepVariant{plan_.config.scheme, plan_.coloured_noise, recording()}, chunk,
+                           launches_[i], plan_.config.neurons, streams_[i]);
     }
     check(cudaGetLastError(), "advance_chunk launch");
     check(cudaDeviceSynchronize(), "advance_chunk");
@@ -319,9 +290,9 @@ class CudaEngine final : public BatchEngine {
     return (plan_.config.neurons + cuda::kThreadsPerBlock - 1) / cuda::kThreadsPerBlock;
   }
   cuda::DevicePopulation population() {
-    return cuda::DevicePopulation{raw(state_.v),       raw(state_.refractory), raw(state_.spikes),
-                                  raw(state_.cos_sum), raw(state_.sin_sum),    raw(state_.noise_current),
-                                  raw(state_.release)};
+    cuda::DevicePopulation arrays{};
+    for_each_state_array([](auto& pointer, auto& vector) { pointer = raw(vector); }, arrays, state_);
+    return arrays;
   }
 
   const SweepPlan& plan_;

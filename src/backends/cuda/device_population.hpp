@@ -21,25 +21,16 @@
 #include <cstdint>
 
 #include "srlif/physics/accumulators.hpp"
-#include "srlif/physics/coloured_noise.hpp"
-#include "srlif/physics/euler_step.hpp"
+#include "srlif/physics/neuron_vars.hpp"
 #include "srlif/planning/sweep_plan.hpp"
 
 namespace srlif::cuda {
 
-// Arrays of the neurons in flight, neuron `at` = local point * neurons per point + neuron.
-struct DevicePopulation {
-  float* v;
-  std::int32_t* refractory;
-  std::uint32_t* spikes;
-  std::int64_t* cos_sum;
-  std::int64_t* sin_sum;
-  float* noise_current;  // pA, coloured noise's current (0 for white noise)
-  float* release;        // scheme exact's pending release (NeuronState::release)
-};
+// The arrays of the neurons in flight (neuron_vars.hpp), neuron `at` = local point * neurons per
+// point + neuron: the kernel's view of the engine's device vectors.
+using DevicePopulation = NeuronArrays<DevicePointer>;
 
-// Neuron `at` of the batch before step 0: at its point's V_init, nothing counted; with coloured
-// noise, its current drawn from the stationary distribution (coloured_noise.hpp), else 0.
+// Neuron `at` of the batch before step 0 (initial_neuron, as on the CPU).
 struct InitialNeuron {
   DevicePopulation population;
   const PointCoefficients* points;  // the batch's points
@@ -49,16 +40,8 @@ struct InitialNeuron {
 
   SRLIF_HD void operator()(std::uint64_t at) const {
     const PointCoefficients& point = points[at / neurons];
-    population.v[at] = point.constants.v_init;
-    population.refractory[at] = 0;
-    population.release[at] = 0.0f;
-    population.spikes[at] = 0;
-    population.cos_sum[at] = 0;
-    population.sin_sum[at] = 0;
-    population.noise_current[at] =
-        coloured ? initial_noise_current(seed, stream_id(point.stream_tag, at % neurons),
-                                         point.coloured.stationary_sd)
-                 : 0.0f;
+    store_neuron(population, at,
+                 initial_neuron(point, seed, stream_id(point.stream_tag, at % neurons), coloured));
   }
 };
 
@@ -77,14 +60,12 @@ struct PointOfNeuron {
   SRLIF_HD std::uint64_t operator()(std::uint64_t at) const { return at / neurons; }
 };
 
-// Neuron `at`'s contribution to its point's tally (accumulators.hpp, as on the CPU).
+// Neuron `at`'s contribution to its point's tally (neuron_contribution_at, as on the CPU).
 struct NeuronContribution {
-  const std::uint32_t* spikes;
-  const std::int64_t* cos_sum;
-  const std::int64_t* sin_sum;
+  DevicePopulation population;
   ValidityRule rule;
   SRLIF_HD PointTally operator()(std::uint64_t at) const {
-    return neuron_contribution(NeuronTally{spikes[at], cos_sum[at], sin_sum[at]}, rule);
+    return neuron_contribution_at(population, at, rule);
   }
 };
 
@@ -103,8 +84,7 @@ void reduce_point_tallies(const Policy& policy, const DevicePopulation& populati
   if (points == 0 || neurons == 0) return;
   const thrust::counting_iterator<std::uint64_t> first(0);
   const auto keys = thrust::make_transform_iterator(first, PointOfNeuron{neurons});
-  const auto contributions = thrust::make_transform_iterator(
-      first, NeuronContribution{population.spikes, population.cos_sum, population.sin_sum, rule});
+  const auto contributions = thrust::make_transform_iterator(first, NeuronContribution{population, rule});
   thrust::reduce_by_key(policy, keys, keys + static_cast<std::int64_t>(points * neurons), contributions,
                         thrust::make_discard_iterator(), tallies, thrust::equal_to<std::uint64_t>(),
                         TallySum{});

@@ -24,6 +24,7 @@
 #include "srlif/physics/coloured_noise.hpp"
 #include "srlif/physics/euler_step.hpp"
 #include "srlif/physics/neuron_chunk.hpp"
+#include "srlif/physics/neuron_vars.hpp"
 #include "srlif/planning/sweep_plan.hpp"
 
 namespace srlif::cuda {
@@ -136,14 +137,12 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
                             tables.psth_bin,
                             tables.drive_cos != nullptr ? tables.drive_cos + table_at : nullptr};
 
-  NeuronState state{constants.v_init, 0};
-  NeuronTally tally{0, 0, 0};
-  float noise_current = 0.0f;
-  if (active) {
-    state = NeuronState{population.v[at], population.refractory[at], population.release[at]};
-    tally = NeuronTally{population.spikes[at], population.cos_sum[at], population.sin_sum[at]};
-    if constexpr (kColoured) noise_current = population.noise_current[at];
-  }
+  // The neuron in registers for the chunk; a lane past the last neuron steps a stand-in at the
+  // point's initial state (white, so that it draws nothing for it).
+  NeuronRecord record = active ? load_neuron(population, at) : initial_neuron(point, seed, 0, false);
+  NeuronState& state = record.state;
+  NeuronTally& tally = record.tally;
+  float& noise_current = record.noise_current;
   float max_v = state.v;
 
   // Readouts of one step: rare spike events as integer atomics, the max of v in a register.
@@ -220,13 +219,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   }
 
   if (!active) return;
-  population.v[at] = state.v;
-  population.refractory[at] = state.refractory;
-  population.release[at] = state.release;
-  population.spikes[at] = tally.spikes;
-  population.cos_sum[at] = tally.cos_sum;
-  population.sin_sum[at] = tally.sin_sum;
-  if constexpr (kColoured) population.noise_current[at] = noise_current;
+  store_neuron(population, at, record);
   if constexpr (kRecord) atomicMax(readouts.max_v_key + local_point, ordered_float_key(max_v));
 }
 
