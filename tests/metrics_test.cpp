@@ -186,11 +186,11 @@ namespace {
 TEST(MetricColumns, AreTheTailOfPointsCsvWithTheirUnitsAndKinds) {
   const Grid grid{{0.0, 10.0}, {20.0}, {178.0}, {10.0}};
   const std::vector<std::string> header = points_csv_columns(grid);
-  const std::vector<MetricColumnInfo> columns = metric_column_info();
+  const std::vector<ColumnInfo> columns = metric_column_info();
   ASSERT_LT(columns.size(), header.size());
   const std::size_t first = header.size() - columns.size();
   for (std::size_t i = 0; i < columns.size(); ++i) EXPECT_EQ(columns[i].name, header[first + i]);
-  for (const MetricColumnInfo& column : columns) {
+  for (const ColumnInfo& column : columns) {
     const bool whole = column.name == "valid_neurons" || column.name == "total_spikes";
     EXPECT_EQ(column.integer, whole) << column.name;
     if (column.name.ends_with("_hz")) {

@@ -31,9 +31,8 @@
 #include "cli/trace_command.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/io/bounded_file.hpp"
-#include "srlif/io/config_text.hpp"
+#include "srlif/io/output_reader.hpp"
 #include "srlif/io/point_tables.hpp"
-#include "srlif/io/tally_file.hpp"
 #include "srlif/measures/metrics.hpp"
 #include "srlif/planning/axes.hpp"
 #include "srlif/running/backend_registry.hpp"
@@ -182,7 +181,7 @@ nb::list objectives() {
 
 nb::list metric_columns() {
   nb::list columns;
-  for (const MetricColumnInfo& column : metric_column_info()) {
+  for (const ColumnInfo& column : metric_column_info()) {
     nb::dict entry;
     entry["name"] = column.name;
     entry["unit"] = column.unit;
@@ -293,94 +292,85 @@ nb::dict run_reproduce(const Values& values, const std::string& command_line, co
   return out;
 }
 
-// A sweep's folder (whole run, merged shards or one shard) from its tallies.csv:
-// the axes, every points.csv column over the whole grid (NaN, or -1 for the
-// integer columns, at points another shard holds), sigma_opt for every
-// objective (whole grids), and the exact tallies.
+nb::dict axes_dict(const FolderAxes& axes) {
+  nb::dict out;
+  for (const auto& [name, values] : axes) out[name.c_str()] = to_numpy(values);
+  return out;
+}
+
+// A sweep's folder (whole run, merged shards or one shard), read by the library
+// (read_sweep_folder): the axes, every points.csv column over the whole grid (NaN
+// at points another shard holds), sigma_opt for every objective, the exact tallies.
 nb::dict read_sweep(const std::string& folder) {
-  const std::filesystem::path path = std::filesystem::path(folder) / "tallies.csv";
-  const TallyFile file = read_tally_file(path);
-  const SweepConfig config = parse_result_config_text(file.config_text, path.string());
-  const Grid& grid = config.grid;
-  const std::size_t points = grid.size();
-  const PointMetrics missing{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, 0, kNaN, kNaN, kNaN, 0, kNaN, kNaN, kNaN};
-  std::vector<PointMetrics> metrics(points, missing);
-  std::vector<std::uint8_t> computed(points, 0);  // the points this folder holds
-  std::vector<PointTally> tallies(points, PointTally{});
-  for (std::size_t i = 0; i < file.points.size(); ++i) {
-    const std::uint64_t point = file.points[i];
-    metrics[point] = compute_metrics(file.tallies[i], config.time.duration,
-                                     file.spectra.empty() ? nullptr : &file.spectra[i]);
-    computed[point] = 1;
-    tallies[point] = file.tallies[i];
+  SweepFolder read = read_sweep_folder(folder);
+  nb::dict columns;
+  nb::list integer_columns;
+  for (auto& [info, values] : read.columns) {
+    columns[info.name.c_str()] = to_numpy(std::move(values));
+    if (info.integer) integer_columns.append(info.name);
   }
-
-  // The points.csv columns, by name, through the writer's own fields: the same numbers.
-  const std::vector<std::string> columns = points_csv_columns(grid);
-  std::vector<std::vector<double>> column_values(columns.size(), std::vector<double>(points, nan));
-  for (std::size_t point = 0; point < points; ++point) {
-    if (computed[point] == 0) continue;
-    const std::vector<std::string> fields = points_csv_fields(grid, config.neurons, point, metrics[point]);
-    for (std::size_t c = 0; c < columns.size(); ++c)
-      column_values[c][point] = std::strtod(fields[c].c_str(), nullptr);
-  }
-  nb::dict column_arrays;
-  for (std::size_t c = 0; c < columns.size(); ++c)
-    column_arrays[columns[c].c_str()] = to_numpy(column_values[c]);
-
   nb::dict optima;
-  const bool whole = file.points.size() == points;
-  for (const Objective objective : kObjectives) {
-    const std::size_t slices = grid.slice_count();
-    std::vector<double> sigma_opt(slices, nan), refined(slices, nan);
-    std::vector<std::int64_t> point(slices, -1), eligible(slices, 0);
-    if (whole) {
-      const std::vector<SliceOptimum> found = find_optima(grid, metrics, objective);
-      for (std::size_t s = 0; s < slices; ++s) {
-        eligible[s] = static_cast<std::int64_t>(found[s].eligible_points);
-        if (!found[s].found) continue;
-        sigma_opt[s] = found[s].sigma_opt;
-        refined[s] = found[s].sigma_opt_refined;
-        point[s] = static_cast<std::int64_t>(found[s].point);
-      }
-    }
+  for (SliceOptima& found : read.optima) {
     nb::dict entry;
-    entry["sigma_opt"] = to_numpy(std::move(sigma_opt));
-    entry["sigma_opt_refined"] = to_numpy(std::move(refined));
-    entry["point"] = to_numpy(std::move(point));
-    entry["eligible_points"] = to_numpy(std::move(eligible));
-    optima[objective_name(objective)] = entry;
+    entry["sigma_opt"] = to_numpy(std::move(found.sigma_opt));
+    entry["sigma_opt_refined"] = to_numpy(std::move(found.sigma_opt_refined));
+    entry["point"] = to_numpy(std::move(found.point));
+    entry["eligible_points"] = to_numpy(std::move(found.eligible_points));
+    optima[objective_name(found.objective)] = entry;
   }
-
   nb::dict tally_arrays;
-  const auto field = [&](auto member) {
+  const auto field = [&](const char* name, auto member) {
     using Value = std::remove_cvref_t<decltype(PointTally{}.*member)>;
-    std::vector<Value> values(points);
-    for (std::size_t point = 0; point < points; ++point) values[point] = tallies[point].*member;
-    return to_numpy(std::move(values));
+    std::vector<Value> values;
+    values.reserve(read.tallies.size());
+    for (const PointTally& tally : read.tallies) values.push_back(tally.*member);
+    tally_arrays[name] = to_numpy(std::move(values));
   };
-  tally_arrays["neurons"] = field(&PointTally::neurons);
-  tally_arrays["spikes"] = field(&PointTally::spikes);
-  tally_arrays["spikes_squared"] = field(&PointTally::spikes_squared);
-  tally_arrays["cos_sum"] = field(&PointTally::cos_sum);
-  tally_arrays["sin_sum"] = field(&PointTally::sin_sum);
-  tally_arrays["valid_neurons"] = field(&PointTally::valid_neurons);
-  tally_arrays["strength_sum"] = field(&PointTally::strength_sum);
-  tally_arrays["strength_squared_sum"] = field(&PointTally::strength_squared_sum);
+  field("neurons", &PointTally::neurons);
+  field("spikes", &PointTally::spikes);
+  field("spikes_squared", &PointTally::spikes_squared);
+  field("cos_sum", &PointTally::cos_sum);
+  field("sin_sum", &PointTally::sin_sum);
+  field("valid_neurons", &PointTally::valid_neurons);
+  field("strength_sum", &PointTally::strength_sum);
+  field("strength_squared_sum", &PointTally::strength_squared_sum);
 
   nb::dict out;
-  // The dimensions: the axes of the output files' columns, in grid order.
-  nb::dict axes;
-  for (const Axis axis : grid.column_axes())
-    axes[std::string(axis_info(axis).name).c_str()] = to_numpy(grid[axis]);
-  out["axes"] = axes;
-  out["columns"] = column_arrays;
+  out["axes"] = axes_dict(read.axes);
+  out["columns"] = columns;
+  out["integer_columns"] = integer_columns;
   out["optima"] = optima;
   out["tallies"] = tally_arrays;
-  out["computed"] = to_numpy(std::move(computed));
-  out["objective"] = objective_name(config.objective);
-  out["config_text"] = file.config_text;
-  out["shard"] = shard_text(file.shard);
+  out["computed"] = to_numpy(std::move(read.computed));
+  out["objective"] = objective_name(read.objective);
+  out["config_text"] = read.config_text;
+  out["shard"] = shard_text(read.shard);
+  return out;
+}
+
+// A population's folder, read by the library (read_population_folder): run.json's text and
+// axes, and each table's columns as {name: (values, unit)} with its rows' grid points.
+nb::dict read_population(const std::string& folder) {
+  PopulationFolder read = read_population_folder(folder);
+  const auto table = [](PopulationFolder::Table& rows) {
+    nb::dict columns;
+    for (TableColumn& column : rows.columns) {
+      nb::object values = column.info.integer ? nb::cast(to_numpy(std::move(column.wholes)))
+                                              : nb::cast(to_numpy(std::move(column.reals)));
+      columns[column.info.name.c_str()] = nb::make_tuple(values, column.info.unit);
+    }
+    nb::dict out;
+    out["point"] = to_numpy(std::move(rows.point));
+    out["columns"] = columns;
+    return out;
+  };
+  nb::dict out;
+  out["run_json"] = read.run_json;
+  out["axes"] = axes_dict(read.axes);
+  out["summary"] = table(read.summary);
+  out["phase_histogram"] = table(read.phase_histogram);
+  out["psth"] = table(read.psth);
+  if (read.has_raster) out["raster"] = table(read.raster);
   return out;
 }
 
@@ -499,6 +489,13 @@ NB_MODULE(_core, m) {
   m.def("run_theory", &run_theory, "values"_a);
   m.def("run_reproduce", &run_reproduce, "values"_a, "command_line"_a, "python"_a, "script"_a, "control"_a);
   m.def("read_sweep", &read_sweep, "folder"_a);
+  m.def("read_population", &read_population, "folder"_a);
+  m.def(
+      "output_kind",
+      [](const std::string& folder) {
+        return srlif::output_kind(folder) == srlif::OutputKind::sweep ? "sweep" : "population";
+      },
+      "folder"_a, "Which a folder holds: 'sweep' or 'population' (InputError: neither).");
   // The library's rule for every file read back (bounded_file.hpp), for the files the package reads
   // itself (run.json, a population's CSVs): InputError "path: 'FILE' is a directory, not a file", ...
   m.def(

@@ -1,15 +1,12 @@
 """Output folders of srlif as xarray Datasets: `srlif.open`.
 
-A sweep's folder is read from its tallies.csv through the C++ library (the
-exact integer tallies; the measures are the very numbers of points.csv, and
-sigma_opt comes for every objective). A population's folder is read from its
-CSV files, whose numbers are printed in the shortest form that reads back to
-the same double. Every function that simulates returns what `open` gives for
-the folder it wrote, so the two cannot differ.
+Both kinds of folder are read by the C++ library (include/srlif/io/output_reader.hpp): a
+sweep's from its tallies.csv (the exact integer tallies; the measures are the very numbers of
+points.csv, and sigma_opt comes for every objective), a population's from its CSV tables, each
+column typed and with its unit as the writer declares it. Every function that simulates returns
+what `open` gives for the folder it wrote, so the two cannot differ.
 """
 
-import csv
-import io
 import json
 import os
 import pathlib
@@ -24,7 +21,6 @@ from . import _core
 # one list of them (include/srlif/planning/axes.hpp).
 OBJECTIVES = tuple(_core.objectives())
 _METRIC_COLUMNS = _core.metric_columns()
-_INTEGER_COLUMNS = {"point", "neurons"} | {column["name"] for column in _METRIC_COLUMNS if column["integer"]}
 
 # Units of every variable and coordinate (README's column table).
 UNITS = {axis["name"]: axis["unit"] for axis in _core.axes()}
@@ -32,15 +28,6 @@ UNITS.update({column["name"]: column["unit"] for column in _METRIC_COLUMNS if co
 UNITS.update({
     "sigma_opt": "pA*sqrt(ms)",
     "sigma_opt_refined": "pA*sqrt(ms)",
-    "max_v_mv": "mV",
-    "subthreshold_margin_mv": "mV",
-    "phase_start_rad": "rad",
-    "phase_end_rad": "rad",
-    "phase_density_per_rad": "1/rad",
-    "time_start_ms": "ms",
-    "time_end_ms": "ms",
-    "psth_rate_hz": "Hz",
-    "raster_spike_time_ms": "ms",
     "time_ms": "ms",
     "v_mv": "mV",
     "input_pa": "pA",
@@ -76,10 +63,6 @@ def _flat(record, prefix=""):
 # Files read back follow the library's rule (bounded_file.hpp, through _core.read_file): a regular
 # file, not a device, pipe or directory (also behind a symlink), no larger than it can legally be.
 _RUN_JSON_BYTES = 256 << 20  # a command line and, for a merge, its shard folders
-try:
-    _CSV_BYTES = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4  # what a population held
-except (ValueError, OSError, AttributeError):
-    _CSV_BYTES = 4 << 30
 
 
 def _run_record(folder):
@@ -116,11 +99,10 @@ def _sweep(folder, tallies):
     raw = _core.read_sweep(str(folder))
     grid = _Grid(raw["axes"])
     variables = {}
+    integer_columns = set(raw["integer_columns"])
     for name, values in raw["columns"].items():
-        if name in grid.dims:
-            continue
         values = np.asarray(values)
-        if name in _INTEGER_COLUMNS:
+        if name in integer_columns:
             values = np.where(np.isnan(values), -1, values).astype(np.int64)
         variables[name] = (grid.dims, grid.cube(values), _attrs(name))
     optima = raw["optima"]
@@ -151,57 +133,50 @@ def _sweep(folder, tallies):
     return xr.Dataset(variables, coords=coords, attrs=attrs)
 
 
-def _read_csv(path):
-    text = _core.read_file(str(path), _CSV_BYTES).decode("utf-8")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
-    rows = list(reader)
-    columns = {}
-    for index, name in enumerate(header):
-        texts = [row[index] for row in rows]
-        if name in ("point", "bin", "neuron", "spikes") or name in _INTEGER_COLUMNS:
-            columns[name] = np.array([int(text) for text in texts], dtype=np.int64)
-        else:
-            columns[name] = np.array([float(text) for text in texts], dtype=float)
-    return columns
+def _unit_attrs(unit):
+    return {"units": unit} if unit else {}
 
 
 def _population(folder):
-    run_json, record = _run_record(folder)
-    grid = _Grid(record["axes"])
+    raw = _core.read_population(str(folder))
+    run_json = raw["run_json"]
+    record = json.loads(run_json)
+    grid = _Grid(raw["axes"])
     variables = {}
-    summary = _read_csv(folder / "population.csv")
+    summary = raw["summary"]
     order = np.argsort(summary["point"], kind="stable")
-    for name, values in summary.items():
-        if name in grid.dims:
-            continue
-        variables[name] = (grid.dims, grid.cube(values[order]), _attrs(name))
+    variables["point"] = (grid.dims, grid.cube(summary["point"][order]))
+    for name, (values, unit) in summary["columns"].items():
+        variables[name] = (grid.dims, grid.cube(values[order]), _unit_attrs(unit))
 
     coords = grid.coords()
     for table, dim, count_name, value_name, value_column, start_column, end_column in (
-        ("phase_histogram.csv", "phase_bin", "phase_histogram", "phase_density_per_rad", "density_per_rad",
+        ("phase_histogram", "phase_bin", "phase_histogram", "phase_density_per_rad", "density_per_rad",
          "phase_start_rad", "phase_end_rad"),
-        ("psth.csv", "time_bin", "psth", "psth_rate_hz", "rate_hz", "time_start_ms", "time_end_ms"),
+        ("psth", "time_bin", "psth", "psth_rate_hz", "rate_hz", "time_start_ms", "time_end_ms"),
     ):
         # One row per (point, bin): spikes and a derived value, with the bins' edges.
-        rows = _read_csv(folder / table)
-        bins = len(rows["bin"]) // max(grid.points, 1)
-        order = np.lexsort((rows["bin"], rows["point"]))
-        variables[count_name] = (grid.dims + (dim,), grid.cube(rows["spikes"][order], (bins,)))
-        variables[value_name] = (grid.dims + (dim,), grid.cube(rows[value_column][order], (bins,)), _attrs(value_name))
+        rows = raw[table]
+        columns = rows["columns"]
+        bins = len(columns["bin"][0]) // max(grid.points, 1)
+        order = np.lexsort((columns["bin"][0], rows["point"]))
+        variables[count_name] = (grid.dims + (dim,), grid.cube(columns["spikes"][0][order], (bins,)))
+        values, unit = columns[value_column]
+        variables[value_name] = (grid.dims + (dim,), grid.cube(values[order], (bins,)), _unit_attrs(unit))
         for column in (start_column, end_column):
-            coords[column] = (dim, rows[column][order][:bins], _attrs(column))
+            values, unit = columns[column]
+            coords[column] = (dim, values[order][:bins], _unit_attrs(unit))
 
     # The raster: one entry per spike of the first `raster_neurons` neurons of each point.
-    raster_path = folder / "raster.csv"
-    if raster_path.exists():
-        raster = _read_csv(raster_path)
+    if "raster" in raw:
+        raster = raw["raster"]
+        times, unit = raster["columns"]["spike_time_ms"]
         dt = record["time"]["dt_ms"]
         variables["raster_point"] = ("spike", raster["point"])
-        variables["raster_neuron"] = ("spike", raster["neuron"])
-        variables["raster_spike_time_ms"] = ("spike", raster["spike_time_ms"], _attrs("raster_spike_time_ms"))
+        variables["raster_neuron"] = ("spike", raster["columns"]["neuron"][0])
+        variables["raster_spike_time_ms"] = ("spike", times, _unit_attrs(unit))
         # The sample index k of the spike time t_k = k dt (the spike of step k - 1).
-        variables["raster_step"] = ("spike", np.rint(raster["spike_time_ms"] / dt).astype(np.int64))
+        variables["raster_step"] = ("spike", np.rint(times / dt).astype(np.int64))
     attrs = _flat(record)
     attrs.update(kind="population", run_json=run_json)
     return xr.Dataset(variables, coords=coords, attrs=attrs)
@@ -212,14 +187,9 @@ def open(path, tallies=False):  # noqa: A001 - srlif.open
     into the Dataset that the call writing it returns. ``tallies=True`` adds a sweep's exact
     integer tallies (``tally_*``)."""
     folder = pathlib.Path(os.fspath(path))
-    # exists(), not is_file(): a tallies.csv that is not a file is refused for what it is.
-    if (folder / "tallies.csv").exists():
+    if _core.output_kind(str(folder)) == "sweep":
         return _sweep(folder, tallies)
-    if (folder / "population.csv").exists():
-        return _population(folder)
-    raise _core.InputError(
-        f"path: '{folder}' holds no srlif output (a sweep's tallies.csv or a population's population.csv)"
-    )
+    return _population(folder)
 
 
 def trace_dataset(raw, given):

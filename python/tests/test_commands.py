@@ -196,6 +196,17 @@ def test_open_refuses_files_that_are_not_regular_files(tmp_path):
         srlif.open(out)
 
 
+def test_open_refuses_a_damaged_population_table_with_the_librarys_rule(tmp_path):
+    out = tmp_path / "population"
+    srlif.population(sigma=[10, 30], neurons=8, duration=300, raster=2, out=out, progress=False)
+    psth = out / "psth.csv"
+    lines = psth.read_text().splitlines(keepends=True)
+    lines[1] = lines[1].replace(",0,", ",0.5,", 1)  # the first row's bin is no whole number
+    psth.write_text("".join(lines))
+    with pytest.raises(srlif.InputError, match=r"psth\.csv: malformed: row 1, column 'bin': '0\.5' is not a whole"):
+        srlif.open(out)
+
+
 def test_open_refuses_a_folder_without_output(tmp_path):
     with pytest.raises(srlif.InputError, match="path"):
         srlif.open(tmp_path)

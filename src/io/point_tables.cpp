@@ -43,8 +43,8 @@ constexpr MetricColumn kMetricColumns[] = {
 
 }  // namespace
 
-std::vector<MetricColumnInfo> metric_column_info() {
-  std::vector<MetricColumnInfo> columns;
+std::vector<ColumnInfo> metric_column_info() {
+  std::vector<ColumnInfo> columns;
   for (const MetricColumn& column : kMetricColumns)
     columns.push_back({column.name, column.unit, column.integer});
   return columns;
@@ -98,10 +98,15 @@ std::vector<std::string> point_key_fields(const Grid& grid, std::size_t index) {
   return fields;
 }
 
+std::vector<ColumnInfo> points_csv_value_columns() {
+  std::vector<ColumnInfo> columns = {{"neurons", "", true}};
+  for (ColumnInfo& column : metric_column_info()) columns.push_back(std::move(column));
+  return columns;
+}
+
 std::vector<std::string> points_csv_columns(const Grid& grid) {
   std::vector<std::string> names = point_key_columns(grid);
-  names.emplace_back("neurons");
-  for (std::string& name : metric_columns()) names.push_back(std::move(name));
+  for (const ColumnInfo& column : points_csv_value_columns()) names.push_back(column.name);
   return names;
 }
 

@@ -9,19 +9,15 @@
 namespace srlif {
 namespace {
 
-// The point's key columns (point_key_columns), then the file's own.
-std::string header(const Grid& grid, std::vector<std::string> extra) {
+// The point's key columns (point_key_columns), then the table's own.
+std::string header(const Grid& grid, const PopulationTable& table) {
   std::vector<std::string> columns = point_key_columns(grid);
-  columns.insert(columns.end(), extra.begin(), extra.end());
+  for (const ColumnInfo& column : table.columns) columns.push_back(column.name);
   return csv_line(columns);
 }
 
 std::string summary_csv(const SweepPlan& plan, const SweepResult& result) {
-  std::vector<std::string> columns = points_csv_columns(plan.config.grid);
-  for (const char* extra : {"max_v_mv", "subthreshold_margin_mv"}) {
-    columns.emplace_back(extra);
-  }
-  std::string out = csv_line(columns);
+  std::string out = header(plan.config.grid, population_tables().summary);
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
     std::vector<std::string> fields =
         points_csv_fields(plan.config.grid, plan.config.neurons, index, result.metrics[index]);
@@ -36,8 +32,7 @@ std::string summary_csv(const SweepPlan& plan, const SweepResult& result) {
 std::string phase_histogram_csv(const SweepPlan& plan, const SweepResult& result) {
   const std::uint32_t bins = plan.readout_layout.phase_bins;
   const double width = 2.0 * std::numbers::pi / bins;
-  std::string out =
-      header(plan.config.grid, {"bin", "phase_start_rad", "phase_end_rad", "spikes", "density_per_rad"});
+  std::string out = header(plan.config.grid, population_tables().phase_histogram);
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
     const std::vector<std::string> key = point_key_fields(plan.config.grid, index);
     const auto total = static_cast<double>(result.metrics[index].total_spikes);
@@ -58,7 +53,7 @@ std::string psth_csv(const SweepPlan& plan, const SweepResult& result) {
   const double bin_ms = plan.config.readouts.psth_bin_ms;
   const double duration = plan.config.time.duration;
   const auto neurons = static_cast<double>(plan.config.neurons);
-  std::string out = header(plan.config.grid, {"bin", "time_start_ms", "time_end_ms", "spikes", "rate_hz"});
+  std::string out = header(plan.config.grid, population_tables().psth);
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
     const std::vector<std::string> key = point_key_fields(plan.config.grid, index);
     for (std::uint32_t bin = 0; bin < bins; ++bin) {
@@ -77,7 +72,7 @@ std::string psth_csv(const SweepPlan& plan, const SweepResult& result) {
 
 std::string raster_csv(const SweepPlan& plan, const SweepResult& result) {
   const ReadoutLayout& layout = plan.readout_layout;
-  std::string out = header(plan.config.grid, {"neuron", "spike_time_ms"});
+  std::string out = header(plan.config.grid, population_tables().raster);
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
     const std::vector<std::string> key = point_key_fields(plan.config.grid, index);
     for (std::uint32_t neuron = 0; neuron < layout.raster_neurons; ++neuron) {
@@ -97,6 +92,29 @@ std::string raster_csv(const SweepPlan& plan, const SweepResult& result) {
 
 }  // namespace
 
+const PopulationTables& population_tables() {
+  static const PopulationTables tables = [] {
+    std::vector<ColumnInfo> summary = points_csv_value_columns();
+    summary.push_back({"max_v_mv", "mV", false});
+    summary.push_back({"subthreshold_margin_mv", "mV", false});
+    return PopulationTables{{"population.csv", std::move(summary)},
+                            {"phase_histogram.csv",
+                             {{"bin", "", true},
+                              {"phase_start_rad", "rad", false},
+                              {"phase_end_rad", "rad", false},
+                              {"spikes", "", true},
+                              {"density_per_rad", "1/rad", false}}},
+                            {"psth.csv",
+                             {{"bin", "", true},
+                              {"time_start_ms", "ms", false},
+                              {"time_end_ms", "ms", false},
+                              {"spikes", "", true},
+                              {"rate_hz", "Hz", false}}},
+                            {"raster.csv", {{"neuron", "", true}, {"spike_time_ms", "ms", false}}}};
+  }();
+  return tables;
+}
+
 PopulationMeasures population_measures(const SweepPlan& plan, const SweepResult& result, std::size_t point) {
   PopulationMeasures measures{};
   measures.spectrum =
@@ -108,11 +126,13 @@ PopulationMeasures population_measures(const SweepPlan& plan, const SweepResult&
 
 std::vector<std::pair<std::string, std::string>> population_files(const SweepPlan& plan,
                                                                   const SweepResult& result) {
+  const PopulationTables& tables = population_tables();
   std::vector<std::pair<std::string, std::string>> files = {
-      {"population.csv", summary_csv(plan, result)},
-      {"phase_histogram.csv", phase_histogram_csv(plan, result)},
-      {"psth.csv", psth_csv(plan, result)}};
-  if (plan.readout_layout.raster_neurons > 0) files.emplace_back("raster.csv", raster_csv(plan, result));
+      {tables.summary.file, summary_csv(plan, result)},
+      {tables.phase_histogram.file, phase_histogram_csv(plan, result)},
+      {tables.psth.file, psth_csv(plan, result)}};
+  if (plan.readout_layout.raster_neurons > 0)
+    files.emplace_back(tables.raster.file, raster_csv(plan, result));
   return files;
 }
 

@@ -12,22 +12,27 @@
 
 namespace srlif {
 
-// The measure columns of points.csv, optimum.csv and population.csv, in order, as the files
-// and the Python package know them: name, unit ("" for a count or a statistic without one, "1"
-// for a fraction) and whether the column is a whole number.
-struct MetricColumnInfo {
+// A column of an output table as the files, their reader and the Python package know it: name,
+// unit ("" for a count or a statistic without one, "1" for a fraction) and whether it is a whole
+// number.
+struct ColumnInfo {
   std::string name;
   std::string unit;
   bool integer;
 };
-std::vector<MetricColumnInfo> metric_column_info();
+
+// The measure columns of points.csv, optimum.csv and population.csv, in order.
+std::vector<ColumnInfo> metric_column_info();
 
 // The key of a grid point in every per-point file (points.csv, population.csv
 // and the readout files): "point" and the grid's column axes (Grid::column_axes).
 std::vector<std::string> point_key_columns(const Grid& grid);
 std::vector<std::string> point_key_fields(const Grid& grid, std::size_t index);
 
-// Column names of points.csv, in order: the point's key, neurons, the measures.
+// The columns of points.csv after the point's key: neurons, then the measures.
+std::vector<ColumnInfo> points_csv_value_columns();
+
+// Column names of points.csv, in order: the point's key, then points_csv_value_columns.
 std::vector<std::string> points_csv_columns(const Grid& grid);
 
 // The fields of one points.csv row.

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "srlif/io/point_tables.hpp"
 #include "srlif/measures/spectrum.hpp"
 #include "srlif/running/sweep_runner.hpp"
 
@@ -21,6 +22,20 @@ struct PopulationMeasures {
 };
 
 PopulationMeasures population_measures(const SweepPlan& plan, const SweepResult& result, std::size_t point);
+
+// A table of a population folder: its file and its columns after the point's key
+// (point_key_columns), which the writer's header and the reader (output_reader.hpp) both follow.
+struct PopulationTable {
+  std::string file;
+  std::vector<ColumnInfo> columns;
+};
+struct PopulationTables {
+  PopulationTable summary;          // population.csv: points.csv's columns, max_v_mv, subthreshold_margin_mv
+  PopulationTable phase_histogram;  // phase_histogram.csv: one row per point and phase bin
+  PopulationTable psth;             // psth.csv: one row per point and time bin
+  PopulationTable raster;           // raster.csv, where the run keeps a raster: one row per spike
+};
+const PopulationTables& population_tables();
 
 // population.csv, phase_histogram.csv, psth.csv, raster.csv (when --raster > 0).
 std::vector<std::pair<std::string, std::string>> population_files(const SweepPlan& plan,
