@@ -61,10 +61,11 @@ TEST(ProgressBar, SilentWhenDisabledOrBeforeTheDelay) {
 // thread take about 2.6 s here (6 * 10^8 on two threads took 0.8 s, too short),
 // on any machine the CPU backend runs on.
 TEST(ProgressBar, CommandLineDrawsOnlyWhenAskedWithoutATerminal) {
-  // 2.4e9 neuron-steps on one thread, a few seconds, so that the bar (drawn after 1 s) shows: the
-  // 9e8 of 3000 neurons x 3e5 steps took about 1 s once the CPU kernel got faster.
-  const std::string run =
-      "sweep --sigma 30 --neurons 6000 --duration 40000 --backend cpu --threads 1 --quiet --out ";
+  // 2.4e9 neuron-steps on one thread (in the sanitized build an eighth: long_run_neurons), a few
+  // seconds, so that the bar (drawn after 1 s) shows: the 9e8 of 3000 neurons x 3e5 steps took
+  // about 1 s once the CPU kernel got faster.
+  const std::string run = "sweep --sigma 30 --neurons " + std::to_string(test::long_run_neurons(6000)) +
+                          " --duration 40000 --backend cpu --threads 1 --quiet --out ";
   const test::CommandResult asked =
       test::run_srlif(run + test::temporary_directory("progress_on") + " --progress");
   EXPECT_EQ(asked.exit_code, 0);

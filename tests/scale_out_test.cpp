@@ -156,11 +156,13 @@ double progress_percent(const std::string& output) {
 // every finished point before the run stops, and the resumed run uses them.
 TEST(Resume, SigtermWritesTheGatheredPointsBeforeStopping) {
   // On one CPU thread whatever the machine has (a GPU finishes this before the progress bar, drawn
-  // after 1 s, shows): 4000 neurons, 4.7e9 neuron-steps, several seconds (with the 1000 neurons
-  // of kLongSweep the run took 1.7 s once the CPU kernel got faster, and ended before the test saw
-  // the bar pass 30 %), with the stop well inside them.
-  const std::string options =
-      "sweep --sigma 0:60:13 --amplitude 10,20,30 --neurons 4000 --duration 3000 --batch-points 2 --quiet";
+  // after 1 s, shows): 4000 neurons (in the sanitized build an eighth: long_run_neurons), 4.7e9
+  // neuron-steps, several seconds (with the 1000 neurons of kLongSweep the run took 1.7 s once the
+  // CPU kernel got faster, and ended before the test saw the bar pass 30 %), with the stop well
+  // inside them.
+  const std::string options = "sweep --sigma 0:60:13 --amplitude 10,20,30 --neurons " +
+                              std::to_string(test::long_run_neurons(4000)) +
+                              " --duration 3000 --batch-points 2 --quiet";
   const std::string sweep = options + " --backend cpu --threads 1";
   const std::string& reference = reference_of(options);  // execution options change no result
   const std::string out = test::temporary_directory("resume_gathered");
@@ -187,10 +189,12 @@ TEST(Resume, SigtermWritesTheGatheredPointsBeforeStopping) {
 // One long grid point (6000 neurons x 4e5 steps in 100 chunks of 4000; about 3 s on one CPU
 // thread at 8e8 neuron-steps/s, pinned so that the progress bar, drawn after 1 s, shows well before
 // the run ends, also where a GPU is; with 2000 neurons a 1 s run let the bar first show at 99 % and
-// the SIGTERM test stop a run that had no boundary left): the checkpoint holds the neurons' state at
-// chunk boundaries (--checkpoint-seconds 0: at every one).
-const std::string kLongPointOptions =
-    "sweep --sigma 30 --neurons 6000 --duration 40000 --chunk-steps 4000 --backend cpu --threads 1";
+// the SIGTERM test stop a run that had no boundary left; in the sanitized build an eighth of the
+// neurons, as long: long_run_neurons): the checkpoint holds the neurons' state at chunk boundaries
+// (--checkpoint-seconds 0: at every one).
+const int kLongPointNeurons = test::long_run_neurons(6000);
+const std::string kLongPointOptions = "sweep --sigma 30 --neurons " + std::to_string(kLongPointNeurons) +
+                                      " --duration 40000 --chunk-steps 4000 --backend cpu --threads 1";
 const std::string kLongPoint = kLongPointOptions + " --checkpoint-seconds 0 --quiet";
 
 const std::string& long_point_reference() { return reference_of(kLongPoint); }
@@ -263,7 +267,7 @@ TEST(Resume, RefusesADamagedOrForeignState) {
       kLongPoint + " --out " + out, [&] { return state_step(out) > 0; }, 0);
   const std::string state = out + kStateFile;
   const std::string bytes = test::read_file(state);
-  ASSERT_GT(bytes.size(), 56000u) << "2000 neurons x 28 bytes";
+  ASSERT_GT(bytes.size(), kLongPointNeurons * std::size_t{36}) << "36 bytes per neuron";
 
   test::CommandResult result = test::run_srlif(kLongPoint + " --seed 2 --resume --out " + out);
   EXPECT_EQ(result.exit_code, kBadInput) << result.output;
