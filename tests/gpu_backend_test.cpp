@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "kernels/cuda_backend.hpp"
 #include "srlif/io/point_tables.hpp"
 #include "srlif/planning/grid.hpp"
 #include "srlif/running/backend_registry.hpp"

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/cuda_backend.hpp"
 #include "srlif/io/population_output.hpp"
 #include "srlif/planning/grid.hpp"
 #include "srlif/running/backend_registry.hpp"

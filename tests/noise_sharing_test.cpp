@@ -2,7 +2,7 @@
 // emulated lane by lane with the kernel's own schedule arithmetic. Every lane
 // must read exactly the normals and bridge uniforms its own neuron's stream
 // has at each step, and the launches must cover every (point, neuron) once.
-#include "backends/cuda/noise_sharing.hpp"
+#include "kernels/noise_sharing.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The CUDA backend's Thrust code run here on the host, through Thrust's CPP system, the very code
-// the device runs: its algorithms (backends/cuda/device_population.hpp: the batch's initial
+// the device runs: its algorithms (kernels/device_population.hpp: the batch's initial
 // state, its reduction to one tally per point) must give the CPU backend's bits, and its chunk
 // table upload (chunk_table_upload.hpp) every table's words at its own pointer. (The GPU tests
 // compare whole runs on a device; these run on any machine.)
@@ -11,8 +11,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "backends/cuda/chunk_table_upload.hpp"
-#include "backends/cuda/device_population.hpp"
+#include "kernels/chunk_table_upload.hpp"
+#include "kernels/device_population.hpp"
 #include "srlif/running/backend.hpp"
 #include "srlif/running/backend_registry.hpp"
 #include "test_support.hpp"

@@ -99,7 +99,7 @@ step "ncu advance_chunk (25-point curve)" 90 "$OUT_DIR/ncu.txt" ncu --clock-cont
   $NCU_SECTIONS build/srlif bench --backend cuda --neurons 1000000 --steps 8192 --points 25
 grep -E '^  advance_chunk|Duration|Executed Ipc|Issue Slots Busy|Achieved Occupancy|Registers Per|Compute \(SM\) Throughput|Executed Instructions  ' "$OUT_DIR/ncu.txt" | tee -a "$SUMMARY"
 if command -v cuobjdump >/dev/null; then
-  step "sass counts" 30 "$OUT_DIR/sass.txt" python3 bench/gpu/sass_counts.py build/CMakeFiles/srlif_cuda.dir/src/backends/cuda/cuda_backend.cu.o
+  step "sass counts" 30 "$OUT_DIR/sass.txt" python3 bench/gpu/sass_counts.py build/CMakeFiles/srlif_cuda.dir/kernels/cuda_backend.cu.o
   grep -E '^\| (euler|exact) \| no' "$OUT_DIR/sass.txt" | tee -a "$SUMMARY"
 fi
 

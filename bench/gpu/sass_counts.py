@@ -4,7 +4,7 @@
 Needs `cuobjdump` (the CUDA toolkit's, or PyPI's nvidia-cuda-cuobjdump wheel where the toolkit
 lacks it) and runs without a GPU:
 
-    python3 bench/gpu/sass_counts.py [build/CMakeFiles/srlif_cuda.dir/src/backends/cuda/cuda_backend.cu.o]
+    python3 bench/gpu/sass_counts.py [build/CMakeFiles/srlif_cuda.dir/kernels/cuda_backend.cu.o]
 
 How it counts, per kernel (record x scheme x sharing width W, noise_sharing.hpp):
 - the *block loop* is the innermost loop that holds the warp shuffles (W > 1), or the window loop
@@ -89,7 +89,7 @@ def voted_regions(body, start, end):
 
 
 def main():
-    objects = sys.argv[1:] or ["build/CMakeFiles/srlif_cuda.dir/src/backends/cuda/cuda_backend.cu.o"]
+    objects = sys.argv[1:] or ["build/CMakeFiles/srlif_cuda.dir/kernels/cuda_backend.cu.o"]
     tool = shutil.which("cuobjdump")
     if not tool:
         sys.exit("cuobjdump not found (pip install nvidia-cuda-cuobjdump, then put its bin/ on PATH)")

@@ -380,18 +380,18 @@ nb::dict info() {
   out["build_type"] = kBuildType;
   out["compiler"] = kCompiler;
   out["cpu_cores"] = omp_get_num_procs();
-  out["cuda_built"] = cuda_backend_built();
+  const BackendKind& cuda = backend_kind("cuda");
+  out["cuda_built"] = cuda.built();
   out["cuda_compiler"] = kCudaCompiler;
   out["cuda_architectures"] = kCudaArchitectures;
   nb::list devices;
   std::string why_not;
-  if (cuda_backend_built()) {
-    for (const CudaDeviceInfo& device : cuda_devices(why_not)) {
+  if (cuda.built()) {
+    for (const DeviceInfo& device : cuda.devices(why_not)) {
       nb::dict entry;
       entry["index"] = device.index;
       entry["name"] = device.name;
-      entry["compute_capability"] =
-          std::to_string(device.compute_major) + "." + std::to_string(device.compute_minor);
+      entry["compute_capability"] = device.compute_capability;
       entry["multiprocessors"] = device.multiprocessors;
       entry["memory_bytes"] = device.memory_bytes;
       devices.append(entry);

@@ -25,12 +25,15 @@ CommandRunner add_info_command(CLI::App& app) {
       std::printf("%-10s%s; %s\n", label.c_str(), status.c_str(), kind.summary);
     }
     std::printf("cpu cores: %d (OpenMP)\n", omp_get_num_procs());
-    if (cuda_backend_built()) {
+    if (backend_kind("cuda").built())
       std::printf("cuda build: %s, architectures %s\n", kCudaCompiler, kCudaArchitectures);
+    // The devices of every device backend this build has.
+    for (const BackendKind& kind : backend_kinds()) {
+      if (kind.devices == nullptr || !kind.built()) continue;
       std::string why_not;
-      for (const CudaDeviceInfo& device : cuda_devices(why_not)) {
-        std::printf("device %d: %s, sm_%d%d, %d SMs, %.1f GiB\n", device.index, device.name.c_str(),
-                    device.compute_major, device.compute_minor, device.multiprocessors,
+      for (const DeviceInfo& device : kind.devices(why_not)) {
+        std::printf("device %d: %s (%s), compute capability %s, %d SMs, %.1f GiB\n", device.index,
+                    device.name.c_str(), kind.name, device.compute_capability.c_str(), device.multiprocessors,
                     static_cast<double>(device.memory_bytes) / (1ULL << 30));
       }
     }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "cuda_backend.hpp"
 #include "srlif/errors.hpp"
 
 namespace srlif {
@@ -30,11 +31,22 @@ std::vector<std::unique_ptr<Backend>> make_cuda_backends(int /*threads*/, int de
   return backends;
 }
 
+std::vector<DeviceInfo> cuda_device_infos(std::string& why_not) {
+  std::vector<DeviceInfo> infos;
+  for (const CudaDeviceInfo& device : cuda_devices(why_not)) {
+    infos.push_back(
+        DeviceInfo{device.index, device.name,
+                   std::to_string(device.compute_major) + "." + std::to_string(device.compute_minor),
+                   device.multiprocessors, device.memory_bytes});
+  }
+  return infos;
+}
+
 constexpr BackendKind kBackends[] = {
     {"cpu", "the CPU: OpenMP threads, vectorised across neurons", 1, true, [] { return true; },
-     [] { return std::string(); }, [](int threads, int) { return one(make_cpu_backend(threads)); }},
+     [] { return std::string(); }, [](int threads, int) { return one(make_cpu_backend(threads)); }, nullptr},
     {"cuda", "NVIDIA GPUs (CUDA), one host thread per GPU", 2, false, cuda_backend_built, cuda_why_unusable,
-     make_cuda_backends},
+     make_cuda_backends, cuda_device_infos},
 };
 
 }  // namespace

@@ -14,6 +14,15 @@
 
 namespace srlif {
 
+// An accelerator that a device backend can use, as `srlif info` and srlif.info() list it.
+struct DeviceInfo {
+  int index;                       // among the backend's usable devices
+  std::string name;                // "NVIDIA H100 80GB HBM3"
+  std::string compute_capability;  // "9.0"
+  int multiprocessors;
+  std::size_t memory_bytes;
+};
+
 struct BackendKind {
   const char* name;     // as --backend takes it
   const char* summary;  // one line: what it runs on
@@ -29,6 +38,8 @@ struct BackendKind {
   // all cores); for a device backend one per usable device, at most `devices` (0 = all).
   // Throws UnavailableError with the reason when it cannot run here.
   std::vector<std::unique_ptr<Backend>> (*make)(int threads, int devices);
+  // A device backend's usable devices (else an empty list, and why not); null for a host backend.
+  std::vector<DeviceInfo> (*devices)(std::string& why_not);
 };
 
 // Every backend srlif knows, built here or not, in the order help and info list them.
@@ -54,24 +65,5 @@ std::vector<std::unique_ptr<Backend>> make_backends(const std::string& name, int
 
 // The CPU backend; `threads` = 0 uses all cores.
 std::unique_ptr<Backend> make_cpu_backend(int threads);
-
-// Throws UnavailableError with the reason when no usable CUDA device exists
-// (or the build has no CUDA backend). The first usable device, or the one at
-// `device` in the list of usable devices.
-std::unique_ptr<Backend> make_cuda_backend();
-std::unique_ptr<Backend> make_cuda_backend(std::size_t device);
-
-struct CudaDeviceInfo {
-  int index;
-  std::string name;
-  int compute_major;
-  int compute_minor;
-  std::size_t memory_bytes;
-  int multiprocessors;
-};
-
-bool cuda_backend_built();
-// Usable devices, or an empty list with `why_not` filled in.
-std::vector<CudaDeviceInfo> cuda_devices(std::string& why_not);
 
 }  // namespace srlif

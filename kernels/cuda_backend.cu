@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "chunk_table_upload.hpp"
+#include "cuda_backend.hpp"
 #include "device_population.hpp"
 #include "srlif/errors.hpp"
 #include "srlif/planning/drive_tables.hpp"
-#include "srlif/running/backend_registry.hpp"
 #include "sweep_kernels.cuh"
 
 namespace srlif {

@@ -15,7 +15,7 @@
 //
 // This header is the schedule's arithmetic, host and device alike, so that CPU
 // tests prove it (tests/noise_sharing_test.cpp); the kernel
-// (src/backends/cuda/sweep_kernels.cuh) adds only the shuffles; the CUDA backend plans
+// (kernels/sweep_kernels.cuh) adds only the shuffles; the CUDA backend plans
 // its launches with plan_sharing_launches.
 #pragma once
 

@@ -1,6 +1,6 @@
 // Stand-ins used when srlif is built without the CUDA toolkit (-DSRLIF_CUDA=OFF).
+#include "cuda_backend.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/running/backend_registry.hpp"
 
 namespace srlif {
 
