@@ -111,7 +111,8 @@ SRLIF_HD void advance_block(NeuronState& state, float& noise_current, NeuronTall
 // std::integral_constant values of the variant's scheme, coloured noise and readouts (record).
 // The CUDA launch and `trace` dispatch through it; the CPU's kernel table picks an entry point
 // per scheme (cpu_kernel_table.cpp), and inside one, with_flag turns coloured noise into a template
-// argument. Host code only.
+// argument. Host code only; always inlined, so that the CPU kernels' AVX2 copies stay one function
+// (lane_kernels.hpp: nothing between an entry point and its vector code may be a call).
 struct StepVariant {
   Scheme scheme;
   bool coloured;  // coloured noise (coloured_noise.hpp)
@@ -123,19 +124,19 @@ using SchemeConstant = std::integral_constant<Scheme, kScheme>;
 
 // f(std::true_type{}) or f(std::false_type{}).
 template <typename F>
-decltype(auto) with_flag(bool flag, F&& f) {
+__attribute__((always_inline)) inline decltype(auto) with_flag(bool flag, F&& f) {
   if (flag) return f(std::true_type{});
   return f(std::false_type{});
 }
 
 template <typename F>
-decltype(auto) with_scheme(Scheme scheme, F&& f) {
+__attribute__((always_inline)) inline decltype(auto) with_scheme(Scheme scheme, F&& f) {
   if (scheme == Scheme::exact) return f(SchemeConstant<Scheme::exact>{});
   return f(SchemeConstant<Scheme::euler>{});
 }
 
 template <typename F>
-decltype(auto) with_step_variant(const StepVariant& variant, F&& f) {
+__attribute__((always_inline)) inline decltype(auto) with_step_variant(const StepVariant& variant, F&& f) {
   return with_scheme(variant.scheme, [&](auto kScheme) -> decltype(auto) {
     return with_flag(variant.coloured, [&](auto kColoured) -> decltype(auto) {
       return with_flag(variant.record,

@@ -680,16 +680,12 @@ __attribute__((always_inline)) inline void advance_heterogeneous_item(
         lanes[t] = stream[tracks[first + t].noise_block];
       }
       const Track* set = tracks.data() + first;
-      const auto run = [&](auto kColoured) __attribute__((always_inline)) {
-        advance_heterogeneous_set<kScheme, decltype(kColoured)::value, Isa>(
-            population, set, count, neurons, noise, seconds, lanes, seed, tables, first_at, end - begin,
-            table_first_step);
-      };
-      if (coloured) {
-        run(std::true_type{});
-      } else {
-        run(std::false_type{});
-      }
+      with_flag(
+          coloured, [&](auto kColoured) __attribute__((always_inline)) {
+            advance_heterogeneous_set<kScheme, decltype(kColoured)::value, Isa>(
+                population, set, count, neurons, noise, seconds, lanes, seed, tables, first_at, end - begin,
+                table_first_step);
+          });
     }
   }
 }
