@@ -39,8 +39,12 @@ UNITS.update({
 })
 
 
+def _unit_attrs(unit):
+    return {"units": unit} if unit else {}
+
+
 def _attrs(name):
-    return {"units": UNITS[name]} if name in UNITS else {}
+    return _unit_attrs(UNITS.get(name))
 
 
 def _flat(record, prefix=""):
@@ -131,10 +135,6 @@ def _sweep(folder, tallies):
     coords = grid.coords()
     coords["objective"] = ("objective", np.array(OBJECTIVES))
     return xr.Dataset(variables, coords=coords, attrs=attrs)
-
-
-def _unit_attrs(unit):
-    return {"units": unit} if unit else {}
 
 
 def _population(folder):

@@ -12,4 +12,12 @@ std::string csv_line(const std::vector<std::string>& fields) {
   return line;
 }
 
+std::vector<std::string_view> csv_fields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  for (std::size_t comma; (comma = line.find(',')) != std::string_view::npos; line.remove_prefix(comma + 1))
+    fields.push_back(line.substr(0, comma));
+  fields.push_back(line);
+  return fields;
+}
+
 }  // namespace srlif

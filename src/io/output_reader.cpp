@@ -46,26 +46,14 @@ std::optional<double> table_real(std::string_view text) {
   return read_real(text);
 }
 
-// The fields of one CSV line as csv_line writes numbers (no quotes, no blanks).
-std::vector<std::string_view> split_fields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  for (std::size_t start = 0;;) {
-    const std::size_t comma = line.find(',', start);
-    fields.push_back(
-        line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    if (comma == std::string_view::npos) return fields;
-    start = comma + 1;
-  }
-}
-
-// FOLDER/<table.file>: the header "point", the axes, the table's own columns; then its rows.
+// FOLDER/<table.file>: the header the writer writes (the point's key, point_key_columns, then the
+// table's own columns); then its rows.
 PopulationFolder::Table read_table(const std::filesystem::path& folder, const PopulationTable& table,
-                                   const FolderAxes& axes) {
+                                   const Grid& grid) {
   const std::filesystem::path path = folder / table.file;
   const std::string where = path.string();
   const std::string text = read_bounded_file(path, table_bytes());
-  std::vector<std::string> names = {"point"};
-  for (const auto& [name, values] : axes) names.push_back(name);
+  std::vector<std::string> names = point_key_columns(grid);
   const std::size_t key_columns = names.size();
   for (const ColumnInfo& column : table.columns) names.push_back(column.name);
   const std::string header = csv_line(names);  // with its '\n'
@@ -80,7 +68,7 @@ PopulationFolder::Table read_table(const std::filesystem::path& folder, const Po
   std::string_view rest = std::string_view(text).substr(header.size());
   for (std::uint64_t row = 1; !rest.empty(); ++row) {
     const std::size_t end = rest.find('\n');
-    const std::vector<std::string_view> fields = split_fields(rest.substr(0, end));
+    const std::vector<std::string_view> fields = csv_fields(rest.substr(0, end));
     rest.remove_prefix(end + 1);
     const std::string at = "malformed: row " + std::to_string(row);
     if (fields.size() != names.size()) {
@@ -114,34 +102,35 @@ PopulationFolder::Table read_table(const std::filesystem::path& folder, const Po
   return out;
 }
 
-// run.json's "axes": each output dimension's values, in grid order.
-FolderAxes run_json_axes(const std::string& text, const std::string& where) {
+// The grid of run.json's "axes" (the files' column axes; the others at their defaults).
+Grid run_json_grid(const std::string& text, const std::string& where) {
   const nlohmann::json record = nlohmann::json::parse(text, nullptr, false);
   if (record.is_discarded() || !record.is_object()) throw InputError(where, "malformed: not a JSON object");
   const auto axes = record.find("axes");
   if (axes == record.end() || !axes->is_object() || axes->empty())
     throw InputError(where, "malformed: no \"axes\" object of the run's dimensions");
-  FolderAxes out;
-  // In the files' column order (Grid::column_axes): the input axes, then the swept ones, each in
-  // kAxes' order (a parsed object's keys are sorted, not the file's).
-  for (const bool input : {true, false}) {
-    for (const AxisInfo& info : kAxes) {
-      const std::string name(info.name);
-      const auto values = axes->find(name);
-      if (is_input_axis(info.axis) != input || values == axes->end()) continue;
-      const std::string what = "malformed: \"axes\".\"" + name + "\"";
-      if (!values->is_array() || values->empty()) throw InputError(where, what + " is not a list of values");
-      std::vector<double> numbers;
-      for (const nlohmann::json& value : *values) {
-        if (!value.is_number()) throw InputError(where, what + " holds " + value.dump() + ", not a number");
-        numbers.push_back(value.get<double>());
-      }
-      out.emplace_back(name, std::move(numbers));
+  Grid grid;
+  std::size_t found = 0;
+  for (const AxisInfo& info : kAxes) {
+    const std::string name(info.name);
+    const auto values = axes->find(name);
+    if (values == axes->end()) continue;
+    ++found;
+    const std::string what = "malformed: \"axes\".\"" + name + "\"";
+    if (!values->is_array() || values->empty()) throw InputError(where, what + " is not a list of values");
+    std::vector<double>& numbers = grid[info.axis];
+    numbers.clear();
+    for (const nlohmann::json& value : *values) {
+      if (!value.is_number()) throw InputError(where, what + " holds " + value.dump() + ", not a number");
+      numbers.push_back(value.get<double>());
     }
   }
-  if (out.size() != axes->size())
-    throw InputError(where, "malformed: \"axes\" names an axis srlif does not have");
-  return out;
+  if (found != axes->size()) throw InputError(where, "malformed: \"axes\" names an axis srlif does not have");
+  for (const Axis axis : grid.column_axes()) {
+    if (grid[axis].empty())
+      throw InputError(where, "malformed: \"axes\" lacks \"" + std::string(axis_info(axis).name) + "\"");
+  }
+  return grid;
 }
 
 }  // namespace
@@ -177,12 +166,11 @@ SweepFolder read_sweep_folder(const std::filesystem::path& folder) {
     const std::vector<std::string> fields = points_csv_fields(grid, config.neurons, point, metrics[point]);
     for (std::size_t c = 0; c < names.size(); ++c) values[c][point] = table_real(fields[c]).value();
   }
-  std::vector<ColumnInfo> infos = {{"point", "", true}};
-  for (ColumnInfo& info : points_csv_value_columns()) infos.push_back(std::move(info));
-  const std::size_t first_value = names.size() - (infos.size() - 1);  // after the axes
-  out.columns.emplace_back(infos[0], std::move(values[0]));
-  for (std::size_t c = first_value; c < names.size(); ++c)
-    out.columns.emplace_back(infos[1 + c - first_value], std::move(values[c]));
+  // "point", then the columns after the key (the axes are out.axes).
+  out.columns.emplace_back(ColumnInfo{"point", "", true}, std::move(values[0]));
+  std::size_t c = point_key_columns(grid).size();  // the first column after the key
+  for (ColumnInfo& info : points_csv_value_columns())
+    out.columns.emplace_back(std::move(info), std::move(values[c++]));
 
   const bool whole = file.points.size() == points;
   const std::size_t slices = grid.slice_count();
@@ -208,13 +196,14 @@ PopulationFolder read_population_folder(const std::filesystem::path& folder) {
   const std::filesystem::path run_json_path = folder / "run.json";
   PopulationFolder out;
   out.run_json = read_bounded_file(run_json_path, kRunJsonBytes);
-  out.axes = run_json_axes(out.run_json, run_json_path.string());
+  const Grid grid = run_json_grid(out.run_json, run_json_path.string());
+  out.axes = grid_axes(grid);
   const PopulationTables& tables = population_tables();
-  out.summary = read_table(folder, tables.summary, out.axes);
-  out.phase_histogram = read_table(folder, tables.phase_histogram, out.axes);
-  out.psth = read_table(folder, tables.psth, out.axes);
+  out.summary = read_table(folder, tables.summary, grid);
+  out.phase_histogram = read_table(folder, tables.phase_histogram, grid);
+  out.psth = read_table(folder, tables.psth, grid);
   out.has_raster = std::filesystem::exists(folder / tables.raster.file);
-  if (out.has_raster) out.raster = read_table(folder, tables.raster, out.axes);
+  if (out.has_raster) out.raster = read_table(folder, tables.raster, grid);
   return out;
 }
 

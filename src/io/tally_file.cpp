@@ -7,6 +7,7 @@
 #include "srlif/errors.hpp"
 #include "srlif/io/bounded_file.hpp"
 #include "srlif/io/config_text.hpp"
+#include "srlif/io/csv_line.hpp"
 #include "srlif/io/number_text.hpp"
 
 namespace srlif {
@@ -99,13 +100,7 @@ TallyFile parse_tally_file(const std::string& text, const std::string& path) {
       }
       continue;
     }
-    std::vector<std::string_view> fields;
-    std::string_view rest(line);
-    for (std::size_t comma; (comma = rest.find(',')) != std::string_view::npos;
-         rest.remove_prefix(comma + 1)) {
-      fields.push_back(rest.substr(0, comma));
-    }
-    fields.push_back(rest);
+    const std::vector<std::string_view> fields = csv_fields(line);
     const std::size_t expected = with_spectra ? 11 : 9;
     if (fields.size() != expected) {
       throw InputError(

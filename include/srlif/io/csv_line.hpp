@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace srlif {
@@ -10,5 +11,8 @@ namespace srlif {
 // One CSV line (fields joined by commas, newline-terminated). Every field the project writes is
 // a number or a column's name, none with a comma, a quote or a line break: no quoting.
 std::string csv_line(const std::vector<std::string>& fields);
+
+// The fields of one such line read back (without its newline): split at every comma.
+std::vector<std::string_view> csv_fields(std::string_view line);
 
 }  // namespace srlif
