@@ -4,34 +4,25 @@
 // pageable memory that the driver stages one by one. The array holds 32-bit words: the drive
 // tables' floats by their bits, the phase and bin tables' int32 as they are; the kernel reads each
 // table at its own offset, aligned to 256 bytes as a table in an allocation of its own was.
-// Thrust code only: the tests run it on the host through Thrust's CPP system.
+// A template on the device layer (device_engine.hpp): CUDA's memory, or cuda-sim's host vectors.
 #pragma once
 
 #include <thrust/copy.h>
-#include <thrust/device_vector.h>
-#include <thrust/universal_vector.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
+#include "kernel_views.hpp"
+#include "simt.hpp"
 #include "srlif/planning/drive_tables.hpp"
 #include "srlif/planning/sweep_plan.hpp"
 
 namespace srlif::cuda {
+inline namespace SRLIF_SIMT_TARGET {
 
-// The kernel's view of a chunk's tables (device pointers; null for a table the run has not).
-struct DeviceChunkTables {
-  const float* drive_sin;  // [frequency][length]
-  const std::int32_t* phase_cos;
-  const std::int32_t* phase_sin;
-  const std::int32_t* phase_bin;  // [frequency][length], readouts only
-  const std::int32_t* psth_bin;   // [length], readouts only
-  const float* drive_cos;         // [frequency][length], SweepPlan::drive_quadrature only
-  std::int64_t length;
-};
-
+template <typename Device>
 class ChunkTableUpload {
  public:
   static constexpr std::size_t kTables = 6;
@@ -76,8 +67,9 @@ class ChunkTableUpload {
   }
 
  private:
-  thrust::universal_host_pinned_vector<std::uint32_t> staging_;
-  thrust::device_vector<std::uint32_t> device_;
+  typename Device::template StagingVector<std::uint32_t> staging_;
+  typename Device::template Vector<std::uint32_t> device_;
 };
 
+}  // namespace SRLIF_SIMT_TARGET
 }  // namespace srlif::cuda

@@ -2,8 +2,8 @@
 // algorithms run over them outside the simulation kernel: the batch's initial state (a
 // for_each over its neurons) and its reduction to one exact PointTally per grid point
 // (reduce_by_key, the key a neuron's point). Both are templates on the Thrust execution
-// policy: the backend runs them with thrust::device, and the tests run the very same code with
-// thrust::host on a machine without a GPU and compare it, bit for bit, with the CPU backend.
+// policy: the CUDA backend runs them with thrust::device, `cuda-sim` (and the tests) the very same
+// code with thrust::host, compared bit for bit with the CPU backend.
 //
 // Why Thrust here and not in the simulation kernel (sweep_kernels.cuh): these run once per batch,
 // over every neuron, with no state of their own; a library algorithm is the shortest correct
@@ -20,15 +20,15 @@
 
 #include <cstdint>
 
+#include "kernel_views.hpp"
+#include "simt.hpp"
 #include "srlif/physics/accumulators.hpp"
 #include "srlif/physics/neuron_vars.hpp"
 #include "srlif/planning/sweep_plan.hpp"
 
 namespace srlif::cuda {
+inline namespace SRLIF_SIMT_TARGET {
 
-// The arrays of the neurons in flight (neuron_vars.hpp), neuron `at` = local point * neurons per
-// point + neuron: the kernel's view of the engine's device vectors.
-using DevicePopulation = NeuronArrays<DevicePointer>;
 
 // Neuron `at` of the batch before step 0 (initial_neuron, as on the CPU).
 struct InitialNeuron {
@@ -90,4 +90,5 @@ void reduce_point_tallies(const Policy& policy, const DevicePopulation& populati
                         TallySum{});
 }
 
+}  // namespace SRLIF_SIMT_TARGET
 }  // namespace srlif::cuda

@@ -1,9 +1,10 @@
 // CUDA kernels of the sweep: one thread integrates one neuron of one grid point
 // with its state in registers; the threads of a warp that integrate the same
 // neuron at different grid points share its normals (noise_sharing.hpp), drawn
-// as raw words from cuRAND's Philox4_32_10 device generator
-// (curand_Philox4x32_10 on each block's counter); the per-step arithmetic is the
-// shared host/device code.
+// as raw words of Philox4x32-10 (cuRAND's curand_Philox4x32_10 on each block's
+// counter on the GPU); the per-step arithmetic is the shared host/device code.
+// Written once against the SIMT facade (simt.hpp): nvcc compiles it for the GPU
+// (cuda_backend.cu), the host compiler for the SIMT emulator (cuda_sim_backend.cpp).
 //
 // The kernel is written by hand, with warp intrinsics rather than library primitives: a thread
 // keeps its neuron in registers for a whole chunk and a warp's lanes pass normals by
@@ -12,13 +13,11 @@
 // is Thrust (device_population.hpp).
 #pragma once
 
-#include <curand_kernel.h>
-
 #include <cstdint>
 
-#include "chunk_table_upload.hpp"
-#include "device_population.hpp"
+#include "kernel_views.hpp"
 #include "noise_sharing.hpp"
+#include "simt.hpp"
 #include "srlif/measures/readouts.hpp"
 #include "srlif/physics/accumulators.hpp"
 #include "srlif/physics/coloured_noise.hpp"
@@ -28,6 +27,7 @@
 #include "srlif/planning/sweep_plan.hpp"
 
 namespace srlif::cuda {
+inline namespace SRLIF_SIMT_TARGET {
 
 inline constexpr int kThreadsPerBlock = 256;
 
@@ -50,34 +50,24 @@ struct LaunchLayout {
   std::uint64_t blocks_per_group;
 };
 
-// The raw words of block `block` of `stream`: cuRAND's Philox4_32_10 called on the block's counter
-// directly (what curand_init(seed, stream, 4 * block) + curand4 return, without the generator
-// state's increment and word rotation): counter (block lo, block hi, stream lo, stream hi), key = seed.
-__device__ __forceinline__ PhiloxWords philox_block(uint2 key, std::uint64_t stream, std::uint64_t block) {
-  const uint4 counter =
-      make_uint4(static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
-                 static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32));
-  const uint4 words = curand_Philox4x32_10(counter, key);
-  return PhiloxWords{{words.x, words.y, words.z, words.w}};
-}
-
 // Lane `source` of the caller's segment of kWidth lanes has `value`: every lane of the warp calls it.
 template <int kWidth, typename T>
-__device__ __forceinline__ T from_segment_lane(T value, int source) {
+SRLIF_DEVICE T from_segment_lane(T value, int source) {
   if constexpr (kWidth == 1) {
     return value;
   } else {
-    return __shfl_sync(0xFFFFFFFFu, value, source, kWidth);
+    return simt::shuffle<kWidth>(value, source);
   }
 }
 
 // The bridge uniforms of one window (exact_step.hpp's bridge source), shared like the normals:
 // the first time a lane of the warp needs one in the window, each lane draws its block of the
 // bridge's counters (block | 2^63), and a step's word is read from the segment lane that drew it.
+// Its vote (exact_step.hpp's bridge source) is the warp's.
 template <int kWidth>
 struct SharedBridge {
   using Schedule = NoiseSharing<kWidth>;
-  uint2 key;
+  std::uint64_t seed;
   std::uint64_t stream;
   std::uint64_t first_block;  // the window's first Philox block (global)
   int lane;
@@ -86,9 +76,11 @@ struct SharedBridge {
 
   // The uniform of step `step_in_window` of the window. Called by every lane of the warp together
   // (exact_step), so `drawn` is the same in all of them.
-  __device__ __forceinline__ float uniform(std::int64_t step_in_window) {
+  SRLIF_DEVICE bool any(bool condition) const { return simt::WarpVote{}.any(condition); }
+
+  SRLIF_DEVICE float uniform(std::int64_t step_in_window) {
     if (!drawn) {
-      words = philox_block(key, stream, Schedule::drawn_block(first_block, lane) | kBridgeBlockFlag);
+      words = simt::philox_block(seed, stream, Schedule::drawn_block(first_block, lane) | kBridgeBlockFlag);
       drawn = true;
     }
     // The same in every lane: they step together.
@@ -109,17 +101,17 @@ struct SharedBridge {
 // kColoured: coloured noise (coloured_noise.hpp), the neuron's current in a register, and under
 // scheme exact its second normals, drawn and shared like the first.
 template <bool kRecord, Scheme kScheme, bool kColoured, int kWidth>
-__global__ void __launch_bounds__(kThreadsPerBlock)
-    advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
-                  const PointCoefficients* __restrict__ neuron_points, std::uint64_t seed,
-                  LaunchLayout layout, DeviceChunkTables tables, DeviceReadouts readouts,
-                  std::int64_t step_begin, std::int64_t step_end) {
+SRLIF_KERNEL(kThreadsPerBlock)
+advance_chunk(DevicePopulation population, const PointCoefficients* __restrict__ points,
+              const PointCoefficients* __restrict__ neuron_points, std::uint64_t seed, LaunchLayout layout,
+              DeviceChunkTables tables, DeviceReadouts readouts, std::int64_t step_begin,
+              std::int64_t step_end) {
   static_assert(kThreadsPerBlock == kSharingThreadsPerBlock);
   using Schedule = NoiseSharing<kWidth>;
   const SharingThread where = sharing_thread<kWidth>(layout.launch, layout.neurons, layout.blocks_per_group,
-                                                     blockIdx.x, static_cast<int>(threadIdx.x));
+                                                     simt::block_index(), simt::thread_index());
   if (!where.warp_active) return;  // the whole warp is past the last neuron
-  const int lane = static_cast<int>(threadIdx.x) % kWarpLanes;
+  const int lane = simt::thread_index() % kWarpLanes;
   const std::uint64_t local_point = where.local_point;
   const std::uint64_t neuron = where.neuron;
   const bool active = where.active;
@@ -150,9 +142,9 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     if constexpr (kRecord) {
       max_v = fmaxf(max_v, after.v);
       if (spiked && active) {
-        atomicAdd(readouts.phase_histogram + local_point * readouts.phase_bins + view.phase_bin[table_index],
-                  1ULL);
-        atomicAdd(readouts.psth + local_point * readouts.psth_bins + view.psth_bin[table_index], 1ULL);
+        simt::atomic_add(
+            readouts.phase_histogram + local_point * readouts.phase_bins + view.phase_bin[table_index], 1ULL);
+        simt::atomic_add(readouts.psth + local_point * readouts.psth_bins + view.psth_bin[table_index], 1ULL);
         if (neuron < readouts.raster_neurons) {
           readouts.raster[(local_point * readouts.raster_neurons + neuron) * readouts.raster_capacity +
                           tally.spikes - 1] = static_cast<std::int32_t>(step_begin + table_index);
@@ -161,18 +153,17 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     }
   };
 
-  const uint2 key = make_uint2(static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
   const std::uint64_t stream = stream_id(point.stream_tag, neuron);
   // One window from step `window` (chunks start on Philox blocks: step 4 * block + j has word j of
   // its block): `whole_blocks` blocks of 4 steps, then `partial_steps` (< 4) steps of one more.
   const auto advance_window = [&](std::int64_t window, int whole_blocks, int partial_steps) {
     const auto first_block = static_cast<std::uint64_t>(window) / 4;
     const std::uint64_t drawn_block = Schedule::drawn_block(first_block, lane);
-    const NormalQuad drawn = normals_from_block(philox_block(key, stream, drawn_block));
+    const NormalQuad drawn = normals_from_block(simt::philox_block(seed, stream, drawn_block));
     constexpr bool kSecond = kColoured && kScheme == Scheme::exact;
     NormalQuad drawn_second{};
     if constexpr (kSecond)
-      drawn_second = normals_from_block(philox_block(key, stream, drawn_block | kSecondNormalFlag));
+      drawn_second = normals_from_block(simt::philox_block(seed, stream, drawn_block | kSecondNormalFlag));
     // The window's tables and readouts, indexed from its first step (64-bit offsets once per window).
     const std::int64_t window_at = window - step_begin;
     const ChunkTableView window_view{view.drive_sin + window_at,
@@ -184,7 +175,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     const auto on_window_step = [&](std::int64_t index, bool spiked, const NeuronState& after) {
       on_step(window_at + index, spiked, after);
     };
-    SharedBridge<kWidth> bridge{key, stream, first_block, lane, false, {}};
+    SharedBridge<kWidth> bridge{seed, stream, first_block, lane, false, {}};
     const auto normals_of = [&](const NormalQuad& quad, int block) {
       NormalQuad normals;
       SRLIF_UNROLL
@@ -196,7 +187,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
       return kSecond ? normals_of(drawn_second, block) : NormalQuad{};
     };
     // Whole blocks with a constant count (no per-step guard), then the partial one.
-#pragma unroll 1
+    SRLIF_NO_UNROLL
     for (int block = 0; block < whole_blocks; ++block) {
       advance_block<kScheme, kColoured>(state, noise_current, tally, constants, point,
                                         normals_of(drawn, block), second_of(block), window_view, 4 * block, 4,
@@ -220,7 +211,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
 
   if (!active) return;
   store_neuron(population, at, record);
-  if constexpr (kRecord) atomicMax(readouts.max_v_key + local_point, ordered_float_key(max_v));
+  if constexpr (kRecord) simt::atomic_max(readouts.max_v_key + local_point, ordered_float_key(max_v));
 }
 
+}  // namespace SRLIF_SIMT_TARGET
 }  // namespace srlif::cuda

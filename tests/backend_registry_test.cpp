@@ -54,16 +54,38 @@ TEST(BackendTable, AutoTakesTheUsableBackendOfHighestPriority) {
 }
 
 // srlif bench measures what the table says: a usable backend's rate, or why it is not measured.
+// `bench` (all): a line for each backend auto can choose; one that auto never takes (cuda-sim,
+// there to check the GPU code) only when named.
 TEST(BackendTable, BenchHasALinePerBackend) {
   const test::CommandResult result = test::run_srlif("bench --neurons 64 --steps 200");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   for (const BackendKind& kind : backend_kinds()) {
     const std::string line = "\n" + std::string(kind.name) + (kind.host ? ", 1 thread " : " ");
+    if (kind.auto_priority <= 0) {
+      EXPECT_EQ(result.output.find(line), std::string::npos) << kind.name << ":\n" << result.output;
+      if (!kind.built()) continue;
+      const test::CommandResult named =
+          test::run_srlif("bench --neurons 64 --steps 200 --backend " + std::string(kind.name));
+      ASSERT_EQ(named.exit_code, 0) << named.output;
+      EXPECT_NE(named.output.find(line), std::string::npos) << kind.name << ":\n" << named.output;
+      continue;
+    }
     EXPECT_NE(result.output.find(line), std::string::npos) << kind.name << ":\n" << result.output;
     if (!kind.why_unusable().empty()) {
       EXPECT_NE(result.output.find(kind.why_unusable()), std::string::npos) << result.output;
     }
   }
+}
+
+TEST(BackendTable, CudaSimIsNeverAutosChoiceAndItsHelpSaysWhatItIsFor) {
+  const BackendKind& sim = backend_kind("cuda-sim");
+  EXPECT_EQ(sim.auto_priority, 0);
+  EXPECT_STRNE(resolve_backend("auto").name, "cuda-sim");
+  const std::string help = backend_help();
+  EXPECT_NE(help.find("cuda-sim: the CUDA backend's kernels on the CPU through the SIMT emulator: slow"),
+            std::string::npos)
+      << help;
+  EXPECT_NE(help.find("auto = the first usable of cuda, cpu"), std::string::npos) << help;
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 // The CUDA backend's population readouts (phase histogram, PSTH, raster, max V
-// and the measures derived from them) are byte-identical to the CPU's.
-// Skips itself without a usable GPU.
+// and the measures derived from them) are byte-identical to the CPU's: on a GPU where one is
+// usable, else through the SIMT emulator (cuda-sim, gpu_test_support.hpp).
 #include <gtest/gtest.h>
 
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "kernels/cuda_backend.hpp"
+#include "gpu_test_support.hpp"
 #include "srlif/io/population_output.hpp"
 #include "srlif/planning/grid.hpp"
 #include "srlif/running/backend_registry.hpp"
@@ -17,11 +17,6 @@
 namespace srlif {
 namespace {
 
-bool gpu_usable() {
-  std::string why_not;
-  return !cuda_devices(why_not).empty();
-}
-
 using Files = std::vector<std::pair<std::string, std::string>>;
 
 Files population_files_on(Backend& backend, const SweepConfig& config) {
@@ -30,11 +25,11 @@ Files population_files_on(Backend& backend, const SweepConfig& config) {
   return population_files(plan, result);
 }
 
-// 300 neurons (ragged blocks), 999.9 ms (a partial Philox block and a partial
+// 300 neurons (ragged blocks), 399.9 ms (a partial Philox block and a partial
 // PSTH bin), two frequencies, sigma from subthreshold silence to strong noise,
 // a raster of 20 neurons.
 SweepConfig small_population() {
-  SweepConfig config = test::reference_config({0.0, 15.0, 30.0, 60.0}, 300, 999.9);
+  SweepConfig config = test::reference_config({0.0, 15.0, 30.0, 60.0}, 300, 399.9);
   config.grid[Axis::frequency] = {7.0, 10.0};
   config.validity = {1, 400};
   config.readouts.enabled = true;
@@ -45,10 +40,9 @@ SweepConfig small_population() {
 }
 
 TEST(GpuReadouts, IdenticalToCpuAcrossChunks) {
-  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   SweepConfig config = small_population();
   const auto cpu = make_cpu_backend(0);
-  const auto cuda = make_cuda_backend();
+  const auto cuda = test::gpu_backend();
   const Files reference = population_files_on(*cpu, config);
   ASSERT_EQ(reference.size(), 4u);
   for (std::int64_t chunk : {4, 4096}) {
@@ -64,11 +58,10 @@ TEST(GpuReadouts, IdenticalToCpuAcrossChunks) {
 }
 
 TEST(GpuReadouts, IdenticalToCpuAcrossBatchesAndDecorrelatedPoints) {
-  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   SweepConfig config = small_population();
   config.decorrelate_points = true;
   const auto cpu = make_cpu_backend(0);
-  const auto cuda = make_cuda_backend();
+  const auto cuda = test::gpu_backend();
   const Files reference = population_files_on(*cpu, config);
   for (std::int64_t batch : {1, 3}) {
     config.execution.batch_points = batch;
@@ -78,7 +71,6 @@ TEST(GpuReadouts, IdenticalToCpuAcrossBatchesAndDecorrelatedPoints) {
 
 // Readouts of shared points in every sharing width (63 points: widths 32 ... 1), both schemes.
 TEST(GpuReadouts, SharedNoiseIdenticalToCpuInEveryWidth) {
-  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
     SweepConfig config = small_population();
     config.neurons = 45;
@@ -88,22 +80,39 @@ TEST(GpuReadouts, SharedNoiseIdenticalToCpuInEveryWidth) {
     config.scheme = scheme;
     config.execution.chunk_steps = 36;
     const auto cpu = make_cpu_backend(0);
-    const auto cuda = make_cuda_backend();
+    const auto cuda = test::gpu_backend();
     EXPECT_TRUE(population_files_on(*cuda, config) == population_files_on(*cpu, config))
+        << scheme_name(scheme);
+  }
+}
+
+// Readouts with coloured noise, in every sharing width (21 sigmas x 3 noise taus: 63 points), both
+// schemes: the kernels of readouts and coloured noise together.
+TEST(GpuReadouts, ColouredNoiseIdenticalToCpuInEveryWidth) {
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    SweepConfig config = small_population();
+    config.neurons = 45;
+    config.grid[Axis::sigma] = parse_axis("0:60:21", "--sigma");
+    config.grid[Axis::frequency] = {10.0};
+    config.grid[Axis::noise_tau] = {0.0, 1.0, 5.0};
+    config.scheme = scheme;
+    config.execution.chunk_steps = 36;
+    const auto cpu = make_cpu_backend(0);
+    const auto gpu = test::gpu_backend();
+    EXPECT_TRUE(population_files_on(*gpu, config) == population_files_on(*cpu, config))
         << scheme_name(scheme);
   }
 }
 
 // Readouts of a heterogeneous population.
 TEST(GpuReadouts, HeterogeneousPopulationIdenticalToCpu) {
-  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
     SweepConfig config = small_population();
     config.scheme = scheme;
     config.grid[Axis::bias_spread] = {4.0};
     config.grid[Axis::v_threshold_spread] = {0.5};
     const auto cpu = make_cpu_backend(0);
-    const auto cuda = make_cuda_backend();
+    const auto cuda = test::gpu_backend();
     EXPECT_TRUE(population_files_on(*cuda, config) == population_files_on(*cpu, config))
         << scheme_name(scheme);
   }
@@ -111,15 +120,15 @@ TEST(GpuReadouts, HeterogeneousPopulationIdenticalToCpu) {
 
 // Readouts with neuron axes: each point's V_init starts its max V, its t_ref bounds its raster.
 TEST(GpuReadouts, NeuronAxesIdenticalToCpu) {
-  if (!gpu_usable()) GTEST_SKIP() << "no usable CUDA device";
   for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
     SweepConfig config = small_population();
     config.scheme = scheme;
+    config.neurons = 45;
     config.grid[Axis::v_init] = {-75.0, -40.0};
     config.grid[Axis::t_ref] = {0.5, 3.0};
     config.grid[Axis::tau_m] = {7.0, 10.0};
     const auto cpu = make_cpu_backend(0);
-    const auto cuda = make_cuda_backend();
+    const auto cuda = test::gpu_backend();
     EXPECT_TRUE(population_files_on(*cuda, config) == population_files_on(*cpu, config))
         << scheme_name(scheme);
   }

@@ -13,6 +13,7 @@
 
 #include "kernels/chunk_table_upload.hpp"
 #include "kernels/device_population.hpp"
+#include "kernels/sim_device.hpp"
 #include "srlif/running/backend.hpp"
 #include "srlif/running/backend_registry.hpp"
 #include "test_support.hpp"
@@ -132,10 +133,10 @@ void expect_table_at(const T* device, const std::vector<T>& table, std::size_t a
   ASSERT_NE(device, nullptr) << name;
   EXPECT_EQ(std::memcmp(device, table.data(), table.size() * sizeof(T)), 0) << name;
   const std::size_t offset = reinterpret_cast<std::uintptr_t>(device) - alignment_base;
-  EXPECT_EQ(offset % (cuda::ChunkTableUpload::kAlignWords * sizeof(std::uint32_t)), 0u) << name;
+  EXPECT_EQ(offset % (cuda::ChunkTableUpload<cuda::SimDevice>::kAlignWords * sizeof(std::uint32_t)), 0u) << name;
 }
 
-void expect_upload_holds(cuda::ChunkTableUpload& upload, const ChunkTables& tables) {
+void expect_upload_holds(cuda::ChunkTableUpload<cuda::SimDevice>& upload, const ChunkTables& tables) {
   const cuda::DeviceChunkTables device = upload.upload(tables);
   EXPECT_EQ(device.length, tables.length);
   const auto base = reinterpret_cast<std::uintptr_t>(device.drive_sin);  // the first table, offset 0
@@ -159,7 +160,7 @@ TEST(ThrustChunkTables, EveryTableAtItsOwnPointer) {
   const SweepPlan full = make_plan(config);
   ASSERT_TRUE(full.drive_quadrature);
   ASSERT_GT(full.readout_layout.psth_bins, 0u);
-  cuda::ChunkTableUpload upload(full);
+  cuda::ChunkTableUpload<cuda::SimDevice> upload(full);
   const ChunkTables whole = make_chunk_tables(full, 0, full.chunk_steps);
   ASSERT_FALSE(whole.drive_cos.empty());
   ASSERT_FALSE(whole.phase_bin.empty());
@@ -167,7 +168,7 @@ TEST(ThrustChunkTables, EveryTableAtItsOwnPointer) {
   expect_upload_holds(upload, make_chunk_tables(full, full.chunk_steps, 13));
 
   const SweepPlan plain = make_plan(small_config(0.0));
-  cuda::ChunkTableUpload plain_upload(plain);
+  cuda::ChunkTableUpload<cuda::SimDevice> plain_upload(plain);
   const ChunkTables tables = make_chunk_tables(plain, 0, plain.chunk_steps);
   ASSERT_TRUE(tables.drive_cos.empty() && tables.phase_bin.empty() && tables.psth_bin.empty());
   expect_upload_holds(plain_upload, tables);

@@ -384,6 +384,7 @@ nb::dict info() {
   out["cuda_built"] = cuda.built();
   out["cuda_compiler"] = kCudaCompiler;
   out["cuda_architectures"] = kCudaArchitectures;
+  out["cuda_build"] = cuda.built() ? cuda.build() : std::string();
   nb::list devices;
   std::string why_not;
   if (cuda.built()) {
@@ -394,6 +395,7 @@ nb::dict info() {
       entry["compute_capability"] = device.compute_capability;
       entry["multiprocessors"] = device.multiprocessors;
       entry["memory_bytes"] = device.memory_bytes;
+      entry["runs"] = device.runs;
       devices.append(entry);
     }
   } else {

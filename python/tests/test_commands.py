@@ -81,7 +81,7 @@ def test_info_names_the_version_and_backends():
     info = srlif.info()
     assert info["version"] == srlif.__version__
     names = [backend["name"] for backend in info["backends"]]
-    assert names[:2] == ["cpu", "cuda"]
+    assert names == ["cpu", "cuda", "cuda-sim"]
     cpu = info["backends"][0]
     assert cpu["built"] and cpu["why_unusable"] == ""  # the CPU always runs
     assert info["auto_backend"] in names
@@ -224,11 +224,33 @@ def has_gpu():
     return bool(srlif.info()["devices"])
 
 
+def gpu_backend():
+    """The CUDA backend on a usable GPU, else cuda-sim: the same kernels through the SIMT emulator."""
+    return "cuda" if has_gpu() else "cuda-sim"
+
+
+def backend_built(name):
+    return any(backend["name"] == name and backend["built"] for backend in srlif.info()["backends"])
+
+
 @pytest.mark.gpu
-@pytest.mark.skipif(not has_gpu(), reason="no usable CUDA GPU")
-def test_gpu_sweep_equals_the_cpu_sweep(tmp_path):
-    arguments = dict(sigma="0:60:13", amplitude=[10, 20], neurons=500, duration=2000, progress=False)
+@pytest.mark.skipif(not backend_built(gpu_backend()), reason="neither a usable GPU nor the SIMT emulator")
+def test_gpu_sweep_and_population_equal_the_cpus(tmp_path):
+    arguments = dict(sigma="0:60:13", amplitude=[10, 20], neurons=100, duration=500, progress=False)
     srlif.sweep(backend="cpu", out=tmp_path / "cpu", **arguments)
-    srlif.sweep(backend="cuda", out=tmp_path / "cuda", **arguments)
+    srlif.sweep(backend=gpu_backend(), out=tmp_path / "gpu", **arguments)
     for name in ("points.csv", "optimum.csv", "tallies.csv"):
-        assert (tmp_path / "cpu" / name).read_bytes() == (tmp_path / "cuda" / name).read_bytes()
+        assert (tmp_path / "cpu" / name).read_bytes() == (tmp_path / "gpu" / name).read_bytes()
+    readouts = dict(sigma=[12.5, 40], neurons=40, duration=600, raster=10, scheme="exact", progress=False)
+    on_cpu = srlif.population(backend="cpu", **readouts)
+    on_gpu = srlif.population(backend=gpu_backend(), **readouts)
+    # The same data; the attributes hold the run's record (backend, device, timing), not results.
+    xr.testing.assert_identical(on_gpu.drop_attrs(), on_cpu.drop_attrs())
+    assert on_gpu.attrs["execution_backend"] == gpu_backend()
+
+
+def test_cuda_sim_is_never_autos_choice():
+    info = srlif.info()
+    sim = [backend for backend in info["backends"] if backend["name"] == "cuda-sim"]
+    assert len(sim) == 1 and "SIMT emulator" in sim[0]["summary"]
+    assert info["auto_backend"] != "cuda-sim"

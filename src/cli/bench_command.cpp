@@ -70,7 +70,8 @@ CommandRunner add_bench_command(CLI::App& app) {
   command
       ->add_option("--backend", options->backend,
                    "all" + backend_choices(" | ").substr(4) +
-                       ": the backends to measure (a GPU-sized workload takes minutes on one CPU thread)")
+                       ": the backends to measure; all: those auto can choose (a GPU-sized workload "
+                       "takes minutes on one CPU thread)")
       ->capture_default_str();
   return [options] { return run(*options); };
 }

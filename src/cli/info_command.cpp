@@ -25,16 +25,18 @@ CommandRunner add_info_command(CLI::App& app) {
       std::printf("%-10s%s; %s\n", label.c_str(), status.c_str(), kind.summary);
     }
     std::printf("cpu cores: %d (OpenMP)\n", omp_get_num_procs());
-    if (backend_kind("cuda").built())
-      std::printf("cuda build: %s, architectures %s\n", kCudaCompiler, kCudaArchitectures);
+    for (const BackendKind& kind : backend_kinds()) {
+      if (kind.build != nullptr && kind.built())
+        std::printf("%s build: %s\n", kind.name, kind.build().c_str());
+    }
     // The devices of every device backend this build has.
     for (const BackendKind& kind : backend_kinds()) {
       if (kind.devices == nullptr || !kind.built()) continue;
       std::string why_not;
       for (const DeviceInfo& device : kind.devices(why_not)) {
-        std::printf("device %d: %s (%s), compute capability %s, %d SMs, %.1f GiB\n", device.index,
+        std::printf("device %d: %s (%s), compute capability %s, %d SMs, %.1f GiB; runs %s\n", device.index,
                     device.name.c_str(), kind.name, device.compute_capability.c_str(), device.multiprocessors,
-                    static_cast<double>(device.memory_bytes) / (1ULL << 30));
+                    static_cast<double>(device.memory_bytes) / (1ULL << 30), device.runs.c_str());
       }
     }
     std::printf("auto:     %s\n", resolve_backend("auto").name);

@@ -82,9 +82,7 @@ void add_model_options(CLI::App& command, ModelOptions& options, Simulates what)
       ->capture_default_str()
       ->group(execution);
   if (!population) return;
-  command
-      .add_option("--backend", options.execution.backend,
-                  backend_choices(" | ") + " (auto = GPU when usable)")
+  command.add_option("--backend", options.execution.backend, backend_help())
       ->capture_default_str()
       ->group(execution);
   command.add_option("--threads", options.execution.threads, "CPU threads, 0 = all cores")

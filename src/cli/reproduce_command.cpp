@@ -66,7 +66,7 @@ void add_reproduce_options(CLI::App& command, ReproduceOptions& options) {
   command.add_option("--seed", options.seed, "Random seed (64-bit, >= 0)")->capture_default_str();
   command.add_option("--duration", options.duration, "Simulated time per neuron, ms")->capture_default_str();
   command.add_option("--scheme", options.scheme, "euler (the study's scheme) | exact")->capture_default_str();
-  command.add_option("--backend", options.execution.backend, backend_choices(" | "))->capture_default_str();
+  command.add_option("--backend", options.execution.backend, backend_help())->capture_default_str();
   command.add_option("--threads", options.execution.threads, "CPU threads, 0 = all cores")
       ->capture_default_str();
   command.add_flag("!--no-figures", options.figures, "Tables and report only");

@@ -305,13 +305,21 @@ SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, Real& release, SpikeT
 // bridge uniforms of a thread that draws its own. A bridge source offers
 // `uniform(at)`, the uniform of step first_step + at, which every thread of a
 // warp calls together (under a warp-uniform branch), so that a source shared
-// by the lanes of a warp (sweep_kernels.cuh, noise_sharing.hpp) can shuffle.
+// by the lanes of a warp (kernels/sweep_kernels.cuh, noise_sharing.hpp) can
+// shuffle; and `any(c)`, the vote of that warp: whether c holds in any of its
+// threads. Rare work (a spike's bookkeeping, the bridge's uniform) goes under
+// `if (bridge.any(c)) { if (c) ... }`: a warp where no thread needs it skips it
+// with one vote and a branch, where nvcc would otherwise issue the whole body,
+// predicated off, at every step; the vote also makes the branch the same in
+// every thread, as the shuffles under it need. A thread alone (this one, the
+// host's trace) is its own warp.
 struct BridgeStream {
   std::uint64_t seed;
   std::uint64_t stream;
   std::int64_t first_step;
 
   SRLIF_HD float uniform(std::int64_t at) const { return bridge_uniform(seed, stream, first_step + at); }
+  SRLIF_HD bool any(bool condition) const { return condition; }
 };
 
 // One neuron, one step of scheme exact at table index `at`, its bridge uniform from `bridge`.
@@ -320,7 +328,7 @@ SRLIF_HD bool exact_step(NeuronState& state, const StepConstants& constants, con
                          float drive, float noise, Bridge& bridge, std::int64_t at) {
   const auto crossed = [&](bool candidate, float product) {
     bool spike = false;
-    if (any_in_warp(candidate)) {  // a warp with no neuron near threshold draws no uniform
+    if (bridge.any(candidate)) {  // a warp with no neuron near threshold draws no uniform
       const float uniform = bridge.uniform(at);
       spike = candidate && bridge_crossed(product, point.bridge_half_variance, uniform);
     }
@@ -328,7 +336,7 @@ SRLIF_HD bool exact_step(NeuronState& state, const StepConstants& constants, con
   };
   SpikeTiming<std::int32_t, float> timing{0, 0.0f};
   return exact_step_lanes(state.v, state.refractory, state.release, timing, constants, drive, noise,
-                          point.bridge_limit, crossed, [](bool mask) { return any_in_warp(mask); }) != 0;
+                          point.bridge_limit, crossed, [&](bool mask) { return bridge.any(mask); }) != 0;
 }
 
 }  // namespace srlif

@@ -24,6 +24,15 @@
 #define SRLIF_UNROLL _Pragma("GCC unroll 16")
 #endif
 
+// No unrolling of a loop with a long body (the kernel's loop over a window's blocks).
+#if defined(__CUDA_ARCH__)
+#define SRLIF_NO_UNROLL _Pragma("unroll 1")
+#elif defined(__CUDACC__)
+#define SRLIF_NO_UNROLL
+#else
+#define SRLIF_NO_UNROLL _Pragma("GCC unroll 1")
+#endif
+
 namespace srlif {
 
 // Reinterpret the bits of a float (a register move on both compilers).
@@ -44,22 +53,6 @@ SRLIF_HD float float_from_bits(std::uint32_t bits) {
   float value;
   std::memcpy(&value, &bits, sizeof value);
   return value;
-#endif
-}
-
-// Whether `condition` holds in any thread of the calling warp (on the host: in
-// this one). Rare work (a spike's bookkeeping, the bridge's uniform) goes under
-// `if (any_in_warp(c)) { if (c) ... }`: a warp where no thread needs it skips it
-// with one vote and a branch, where nvcc would otherwise issue the whole body,
-// predicated off, at every step. Every thread of the warp must call it: the
-// kernels keep whole warps (lanes past the last neuron run along,
-// noise_sharing.hpp), and the vote over all 32 lanes also makes the branch the
-// same in each of them, as the warp shuffles under it need.
-SRLIF_HD bool any_in_warp(bool condition) {
-#if defined(__CUDA_ARCH__)
-  return __any_sync(0xFFFFFFFFu, condition) != 0;
-#else
-  return condition;
 #endif
 }
 

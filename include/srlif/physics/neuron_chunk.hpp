@@ -29,9 +29,9 @@ struct ChunkTableView {
 // The neuron's physics for step k (table index `at` = k - first step of the
 // chunk) with its normal z_k; true when it spikes at t_{k+1}. `bridge` (a
 // bridge source, exact_step.hpp, whose table index 0 is the chunk's first step)
-// is used by scheme exact only. kColoured: the noise is coloured
-// (coloured_noise.hpp): `noise_current` takes its step, and scheme exact's
-// membrane its second normal `second_normal`; both are unused otherwise.
+// gives scheme exact its uniforms, and every step the warp's vote (`bridge.any`). kColoured: the noise is
+// coloured (coloured_noise.hpp): `noise_current` takes its step, and scheme exact's membrane its second
+// normal `second_normal`; both are unused otherwise.
 template <Scheme kScheme, bool kColoured, typename Bridge>
 SRLIF_HD bool scheme_step(NeuronState& state, float& noise_current, const StepConstants& constants,
                           const PointCoefficients& point, float normal, float second_normal,
@@ -98,8 +98,8 @@ SRLIF_HD void advance_block(NeuronState& state, float& noise_current, NeuronTall
   // Spikes are rare (about one step in 10^3 per neuron, one block in 10 per
   // warp of 32), so their phases are added once per block, and only in warps
   // where a neuron spiked: nvcc would otherwise issue the table loads and
-  // 64-bit adds, predicated off, at every step (host_device.hpp).
-  if (any_in_warp(spiked_steps != 0)) {
+  // 64-bit adds, predicated off, at every step (exact_step.hpp, BridgeStream).
+  if (bridge.any(spiked_steps != 0)) {
     for (int j = 0; j < 4; ++j) {
       if ((spiked_steps >> j) & 1u) add_spike_phase(tally, tables, table_offset + j);
     }

@@ -21,12 +21,14 @@ struct DeviceInfo {
   std::string compute_capability;  // "9.0"
   int multiprocessors;
   std::size_t memory_bytes;
+  std::string
+      runs;  // how it runs this binary: "sm_90 SASS", "compute_90 PTX, compiled by the driver", or why not
 };
 
 struct BackendKind {
   const char* name;     // as --backend takes it
   const char* summary;  // one line: what it runs on
-  // `auto` takes the usable backend of the highest priority.
+  // `auto` takes the usable backend of the highest priority; 0: never.
   int auto_priority;
   // Host backends run on this machine's cores (`threads`; bench measures 1 and all of them);
   // device backends on accelerators, one backend per device in use.
@@ -40,13 +42,19 @@ struct BackendKind {
   std::vector<std::unique_ptr<Backend>> (*make)(int threads, int devices);
   // A device backend's usable devices (else an empty list, and why not); null for a host backend.
   std::vector<DeviceInfo> (*devices)(std::string& why_not);
+  // What this build of it is, when there is more to say than the core's compiler ("nvcc 13.0.88;
+  // sm_80 SASS, sm_90 SASS + compute_90 PTX"); null otherwise.
+  std::string (*build)();
 };
 
 // Every backend srlif knows, built here or not, in the order help and info list them.
 std::span<const BackendKind> backend_kinds();
 
-// "auto, cpu, cuda": the names --backend accepts, joined by `separator` (help: " | ").
+// "auto, cpu, cuda, cuda-sim": the names --backend accepts, joined by `separator` (help: " | ").
 std::string backend_choices(const char* separator = ", ");
+
+// --backend's help: the names, auto's order, and what a backend auto never takes is for.
+std::string backend_help();
 
 // The backend kind of that name (not "auto"); InputError naming `flag`, with the known names,
 // for any other.
