@@ -234,40 +234,36 @@ nb::dict run_trace(const Values& values) {
 nb::dict run_theory(const Values& values) {
   CommandOptions<cli::TheoryOptions> parsed(cli::add_theory_options);
   parsed.apply(values);
-  const TheoryTable table = run_theory_job(cli::to_theory_job(parsed.options));
-  std::vector<double> mu, sigma_v, mean_v, std_v, rate;
-  for (const TheoryPoint& point : table.points) {
-    mu.push_back(point.mu_mv);
-    sigma_v.push_back(point.sigma_v_mv);
-    mean_v.push_back(point.mean_v_mv);
-    std_v.push_back(point.std_v_mv);
-    rate.push_back(point.rate_hz);
-  }
+  const TheoryTable table = run_theory_job(cli::to_theory_job(parsed.options, parsed.app));
   nb::dict out;
-  // The dimensions, in grid order: sigma, bias, the neuron's swept axes.
+  // The dimensions, in grid order (sigma, amplitude, bias, frequency, the neuron's swept axes),
+  // those of the table's axis columns.
+  const std::vector<Axis> columns = theory_axes(table);
   nb::dict axes;
-  std::vector<Axis> dimensions = {Axis::sigma, Axis::bias};
-  for (const Axis axis : table.grid.swept_axes()) dimensions.push_back(axis);
-  for (const Axis axis : dimensions)
-    axes[std::string(axis_info(axis).name).c_str()] = to_numpy(table.grid[axis]);
-  out["axes"] = axes;
-  out["mu_mv"] = to_numpy(std::move(mu));
-  out["sigma_v_mv"] = to_numpy(std::move(sigma_v));
-  out["mean_v_mv"] = to_numpy(std::move(mean_v));
-  out["std_v_mv"] = to_numpy(std::move(std_v));
-  out["rate_hz"] = to_numpy(std::move(rate));
-  // With coloured noise, each point's formula and whether it is in its range (as theory_csv).
-  if (std::ranges::any_of(table.points,
-                          [](const TheoryPoint& point) { return point.noise_tau_ratio > 0.0; })) {
-    nb::list model;
-    std::vector<double> within;
-    for (const TheoryPoint& point : table.points) {
-      model.append(theory_model(point));
-      within.push_back(theory_within_validity(point) ? 1.0 : 0.0);
-    }
-    out["model"] = model;
-    out["within_validity"] = to_numpy(std::move(within));
+  for (const AxisInfo& info : kAxes) {
+    if (std::ranges::find(columns, info.axis) != columns.end())
+      axes[std::string(info.name).c_str()] = to_numpy(table.grid[info.axis]);
   }
+  out["axes"] = axes;
+  // The measure columns as the library declares them: name, unit, kind and values.
+  nb::list measures;
+  for (const TheoryColumn& column : theory_columns(table)) {
+    nb::dict entry;
+    entry["name"] = column.name;
+    entry["unit"] = column.unit;
+    entry["description"] = column.description;
+    if (column.kind == TheoryColumnKind::text) {
+      entry["kind"] = "text";
+      nb::list texts;
+      for (const std::string& text : theory_texts(table, column.name)) texts.append(text);
+      entry["values"] = texts;
+    } else {
+      entry["kind"] = column.kind == TheoryColumnKind::flag ? "flag" : "number";
+      entry["values"] = to_numpy(theory_numbers(table, column.name));
+    }
+    measures.append(entry);
+  }
+  out["columns"] = measures;
   return out;
 }
 

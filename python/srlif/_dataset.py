@@ -31,11 +31,6 @@ UNITS.update({
     "time_ms": "ms",
     "v_mv": "mV",
     "input_pa": "pA",
-    "mu_mv": "mV",
-    "sigma_v_mv": "mV",
-    "mean_v_mv": "mV",
-    "std_v_mv": "mV",
-    "rate_hz": "Hz",
 })
 
 
@@ -205,11 +200,15 @@ def trace_dataset(raw, given):
 
 
 def theory_dataset(raw):
-    grid = _Grid(raw["axes"])  # sigma, bias and each swept neuron parameter
+    # The dimensions: sigma, bias, (with the linear response) amplitude and frequency, and each
+    # swept neuron parameter; the variables are the library's columns, with their units.
+    grid = _Grid(raw["axes"])
     variables = {}
-    for name in ("mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"):
-        variables[name] = (grid.dims, grid.cube(raw[name]), _attrs(name))
-    if "model" in raw:  # coloured noise: each point's formula and whether it is in its range
-        variables["model"] = (grid.dims, grid.cube(np.asarray(raw["model"], dtype=object)), {})
-        variables["within_validity"] = (grid.dims, grid.cube(raw["within_validity"]).astype(bool), {})
+    for column in raw["columns"]:
+        values = column["values"]
+        if column["kind"] == "text":
+            values = np.asarray(values, dtype=object)
+        attrs = dict(_unit_attrs(column["unit"]), long_name=column["description"])
+        cube = grid.cube(values)
+        variables[column["name"]] = (grid.dims, cube.astype(bool) if column["kind"] == "flag" else cube, attrs)
     return xr.Dataset(variables, coords=grid.coords(), attrs={"kind": "theory"})

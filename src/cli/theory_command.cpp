@@ -1,7 +1,8 @@
 // `srlif theory`: the stationary firing rate of the LIF neuron under white
 // noise (Siegert formula, no signal; coloured noise: Fourcaud-Brunel) and the free membrane's mean and
 // standard deviation, over a sigma x bias grid (and any neuron parameter given
-// as an axis). Instant; no simulation.
+// as an axis); with --response linear also the linear response to the signal and the SNR a
+// sweep should measure. No simulation.
 #include "cli/theory_command.hpp"
 
 #include <cstdio>
@@ -11,13 +12,41 @@
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
 #include "cli/model_options.hpp"
+#include "srlif/errors.hpp"
 
 namespace srlif::cli {
 
-TheoryJob to_theory_job(const TheoryOptions& options) {
+namespace {
+
+// The flags that only the linear response uses.
+constexpr const char* kSignalFlags[] = {"--amplitude", "--frequency", "--neurons", "--duration", "--psth"};
+
+TheoryResponse parse_response(const std::string& text) {
+  if (text == "stationary") return TheoryResponse::stationary;
+  if (text == "linear") return TheoryResponse::linear;
+  throw InputError("--response", "must be stationary or linear (got '" + text + "')");
+}
+
+}  // namespace
+
+TheoryJob to_theory_job(const TheoryOptions& options, const CLI::App& command) {
   TheoryJob job = options.job;
   job.out = options.out;
   job.spread_shape = parse_spread_shape(options.spread, "--spread");
+  job.response = parse_response(options.response);
+  if (job.response == TheoryResponse::stationary) {
+    for (const char* flag : kSignalFlags) {
+      if (command.count(flag) > 0) {
+        // A value that breaks the number rules is refused for that first, as everywhere.
+        for (const Axis axis : {Axis::amplitude, Axis::frequency}) {
+          if (axis_info(axis).flag == flag) count_axis(job.axes[axis_index(axis)], flag);
+        }
+        throw InputError(flag, "plays no role in the stationary theory (A = 0); add --response linear");
+      }
+    }
+  }
+  if (options.neurons < 1) throw InputError("--neurons", "must be >= 1");
+  job.neurons = static_cast<std::uint64_t>(options.neurons);
   return job;
 }
 
@@ -30,6 +59,29 @@ void add_theory_options(CLI::App& command, TheoryOptions& options) {
       ->capture_default_str()
       ->group(kSpreadGroup);
 
+  const char* response = "Response to the signal (--response linear)";
+  command
+      .add_option(
+          "--response", options.response,
+          "stationary (the state at A = 0) | linear (also the linear response to the signal A sin(2 pi f "
+          "t): white noise, no spreads)")
+      ->capture_default_str()
+      ->group(response);
+  const Axis signal[] = {Axis::amplitude, Axis::frequency};
+  add_axis_options(command, options.job.axes, signal);
+  for (const Axis axis : signal) command.get_option(std::string(axis_info(axis).flag))->group(response);
+  command
+      .add_option("--neurons", options.neurons,
+                  "Neurons per point of the sweep whose SNR linear_snr_db predicts")
+      ->capture_default_str()
+      ->group(response);
+  command.add_option("--duration", options.job.duration_ms, "... its duration, ms")
+      ->capture_default_str()
+      ->group(response);
+  command.add_option("--psth", options.job.psth_bin_ms, "... and its PSTH bin, ms")
+      ->capture_default_str()
+      ->group(response);
+
   command.add_option("--out", options.out, "CSV file to write (default: print to standard output)");
   command.add_option("--config", options.config, "Read options from a TOML or INI file");
 }
@@ -41,11 +93,13 @@ CommandRunner add_theory_command(CLI::App& app, const std::string&) {
       "Stationary firing rate under white noise (Siegert formula, A = 0), or coloured noise "
       "(--noise-tau: Fourcaud-Brunel, first order in sqrt(tau_s/tau_m), valid to tau_s/tau_m <= 0.1), and "
       "the free membrane's mean and std (CSV: bias, sigma, mu_mv, sigma_v_mv, mean_v_mv, std_v_mv, rate_hz; "
-      "with --noise-tau also model, within_validity)");
+      "with --noise-tau also model, within_validity); with --response linear also the linear response to the "
+      "signal (susceptibility_hz_per_pa, susceptibility_phase_rad, spontaneous_spectrum_hz, "
+      "linear_vector_strength, linear_snr_db)");
   add_theory_options(*command, *options);
   return [options, command] {
     apply_config_file(*command, options->config);
-    const TheoryJob job = to_theory_job(*options);
+    const TheoryJob job = to_theory_job(*options, *command);
     const TheoryTable table = run_theory_job(job);
     if (job.out.empty()) {
       const std::string csv = theory_csv(table);

@@ -22,12 +22,46 @@ std::complex<double> windowed_transform(const std::vector<double>& series, const
   return sum;
 }
 
+// The number of full bins the estimator uses.
+std::size_t full_bin_count(std::size_t available, double bin_ms, double duration_ms) {
+  return std::min(available, static_cast<std::size_t>(std::floor(duration_ms / bin_ms * (1.0 + 1e-12))));
+}
+
+// The Hann window of n bins.
+std::vector<double> hann_window(std::size_t n) {
+  std::vector<double> window(n);
+  for (std::size_t k = 0; k < n; ++k)
+    window[k] =
+        0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(k) / static_cast<double>(n));
+  return window;
+}
+
+// The grid frequencies f + m/T of the noise band, 0.6 Hz < |m/T| <= 2 Hz and |m| >= 2, inside
+// (0, Nyquist), each side in turn.
+std::vector<double> band_frequencies(std::size_t full_bins, double bin_ms, double frequency_hz) {
+  const double bin_seconds = bin_ms / 1000.0;
+  const double resolution_hz = 1.0 / (static_cast<double>(full_bins) * bin_seconds);
+  const double nyquist_hz = 0.5 / bin_seconds;
+  std::vector<double> frequencies;
+  // m starts above 0.6 Hz (the slack keeps 0.6 / 0.1 = 5.999... from admitting
+  // 0.6 Hz itself) and at 2 at least: the Hann window's main lobe spreads the
+  // signal into f +- 1/T, which must not count as noise.
+  const long first_m = std::max(2L, static_cast<long>(std::floor(0.6 / resolution_hz * (1.0 + 1e-12))) + 1);
+  for (int side : {-1, 1}) {
+    for (long m = first_m; static_cast<double>(m) * resolution_hz <= 2.0 * (1.0 + 1e-12); ++m) {
+      const double frequency = frequency_hz + side * static_cast<double>(m) * resolution_hz;
+      if (frequency <= 0.0 || frequency >= nyquist_hz) continue;
+      frequencies.push_back(frequency);
+    }
+  }
+  return frequencies;
+}
+
 }  // namespace
 
 SpectralReadout pooled_spectrum(std::span<const std::uint64_t> psth_counts, double bin_ms, double duration_ms,
                                 std::uint64_t neurons, double frequency_hz) {
-  const std::size_t full_bins = std::min(
-      psth_counts.size(), static_cast<std::size_t>(std::floor(duration_ms / bin_ms * (1.0 + 1e-12))));
+  const std::size_t full_bins = full_bin_count(psth_counts.size(), bin_ms, duration_ms);
   if (full_bins < 2) return SpectralReadout{kNaN, kNaN};
 
   const double bin_seconds = bin_ms / 1000.0;
@@ -38,12 +72,10 @@ SpectralReadout pooled_spectrum(std::span<const std::uint64_t> psth_counts, doub
     mean += series[n];
   }
   mean /= static_cast<double>(full_bins);
-  std::vector<double> window(full_bins);
+  const std::vector<double> window = hann_window(full_bins);
   double window_sum = 0.0;
   for (std::size_t n = 0; n < full_bins; ++n) {
     series[n] -= mean;
-    window[n] = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(n) /
-                                     static_cast<double>(full_bins));
     window_sum += window[n];
   }
 
@@ -51,20 +83,9 @@ SpectralReadout pooled_spectrum(std::span<const std::uint64_t> psth_counts, doub
   SpectralReadout readout{2.0 * std::abs(at_signal) / window_sum, kNaN};
 
   // The band 0.6 Hz < |f' - f| <= 2 Hz on the 1/T grid, inside (0, Nyquist).
-  const double resolution_hz = 1.0 / (static_cast<double>(full_bins) * bin_seconds);
-  const double nyquist_hz = 0.5 / bin_seconds;
   std::vector<double> band_power;
-  // m starts above 0.6 Hz (the slack keeps 0.6 / 0.1 = 5.999... from admitting
-  // 0.6 Hz itself) and at 2 at least: the Hann window's main lobe spreads the
-  // signal into f +- 1/T, which must not count as noise.
-  const long first_m = std::max(2L, static_cast<long>(std::floor(0.6 / resolution_hz * (1.0 + 1e-12))) + 1);
-  for (int side : {-1, 1}) {
-    for (long m = first_m; static_cast<double>(m) * resolution_hz <= 2.0 * (1.0 + 1e-12); ++m) {
-      const double frequency = frequency_hz + side * static_cast<double>(m) * resolution_hz;
-      if (frequency <= 0.0 || frequency >= nyquist_hz) continue;
-      band_power.push_back(std::norm(windowed_transform(series, window, bin_ms, frequency)));
-    }
-  }
+  for (const double frequency : band_frequencies(full_bins, bin_ms, frequency_hz))
+    band_power.push_back(std::norm(windowed_transform(series, window, bin_ms, frequency)));
   if (band_power.empty()) return readout;
   std::sort(band_power.begin(), band_power.end());
   const std::size_t middle = band_power.size() / 2;
@@ -77,6 +98,65 @@ SpectralReadout pooled_spectrum(std::span<const std::uint64_t> psth_counts, doub
     readout.snr_db = std::numeric_limits<double>::infinity();
   }  // else no activity at all: NaN
   return readout;
+}
+
+double expected_pooled_snr_db(double rate_hz, double modulation_hz, double phase_rad,
+                              const std::function<double(double)>& spike_spectrum, double bin_ms,
+                              double duration_ms, std::uint64_t neurons, double frequency_hz) {
+  const std::size_t full_bins = full_bin_count(std::numeric_limits<std::size_t>::max(), bin_ms, duration_ms);
+  const std::vector<double> band = band_frequencies(full_bins, bin_ms, frequency_hz);
+  const double bin_seconds = bin_ms / 1000.0;
+  if (full_bins < 2 || band.empty() || !(rate_hz > 0.0) || frequency_hz >= 0.5 / bin_seconds) return kNaN;
+  const auto sinc = [](double x) { return x == 0.0 ? 1.0 : std::sin(x) / x; };
+
+  // The signal's part, as the estimator transforms it: the bin averages of the sinusoid
+  // (sinc(pi f bin) times its value at the bin's centre), their mean removed.
+  const std::vector<double> window = hann_window(full_bins);
+  std::vector<double> series(full_bins);
+  double mean = 0.0;
+  const double averaged = modulation_hz * sinc(std::numbers::pi * frequency_hz * bin_seconds);
+  for (std::size_t n = 0; n < full_bins; ++n) {
+    const double t = (static_cast<double>(n) + 0.5) * bin_seconds;
+    series[n] = averaged * std::sin(2.0 * std::numbers::pi * frequency_hz * t - phase_rad);
+    mean += series[n];
+  }
+  mean /= static_cast<double>(full_bins);
+  for (double& value : series) value -= mean;
+  const double signal_power = std::norm(windowed_transform(series, window, bin_ms, frequency_hz));
+
+  // The noise's expected power at f': sum w^2 S_bin(f') / (N bin), S_bin aliased as above.
+  double window_squares = 0.0;
+  for (const double w : window) window_squares += w * w;
+  const double sampling_hz = 1.0 / bin_seconds;
+  const auto noise_power = [&](double frequency) {
+    double binned = 0.0;
+    double weight = 0.0;
+    for (int k = -1; k <= 1; ++k) {
+      const double alias = frequency + k * sampling_hz;
+      const double attenuation = std::pow(sinc(std::numbers::pi * alias * bin_seconds), 2);
+      binned += spike_spectrum(std::fabs(alias)) * attenuation;
+      weight += attenuation;
+    }
+    binned += rate_hz * (1.0 - weight);  // the further aliases, where S = r0 (sum of all sinc^2 is 1)
+    return window_squares * binned / (static_cast<double>(neurons) * bin_seconds);
+  };
+  // The band's expected median: ln 2 times the power at the middle of each side it has.
+  double band_mean = 0.0;
+  int sides = 0;
+  for (int side : {-1, 1}) {
+    double sum = 0.0;
+    int count = 0;
+    for (const double f : band) {
+      if ((f - frequency_hz) * side <= 0.0) continue;
+      sum += f;
+      ++count;
+    }
+    if (count == 0) continue;
+    band_mean += noise_power(sum / count);
+    ++sides;
+  }
+  band_mean /= sides;
+  return 10.0 * std::log10((signal_power + noise_power(frequency_hz)) / (std::numbers::ln2 * band_mean));
 }
 
 }  // namespace srlif

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <memory>
+#include <numbers>
 #include <utility>
 
 #include "srlif/errors.hpp"
@@ -16,6 +19,8 @@
 #include "srlif/io/population_output.hpp"
 #include "srlif/io/run_json.hpp"
 #include "srlif/io/staged_files.hpp"
+#include "srlif/measures/linear_response.hpp"
+#include "srlif/measures/spectrum.hpp"
 #include "srlif/planning/grid.hpp"
 #include "srlif/running/backend_registry.hpp"
 #include "srlif/version.hpp"
@@ -198,11 +203,48 @@ std::vector<TraceSample> run_trace_job(const TraceJob& job) {
 
 namespace {
 
-// The theory's columns besides its measures: bias, sigma, and the neuron's and spreads' swept axes.
-std::vector<Axis> theory_axes(const Grid& grid) {
-  std::vector<Axis> axes = {Axis::bias, Axis::sigma};
-  for (const Axis axis : grid.swept_axes()) axes.push_back(axis);
-  return axes;
+// The linear response's columns at one point (docs/theory.md, "Linear response").
+LinearPoint linear_point(const TheoryJob& job, const GridPoint& point, double rate_hz) {
+  const NeuronParams neuron = point.neuron();
+  const double frequency = point[Axis::frequency];
+  const double amplitude = point[Axis::amplitude];
+  const LinearResponse response = linear_response(neuron, point.bias(), point.sigma(), frequency);
+  LinearPoint linear;
+  linear.susceptibility_hz_per_pa = std::abs(response.susceptibility_hz_per_pa);
+  linear.susceptibility_phase_rad = -std::arg(response.susceptibility_hz_per_pa);
+  linear.spontaneous_spectrum_hz = response.spontaneous_spectrum_hz;
+  const double modulation = std::fabs(amplitude) * linear.susceptibility_hz_per_pa;
+  // A negative amplitude is the signal with its sign turned: half a period later.
+  const double phase = linear.susceptibility_phase_rad + (amplitude < 0.0 ? std::numbers::pi : 0.0);
+  linear.linear_vector_strength = rate_hz > 0.0 ? modulation / (2.0 * rate_hz) : kNaN;
+  linear.linear_snr_db = expected_pooled_snr_db(
+      rate_hz, modulation, phase,
+      [&](double f) { return spontaneous_spectrum(neuron, point.bias(), point.sigma(), f); }, job.psth_bin_ms,
+      job.duration_ms, job.neurons, frequency);
+  return linear;
+}
+
+// The linear response's own rules, before any point is computed.
+void validate_linear_job(const TheoryJob& job, const Grid& grid) {
+  validate_axis(grid[Axis::amplitude], "--amplitude", -kMaxCurrent, false, "amplitude must be finite",
+                kMaxCurrent);
+  validate_axis(grid[Axis::frequency], "--frequency", 0.0, true, "signal frequency must be > 0 Hz", 1e300);
+  for (const Axis axis : {Axis::noise_tau, Axis::bias_spread, Axis::v_threshold_spread, Axis::tau_m_spread}) {
+    if (std::ranges::any_of(grid[axis], [](double value) { return value != 0.0; })) {
+      throw InputError(std::string(axis_info(axis).flag),
+                       axis == Axis::noise_tau
+                           ? "the linear response is computed for white noise only (--noise-tau 0)"
+                           : "the linear response is computed for a population without spreads (0)");
+    }
+  }
+  if (job.neurons < 1) throw InputError("--neurons", "must be >= 1");
+  if (!(job.duration_ms > 0.0) || !std::isfinite(job.duration_ms)) {
+    throw InputError("--duration", "must be a finite number of ms > 0");
+  }
+  if (!(job.psth_bin_ms > 0.0 && job.psth_bin_ms <= job.duration_ms)) {
+    throw InputError(
+        "--psth", "bin width must be > 0 and <= --duration ms (got " + format_number(job.psth_bin_ms) + ")");
+  }
 }
 
 }  // namespace
@@ -210,78 +252,58 @@ std::vector<Axis> theory_axes(const Grid& grid) {
 TheoryTable run_theory_job(const TheoryJob& job) {
   // A row is about 120 bytes; 10^7 rows is already a gigabyte of CSV.
   constexpr double kMaxRows = 1e7;
+  const bool linear = job.response == TheoryResponse::linear;
   const double rows = grid_count(job.axes);
   if (rows > kMaxRows) {
     throw InputError("--sigma/--bias", "the grid has " + format_number(rows) + " points; at most " +
                                            format_number(kMaxRows) + " rows are written");
   }
-  TheoryTable table{parse_grid(job.axes), {}};
-  // The signal plays no role: one value each (`theory` offers neither flag).
-  table.grid[Axis::amplitude] = {0.0};
-  table.grid[Axis::frequency] = {10.0};
+  TheoryTable table{parse_grid(job.axes), job.response, {}, {}};
+  if (!linear) {
+    // The stationary state has no signal: one value each.
+    table.grid[Axis::amplitude] = {0.0};
+    table.grid[Axis::frequency] = {10.0};
+  }
   const Grid& grid = table.grid;
   validate_axis(grid[Axis::sigma], "--sigma", 0.0, false, "noise intensity must be >= 0 pA*sqrt(ms)",
                 kMaxCurrent);
   validate_axis(grid[Axis::bias], "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
   validate_neuron_axes(grid, job.spread_shape);
+  if (linear) validate_linear_job(job, grid);
   // --out is checked before computing, so a bad path fails without work; every row is
   // computed before writing, so bad input writes nothing.
   const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);
   if (!job.out.empty()) {
-    check_output_fits_disk(4096.0 + rows * 160.0, free_disk_bytes(directory), directory, "free some space");
+    check_output_fits_disk(4096.0 + rows * (linear ? 260.0 : 160.0), free_disk_bytes(directory), directory,
+                           "free some space");
   }
-  table.points.reserve(grid.size());
-  for (std::size_t index = 0; index < grid.size(); ++index) {
-    const GridPoint point = grid.point(index);
-    const PopulationSpread spread{point[Axis::bias_spread], point[Axis::v_threshold_spread],
-                                  point[Axis::tau_m_spread], job.spread_shape};
-    table.points.push_back(population_siegert(point.neuron(), point.bias(), point.sigma(), spread));
+  table.points.resize(grid.size());
+  if (linear) table.linear.resize(grid.size());
+  // Points in parallel (each is independent; the table is the same for any thread count); the
+  // first failure by point index is the one reported.
+  std::vector<std::exception_ptr> failures(grid.size());
+  const auto count = static_cast<std::int64_t>(grid.size());
+#pragma omp parallel for schedule(dynamic, 1) if (linear)
+  for (std::int64_t i = 0; i < count; ++i) {
+    const auto index = static_cast<std::size_t>(i);
+    try {
+      const GridPoint point = grid.point(index);
+      const PopulationSpread spread{point[Axis::bias_spread], point[Axis::v_threshold_spread],
+                                    point[Axis::tau_m_spread], job.spread_shape};
+      table.points[index] = population_siegert(point.neuron(), point.bias(), point.sigma(), spread);
+      if (linear) table.linear[index] = linear_point(job, point, table.points[index].rate_hz);
+    } catch (...) {
+      failures[index] = std::current_exception();
+    }
+  }
+  for (const std::exception_ptr& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
   }
   if (!job.out.empty()) {
     prepare_output_directory(directory);
     write_files_atomically(directory, {{job.out.filename().string(), theory_csv(table)}});
   }
   return table;
-}
-
-const char* theory_model(const TheoryPoint& point) {
-  return point.noise_tau_ratio > 0.0 ? "fourcaud_brunel" : "siegert";
-}
-
-bool theory_within_validity(const TheoryPoint& point) {
-  return point.noise_tau_ratio <= kFourcaudBrunelValidRatio;
-}
-
-std::string theory_csv(const TheoryTable& table) {
-  const std::vector<Axis> axes = theory_axes(table.grid);
-  std::vector<std::string> header;
-  for (const Axis axis : axes) header.emplace_back(axis_info(axis).name);
-  for (const char* name : {"mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"})
-    header.emplace_back(name);
-  // With coloured noise, each row says which formula gave its rate and whether it is in the
-  // correction's range (theory.hpp); white noise's table is as it was.
-  const bool coloured =
-      std::ranges::any_of(table.points, [](const TheoryPoint& point) { return point.noise_tau_ratio > 0.0; });
-  if (coloured) {
-    header.emplace_back("model");
-    header.emplace_back("within_validity");
-  }
-  std::string csv = csv_line(header);
-  // sigma varies fastest, as in a sweep's points.csv, so each sigma slice is contiguous.
-  for (std::size_t index = 0; index < table.points.size(); ++index) {
-    const GridPoint grid_point = table.grid.point(index);
-    const TheoryPoint& point = table.points[index];
-    std::vector<std::string> fields;
-    for (const Axis axis : axes) fields.push_back(format_number(grid_point[axis]));
-    for (const double value : {point.mu_mv, point.sigma_v_mv, point.mean_v_mv, point.std_v_mv, point.rate_hz})
-      fields.push_back(format_number(value));
-    if (coloured) {
-      fields.emplace_back(theory_model(point));
-      fields.emplace_back(theory_within_validity(point) ? "1" : "0");
-    }
-    csv += csv_line(fields);
-  }
-  return csv;
 }
 
 ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& control) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "srlif/io/theory_table.hpp"
 #include "srlif/measures/theory.hpp"
 #include "srlif/planning/sweep_config.hpp"
 #include "srlif/running/reproduce.hpp"
@@ -44,27 +45,22 @@ struct TraceJob {
 };
 std::vector<TraceSample> run_trace_job(const TraceJob& job);
 
-// `theory`: the Siegert point of every grid point (sigma fastest, then bias,
-// then the neuron's axes); written as CSV to `out` when it is not empty. The
-// signal's axes (amplitude, frequency) and V_init play no role.
+// `theory`: the stationary state of every grid point (sigma fastest, then bias, then the
+// neuron's axes) and, with TheoryResponse::linear, the linear response to the signal (its
+// amplitude and frequency are then axes too); written as CSV to `out` when it is not empty.
+// V_init plays no role.
 struct TheoryJob {
   AxisTexts axes = default_axis_texts();
   SpreadShape spread_shape = SpreadShape::normal;  // a population with spreads: the averaged rate
-  std::filesystem::path out;                       // a file; empty: not written
-};
-struct TheoryTable {
-  Grid grid;
-  std::vector<TheoryPoint> points;  // by grid point
+  TheoryResponse response = TheoryResponse::stationary;
+  // The simulation whose `--spectrum` SNR linear_snr_db predicts: neurons per point, the
+  // measured duration and the PSTH bin (sweep's defaults).
+  std::uint64_t neurons = 1000;
+  double duration_ms = 10000.0;
+  double psth_bin_ms = 10.0;
+  std::filesystem::path out;  // a file; empty: not written
 };
 TheoryTable run_theory_job(const TheoryJob& job);
-// The table's columns: bias, sigma, each neuron parameter that is a swept axis, the measures;
-// with coloured noise at some point also each row's model and whether it is within validity.
-std::string theory_csv(const TheoryTable& table);
-// A row's formula: "siegert" (white noise, exact) or "fourcaud_brunel" (coloured noise, first order).
-const char* theory_model(const TheoryPoint& point);
-// Whether the formula is used within its range: always for Siegert, for Fourcaud-Brunel
-// tau_s/tau_m <= kFourcaudBrunelValidRatio.
-bool theory_within_validity(const TheoryPoint& point);
 
 // `reproduce`: the study's tables, report.md, run.json and (with `figures`)
 // its PNG figures, drawn by scripts/plot_report.py in a python with matplotlib.

@@ -1,0 +1,67 @@
+// The table of `srlif theory`: each grid point's stationary state and, with the linear response,
+// its response to the signal. Its columns are declared once (theory_table.cpp): the CSV, the
+// Python package's Dataset (names, units, kinds) and the docs' column list all follow them.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "srlif/measures/theory.hpp"
+#include "srlif/planning/grid.hpp"
+
+namespace srlif {
+
+// What `srlif theory` computes at each point: the stationary state only, or also the linear
+// response to the signal (--response).
+enum class TheoryResponse { stationary, linear };
+
+// The linear response's columns at one grid point (docs/theory.md, "Linear response").
+struct LinearPoint {
+  double susceptibility_hz_per_pa = 0.0;  // |chi|: r(t) = r0 + A |chi| sin(2 pi f t - phi)
+  double susceptibility_phase_rad = 0.0;  // phi, the rate's lag behind the signal, in (-pi, pi]
+  double spontaneous_spectrum_hz = 0.0;   // S0(f), one neuron's spike train without the signal
+  double linear_vector_strength = 0.0;    // A |chi| / (2 r0), the pooled vector strength
+  double linear_snr_db = 0.0;             // what `sweep --spectrum` should measure (its N, T, bin)
+};
+
+struct TheoryTable {
+  Grid grid;
+  TheoryResponse response = TheoryResponse::stationary;
+  std::vector<TheoryPoint> points;  // by grid point
+  std::vector<LinearPoint> linear;  // by grid point with the linear response; empty otherwise
+};
+
+// The axes written as the table's first columns: bias, sigma, (with the linear response) the
+// amplitude and frequency, then the swept neuron and spread axes.
+std::vector<Axis> theory_axes(const TheoryTable& table);
+
+// A measure column: a number, a 0/1 flag, or a text.
+enum class TheoryColumnKind { number, flag, text };
+struct TheoryColumn {
+  std::string name;
+  std::string unit;  // "" for none, "1" for a fraction
+  std::string description;
+  TheoryColumnKind kind;
+};
+
+// The measure columns `table` has, in order: the stationary state's; with coloured noise at
+// some point the model and whether it is within validity; with the linear response its five.
+std::vector<TheoryColumn> theory_columns(const TheoryTable& table);
+// Every measure column `srlif theory` can write, whatever the table (for the docs and help).
+std::vector<TheoryColumn> all_theory_columns();
+
+// One column's values by grid point: numbers (a flag as 0 or 1) or, for a text column, texts.
+std::vector<double> theory_numbers(const TheoryTable& table, const std::string& column);
+std::vector<std::string> theory_texts(const TheoryTable& table, const std::string& column);
+
+// The CSV: the axes' columns, then the measure columns; sigma varies fastest.
+std::string theory_csv(const TheoryTable& table);
+
+// A row's formula: "siegert" (white noise, exact) or "fourcaud_brunel" (coloured noise, first order).
+const char* theory_model(const TheoryPoint& point);
+// Whether the formula is used within its range: always for Siegert, for Fourcaud-Brunel
+// tau_s/tau_m <= kFourcaudBrunelValidRatio.
+bool theory_within_validity(const TheoryPoint& point);
+
+}  // namespace srlif

@@ -1,0 +1,49 @@
+"""srlif.theory: the stationary table as before, the linear response (--response linear) with the
+library's columns and units, equal to the command line's numbers and to the exact formula of
+Lindner & Schimansky-Geier (2001), evaluated here with mpmath (tests/reference)."""
+
+import csv
+import importlib.util
+import math
+
+import pytest
+
+import srlif
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("lindner", ROOT / "tests" / "reference" / "lindner_linear_response.py")
+lindner = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lindner)
+
+
+def test_linear_response_dataset_is_the_command_lines_table(tmp_path, run_cli):
+    run_cli("theory", "--response", "linear", "--sigma", "30,60", "--amplitude", "1,4", "--frequency", "5,20",
+            "--out", tmp_path / "cli.csv")
+    ds = srlif.theory(response="linear", sigma=[30, 60], amplitude=[1, 4], frequency=[5, 20], out=tmp_path / "py.csv")
+    assert (tmp_path / "py.csv").read_bytes() == (tmp_path / "cli.csv").read_bytes()
+    assert ds.susceptibility_hz_per_pa.dims == ("sigma", "amplitude", "bias", "frequency")
+    assert ds.susceptibility_hz_per_pa.attrs["units"] == "Hz/pA"
+    assert ds.linear_snr_db.attrs["units"] == "dB"
+    assert ds.susceptibility_phase_rad.attrs["units"] == "rad"
+    assert "long_name" in ds.linear_vector_strength.attrs
+    for row in csv.DictReader((tmp_path / "cli.csv").read_text().splitlines()):
+        point = ds.sel(sigma=float(row["sigma"]), amplitude=float(row["amplitude"]), frequency=float(row["frequency"]))
+        for name in ("rate_hz", "susceptibility_hz_per_pa", "susceptibility_phase_rad", "spontaneous_spectrum_hz",
+                     "linear_vector_strength", "linear_snr_db"):
+            assert point[name].item() == float(row[name]), name
+
+
+@pytest.mark.parametrize("bias, sigma, frequency, t_ref", [(178, 40, 10, 2), (178, 25, 40, 0), (200, 15, 7, 3)])
+def test_linear_response_is_the_exact_parabolic_cylinder_formula(bias, sigma, frequency, t_ref):
+    ds = srlif.theory(response="linear", bias=bias, sigma=sigma, frequency=frequency, t_ref=t_ref).squeeze()
+    rate, chi, spectrum = lindner.reference(bias, sigma, frequency, t_ref)
+    assert math.isclose(ds.rate_hz.item(), float(rate), rel_tol=1e-12)
+    assert math.isclose(ds.susceptibility_hz_per_pa.item(), float(abs(chi)), rel_tol=1e-9)
+    assert math.isclose(ds.susceptibility_phase_rad.item(), -float(lindner.mp.arg(chi)), rel_tol=1e-8, abs_tol=1e-10)
+    assert math.isclose(ds.spontaneous_spectrum_hz.item(), float(spectrum), rel_tol=1e-9)
+
+
+def test_stationary_theory_refuses_the_signal(tmp_path):
+    with pytest.raises(srlif.InputError, match="amplitude: .*response linear"):
+        srlif.theory(sigma=40, amplitude=5)
+    assert list(srlif.theory(sigma=40).data_vars) == ["mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"]

@@ -1,0 +1,184 @@
+#include "srlif/io/theory_table.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "srlif/io/csv_line.hpp"
+#include "srlif/io/number_text.hpp"
+
+namespace srlif {
+namespace {
+
+// Which tables have a column.
+enum class ColumnSet { always, coloured, linear };
+
+// The measure columns, in order, declared once: name, unit, description, kind, the tables that
+// have it, and its value at a point (text columns give theirs by `text`).
+struct ColumnDeclaration {
+  const char* name;
+  const char* unit;
+  const char* description;
+  TheoryColumnKind kind;
+  ColumnSet set;
+  double (*number)(const TheoryPoint&, const LinearPoint&);
+  const char* (*text)(const TheoryPoint&);
+};
+
+constexpr ColumnDeclaration kTheoryColumns[] = {
+    {"mu_mv", "mV", "mean drive E_L + I_bias/g_L", TheoryColumnKind::number, ColumnSet::always,
+     [](const TheoryPoint& p, const LinearPoint&) { return p.mu_mv; }, nullptr},
+    {"sigma_v_mv", "mV", "noise amplitude sigma/(g_L sqrt(tau_m)) (Brunel's sigma)", TheoryColumnKind::number,
+     ColumnSet::always, [](const TheoryPoint& p, const LinearPoint&) { return p.sigma_v_mv; }, nullptr},
+    {"mean_v_mv", "mV", "free membrane's mean", TheoryColumnKind::number, ColumnSet::always,
+     [](const TheoryPoint& p, const LinearPoint&) { return p.mean_v_mv; }, nullptr},
+    {"std_v_mv", "mV", "free membrane's standard deviation", TheoryColumnKind::number, ColumnSet::always,
+     [](const TheoryPoint& p, const LinearPoint&) { return p.std_v_mv; }, nullptr},
+    {"rate_hz", "Hz", "stationary firing rate r0 (population average with spreads)", TheoryColumnKind::number,
+     ColumnSet::always, [](const TheoryPoint& p, const LinearPoint&) { return p.rate_hz; }, nullptr},
+    {"model", "", "the rate's formula: siegert (exact) or fourcaud_brunel (first order)",
+     TheoryColumnKind::text, ColumnSet::coloured, nullptr,
+     [](const TheoryPoint& p) { return theory_model(p); }},
+    {"within_validity", "", "1 where the formula is used within its range", TheoryColumnKind::flag,
+     ColumnSet::coloured,
+     [](const TheoryPoint& p, const LinearPoint&) { return theory_within_validity(p) ? 1.0 : 0.0; }, nullptr},
+    {"susceptibility_hz_per_pa", "Hz/pA",
+     "|chi|: the rate's modulation per pA of signal, r0 + A |chi| sin(2 pi f t - phi)",
+     TheoryColumnKind::number, ColumnSet::linear,
+     [](const TheoryPoint&, const LinearPoint& l) { return l.susceptibility_hz_per_pa; }, nullptr},
+    {"susceptibility_phase_rad", "rad", "phi: the rate's lag behind the signal", TheoryColumnKind::number,
+     ColumnSet::linear, [](const TheoryPoint&, const LinearPoint& l) { return l.susceptibility_phase_rad; },
+     nullptr},
+    {"spontaneous_spectrum_hz", "Hz",
+     "S0(f): one neuron's spike-train spectrum at f without the signal (two-sided)", TheoryColumnKind::number,
+     ColumnSet::linear, [](const TheoryPoint&, const LinearPoint& l) { return l.spontaneous_spectrum_hz; },
+     nullptr},
+    {"linear_vector_strength", "1", "pooled vector strength A |chi| / (2 r0)", TheoryColumnKind::number,
+     ColumnSet::linear, [](const TheoryPoint&, const LinearPoint& l) { return l.linear_vector_strength; },
+     nullptr},
+    {"linear_snr_db", "dB", "the snr_db `sweep --spectrum` should measure with --neurons, --duration, --psth",
+     TheoryColumnKind::number, ColumnSet::linear,
+     [](const TheoryPoint&, const LinearPoint& l) { return l.linear_snr_db; }, nullptr},
+};
+
+bool has_coloured_noise(const TheoryTable& table) {
+  return std::ranges::any_of(table.points,
+                             [](const TheoryPoint& point) { return point.noise_tau_ratio > 0.0; });
+}
+
+bool table_has(const TheoryTable& table, ColumnSet set) {
+  switch (set) {
+    case ColumnSet::always:
+      return true;
+    case ColumnSet::coloured:
+      return has_coloured_noise(table);
+    case ColumnSet::linear:
+      return table.response == TheoryResponse::linear;
+  }
+  return false;
+}
+
+TheoryColumn column_of(const ColumnDeclaration& declaration) {
+  return {declaration.name, declaration.unit, declaration.description, declaration.kind};
+}
+
+// The declarations `table` has.
+std::vector<const ColumnDeclaration*> declarations(const TheoryTable& table) {
+  std::vector<const ColumnDeclaration*> found;
+  for (const ColumnDeclaration& declaration : kTheoryColumns) {
+    if (table_has(table, declaration.set)) found.push_back(&declaration);
+  }
+  return found;
+}
+
+const ColumnDeclaration& declaration_named(const TheoryTable& table, const std::string& name) {
+  for (const ColumnDeclaration* declaration : declarations(table)) {
+    if (declaration->name == name) return *declaration;
+  }
+  throw std::invalid_argument("the theory table has no column '" + name + "'");
+}
+
+const LinearPoint& linear_at(const TheoryTable& table, std::size_t index) {
+  static const LinearPoint none;
+  return table.linear.empty() ? none : table.linear[index];
+}
+
+std::string field(const ColumnDeclaration& declaration, const TheoryTable& table, std::size_t index) {
+  const TheoryPoint& point = table.points[index];
+  if (declaration.kind == TheoryColumnKind::text) return declaration.text(point);
+  const double value = declaration.number(point, linear_at(table, index));
+  if (declaration.kind == TheoryColumnKind::flag) return value != 0.0 ? "1" : "0";
+  return format_number(value);
+}
+
+}  // namespace
+
+std::vector<Axis> theory_axes(const TheoryTable& table) {
+  std::vector<Axis> axes = {Axis::bias, Axis::sigma};
+  if (table.response == TheoryResponse::linear) {
+    axes.push_back(Axis::amplitude);
+    axes.push_back(Axis::frequency);
+  }
+  for (const Axis axis : table.grid.swept_axes()) axes.push_back(axis);
+  return axes;
+}
+
+std::vector<TheoryColumn> theory_columns(const TheoryTable& table) {
+  std::vector<TheoryColumn> columns;
+  for (const ColumnDeclaration* declaration : declarations(table)) columns.push_back(column_of(*declaration));
+  return columns;
+}
+
+std::vector<TheoryColumn> all_theory_columns() {
+  std::vector<TheoryColumn> columns;
+  for (const ColumnDeclaration& declaration : kTheoryColumns) columns.push_back(column_of(declaration));
+  return columns;
+}
+
+std::vector<double> theory_numbers(const TheoryTable& table, const std::string& column) {
+  const ColumnDeclaration& declaration = declaration_named(table, column);
+  if (declaration.kind == TheoryColumnKind::text) {
+    throw std::invalid_argument("theory column '" + column + "' is text");
+  }
+  std::vector<double> values;
+  values.reserve(table.points.size());
+  for (std::size_t index = 0; index < table.points.size(); ++index)
+    values.push_back(declaration.number(table.points[index], linear_at(table, index)));
+  return values;
+}
+
+std::vector<std::string> theory_texts(const TheoryTable& table, const std::string& column) {
+  const ColumnDeclaration& declaration = declaration_named(table, column);
+  std::vector<std::string> values;
+  values.reserve(table.points.size());
+  for (std::size_t index = 0; index < table.points.size(); ++index)
+    values.push_back(field(declaration, table, index));
+  return values;
+}
+
+std::string theory_csv(const TheoryTable& table) {
+  const std::vector<Axis> axes = theory_axes(table);
+  const std::vector<const ColumnDeclaration*> columns = declarations(table);
+  std::vector<std::string> header;
+  for (const Axis axis : axes) header.emplace_back(axis_info(axis).name);
+  for (const ColumnDeclaration* column : columns) header.emplace_back(column->name);
+  std::string csv = csv_line(header);
+  // sigma varies fastest, as in a sweep's points.csv, so each sigma slice is contiguous.
+  for (std::size_t index = 0; index < table.points.size(); ++index) {
+    const GridPoint grid_point = table.grid.point(index);
+    std::vector<std::string> fields;
+    for (const Axis axis : axes) fields.push_back(format_number(grid_point[axis]));
+    for (const ColumnDeclaration* column : columns) fields.push_back(field(*column, table, index));
+    csv += csv_line(fields);
+  }
+  return csv;
+}
+
+const char* theory_model(const TheoryPoint& point) {
+  return point.noise_tau_ratio > 0.0 ? "fourcaud_brunel" : "siegert";
+}
+
+bool theory_within_validity(const TheoryPoint& point) {
+  return point.noise_tau_ratio <= kFourcaudBrunelValidRatio;
+}
+
+}  // namespace srlif
