@@ -6,9 +6,9 @@
 set -euo pipefail
 # python3-matplotlib draws the figures of `srlif reproduce`; python3-venv and
 # python3-dev build the Python package (binutils' nm checks its exported symbols);
-# libgsl-dev gives the theory its stiff ODE solver, libboost-context-dev the SIMT emulator
+# libgsl-dev and libeigen3-dev give the theory its ODE and sparse solvers, libboost-context-dev the SIMT emulator
 # (cuda-sim) its fibers.
-packages=(cmake make g++ libgtest-dev libcli11-dev nlohmann-json3-dev libgsl-dev libboost-context-dev python3 python3-matplotlib python3-venv python3-dev binutils)
+packages=(cmake make g++ libgtest-dev libcli11-dev nlohmann-json3-dev libgsl-dev libeigen3-dev libboost-context-dev python3 python3-matplotlib python3-venv python3-dev binutils)
 [[ ${1:-} == --tests ]] && packages+=(slurmctld slurmd slurm-client munge)
 missing=()
 for package in "${packages[@]}"; do

@@ -264,6 +264,14 @@ nb::dict run_theory(const Values& values) {
     measures.append(entry);
   }
   out["columns"] = measures;
+  // The periodic state's rate over one period, point-major (kRateCurveSamples per point).
+  if (table.response == TheoryResponse::periodic) {
+    std::vector<double> curves;
+    for (const PeriodicPoint& point : table.periodic)
+      curves.insert(curves.end(), point.rate_curve_hz.begin(), point.rate_curve_hz.end());
+    out["rate_curve_hz"] = to_numpy(std::move(curves));
+    out["rate_curve_samples"] = kRateCurveSamples;
+  }
   return out;
 }
 

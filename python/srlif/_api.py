@@ -29,7 +29,7 @@ _COMMANDS = ("sweep", "population", "trace", "theory", "reproduce")
 # progress= is the tqdm bar.
 _NOT_KEYWORDS = {"quiet", "progress"}
 # Options that take a path.
-_PATHS = {"out", "config"}
+_PATHS = {"out", "config", "rate_curve"}
 
 
 def _keyword(flag):
@@ -275,7 +275,10 @@ def trace(*, out=None, **options):
 
 def theory(*, out=None, **options):
     """The Siegert rate and the free membrane's mean and sd over (sigma, bias), A = 0, as
-    an xarray.Dataset (``out=FILE`` also writes the CSV of ``srlif theory``)."""
+    an xarray.Dataset (``out=FILE`` also writes the CSV of ``srlif theory``); with
+    ``response="linear"`` also the linear response to the signal, with ``response="periodic"``
+    the periodic state under it and the rate over one period (``periodic_rate_hz`` over
+    ``phase_rad``; ``rate_curve=FILE`` also writes its CSV). docs/theory.md."""
     options = dict(options)
     if out is not None:
         options["out"] = out

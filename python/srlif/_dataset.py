@@ -211,4 +211,11 @@ def theory_dataset(raw):
         attrs = dict(_unit_attrs(column["unit"]), long_name=column["description"])
         cube = grid.cube(values)
         variables[column["name"]] = (grid.dims, cube.astype(bool) if column["kind"] == "flag" else cube, attrs)
-    return xr.Dataset(variables, coords=grid.coords(), attrs={"kind": "theory"})
+    coords = grid.coords()
+    if "rate_curve_hz" in raw:  # the periodic state's rate over one period
+        samples = int(raw["rate_curve_samples"])
+        phase = 2 * np.pi * np.arange(samples) / samples
+        coords["phase_rad"] = ("phase_rad", phase, {"units": "rad"})
+        variables["periodic_rate_hz"] = (grid.dims + ("phase_rad",), grid.cube(raw["rate_curve_hz"], (samples,)),
+                                         {"units": "Hz", "long_name": "the periodic state's rate over one period"})
+    return xr.Dataset(variables, coords=coords, attrs={"kind": "theory"})

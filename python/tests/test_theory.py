@@ -47,3 +47,17 @@ def test_stationary_theory_refuses_the_signal(tmp_path):
     with pytest.raises(srlif.InputError, match="amplitude: .*response linear"):
         srlif.theory(sigma=40, amplitude=5)
     assert list(srlif.theory(sigma=40).data_vars) == ["mu_mv", "sigma_v_mv", "mean_v_mv", "std_v_mv", "rate_hz"]
+
+
+def test_periodic_state_is_the_command_lines_table_with_its_rate_curve(tmp_path, run_cli):
+    run_cli("theory", "--response", "periodic", "--sigma", "40,80", "--amplitude", "10",
+            "--out", tmp_path / "cli.csv", "--rate-curve", tmp_path / "cli_curve.csv")
+    ds = srlif.theory(response="periodic", sigma=[40, 80], amplitude=10, out=tmp_path / "py.csv",
+                      rate_curve=tmp_path / "py_curve.csv")
+    assert (tmp_path / "py.csv").read_bytes() == (tmp_path / "cli.csv").read_bytes()
+    assert (tmp_path / "py_curve.csv").read_bytes() == (tmp_path / "cli_curve.csv").read_bytes()
+    assert ds.periodic_rate_hz.dims == ("sigma", "amplitude", "bias", "frequency", "phase_rad")
+    assert ds.periodic_rate_hz.attrs["units"] == "Hz"
+    curve = ds.periodic_rate_hz.sel(sigma=40.0).squeeze()
+    assert math.isclose(float(curve.mean()), ds.periodic_mean_rate_hz.sel(sigma=40.0).item(), rel_tol=1e-10)
+    assert (ds.periodic_relative_error < 1e-3).all()

@@ -24,7 +24,8 @@ constexpr const char* kSignalFlags[] = {"--amplitude", "--frequency", "--neurons
 TheoryResponse parse_response(const std::string& text) {
   if (text == "stationary") return TheoryResponse::stationary;
   if (text == "linear") return TheoryResponse::linear;
-  throw InputError("--response", "must be stationary or linear (got '" + text + "')");
+  if (text == "periodic") return TheoryResponse::periodic;
+  throw InputError("--response", "must be stationary, linear or periodic (got '" + text + "')");
 }
 
 }  // namespace
@@ -32,8 +33,18 @@ TheoryResponse parse_response(const std::string& text) {
 TheoryJob to_theory_job(const TheoryOptions& options, const CLI::App& command) {
   TheoryJob job = options.job;
   job.out = options.out;
+  job.rate_curve = options.rate_curve;
   job.spread_shape = parse_spread_shape(options.spread, "--spread");
   job.response = parse_response(options.response);
+  if (job.response == TheoryResponse::periodic) {
+    for (const char* flag : {"--neurons", "--duration", "--psth"}) {
+      if (command.count(flag) > 0) {
+        throw InputError(flag,
+                         "plays no role in the periodic state (it describes the simulation linear_snr_db "
+                         "is for); use --response linear");
+      }
+    }
+  }
   if (job.response == TheoryResponse::stationary) {
     for (const char* flag : kSignalFlags) {
       if (command.count(flag) > 0) {
@@ -41,7 +52,8 @@ TheoryJob to_theory_job(const TheoryOptions& options, const CLI::App& command) {
         for (const Axis axis : {Axis::amplitude, Axis::frequency}) {
           if (axis_info(axis).flag == flag) count_axis(job.axes[axis_index(axis)], flag);
         }
-        throw InputError(flag, "plays no role in the stationary theory (A = 0); add --response linear");
+        throw InputError(flag,
+                         "plays no role in the stationary theory (A = 0); add --response linear or periodic");
       }
     }
   }
@@ -80,6 +92,10 @@ void add_theory_options(CLI::App& command, TheoryOptions& options) {
       ->group(response);
   command.add_option("--psth", options.job.psth_bin_ms, "... and its PSTH bin, ms")
       ->capture_default_str()
+      ->group(response);
+  command
+      .add_option("--rate-curve", options.rate_curve,
+                  "With --response periodic: CSV file of the rate over one period at each point")
       ->group(response);
 
   command.add_option("--out", options.out, "CSV file to write (default: print to standard output)");

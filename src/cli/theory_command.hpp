@@ -16,12 +16,13 @@ struct TheoryOptions {
   std::int64_t neurons = 1000;
   std::string spread = "normal";
   std::string out;
+  std::string rate_curve;
   std::string config;
 };
 
 void add_theory_options(CLI::App& command, TheoryOptions& options);
 // `command`: the options' app, which tells the flags given (the signal's and the simulation's
-// flags are refused without --response linear, where they would play no role).
+// flags are refused with --response stationary, where they would play no role).
 TheoryJob to_theory_job(const TheoryOptions& options, const CLI::App& command);
 
 }  // namespace srlif::cli

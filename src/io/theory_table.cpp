@@ -1,6 +1,7 @@
 #include "srlif/io/theory_table.hpp"
 
 #include <algorithm>
+#include <numbers>
 #include <stdexcept>
 
 #include "srlif/io/csv_line.hpp"
@@ -10,7 +11,7 @@ namespace srlif {
 namespace {
 
 // Which tables have a column.
-enum class ColumnSet { always, coloured, linear };
+enum class ColumnSet { always, coloured, linear, periodic };
 
 // The measure columns, in order, declared once: name, unit, description, kind, the tables that
 // have it, and its value at a point (text columns give theirs by `text`).
@@ -20,44 +21,79 @@ struct ColumnDeclaration {
   const char* description;
   TheoryColumnKind kind;
   ColumnSet set;
-  double (*number)(const TheoryPoint&, const LinearPoint&);
+  double (*number)(const TheoryPoint&, const LinearPoint&, const PeriodicPoint&);
   const char* (*text)(const TheoryPoint&);
 };
 
 constexpr ColumnDeclaration kTheoryColumns[] = {
     {"mu_mv", "mV", "mean drive E_L + I_bias/g_L", TheoryColumnKind::number, ColumnSet::always,
-     [](const TheoryPoint& p, const LinearPoint&) { return p.mu_mv; }, nullptr},
+     [](const TheoryPoint& p, const LinearPoint&, const PeriodicPoint&) { return p.mu_mv; }, nullptr},
     {"sigma_v_mv", "mV", "noise amplitude sigma/(g_L sqrt(tau_m)) (Brunel's sigma)", TheoryColumnKind::number,
-     ColumnSet::always, [](const TheoryPoint& p, const LinearPoint&) { return p.sigma_v_mv; }, nullptr},
+     ColumnSet::always,
+     [](const TheoryPoint& p, const LinearPoint&, const PeriodicPoint&) { return p.sigma_v_mv; }, nullptr},
     {"mean_v_mv", "mV", "free membrane's mean", TheoryColumnKind::number, ColumnSet::always,
-     [](const TheoryPoint& p, const LinearPoint&) { return p.mean_v_mv; }, nullptr},
+     [](const TheoryPoint& p, const LinearPoint&, const PeriodicPoint&) { return p.mean_v_mv; }, nullptr},
     {"std_v_mv", "mV", "free membrane's standard deviation", TheoryColumnKind::number, ColumnSet::always,
-     [](const TheoryPoint& p, const LinearPoint&) { return p.std_v_mv; }, nullptr},
+     [](const TheoryPoint& p, const LinearPoint&, const PeriodicPoint&) { return p.std_v_mv; }, nullptr},
     {"rate_hz", "Hz", "stationary firing rate r0 (population average with spreads)", TheoryColumnKind::number,
-     ColumnSet::always, [](const TheoryPoint& p, const LinearPoint&) { return p.rate_hz; }, nullptr},
+     ColumnSet::always,
+     [](const TheoryPoint& p, const LinearPoint&, const PeriodicPoint&) { return p.rate_hz; }, nullptr},
     {"model", "", "the rate's formula: siegert (exact) or fourcaud_brunel (first order)",
      TheoryColumnKind::text, ColumnSet::coloured, nullptr,
      [](const TheoryPoint& p) { return theory_model(p); }},
     {"within_validity", "", "1 where the formula is used within its range", TheoryColumnKind::flag,
      ColumnSet::coloured,
-     [](const TheoryPoint& p, const LinearPoint&) { return theory_within_validity(p) ? 1.0 : 0.0; }, nullptr},
+     [](const TheoryPoint& p, const LinearPoint&, const PeriodicPoint&) {
+       return theory_within_validity(p) ? 1.0 : 0.0;
+     },
+     nullptr},
     {"susceptibility_hz_per_pa", "Hz/pA",
      "|chi|: the rate's modulation per pA of signal, r0 + A |chi| sin(2 pi f t - phi)",
      TheoryColumnKind::number, ColumnSet::linear,
-     [](const TheoryPoint&, const LinearPoint& l) { return l.susceptibility_hz_per_pa; }, nullptr},
+     [](const TheoryPoint&, const LinearPoint& l, const PeriodicPoint&) {
+       return l.susceptibility_hz_per_pa;
+     },
+     nullptr},
     {"susceptibility_phase_rad", "rad", "phi: the rate's lag behind the signal", TheoryColumnKind::number,
-     ColumnSet::linear, [](const TheoryPoint&, const LinearPoint& l) { return l.susceptibility_phase_rad; },
+     ColumnSet::linear,
+     [](const TheoryPoint&, const LinearPoint& l, const PeriodicPoint&) {
+       return l.susceptibility_phase_rad;
+     },
      nullptr},
     {"spontaneous_spectrum_hz", "Hz",
      "S0(f): one neuron's spike-train spectrum at f without the signal (two-sided)", TheoryColumnKind::number,
-     ColumnSet::linear, [](const TheoryPoint&, const LinearPoint& l) { return l.spontaneous_spectrum_hz; },
+     ColumnSet::linear,
+     [](const TheoryPoint&, const LinearPoint& l, const PeriodicPoint&) { return l.spontaneous_spectrum_hz; },
      nullptr},
     {"linear_vector_strength", "1", "pooled vector strength A |chi| / (2 r0)", TheoryColumnKind::number,
-     ColumnSet::linear, [](const TheoryPoint&, const LinearPoint& l) { return l.linear_vector_strength; },
+     ColumnSet::linear,
+     [](const TheoryPoint&, const LinearPoint& l, const PeriodicPoint&) { return l.linear_vector_strength; },
      nullptr},
     {"linear_snr_db", "dB", "the snr_db `sweep --spectrum` should measure with --neurons, --duration, --psth",
      TheoryColumnKind::number, ColumnSet::linear,
-     [](const TheoryPoint&, const LinearPoint& l) { return l.linear_snr_db; }, nullptr},
+     [](const TheoryPoint&, const LinearPoint& l, const PeriodicPoint&) { return l.linear_snr_db; }, nullptr},
+    {"periodic_mean_rate_hz", "Hz", "the periodic state's mean rate over a period", TheoryColumnKind::number,
+     ColumnSet::periodic,
+     [](const TheoryPoint&, const LinearPoint&, const PeriodicPoint& q) { return q.periodic_mean_rate_hz; },
+     nullptr},
+    {"periodic_modulation_hz", "Hz", "amplitude of the rate's first harmonic", TheoryColumnKind::number,
+     ColumnSet::periodic,
+     [](const TheoryPoint&, const LinearPoint&, const PeriodicPoint& q) { return q.periodic_modulation_hz; },
+     nullptr},
+    {"periodic_phase_rad", "rad", "the first harmonic's lag behind the signal", TheoryColumnKind::number,
+     ColumnSet::periodic,
+     [](const TheoryPoint&, const LinearPoint&, const PeriodicPoint& q) { return q.periodic_phase_rad; },
+     nullptr},
+    {"periodic_vector_strength", "1", "pooled vector strength of an infinite population",
+     TheoryColumnKind::number, ColumnSet::periodic,
+     [](const TheoryPoint&, const LinearPoint&, const PeriodicPoint& q) {
+       return q.periodic_vector_strength;
+     },
+     nullptr},
+    {"periodic_relative_error", "1", "the solver's estimate of the four columns' relative error",
+     TheoryColumnKind::number, ColumnSet::periodic,
+     [](const TheoryPoint&, const LinearPoint&, const PeriodicPoint& q) { return q.periodic_relative_error; },
+     nullptr},
 };
 
 bool has_coloured_noise(const TheoryTable& table) {
@@ -73,6 +109,8 @@ bool table_has(const TheoryTable& table, ColumnSet set) {
       return has_coloured_noise(table);
     case ColumnSet::linear:
       return table.response == TheoryResponse::linear;
+    case ColumnSet::periodic:
+      return table.response == TheoryResponse::periodic;
   }
   return false;
 }
@@ -102,10 +140,19 @@ const LinearPoint& linear_at(const TheoryTable& table, std::size_t index) {
   return table.linear.empty() ? none : table.linear[index];
 }
 
+const PeriodicPoint& periodic_at(const TheoryTable& table, std::size_t index) {
+  static const PeriodicPoint none;
+  return table.periodic.empty() ? none : table.periodic[index];
+}
+
+double number_at(const ColumnDeclaration& declaration, const TheoryTable& table, std::size_t index) {
+  return declaration.number(table.points[index], linear_at(table, index), periodic_at(table, index));
+}
+
 std::string field(const ColumnDeclaration& declaration, const TheoryTable& table, std::size_t index) {
   const TheoryPoint& point = table.points[index];
   if (declaration.kind == TheoryColumnKind::text) return declaration.text(point);
-  const double value = declaration.number(point, linear_at(table, index));
+  const double value = number_at(declaration, table, index);
   if (declaration.kind == TheoryColumnKind::flag) return value != 0.0 ? "1" : "0";
   return format_number(value);
 }
@@ -114,7 +161,7 @@ std::string field(const ColumnDeclaration& declaration, const TheoryTable& table
 
 std::vector<Axis> theory_axes(const TheoryTable& table) {
   std::vector<Axis> axes = {Axis::bias, Axis::sigma};
-  if (table.response == TheoryResponse::linear) {
+  if (table.response != TheoryResponse::stationary) {
     axes.push_back(Axis::amplitude);
     axes.push_back(Axis::frequency);
   }
@@ -142,7 +189,7 @@ std::vector<double> theory_numbers(const TheoryTable& table, const std::string& 
   std::vector<double> values;
   values.reserve(table.points.size());
   for (std::size_t index = 0; index < table.points.size(); ++index)
-    values.push_back(declaration.number(table.points[index], linear_at(table, index)));
+    values.push_back(number_at(declaration, table, index));
   return values;
 }
 
@@ -169,6 +216,30 @@ std::string theory_csv(const TheoryTable& table) {
     for (const Axis axis : axes) fields.push_back(format_number(grid_point[axis]));
     for (const ColumnDeclaration* column : columns) fields.push_back(field(*column, table, index));
     csv += csv_line(fields);
+  }
+  return csv;
+}
+
+std::string theory_rate_curve_csv(const TheoryTable& table) {
+  const std::vector<Axis> axes = theory_axes(table);
+  std::vector<std::string> header;
+  for (const Axis axis : axes) header.emplace_back(axis_info(axis).name);
+  for (const char* name : {"phase_rad", "time_ms", "rate_hz"}) header.emplace_back(name);
+  std::string csv = csv_line(header);
+  for (std::size_t index = 0; index < table.periodic.size(); ++index) {
+    const GridPoint grid_point = table.grid.point(index);
+    std::vector<std::string> key;
+    for (const Axis axis : axes) key.push_back(format_number(grid_point[axis]));
+    const std::vector<double>& curve = table.periodic[index].rate_curve_hz;
+    const double period_ms = 1000.0 / grid_point[Axis::frequency];
+    for (std::size_t k = 0; k < curve.size(); ++k) {
+      const double fraction = static_cast<double>(k) / static_cast<double>(curve.size());
+      std::vector<std::string> fields = key;
+      fields.push_back(format_number(2.0 * std::numbers::pi * fraction));
+      fields.push_back(format_number(period_ms * fraction));
+      fields.push_back(format_number(curve[k]));
+      csv += csv_line(fields);
+    }
   }
   return csv;
 }

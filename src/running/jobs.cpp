@@ -20,6 +20,7 @@
 #include "srlif/io/run_json.hpp"
 #include "srlif/io/staged_files.hpp"
 #include "srlif/measures/linear_response.hpp"
+#include "srlif/measures/periodic_response.hpp"
 #include "srlif/measures/spectrum.hpp"
 #include "srlif/planning/grid.hpp"
 #include "srlif/running/backend_registry.hpp"
@@ -28,16 +29,16 @@
 namespace srlif {
 namespace {
 
-// The folder of an output file `out` (InputError "--out" when unusable).
-std::filesystem::path folder_of_file(const std::filesystem::path& out) {
+// The folder of an output file `out` (InputError naming `flag` when unusable).
+std::filesystem::path folder_of_file(const std::filesystem::path& out, const char* flag = "--out") {
   const std::filesystem::path directory =
       out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   std::error_code error;
   if (out.filename().empty() || std::filesystem::is_directory(out, error)) {
-    throw InputError("--out", "'" + out.string() + "' is a directory; name the file to write");
+    throw InputError(flag, "'" + out.string() + "' is a directory; name the file to write");
   }
   if (!std::filesystem::is_directory(directory)) {
-    throw InputError("--out", "directory '" + directory.string() + "' does not exist");
+    throw InputError(flag, "directory '" + directory.string() + "' does not exist");
   }
   return directory;
 }
@@ -224,17 +225,32 @@ LinearPoint linear_point(const TheoryJob& job, const GridPoint& point, double ra
   return linear;
 }
 
-// The linear response's own rules, before any point is computed.
-void validate_linear_job(const TheoryJob& job, const Grid& grid) {
+// The periodic state's columns at one point.
+PeriodicPoint periodic_point(const GridPoint& point) {
+  const PeriodicResponse response = periodic_response(point.neuron(), point.bias(), point.sigma(),
+                                                      point[Axis::amplitude], point[Axis::frequency]);
+  PeriodicPoint periodic;
+  periodic.periodic_mean_rate_hz = response.mean_rate_hz;
+  periodic.periodic_modulation_hz = response.modulation_hz;
+  periodic.periodic_phase_rad = response.phase_rad;
+  periodic.periodic_vector_strength = response.mean_rate_hz > 0.0 ? response.vector_strength : kNaN;
+  periodic.periodic_relative_error = response.relative_error;
+  periodic.rate_curve_hz = rate_over_period(response, kRateCurveSamples);
+  return periodic;
+}
+
+// The rules of a response to the signal (linear or periodic), before any point is computed.
+void validate_response_job(const TheoryJob& job, const Grid& grid) {
   validate_axis(grid[Axis::amplitude], "--amplitude", -kMaxCurrent, false, "amplitude must be finite",
                 kMaxCurrent);
   validate_axis(grid[Axis::frequency], "--frequency", 0.0, true, "signal frequency must be > 0 Hz", 1e300);
   for (const Axis axis : {Axis::noise_tau, Axis::bias_spread, Axis::v_threshold_spread, Axis::tau_m_spread}) {
     if (std::ranges::any_of(grid[axis], [](double value) { return value != 0.0; })) {
+      const std::string what =
+          job.response == TheoryResponse::linear ? "the linear response" : "the periodic state";
       throw InputError(std::string(axis_info(axis).flag),
-                       axis == Axis::noise_tau
-                           ? "the linear response is computed for white noise only (--noise-tau 0)"
-                           : "the linear response is computed for a population without spreads (0)");
+                       axis == Axis::noise_tau ? what + " is computed for white noise only (--noise-tau 0)"
+                                               : what + " is computed for a population without spreads (0)");
     }
   }
   if (job.neurons < 1) throw InputError("--neurons", "must be >= 1");
@@ -253,13 +269,18 @@ TheoryTable run_theory_job(const TheoryJob& job) {
   // A row is about 120 bytes; 10^7 rows is already a gigabyte of CSV.
   constexpr double kMaxRows = 1e7;
   const bool linear = job.response == TheoryResponse::linear;
+  const bool periodic = job.response == TheoryResponse::periodic;
+  const bool signal = linear || periodic;
+  if (!job.rate_curve.empty() && !periodic) {
+    throw InputError("--rate-curve", "is the periodic state's rate over a period: add --response periodic");
+  }
   const double rows = grid_count(job.axes);
   if (rows > kMaxRows) {
     throw InputError("--sigma/--bias", "the grid has " + format_number(rows) + " points; at most " +
                                            format_number(kMaxRows) + " rows are written");
   }
-  TheoryTable table{parse_grid(job.axes), job.response, {}, {}};
-  if (!linear) {
+  TheoryTable table{parse_grid(job.axes), job.response, {}, {}, {}};
+  if (!signal) {
     // The stationary state has no signal: one value each.
     table.grid[Axis::amplitude] = {0.0};
     table.grid[Axis::frequency] = {10.0};
@@ -269,21 +290,31 @@ TheoryTable run_theory_job(const TheoryJob& job) {
                 kMaxCurrent);
   validate_axis(grid[Axis::bias], "--bias", -1e300, false, "bias must be finite", kMaxCurrent);
   validate_neuron_axes(grid, job.spread_shape);
-  if (linear) validate_linear_job(job, grid);
+  if (signal) validate_response_job(job, grid);
   // --out is checked before computing, so a bad path fails without work; every row is
   // computed before writing, so bad input writes nothing.
   const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);
   if (!job.out.empty()) {
-    check_output_fits_disk(4096.0 + rows * (linear ? 260.0 : 160.0), free_disk_bytes(directory), directory,
+    check_output_fits_disk(4096.0 + rows * (signal ? 260.0 : 160.0), free_disk_bytes(directory), directory,
                            "free some space");
+  }
+  const std::filesystem::path curve_directory =
+      job.rate_curve.empty() ? std::filesystem::path() : folder_of_file(job.rate_curve, "--rate-curve");
+  if (!job.rate_curve.empty()) {
+    if (!job.out.empty() && std::filesystem::absolute(job.rate_curve) == std::filesystem::absolute(job.out)) {
+      throw InputError("--rate-curve", "names the same file as --out");
+    }
+    check_output_fits_disk(4096.0 + rows * static_cast<double>(kRateCurveSamples) * 80.0,
+                           free_disk_bytes(curve_directory), curve_directory, "free some space");
   }
   table.points.resize(grid.size());
   if (linear) table.linear.resize(grid.size());
+  if (periodic) table.periodic.resize(grid.size());
   // Points in parallel (each is independent; the table is the same for any thread count); the
   // first failure by point index is the one reported.
   std::vector<std::exception_ptr> failures(grid.size());
   const auto count = static_cast<std::int64_t>(grid.size());
-#pragma omp parallel for schedule(dynamic, 1) if (linear)
+#pragma omp parallel for schedule(dynamic, 1) if (signal)
   for (std::int64_t i = 0; i < count; ++i) {
     const auto index = static_cast<std::size_t>(i);
     try {
@@ -292,12 +323,26 @@ TheoryTable run_theory_job(const TheoryJob& job) {
                                     point[Axis::tau_m_spread], job.spread_shape};
       table.points[index] = population_siegert(point.neuron(), point.bias(), point.sigma(), spread);
       if (linear) table.linear[index] = linear_point(job, point, table.points[index].rate_hz);
+      if (periodic) table.periodic[index] = periodic_point(point);
     } catch (...) {
       failures[index] = std::current_exception();
     }
   }
   for (const std::exception_ptr& failure : failures) {
     if (failure) std::rethrow_exception(failure);
+  }
+  // Both files at once where they share a folder; else the rate curve first, then the table.
+  if (!job.rate_curve.empty() && !job.out.empty() &&
+      std::filesystem::absolute(curve_directory) == std::filesystem::absolute(directory)) {
+    prepare_output_directory(directory);
+    write_files_atomically(directory, {{job.out.filename().string(), theory_csv(table)},
+                                       {job.rate_curve.filename().string(), theory_rate_curve_csv(table)}});
+    return table;
+  }
+  if (!job.rate_curve.empty()) {
+    prepare_output_directory(curve_directory);
+    write_files_atomically(curve_directory,
+                           {{job.rate_curve.filename().string(), theory_rate_curve_csv(table)}});
   }
   if (!job.out.empty()) {
     prepare_output_directory(directory);

@@ -13,8 +13,8 @@
 namespace srlif {
 
 // What `srlif theory` computes at each point: the stationary state only, or also the linear
-// response to the signal (--response).
-enum class TheoryResponse { stationary, linear };
+// response to the signal, or the periodic state under it (--response).
+enum class TheoryResponse { stationary, linear, periodic };
 
 // The linear response's columns at one grid point (docs/theory.md, "Linear response").
 struct LinearPoint {
@@ -25,15 +25,30 @@ struct LinearPoint {
   double linear_snr_db = 0.0;             // what `sweep --spectrum` should measure (its N, T, bin)
 };
 
+// The periodic state's columns at one grid point (docs/theory.md, "The periodic state"):
+// r(t) = mean + modulation sin(2 pi f t - phase) + higher harmonics.
+struct PeriodicPoint {
+  double periodic_mean_rate_hz = 0.0;
+  double periodic_modulation_hz = 0.0;    // the rate's first harmonic's amplitude
+  double periodic_phase_rad = 0.0;        // its lag behind the signal, in (-pi, pi]
+  double periodic_vector_strength = 0.0;  // modulation / (2 mean): an infinite population's
+  double periodic_relative_error = 0.0;   // the solver's estimate of its error (refinement)
+  std::vector<double> rate_curve_hz;      // the rate at kRateCurveSamples phases of a period
+};
+
+// The rate curve's samples per period: phases 2 pi k / kRateCurveSamples, k = 0..
+inline constexpr std::size_t kRateCurveSamples = 200;
+
 struct TheoryTable {
   Grid grid;
   TheoryResponse response = TheoryResponse::stationary;
-  std::vector<TheoryPoint> points;  // by grid point
-  std::vector<LinearPoint> linear;  // by grid point with the linear response; empty otherwise
+  std::vector<TheoryPoint> points;      // by grid point
+  std::vector<LinearPoint> linear;      // by grid point with the linear response; empty otherwise
+  std::vector<PeriodicPoint> periodic;  // by grid point with the periodic state; empty otherwise
 };
 
-// The axes written as the table's first columns: bias, sigma, (with the linear response) the
-// amplitude and frequency, then the swept neuron and spread axes.
+// The axes written as the table's first columns: bias, sigma, (with a response to the signal)
+// the amplitude and frequency, then the swept neuron and spread axes.
 std::vector<Axis> theory_axes(const TheoryTable& table);
 
 // A measure column: a number, a 0/1 flag, or a text.
@@ -46,7 +61,8 @@ struct TheoryColumn {
 };
 
 // The measure columns `table` has, in order: the stationary state's; with coloured noise at
-// some point the model and whether it is within validity; with the linear response its five.
+// some point the model and whether it is within validity; with the linear response its five;
+// with the periodic state its five.
 std::vector<TheoryColumn> theory_columns(const TheoryTable& table);
 // Every measure column `srlif theory` can write, whatever the table (for the docs and help).
 std::vector<TheoryColumn> all_theory_columns();
@@ -57,6 +73,9 @@ std::vector<std::string> theory_texts(const TheoryTable& table, const std::strin
 
 // The CSV: the axes' columns, then the measure columns; sigma varies fastest.
 std::string theory_csv(const TheoryTable& table);
+// The periodic state's rate over one period (`--rate-curve`): the axes' columns, then
+// phase_rad, time_ms (within the period) and rate_hz, kRateCurveSamples rows per point.
+std::string theory_rate_curve_csv(const TheoryTable& table);
 
 // A row's formula: "siegert" (white noise, exact) or "fourcaud_brunel" (coloured noise, first order).
 const char* theory_model(const TheoryPoint& point);

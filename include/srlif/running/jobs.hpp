@@ -46,9 +46,10 @@ struct TraceJob {
 std::vector<TraceSample> run_trace_job(const TraceJob& job);
 
 // `theory`: the stationary state of every grid point (sigma fastest, then bias, then the
-// neuron's axes) and, with TheoryResponse::linear, the linear response to the signal (its
-// amplitude and frequency are then axes too); written as CSV to `out` when it is not empty.
-// V_init plays no role.
+// neuron's axes) and, with TheoryResponse::linear, the linear response to the signal, with
+// TheoryResponse::periodic the periodic state under it (the signal's amplitude and frequency are
+// then axes too); written as CSV to `out` when it is not empty, the periodic state's rate over a
+// period to `rate_curve` when it is not empty. V_init plays no role.
 struct TheoryJob {
   AxisTexts axes = default_axis_texts();
   SpreadShape spread_shape = SpreadShape::normal;  // a population with spreads: the averaged rate
@@ -58,7 +59,8 @@ struct TheoryJob {
   std::uint64_t neurons = 1000;
   double duration_ms = 10000.0;
   double psth_bin_ms = 10.0;
-  std::filesystem::path out;  // a file; empty: not written
+  std::filesystem::path out;         // a file; empty: not written
+  std::filesystem::path rate_curve;  // a file (periodic only); empty: not written
 };
 TheoryTable run_theory_job(const TheoryJob& job);
 
