@@ -10,16 +10,16 @@
 // the signal's by the face value interpolated linearly; absorbing threshold (P = 0 at the top
 // face, its flux r_n = the rate's harmonic), no flux through the bottom face, the rate reinjected
 // into the reset's cell after d (r_n e^{-i n W d}); normalisation sum P_0 h + d r_0 = 1 in place of
-// one stationary equation. All harmonics of all cells are one sparse linear system (Eigen's
-// SparseLU, COLAMD ordering).
+// one stationary equation. The density is real (P_{-n} = conj P_n): all harmonics n >= 0 of all
+// cells, split into real and imaginary parts, are one real sparse linear system (Eigen: BiCGSTAB
+// with an incomplete LU; SparseLU, COLAMD ordering, where that does not converge).
 //
 // The cells are uniform in xi, x = g(xi): g(xi) = xi above -X0, -X0 e^{-(xi + X0)/X0} below, X0 =
-// 5 + |a| (cells
-// growing like |x| where the drift dominates and the density varies on the scale |x|); the reset
-// is a cell's centre and the threshold a face, on every grid, so that refining by 3 keeps both.
-// The harmonics grow until the rate's last two are below 1e-9 of its mean; the grid is refined
-// by 3 and the pair Richardson-extrapolated (second-order scheme: Q + (Q - Q_coarse)/8), and
-// refined again while the estimated error is above 1e-4 and the budget allows.
+// 5 + |a| (cells growing like |x| where the drift dominates and the density varies on the scale
+// |x|); the reset is a cell's centre and the threshold a face, on every grid, so that refining by
+// 3 keeps both. The harmonics grow until the rate's last two are below 1e-9 of its mean; the grid
+// is refined by 3 and the pair Richardson-extrapolated (second-order scheme: Q + (Q - Q_coarse)/8),
+// and refined again while the fine grid's estimated error is above 5e-4 and the budget allows.
 #include "srlif/measures/periodic_response.hpp"
 
 #include <Eigen/IterativeLinearSolvers>
@@ -49,8 +49,8 @@ constexpr double kHarmonicTail = 1e-9;
 constexpr int kMaxHarmonics = 512;
 // The largest system solved (cells x (2K + 1)); a further refinement is made while the fine
 // grid's estimated error exceeds kTargetError (an upper bound of the extrapolated value's: the
-// refinement study in docs/theory.md finds that 5-40 times smaller, within 1e-4) and its system has at most
-// kRefinementBudget unknowns.
+// refinement study in docs/theory.md finds that 5-40 times smaller, within 1e-4) and its system
+// has at most kRefinementBudget unknowns.
 constexpr double kMaxUnknowns = 8e5;
 constexpr double kTargetError = 5e-4;
 constexpr double kRefinementBudget = 2.5e5;
