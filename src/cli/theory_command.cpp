@@ -2,7 +2,7 @@
 // noise (Siegert formula, no signal; coloured noise: Fourcaud-Brunel) and the free membrane's mean and
 // standard deviation, over a sigma x bias grid (and any neuron parameter given
 // as an axis); with --response linear also the linear response to the signal and the SNR a
-// sweep should measure. No simulation.
+// sweep should measure, with --response periodic the periodic state under it. No simulation.
 #include "cli/theory_command.hpp"
 
 #include <cstdio>
@@ -18,8 +18,17 @@ namespace srlif::cli {
 
 namespace {
 
-// The flags that only the linear response uses.
-constexpr const char* kSignalFlags[] = {"--amplitude", "--frequency", "--neurons", "--duration", "--psth"};
+// The flags of a response to the signal: the signal's, used by both responses, and the simulation
+// linear_snr_db is for, by the linear response alone.
+struct ResponseFlag {
+  const char* flag;
+  bool periodic;  // the periodic state uses it too
+};
+constexpr ResponseFlag kResponseFlags[] = {{"--amplitude", true},
+                                           {"--frequency", true},
+                                           {"--neurons", false},
+                                           {"--duration", false},
+                                           {"--psth", false}};
 
 TheoryResponse parse_response(const std::string& text) {
   if (text == "stationary") return TheoryResponse::stationary;
@@ -36,25 +45,21 @@ TheoryJob to_theory_job(const TheoryOptions& options, const CLI::App& command) {
   job.rate_curve = options.rate_curve;
   job.spread_shape = parse_spread_shape(options.spread, "--spread");
   job.response = parse_response(options.response);
-  if (job.response == TheoryResponse::periodic) {
-    for (const char* flag : {"--neurons", "--duration", "--psth"}) {
-      if (command.count(flag) > 0) {
-        throw InputError(flag,
-                         "plays no role in the periodic state (it describes the simulation linear_snr_db "
-                         "is for); use --response linear");
+  // A flag given where it plays no role is refused.
+  for (const auto& [flag, periodic] : kResponseFlags) {
+    if (command.count(flag) == 0) continue;
+    if (job.response == TheoryResponse::stationary) {
+      // A value that breaks the number rules is refused for that first, as everywhere.
+      for (const Axis axis : {Axis::amplitude, Axis::frequency}) {
+        if (axis_info(axis).flag == flag) count_axis(job.axes[axis_index(axis)], flag);
       }
+      throw InputError(flag,
+                       "plays no role in the stationary theory (A = 0); add --response linear or periodic");
     }
-  }
-  if (job.response == TheoryResponse::stationary) {
-    for (const char* flag : kSignalFlags) {
-      if (command.count(flag) > 0) {
-        // A value that breaks the number rules is refused for that first, as everywhere.
-        for (const Axis axis : {Axis::amplitude, Axis::frequency}) {
-          if (axis_info(axis).flag == flag) count_axis(job.axes[axis_index(axis)], flag);
-        }
-        throw InputError(flag,
-                         "plays no role in the stationary theory (A = 0); add --response linear or periodic");
-      }
+    if (job.response == TheoryResponse::periodic && !periodic) {
+      throw InputError(flag,
+                       "plays no role in the periodic state (it describes the simulation linear_snr_db is "
+                       "for); use --response linear");
     }
   }
   if (options.neurons < 1) throw InputError("--neurons", "must be >= 1");
@@ -71,12 +76,12 @@ void add_theory_options(CLI::App& command, TheoryOptions& options) {
       ->capture_default_str()
       ->group(kSpreadGroup);
 
-  const char* response = "Response to the signal (--response linear)";
+  const char* response = "Response to the signal (--response linear | periodic)";
   command
       .add_option(
           "--response", options.response,
           "stationary (the state at A = 0) | linear (also the linear response to the signal A sin(2 pi f "
-          "t): white noise, no spreads)")
+          "t)) | periodic (also the periodic state under it, any A); white noise, no spreads")
       ->capture_default_str()
       ->group(response);
   const Axis signal[] = {Axis::amplitude, Axis::frequency};
@@ -111,7 +116,9 @@ CommandRunner add_theory_command(CLI::App& app, const std::string&) {
       "the free membrane's mean and std (CSV: bias, sigma, mu_mv, sigma_v_mv, mean_v_mv, std_v_mv, rate_hz; "
       "with --noise-tau also model, within_validity); with --response linear also the linear response to the "
       "signal (susceptibility_hz_per_pa, susceptibility_phase_rad, spontaneous_spectrum_hz, "
-      "linear_vector_strength, linear_snr_db)");
+      "linear_vector_strength, linear_snr_db), with --response periodic the periodic state under it "
+      "(periodic_mean_rate_hz, periodic_modulation_hz, periodic_phase_rad, periodic_vector_strength, "
+      "periodic_relative_error)");
   add_theory_options(*command, *options);
   return [options, command] {
     apply_config_file(*command, options->config);

@@ -33,6 +33,7 @@
 
 #include "srlif/errors.hpp"
 #include "srlif/io/number_text.hpp"
+#include "srlif/measures/reduced_neuron.hpp"
 #include "srlif/measures/theory.hpp"
 
 namespace srlif {
@@ -192,12 +193,8 @@ void add_part(LinearSystem& system, std::size_t k, double omega) {
 }
 
 // The neuron in the units above.
-struct Reduced {
-  double b = 0.0;      // threshold
-  double x_r = 0.0;    // reset
-  double omega = 0.0;  // 2 pi f tau_m
-  double dead = 0.0;   // t_ref / tau_m
-  double x_lb = 0.0;   // lower bound
+struct Reduced : ReducedNeuron {
+  double x_lb = 0.0;  // lower bound
   double growth_depth = 0.0;
 };
 
@@ -214,11 +211,7 @@ constexpr double kMinFrequencyTimesInterval = 1e-4;
 // The neuron in the units above, after the rules of both entry points (siegert() has checked the
 // neuron, bias and sigma; `point` is its stationary state).
 Reduced reduce(const NeuronParams& neuron, const TheoryPoint& point, double frequency_hz) {
-  Reduced r;
-  r.b = (neuron.v_threshold - point.mu_mv) / point.sigma_v_mv;
-  r.x_r = (neuron.v_reset - point.mu_mv) / point.sigma_v_mv;
-  r.omega = 2.0 * std::numbers::pi * frequency_hz * neuron.tau_m / 1000.0;
-  r.dead = neuron.t_ref / neuron.tau_m;
+  Reduced r{reduced_neuron(neuron, point, frequency_hz)};
   if (!(std::max(std::fabs(r.b), std::fabs(r.x_r)) <= kMaxReducedDistance)) {
     throw InputError("--sigma",
                      "is too small for the linear response: the distances to threshold and reset are " +

@@ -27,12 +27,14 @@
 #include <Eigen/SparseLU>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 #include <string>
 
 #include "srlif/errors.hpp"
 #include "srlif/io/number_text.hpp"
+#include "srlif/measures/reduced_neuron.hpp"
 #include "srlif/measures/theory.hpp"
 
 namespace srlif {
@@ -40,7 +42,8 @@ namespace {
 
 using Complex = std::complex<double>;
 constexpr Complex kI(0.0, 1.0);
-constexpr double kDiffusion = 0.5;  // D in the reduced units
+constexpr double kDiffusion = 0.5;                                     // D in the reduced units
+constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();  // a vector strength without spikes
 
 // How far below min(x_r, -|a|, 0) the domain reaches: the density is down by e^{-50} there.
 constexpr double kTailExponent = 50.0;
@@ -66,13 +69,9 @@ double bernoulli(double z) {
   return z / std::expm1(z);
 }
 
-struct Reduced {
-  double b = 0.0;
-  double x_r = 0.0;
-  double a = 0.0;
-  double omega = 0.0;
-  double dead = 0.0;
-  double x_lb = 0.0;
+struct Reduced : ReducedNeuron {
+  double a = 0.0;        // the signal's amplitude, A/(g_L sigma_V)
+  double x_lb = 0.0;     // the domain's bottom face
   double stretch = 0.0;  // X0
 };
 
@@ -267,7 +266,7 @@ PeriodicResponse from_harmonics(const std::vector<Complex>& rate_per_tau, double
   const Complex first = response.rate_harmonics_hz.size() > 1 ? response.rate_harmonics_hz[1] : Complex(0.0);
   response.modulation_hz = 2.0 * std::abs(first);
   response.phase_rad = -std::arg(first * kI);
-  response.vector_strength = response.mean_rate_hz > 0.0 ? std::abs(first) / response.mean_rate_hz : 0.0;
+  response.vector_strength = response.mean_rate_hz > 0.0 ? std::abs(first) / response.mean_rate_hz : kNoValue;
   return response;
 }
 
@@ -299,17 +298,17 @@ PeriodicResponse periodic_response(const NeuronParams& neuron, double bias_pa, d
   const TheoryPoint point = siegert(neuron, bias_pa, sigma);
   if (sigma == 0.0) {
     // No noise: the neuron never fires if the drive's peak stays below threshold, and locks to it otherwise.
-    if (point.mu_mv + std::fabs(amplitude_pa) / neuron.g_leak < neuron.v_threshold) return PeriodicResponse{};
+    if (point.mu_mv + std::fabs(amplitude_pa) / neuron.g_leak < neuron.v_threshold) {
+      PeriodicResponse silent;
+      silent.vector_strength = kNoValue;
+      return silent;
+    }
     throw InputError("--sigma",
                      "must be > 0 where the drive's peak reaches threshold: a noiseless neuron locks "
                      "to the signal (no Fokker-Planck density)");
   }
-  Reduced r;
-  r.b = (neuron.v_threshold - point.mu_mv) / point.sigma_v_mv;
-  r.x_r = (neuron.v_reset - point.mu_mv) / point.sigma_v_mv;
+  Reduced r{reduced_neuron(neuron, point, frequency_hz)};
   r.a = amplitude_pa / (neuron.g_leak * point.sigma_v_mv);
-  r.omega = 2.0 * std::numbers::pi * frequency_hz * neuron.tau_m / 1000.0;
-  r.dead = neuron.t_ref / neuron.tau_m;
   const double low = std::min({r.x_r, -std::fabs(r.a), 0.0});
   r.x_lb = -std::hypot(low, std::sqrt(kTailExponent)) - std::fabs(r.a);
   r.stretch = 5.0 + std::fabs(r.a);

@@ -233,7 +233,7 @@ PeriodicPoint periodic_point(const GridPoint& point) {
   periodic.periodic_mean_rate_hz = response.mean_rate_hz;
   periodic.periodic_modulation_hz = response.modulation_hz;
   periodic.periodic_phase_rad = response.phase_rad;
-  periodic.periodic_vector_strength = response.mean_rate_hz > 0.0 ? response.vector_strength : kNaN;
+  periodic.periodic_vector_strength = response.vector_strength;
   periodic.periodic_relative_error = response.relative_error;
   periodic.rate_curve_hz = rate_over_period(response, kRateCurveSamples);
   return periodic;
@@ -331,22 +331,23 @@ TheoryTable run_theory_job(const TheoryJob& job) {
   for (const std::exception_ptr& failure : failures) {
     if (failure) std::rethrow_exception(failure);
   }
-  // Both files at once where they share a folder; else the rate curve first, then the table.
-  if (!job.rate_curve.empty() && !job.out.empty() &&
-      std::filesystem::absolute(curve_directory) == std::filesystem::absolute(directory)) {
-    prepare_output_directory(directory);
-    write_files_atomically(directory, {{job.out.filename().string(), theory_csv(table)},
-                                       {job.rate_curve.filename().string(), theory_rate_curve_csv(table)}});
-    return table;
-  }
-  if (!job.rate_curve.empty()) {
-    prepare_output_directory(curve_directory);
-    write_files_atomically(curve_directory,
-                           {{job.rate_curve.filename().string(), theory_rate_curve_csv(table)}});
-  }
-  if (!job.out.empty()) {
-    prepare_output_directory(directory);
-    write_files_atomically(directory, {{job.out.filename().string(), theory_csv(table)}});
+  // Each folder's files at once (both, where they share one), the rate curve's folder first.
+  std::vector<std::pair<std::filesystem::path, std::vector<std::pair<std::string, std::string>>>> by_folder;
+  const auto add_file = [&](const std::filesystem::path& folder, const std::filesystem::path& file,
+                            std::string text) {
+    for (auto& [existing, files] : by_folder) {
+      if (std::filesystem::absolute(existing) == std::filesystem::absolute(folder)) {
+        files.emplace_back(file.filename().string(), std::move(text));
+        return;
+      }
+    }
+    by_folder.push_back({folder, {{file.filename().string(), std::move(text)}}});
+  };
+  if (!job.rate_curve.empty()) add_file(curve_directory, job.rate_curve, theory_rate_curve_csv(table));
+  if (!job.out.empty()) add_file(directory, job.out, theory_csv(table));
+  for (const auto& [folder, files] : by_folder) {
+    prepare_output_directory(folder);
+    write_files_atomically(folder, files);
   }
   return table;
 }
