@@ -22,6 +22,7 @@
 #include <thrust/iterator/transform_iterator.h>
 
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -143,7 +144,7 @@ class DeviceEngine final : public BatchEngine {
                             tables.first_step + tables.length};
     // The launches of a chunk integrate disjoint points: side by side, one stream each, so
     // that the narrow ones (a few points) fill the card together with the wide.
-    const StepVariant variant{plan_.config.scheme, plan_.coloured_noise, recording()};
+    const StepVariant variant{plan_.config.scheme, plan_.coloured_noise, tables.readouts};
     for (std::size_t i = 0; i < launches_.size(); ++i) {
       with_scheme(variant.scheme, [&](auto kScheme) {
         with_flag(variant.coloured, [&](auto kColoured) {
@@ -166,6 +167,15 @@ class DeviceEngine final : public BatchEngine {
         },
         state_, snapshot);
     return snapshot;
+  }
+
+  void start_measuring() override {
+    clear_population_tallies(Device::policy(), population(), batch_points_ * plan_.config.neurons);
+    // Each point's max V from the samples of the chunks to come (each thread's register starts
+    // at its state), not from its V_init.
+    if (recording())
+      thrust::fill_n(max_v_key_.begin(), batch_points_,
+                     ordered_float_key(-std::numeric_limits<float>::infinity()));
   }
 
   void read_tallies() override {

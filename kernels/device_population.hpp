@@ -1,6 +1,6 @@
-// The CUDA backend's neurons in flight (structure of arrays, point-major) and the two Thrust
-// algorithms run over them outside the simulation kernel: the batch's initial state (a
-// for_each over its neurons) and its reduction to one exact PointTally per grid point
+// The CUDA backend's neurons in flight (structure of arrays, point-major) and the Thrust
+// algorithms run over them outside the simulation kernel: the batch's initial state and a
+// warm-up's end (for_each over its neurons) and its reduction to one exact PointTally per grid point
 // (reduce_by_key, the key a neuron's point). Both are templates on the Thrust execution
 // policy: the CUDA backend runs them with thrust::device, `cuda-sim` (and the tests) the very same
 // code with thrust::host, compared bit for bit with the CPU backend.
@@ -29,7 +29,6 @@
 namespace srlif::cuda {
 inline namespace SRLIF_SIMT_TARGET {
 
-
 // Neuron `at` of the batch before step 0 (initial_neuron, as on the CPU).
 struct InitialNeuron {
   DevicePopulation population;
@@ -52,6 +51,21 @@ void initialise_population(const Policy& policy, const DevicePopulation& populat
                            std::uint64_t seed, bool coloured) {
   thrust::for_each_n(policy, thrust::counting_iterator<std::uint64_t>(0), count,
                      InitialNeuron{population, points, neurons, seed, coloured});
+}
+
+// Neuron `at` with nothing counted (clear_neuron_tally, as on the CPU): the warm-up's end.
+struct ClearTally {
+  DevicePopulation population;
+  SRLIF_HD void operator()(std::uint64_t at) const {
+    DevicePopulation arrays = population;
+    clear_neuron_tally(arrays, at);
+  }
+};
+
+// The batch's `count` neurons keep their state with nothing counted.
+template <typename Policy>
+void clear_population_tallies(const Policy& policy, const DevicePopulation& population, std::uint64_t count) {
+  thrust::for_each_n(policy, thrust::counting_iterator<std::uint64_t>(0), count, ClearTally{population});
 }
 
 // The local point of neuron `at`: the key of the reduction (the neurons of a point are adjacent).

@@ -3,12 +3,14 @@
 // batch of plan.batch_points points goes through every chunk of
 // plan.chunk_steps steps, in order, with the chunk's tables, that progress and
 // snapshots come between chunks, and that a start state is restored before the
-// first chunk. What a backend is asked to do is all there is to a backend.
+// first chunk, and that a warm-up ends on a chunk boundary with start_measuring, before the
+// snapshot there. What a backend is asked to do is all there is to a backend.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "srlif/planning/drive_tables.hpp"
 #include "srlif/running/backend.hpp"
 #include "test_support.hpp"
 
@@ -33,6 +35,7 @@ class RecordingEngine final : public BatchEngine {
                    " tables " + std::to_string(tables.drive_sin.size()));
     ++chunks_;
   }
+  void start_measuring() override { log_.emplace_back("start measuring"); }
   PopulationSnapshot take_snapshot(std::int64_t next_step) override {
     log_.push_back("snapshot " + std::to_string(next_step));
     PopulationSnapshot snapshot;
@@ -120,6 +123,49 @@ TEST(BatchLoop, AStartStateIsRestoredAndSnapshotsComeBetweenChunks) {
   EXPECT_EQ(backend.log, expected);
   EXPECT_EQ(asked, std::vector<std::int64_t>{800});  // never after the last chunk
   EXPECT_EQ(given, std::vector<std::int64_t>{800});
+}
+
+TEST(BatchLoop, AWarmUpEndsOnAChunkBoundaryWhereMeasuringStarts) {
+  SweepConfig config = test::reference_config({0, 10}, 3, 100.1);
+  config.execution.chunk_steps = 400;
+  config.time.warmup = 50.1;  // 501 steps, rounded up to 504 (a whole Philox block)
+  config.readouts = sweep_spectrum_readouts(10.0);
+  const SweepPlan plan = make_plan(config);
+  ASSERT_EQ(plan.warmup_steps, 504);
+  ASSERT_EQ(plan.steps, 1504);
+  RecordingBackend backend;
+  backend.run(plan, {});
+  const std::vector<std::string> expected = {"load 0 2",
+                                             "advance 0 400 tables 400",
+                                             "advance 400 104 tables 104",
+                                             "start measuring",
+                                             "advance 504 400 tables 400",
+                                             "advance 904 400 tables 400",
+                                             "advance 1304 200 tables 200",
+                                             "read"};
+  EXPECT_EQ(backend.log, expected);
+  // The warm-up's chunks record no readouts and have no bin tables; the measured ones count
+  // their PSTH from the warm-up's end.
+  EXPECT_FALSE(make_chunk_tables(plan, 400, 104).readouts);
+  EXPECT_TRUE(make_chunk_tables(plan, 400, 104).psth_bin.empty());
+  const ChunkTables measured = make_chunk_tables(plan, 504, 400);
+  EXPECT_TRUE(measured.readouts);
+  EXPECT_EQ(measured.psth_bin[0], 0);   // a spike at t_505, 0.1 ms into the window
+  EXPECT_EQ(measured.psth_bin[99], 1);  // at t_604: 10 ms in, the second bin
+  EXPECT_THROW(make_chunk_tables(plan, 500, 8), std::logic_error);  // across the warm-up's end
+
+  // A snapshot due at the warm-up's end comes after start_measuring: resumed there, a run measures.
+  ChunkHooks hooks;
+  hooks.snapshot_due = [](std::int64_t next_step) { return next_step == 504; };
+  std::vector<std::int64_t> given;
+  hooks.on_snapshot = [&](const PopulationSnapshot& snapshot) { given.push_back(snapshot.next_step); };
+  config.readouts = ReadoutConfig{};
+  RecordingBackend hooked;
+  hooked.run(make_plan(config), {}, hooks);
+  ASSERT_GE(hooked.log.size(), 5u);
+  EXPECT_EQ(hooked.log[3], "start measuring");
+  EXPECT_EQ(hooked.log[4], "snapshot 504");
+  EXPECT_EQ(given, std::vector<std::int64_t>{504});
 }
 
 TEST(BatchLoop, HooksThatDoNotSuitThePlanAreRefusedBeforeAnyWork) {

@@ -127,5 +127,27 @@ TEST(GpuReadouts, NeuronAxesIdenticalToCpu) {
   }
 }
 
+// A warm-up (--warmup): both backends clear the same tallies at its end and take max V, the PSTH
+// and the raster from there; a chunk cut at its end, white and coloured noise, a spread.
+TEST(GpuReadouts, WarmUpIdenticalToCpu) {
+  for (const Scheme scheme : {Scheme::euler, Scheme::exact}) {
+    for (const double noise_tau : {0.0, 2.0}) {
+      SCOPED_TRACE(std::string(scheme_name(scheme)) + " noise_tau " + std::to_string(noise_tau));
+      SweepConfig config = small_population();
+      config.scheme = scheme;
+      config.grid[Axis::noise_tau] = {noise_tau};
+      config.grid[Axis::bias_spread] = {noise_tau > 0.0 ? 3.0 : 0.0};
+      const auto cpu = make_cpu_backend(0);
+      const auto cuda = test::gpu_backend();
+      const Files without = population_files_on(*cpu, config);
+      config.time.warmup = 60.1;  // 604 steps: inside the second chunk of 512
+      config.execution.chunk_steps = 512;
+      const Files reference = population_files_on(*cpu, config);
+      EXPECT_FALSE(reference == without);  // the warm-up changed every measure's window
+      EXPECT_TRUE(population_files_on(*cuda, config) == reference);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace srlif

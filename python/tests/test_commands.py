@@ -2,6 +2,7 @@
 module's exported symbols; the GPU (skipped without one)."""
 
 import csv
+import json
 import pathlib
 import subprocess
 import time
@@ -36,6 +37,28 @@ def test_population_readouts_equal_the_command_lines_files(tmp_path, run_cli):
     margins = [float(row["subthreshold_margin_mv"]) for row in summary]
     np.testing.assert_array_equal(ds.subthreshold_margin_mv.values.ravel(), margins)
     assert int(ds.psth.sum()) == int(ds.total_spikes.sum())
+
+
+def test_a_warm_up_is_the_command_lines_and_its_window_starts_the_psth(tmp_path, run_cli):
+    arguments = ["--sigma", "20,60", "--neurons", "40", "--duration", "500", "--warmup", "250", "--raster", "3",
+                 "--scheme", "exact"]
+    run_cli("population", *arguments, "--out", tmp_path / "cli", "--quiet")
+    ds = srlif.population(sigma=[20, 60], neurons=40, duration=500, warmup=250, raster=3, scheme="exact",
+                          out=tmp_path / "py", progress=False)
+    for name in ("population.csv", "phase_histogram.csv", "psth.csv", "raster.csv"):
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    record = json.loads(ds.attrs["run_json"])
+    assert record["time"]["warmup_ms"] == 250 and record["time"]["warmup_steps"] == 2500
+    # The PSTH's bins run over the measured window, 250-750 ms; every spike counted is in it.
+    assert float(ds.time_start_ms[0]) == 250.0 and float(ds.time_end_ms[-1]) == 750.0
+    assert int(ds.psth.sum()) == int(ds.total_spikes.sum()) > 0
+    assert float(ds.raster_spike_time_ms.min()) > 250.0
+    # A sweep with one: the bytes of the command line's.
+    run_cli("sweep", "--sigma", "20,60", "--neurons", "40", "--duration", "500", "--warmup", "250",
+            "--out", tmp_path / "cli_sweep", "--quiet")
+    srlif.sweep(sigma=[20, 60], neurons=40, duration=500, warmup=250, out=tmp_path / "py_sweep", progress=False)
+    for name in ("points.csv", "tallies.csv"):
+        assert (tmp_path / "py_sweep" / name).read_bytes() == (tmp_path / "cli_sweep" / name).read_bytes(), name
 
 
 def test_a_population_over_a_neuron_axis_has_it_as_a_dimension(tmp_path, run_cli):

@@ -39,10 +39,18 @@ void add_model_options(CLI::App& command, ModelOptions& options, Simulates what)
 
   const char* simulation = "Simulation";
   command.add_option("--dt", options.time.dt, "Time step, ms")->capture_default_str()->group(simulation);
-  command.add_option("--duration", options.time.duration, "Simulated time per neuron, ms")
+  command
+      .add_option("--duration", options.time.duration,
+                  population ? "Measured time per neuron (after any --warmup), ms" : "Simulated time, ms")
       ->capture_default_str()
       ->group(simulation);
   if (population) {
+    command
+        .add_option("--warmup", options.time.warmup,
+                    "Simulated before --duration and left out of every measure (the transient from V_init), "
+                    "ms; rounded up to a whole 4 steps")
+        ->capture_default_str()
+        ->group(simulation);
     command.add_option("--neurons", options.neurons, "Neurons (trials) per grid point")
         ->capture_default_str()
         ->group(simulation);

@@ -95,6 +95,8 @@ std::string result_config_text(const SweepConfig& config) {
   }
   line("dt", format_number(config.time.dt));
   line("duration", format_number(config.time.duration));
+  // Only runs with a warm-up have the line, so that the text of the others stays as it was.
+  if (config.time.warmup > 0.0) line("warmup", format_number(config.time.warmup));
   line("min-spikes", std::to_string(config.validity.min_spikes));
   line("max-spikes", std::to_string(config.validity.max_spikes));
   line("objective", quoted(objective_name(config.objective)));
@@ -140,6 +142,7 @@ SweepConfig parse_result_config_text(const std::string& text, const std::string&
   }
   config.time.dt = parse_double(take("dt"), where("dt"));
   config.time.duration = parse_double(take("duration"), where("duration"));
+  if (values.contains("warmup")) config.time.warmup = parse_double(take("warmup"), where("warmup"));
   const std::uint64_t min_spikes = parse_unsigned(take("min-spikes"), where("min-spikes"));
   const std::uint64_t max_spikes = parse_unsigned(take("max-spikes"), where("max-spikes"));
   if (min_spikes > 0xFFFFFFFFu || max_spikes > 0xFFFFFFFFu) {

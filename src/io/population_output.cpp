@@ -52,6 +52,8 @@ std::string psth_csv(const SweepPlan& plan, const SweepResult& result) {
   const std::uint32_t bins = plan.readout_layout.psth_bins;
   const double bin_ms = plan.config.readouts.psth_bin_ms;
   const double duration = plan.config.time.duration;
+  // The bins' times are the run's: from the measured window's start t_W (0 without a warm-up).
+  const double origin = plan.config.time.time_of(plan.warmup_steps);
   const auto neurons = static_cast<double>(plan.config.neurons);
   std::string out = header(plan.config.grid, population_tables().psth);
   for (std::size_t index = 0; index < result.metrics.size(); ++index) {
@@ -62,7 +64,8 @@ std::string psth_csv(const SweepPlan& plan, const SweepResult& result) {
       const std::uint64_t spikes = result.readouts.psth[index * bins + bin];
       std::vector<std::string> fields = key;
       fields.insert(fields.end(),
-                    {std::to_string(bin), format_number(start), format_number(end), std::to_string(spikes),
+                    {std::to_string(bin), format_number(origin + start), format_number(origin + end),
+                     std::to_string(spikes),
                      format_number(static_cast<double>(spikes) / (neurons * (end - start) / 1000.0))});
       out += csv_line(fields);
     }

@@ -72,6 +72,11 @@ std::string run_json(const SweepConfig& config, const RunRecord& record) {
   if (Json spread = spread_record(config); !spread.is_null()) json["spread"] = std::move(spread);
   json["time"] = {
       {"dt_ms", config.time.dt}, {"duration_ms", config.time.duration}, {"samples", config.time.samples()}};
+  // Only a run with a warm-up has it (the others' record stays as it was): as given, and its steps.
+  if (config.time.warmup > 0.0) {
+    json["time"]["warmup_ms"] = config.time.warmup;
+    json["time"]["warmup_steps"] = config.time.warmup_steps();
+  }
   json["validity"] = {{"min_spikes", config.validity.min_spikes}, {"max_spikes", config.validity.max_spikes}};
   // The axes of the output files' columns, in grid order (the Python dimensions).
   Json& axes = json["axes"] = Json::object();

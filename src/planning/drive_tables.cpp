@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 
 #include "srlif/physics/accumulators.hpp"
 
@@ -41,15 +42,19 @@ ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, st
   const std::vector<DriveTable>& drives = plan.drive_tables;
   const double dt = plan.config.time.dt;
   const ReadoutLayout& readouts = plan.readout_layout;
+  if (first_step < plan.warmup_steps && first_step + length > plan.warmup_steps)
+    throw std::logic_error("make_chunk_tables: a chunk straddles the warm-up's end");
   ChunkTables tables;
   tables.first_step = first_step;
   tables.length = length;
+  tables.readouts = plan.config.readouts.enabled && first_step >= plan.warmup_steps;
   const std::size_t entries = drives.size() * static_cast<std::size_t>(length);
   tables.drive_sin.resize(entries);
   if (plan.drive_quadrature) tables.drive_cos.resize(entries);
   tables.phase_cos.resize(entries);
   tables.phase_sin.resize(entries);
-  if (readouts.phase_bins > 0) tables.phase_bin.resize(entries);
+  const bool phase_bins = tables.readouts && readouts.phase_bins > 0;
+  if (phase_bins) tables.phase_bin.resize(entries);
   for (std::size_t table = 0; table < drives.size(); ++table) {
     const double frequency = drives[table].frequency_hz;
     for (std::int64_t offset = 0; offset < length; ++offset) {
@@ -62,12 +67,12 @@ ChunkTables make_chunk_tables(const SweepPlan& plan, std::int64_t first_step, st
       const double spike_phase = phase_angle(frequency, dt, step + 1);
       tables.phase_cos[at] = fixed_point(std::cos(spike_phase));
       tables.phase_sin[at] = fixed_point(std::sin(spike_phase));
-      if (readouts.phase_bins > 0) {
+      if (phase_bins) {
         tables.phase_bin[at] = phase_bin(frequency, dt, step + 1, readouts.phase_bins);
       }
     }
   }
-  if (readouts.psth_bins > 0) {
+  if (tables.readouts && readouts.psth_bins > 0) {
     tables.psth_bin.resize(static_cast<std::size_t>(length));
     for (std::int64_t offset = 0; offset < length; ++offset) {
       tables.psth_bin[static_cast<std::size_t>(offset)] =

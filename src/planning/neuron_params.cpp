@@ -36,6 +36,12 @@ std::int64_t TimeGrid::samples() const {
   return static_cast<std::int64_t>(std::ceil(duration / dt * (1.0 - 1e-12)));
 }
 
+std::int64_t TimeGrid::warmup_steps() const {
+  if (!(warmup > 0.0)) return 0;
+  const auto blocks = static_cast<std::int64_t>(std::ceil(warmup / dt / 4.0 * (1.0 - 1e-12)));
+  return 4 * blocks;
+}
+
 double TimeGrid::time_of(std::int64_t k) const {
   const double per_ms = 1.0 / dt;
   const double whole = std::round(per_ms);
@@ -111,6 +117,11 @@ void validate(const TimeGrid& time, double tau_m, double t_ref) {
   }
   if (time.samples() < 2) {
     throw InputError("--duration", "must be longer than --dt so that at least one step is taken");
+  }
+  require_finite(time.warmup, "--warmup");
+  if (time.warmup < 0.0) throw InputError("--warmup", "must be >= 0 ms (got " + show(time.warmup) + ")");
+  if (time.warmup / time.dt > 1e12) {
+    throw InputError("--warmup", "needs more than 10^12 time steps; use a larger --dt or a shorter warm-up");
   }
   if (t_ref / time.dt > 1e9) {
     throw InputError("--t-ref", "is more than 10^9 time steps");

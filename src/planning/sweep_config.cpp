@@ -51,7 +51,10 @@ void check_grid_fits_memory(double grid_points, double bytes_per_point) {
   }
 }
 
-std::int64_t most_spikes_per_neuron(const SweepConfig& config) {
+namespace {
+
+// The most spikes one neuron can fire in `steps` steps.
+std::int64_t most_spikes_in_steps(const SweepConfig& config, std::int64_t steps) {
   // The fewest steps from one spike to the next: euler's n_ref; exact's reset off the grid can
   // spike again in the step of its release, floor(t_ref/dt) steps on.
   const double t_ref = smallest(config.grid[Axis::t_ref]);
@@ -60,7 +63,13 @@ std::int64_t most_spikes_per_neuron(const SweepConfig& config) {
           ? static_cast<std::int64_t>(std::floor(TimeGrid::refractory_ratio(t_ref, config.time.dt)))
           : TimeGrid::refractory_samples(t_ref, config.time.dt);
   const std::int64_t n_ref = std::max<std::int64_t>(spacing, 1);
-  return (config.time.samples() - 1 + n_ref - 1) / n_ref;
+  return (steps + n_ref - 1) / n_ref;
+}
+
+}  // namespace
+
+std::int64_t most_spikes_per_neuron(const SweepConfig& config) {
+  return most_spikes_in_steps(config, config.time.steps());
 }
 
 namespace {
@@ -77,6 +86,12 @@ void validate_readouts(const SweepConfig& config, double max_spikes_per_neuron) 
   }
   if (readouts.psth_bin_ms > config.time.duration) {
     throw InputError("--psth", "bin width must not exceed --duration");
+  }
+  if (readouts.raster_neurons > 0 &&
+      config.time.warmup_steps() + config.time.steps() > std::int64_t{2147483647}) {
+    throw InputError("--raster",
+                     "keeps a spike's step in 32 bits: --warmup and --duration together must "
+                     "be below 2^31 steps of --dt");
   }
   if (readouts.raster_neurons > config.neurons) {
     throw InputError("--raster",
@@ -161,6 +176,12 @@ void validate(const SweepConfig& config) {
                      "with this --duration, --dt and --t-ref a grid point could "
                      "produce more spikes than exact accumulation allows (2^39); "
                      "use fewer neurons per point");
+  }
+  // The warm-up's spikes go through the same per-neuron counters before they are cleared.
+  if (most_spikes_in_steps(config, config.time.warmup_steps()) > 4294967295LL) {
+    throw InputError("--warmup",
+                     "is so long that a neuron could fire more than 2^32-1 spikes in it; "
+                     "shorten it or use a larger --dt");
   }
   validate_readouts(config, max_spikes_per_neuron);
 }

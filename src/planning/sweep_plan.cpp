@@ -60,6 +60,7 @@ std::int64_t psth_bin_of_step(const SweepPlan& plan, std::int64_t step) {
   const double dt = plan.config.time.dt;
   const double steps_per_bin = bin_ms / dt;
   const double whole = std::round(steps_per_bin);
+  step = std::max<std::int64_t>(step - plan.warmup_steps, 0);
   std::int64_t bin = 0;
   if (std::fabs(steps_per_bin - whole) < 1e-9 * whole) {
     bin = (step + 1) / static_cast<std::int64_t>(whole);
@@ -330,7 +331,8 @@ SweepPlan make_plan(const SweepConfig& config, PlanPoints points) {
   SweepPlan plan;
   plan.config = config;
   plan.samples = config.time.samples();
-  plan.steps = plan.samples - 1;
+  plan.warmup_steps = config.time.warmup_steps();
+  plan.steps = plan.warmup_steps + plan.samples - 1;
 
   // The drive tables: per frequency, and for exact per (frequency, tau_m) (drive_table_of).
   const Grid& grid = config.grid;

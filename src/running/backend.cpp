@@ -51,9 +51,13 @@ BackendResult Backend::run(const SweepPlan& plan, const ProgressCallback& progre
     const std::uint64_t batch_neurons = batch_points * plan.config.neurons;
     engine->load_batch(batch_first, batch_points, result);
     if (hooks.start) engine->restore_snapshot(*hooks.start);  // one batch (check_chunk_hooks)
-    for (std::int64_t chunk_begin = first_step; chunk_begin < plan.steps; chunk_begin += plan.chunk_steps) {
-      const std::int64_t chunk_end = std::min(plan.steps, chunk_begin + plan.chunk_steps);
+    for (std::int64_t chunk_begin = first_step, chunk_end = 0; chunk_begin < plan.steps;
+         chunk_begin = chunk_end) {
+      chunk_end = std::min(plan.steps, chunk_begin + plan.chunk_steps);
+      if (chunk_begin < plan.warmup_steps) chunk_end = std::min(chunk_end, plan.warmup_steps);
       engine->advance_chunk(make_chunk_tables(plan, chunk_begin, chunk_end - chunk_begin));
+      // Before any snapshot there: a run resumed from the warm-up's end measures from it.
+      if (chunk_end == plan.warmup_steps) engine->start_measuring();
       neuron_steps_done += batch_neurons * static_cast<std::uint64_t>(chunk_end - chunk_begin);
       if (chunk_end < plan.steps && hooks.snapshot_due && hooks.snapshot_due(chunk_end))
         hooks.on_snapshot(engine->take_snapshot(chunk_end));

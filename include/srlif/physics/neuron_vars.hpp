@@ -7,7 +7,8 @@
 //   - for_each_state_array: every loop over the arrays (snapshots, state files, device copies);
 //   - load_neuron / store_neuron: neuron `at` of any NeuronArrays as one NeuronRecord;
 //   - kNeuronVars: the names and versions (the state file's layout).
-// initial_neuron is the one state before step 0 of both backends and of `trace`.
+// initial_neuron is the one state before step 0 of both backends and of `trace`; clear_neuron_tally
+// what a warm-up leaves of it.
 // Units: mV, pA; the tallies' phase sums at scale 2^24 (accumulators.hpp).
 #pragma once
 
@@ -97,6 +98,14 @@ SRLIF_HD NeuronRecord initial_neuron(const PointCoefficients& point, std::uint64
                                      bool coloured) {
   return NeuronRecord{NeuronState{point.constants.v_init, 0, 0.0f}, NeuronTally{0, 0, 0},
                       coloured ? initial_noise_current(seed, stream, point.coloured.stationary_sd) : 0.0f};
+}
+
+// Neuron `at` as it was, with nothing counted: the warm-up's end (BatchEngine::start_measuring).
+template <typename Arrays>
+SRLIF_HD void clear_neuron_tally(Arrays& arrays, std::size_t at) {
+  NeuronRecord neuron = load_neuron(arrays, at);
+  neuron.tally = NeuronTally{0, 0, 0};
+  store_neuron(arrays, at, neuron);
 }
 
 // Neuron `at`'s part of its point's tally (accumulators.hpp): the one term of both backends'

@@ -14,6 +14,9 @@ namespace srlif {
 struct ChunkTables {
   std::int64_t first_step = 0;  // k of entry 0
   std::int64_t length = 0;      // entries per table
+  // The chunk records the plan's readouts: they are enabled and the chunk is past the warm-up
+  // (SweepPlan::warmup_steps; a chunk never straddles its end). Without, no bin tables.
+  bool readouts = false;
   // [table][k - first_step] = sin(2 pi f t_k + phase) of plan.drive_tables[table], float
   std::vector<float> drive_sin;
   // Only with SweepPlan::drive_quadrature (empty otherwise): [table][k - first_step] =
@@ -23,7 +26,7 @@ struct ChunkTables {
   // emitted by step k, in fixed point (scale kPhaseScale = 2^24).
   std::vector<std::int32_t> phase_cos;
   std::vector<std::int32_t> phase_sin;
-  // Only with population readouts (empty otherwise):
+  // Only with `readouts` (empty otherwise):
   // [table][k - first_step] = phase-histogram bin of a spike at t_{k+1}
   std::vector<std::int32_t> phase_bin;
   // [k - first_step] = PSTH bin of a spike at t_{k+1}

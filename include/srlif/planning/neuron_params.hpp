@@ -20,12 +20,18 @@ struct NeuronParams {
 
 struct TimeGrid {
   double dt = 0.1;            // ms
-  double duration = 10000.0;  // ms
+  double duration = 10000.0;  // ms, measured
+  // ms simulated before the measured duration and left out of every measure (`--warmup`): the
+  // transient from V_init. 0: none (the measured samples are t_0 ... t_{K-1}).
+  double warmup = 0.0;
 
   // K = ceil(duration / dt) samples t_k = k dt, k = 0..K-1; K-1 integration steps.
   // The tiny relative slack stops 10000/0.1 = 100000.00000000001 from becoming 100001.
   std::int64_t samples() const;
   std::int64_t steps() const { return samples() - 1; }
+  // W, the warm-up's steps: warmup / dt rounded up to a whole number of Philox blocks (4 steps,
+  // where a chunk may begin), with the same slack; the measured steps are then W ... W + K - 2.
+  std::int64_t warmup_steps() const;
   // t_k in ms, as k / (1/dt) when 1/dt is a whole number so that 2251 * 0.1
   // prints as 225.1, not 225.10000000000002.
   double time_of(std::int64_t k) const;

@@ -71,8 +71,8 @@ void check_grid_fits_memory(double grid_points, double bytes_per_point);
 // `neurons` in flight of `bytes_per_neuron` each beyond half of this machine's memory.
 void check_neurons_in_flight_fit_memory(double neurons, double bytes_per_neuron, bool batch_given);
 
-// The most spikes one neuron can fire in the run: one per refractory period's
-// samples (the shortest --t-ref of the grid).
+// The most spikes one neuron can fire in the run's measured steps (after any warm-up): one per
+// refractory period's samples (the shortest --t-ref of the grid).
 std::int64_t most_spikes_per_neuron(const SweepConfig& config);
 
 }  // namespace srlif

@@ -26,8 +26,11 @@ struct DriveTable {
 // The resolved, backend-neutral description of a run.
 struct SweepPlan {
   SweepConfig config;
-  std::int64_t samples = 0;               // K
-  std::int64_t steps = 0;                 // K - 1
+  std::int64_t samples = 0;  // K, the measured samples
+  // The warm-up's steps W (TimeGrid::warmup_steps; 0 without one): simulated from V_init, their
+  // tallies and readouts cleared at their end (BatchEngine::start_measuring).
+  std::int64_t warmup_steps = 0;
+  std::int64_t steps = 0;                 // W + K - 1: the steps simulated, the last K - 1 measured
   std::vector<PointCoefficients> points;  // one per grid point, grid order
   // The grid index of each of `points` when the plan is a part of its grid (a
   // segment of run_points), else empty: points[i] is grid point i.
@@ -79,8 +82,8 @@ std::vector<PointCoefficients> batch_neuron_coefficients(const SweepPlan& plan, 
 double spread_neuron(const SweepConfig& config, const GridPoint& point, std::uint64_t neuron,
                      NeuronParams& neuron_params);
 
-// The PSTH bin of a spike emitted by step k (at t_{k+1}); exact integer
-// arithmetic when the bin width is a whole number of steps.
+// The PSTH bin of a spike emitted by step k (at t_{k+1}), counted from the measured window's start
+// t_W (a warm-up step's: 0); exact integer arithmetic when the bin width is a whole number of steps.
 std::int64_t psth_bin_of_step(const SweepPlan& plan, std::int64_t step);
 
 // The stream id of neuron `neuron` at a point: high 32 bits tag, low 32 bits index.

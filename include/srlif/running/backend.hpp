@@ -61,7 +61,7 @@ void check_chunk_hooks(const SweepPlan& plan, const ChunkHooks& hooks);
 // What a backend does; the one batch/chunk/snapshot loop (Backend::run,
 // backend.cpp) drives it. The plan's points go through in batches of at most
 // plan.batch_points consecutive points, each batch through the run's steps in
-// chunks of at most plan.chunk_steps steps.
+// chunks of at most plan.chunk_steps steps, one of them ending where a warm-up does.
 class BatchEngine {
  public:
   virtual ~BatchEngine() = default;
@@ -73,8 +73,13 @@ class BatchEngine {
   virtual void load_batch(std::size_t first_point, std::size_t point_count, BackendResult& result) = 0;
   // The batch's neurons take the state of a snapshot of as many neurons.
   virtual void restore_snapshot(const PopulationSnapshot& snapshot) = 0;
-  // Simulates steps [tables.first_step, tables.first_step + tables.length) of the batch.
+  // Simulates steps [tables.first_step, tables.first_step + tables.length) of the batch, and
+  // records its readouts when tables.readouts.
   virtual void advance_chunk(const ChunkTables& tables) = 0;
+  // The warm-up's end (SweepPlan::warmup_steps): the batch's neurons keep their state, and
+  // everything measured starts again from nothing: their tallies are 0 and each point's max V
+  // is that of the samples from here on (the first included).
+  virtual void start_measuring() = 0;
   // The batch's neurons after the last chunk; next_step is the chunk's end.
   virtual PopulationSnapshot take_snapshot(std::int64_t next_step) = 0;
   // Writes the batch's tallies (and readouts) into the load_batch result.

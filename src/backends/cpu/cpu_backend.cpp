@@ -5,6 +5,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "cpu_kernels.hpp"
 #include "srlif/planning/drive_tables.hpp"
@@ -41,7 +42,7 @@ class CpuEngine final : public BatchEngine {
   void restore_snapshot(const PopulationSnapshot& snapshot) override { population_.restore(snapshot); }
 
   void advance_chunk(const ChunkTables& tables) override {
-    const bool record = plan_.config.readouts.enabled;
+    const bool record = tables.readouts;
     const std::int64_t chunk_begin = tables.first_step;
     const std::int64_t chunk_end = tables.first_step + tables.length;
     const ItemKernel kernel = item_kernel(
@@ -61,6 +62,16 @@ class CpuEngine final : public BatchEngine {
 
   PopulationSnapshot take_snapshot(std::int64_t next_step) override {
     return population_.snapshot(next_step);
+  }
+
+  void start_measuring() override {
+    const std::size_t neurons = batch_points_ * plan_.config.neurons;
+    for (std::size_t at = 0; at < neurons; ++at) clear_neuron_tally(population_, at);
+    if (!plan_.config.readouts.enabled) return;
+    // Each neuron's max from its state here; no point's from its V_init (make_backend_result).
+    population_.max_v = population_.v;
+    std::fill_n(result_->readouts.max_v.begin() + static_cast<std::ptrdiff_t>(batch_first_), batch_points_,
+                -std::numeric_limits<float>::infinity());
   }
 
   void read_tallies() override {
