@@ -80,6 +80,12 @@ def sr_curve(out):
     rate_axis.errorbar(sigma, column(rows, "mean_rate_hz"), yerr=column(rows, "rate_std_hz"), fmt="^-",
                        color="C1", capsize=2, label="firing rate (± SD)")
     rate_axis.set_ylabel("firing rate (Hz)", color="C1")
+    if (out / "h1_theory.csv").exists():  # the periodic Fokker-Planck state (srlif theory)
+        theory = read(out / "h1_theory.csv")
+        axis.plot(column(theory, "sigma"), column(theory, "periodic_vector_strength"), "-", color="k", lw=1.2,
+                  label="pooled R, theory (periodic FP state)")
+        rate_axis.plot(column(theory, "sigma"), column(theory, "periodic_mean_rate_hz"), "--", color="k", lw=1.2,
+                       label="rate, theory")
     merged_legend(axis, rate_axis, "center right")
     axis.set_title("H1: stochastic-resonance curve (I_bias 178 pA, A 20 pA, f 10 Hz)")
     save(figure, out, "h1_sr_curve.png")
@@ -141,6 +147,8 @@ def raster_psth(out):
     summary = read(out / "h5_population.csv")
     raster = read(out / "h5_raster.csv") if (out / "h5_raster.csv").exists() else []
     psth = read(out / "h5_psth.csv")
+    theory_file = out / "h1_theory_rate_curve.csv"  # H1's neuron and signal: H5's too
+    theory = read(theory_file) if theory_file.exists() else []
     figure, axes = plt.subplots(2, len(summary), figsize=(4.2 * len(summary), 6), sharex=True,
                                 gridspec_kw={"height_ratios": [2, 1]})
     axes = np.array(axes).reshape(2, -1)
@@ -157,6 +165,14 @@ def raster_psth(out):
         edges = np.append(column(bins, "time_start_ms"), bins[-1]["time_end_ms"])
         rates = column(bins, "rate_hz")
         axes[1, index].stairs(rates, edges, fill=True, color="C0")
+        curve = [row for row in theory if row["sigma"] == point["sigma"]]
+        if curve:  # the periodic state's rate r(t), repeated over the periods shown
+            period = 1000.0 / curve[0]["frequency"]
+            time = np.arange(0.0, 1000.0, 0.5)
+            rate = np.interp(time % period, column(curve, "time_ms"), column(curve, "rate_hz"), period=period)
+            axes[1, index].plot(time, rate, color="k", lw=1, label="theory r(t)")
+            axes[1, index].legend(fontsize=7, loc="upper right")
+            rates = np.append(rates, rate.max())
         axes[1, index].set_ylim(0, max(1.0, 1.1 * rates.max()))
         axes[1, index].set_xlabel("time (ms)")
         axes[1, index].set_ylabel("PSTH (Hz/neuron)")

@@ -40,7 +40,7 @@ std::string small_run(const std::string& command, const std::string& flag) {
   if (command == "bench") {
     base = {{"--neurons", "10"}, {"--steps", "100"}, {"--backend", "cpu"}};
   } else if (command == "reproduce") {
-    base = {{"--trials", "2"}, {"--no-figures", ""}};
+    base = {{"--trials", "2"}, {"--no-figures", ""}, {"--no-theory", ""}};
   } else if (command == "trace") {
     base = {{"--duration", "200"}, {"--sigma", "10"}};
   } else if (command != "theory") {

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <complex>
 #include <cstdio>
+#include <filesystem>
 #include <numbers>
 #include <sstream>
 #include <string>
@@ -246,10 +247,12 @@ Table parse_csv(const std::string& text) {
 }
 
 TEST(LinearResponseCli, WritesTheResponseColumnsConsistentWithTheLibrary) {
+  const std::string file = test::temporary_directory("linear_cli") + "/table.csv";
+  std::filesystem::create_directories(std::filesystem::path(file).parent_path());
   const test::CommandResult result =
-      test::run_srlif("theory --response linear --sigma 40,60 --amplitude 2 --frequency 5,10");
+      test::run_srlif("theory --response linear --sigma 40,60 --amplitude 2 --frequency 5,10 --out " + file);
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  const Table table = parse_csv(result.output);
+  const Table table = parse_csv(test::read_file(file));
   const std::vector<std::string> expected = {"bias",
                                              "sigma",
                                              "amplitude",
@@ -263,6 +266,7 @@ TEST(LinearResponseCli, WritesTheResponseColumnsConsistentWithTheLibrary) {
                                              "susceptibility_phase_rad",
                                              "spontaneous_spectrum_hz",
                                              "linear_vector_strength",
+                                             "linear_rayleigh_rate_hz",
                                              "linear_snr_db"};
   EXPECT_EQ(table.header, expected);
   ASSERT_EQ(table.rows.size(), 4u);  // sigma fastest, then frequency
@@ -278,6 +282,18 @@ TEST(LinearResponseCli, WritesTheResponseColumnsConsistentWithTheLibrary) {
     EXPECT_DOUBLE_EQ(table.at(row, "linear_vector_strength"),
                      2.0 * std::abs(response.susceptibility_hz_per_pa) / (2.0 * table.at(row, "rate_hz")));
     EXPECT_GT(table.at(row, "linear_snr_db"), 10.0);
+    EXPECT_DOUBLE_EQ(table.at(row, "linear_rayleigh_rate_hz"),
+                     table.at(row, "rate_hz") * std::pow(table.at(row, "linear_vector_strength"), 2));
+  }
+  // Each frequency's slice: sigma_opt of the SNR and of the Rayleigh rate, on stderr.
+  const std::vector<std::string> printed = test::lines_of(result.output);
+  for (const std::string objective : {"sigma_opt[snr] = ", "sigma_opt[rayleigh-rate] = "}) {
+    for (const std::string slice : {"f = 5 Hz:", "f = 10 Hz:"}) {
+      const auto line = std::ranges::find_if(printed, [&](const std::string& text) {
+        return text.starts_with(objective) && text.find(slice) != std::string::npos;
+      });
+      EXPECT_NE(line, printed.end()) << objective << slice << "\n" << result.output;
+    }
   }
 }
 

@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
 #include <complex>
+#include <filesystem>
 #include <numbers>
 #include <string>
 #include <utility>
@@ -55,7 +55,8 @@ TEST(PeriodicResponse, SmallSignalIsTheLinearResponse) {
     if (sigma != 25.0) {
       EXPECT_LT(std::fabs(shift) / rate, 1e-4);
     } else {
-      const double doubled = periodic_response(neuron, 178.0, sigma, 2 * amplitude, frequency).mean_rate_hz - rate;
+      const double doubled =
+          periodic_response(neuron, 178.0, sigma, 2 * amplitude, frequency).mean_rate_hz - rate;
       EXPECT_NEAR(doubled / shift, 4.0, 0.1);
     }
   }
@@ -132,7 +133,8 @@ TEST(PeriodicResponseCli, WritesTheColumnsAndTheRateCurve) {
   EXPECT_EQ(
       text.substr(0, text.find('\n')),
       "bias,sigma,amplitude,frequency,mu_mv,sigma_v_mv,mean_v_mv,std_v_mv,rate_hz,periodic_mean_rate_hz,"
-      "periodic_modulation_hz,periodic_phase_rad,periodic_vector_strength,periodic_relative_error");
+      "periodic_modulation_hz,periodic_phase_rad,periodic_vector_strength,periodic_rayleigh_rate_hz,"
+      "periodic_relative_error");
   const std::string rates = test::read_file(curve);
   EXPECT_EQ(rates.substr(0, rates.find('\n')), "bias,sigma,amplitude,frequency,phase_rad,time_ms,rate_hz");
   std::size_t lines = 0;
@@ -150,6 +152,47 @@ TEST(PeriodicResponseCli, WritesTheColumnsAndTheRateCurve) {
     EXPECT_NE(refused.output.find("srlif: error: " + flag), std::string::npos) << refused.output;
   }
   EXPECT_FALSE(std::filesystem::exists(directory + "/x.csv"));
+}
+
+// sigma_opt from theory: each slice's sigma of the largest Rayleigh rate (mean x VS^2, which has an
+// interior optimum: the rate rises with sigma while the locking falls), by the sweep's rule, printed
+// beside the table; the column is the product of the table's own.
+TEST(PeriodicResponseCli, PrintsEachSlicesSigmaOptOfTheRayleighRate) {
+  const std::string directory = test::temporary_directory("periodic_optimum");
+  std::filesystem::create_directories(directory);
+  const std::string table = directory + "/table.csv";
+  const test::CommandResult result =
+      test::run_srlif("theory --response periodic --sigma 20:60:5 --amplitude 10,20 --out " + table);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const std::vector<std::string> lines = test::lines_of(test::read_file(table));
+  ASSERT_EQ(lines.size(), 11u);
+  // Columns: ..., periodic_mean_rate_hz (9), ..., periodic_vector_strength (12), rayleigh (13).
+  for (const double amplitude : {10.0, 20.0}) {
+    SCOPED_TRACE(amplitude);
+    double best_sigma = 0.0;
+    double best = -1.0;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      std::vector<double> fields;
+      std::size_t begin = 0;
+      for (std::size_t comma; (comma = lines[i].find(',', begin)) != std::string::npos; begin = comma + 1)
+        fields.push_back(std::stod(lines[i].substr(begin, comma - begin)));
+      fields.push_back(std::stod(lines[i].substr(begin)));
+      if (fields[2] != amplitude) continue;
+      EXPECT_DOUBLE_EQ(fields[13], fields[9] * fields[12] * fields[12]);
+      if (fields[13] > best) {
+        best = fields[13];
+        best_sigma = fields[1];
+      }
+    }
+    EXPECT_GT(best_sigma, 20.0);  // interior: neither end of the range
+    EXPECT_LT(best_sigma, 60.0);
+    char expected[96];
+    std::snprintf(expected, sizeof expected, "sigma_opt[rayleigh-rate] = %g (refined", best_sigma);
+    EXPECT_NE(result.output.find(std::string(expected)), std::string::npos) << result.output;
+  }
+  // The stationary table has no signal and no sigma_opt.
+  const test::CommandResult stationary = test::run_srlif("theory --sigma 20:60:5");
+  EXPECT_EQ(stationary.output.find("sigma_opt"), std::string::npos);
 }
 
 }  // namespace

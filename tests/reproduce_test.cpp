@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -30,7 +31,8 @@ TEST(Reproduce, ReducedProtocolWritesTablesAndAReportOnAllFiveHypotheses) {
   for (const char* table :
        {"h1_curve.csv", "h2_curves.csv", "h2_sigma_opt_vs_amplitude.csv", "h3_curves.csv",
         "h3_sigma_opt_vs_bias.csv", "h5_population.csv", "h5_phase_histogram.csv", "h5_psth.csv",
-        "h5_raster.csv", "spectral_readout.csv", "heatmap_sigma_amplitude.csv", "report.md", "run.json"}) {
+        "h5_raster.csv", "spectral_readout.csv", "heatmap_sigma_amplitude.csv", "h1_theory.csv",
+        "h1_theory_rate_curve.csv", "report.md", "run.json"}) {
     EXPECT_TRUE(fs::exists(out + "/" + table)) << table;
   }
   const std::string report = test::read_file(out + "/report.md");
@@ -38,6 +40,24 @@ TEST(Reproduce, ReducedProtocolWritesTablesAndAReportOnAllFiveHypotheses) {
     EXPECT_TRUE(contains(report, hypothesis)) << hypothesis;
   }
   EXPECT_TRUE(contains(report, "Verdict")) << report;
+  // The theory beside H1: the periodic state from sigma 12.5 (a = A sqrt(tau_m)/sigma <= 6), its
+  // sigma_opt beside the simulated one.
+  EXPECT_TRUE(contains(report, "## Theory beside the simulation")) << report;
+  // Its sigma_opt is `srlif theory`'s on the same sigma.
+  const test::CommandResult theory_run =
+      test::run_srlif("theory --response periodic --sigma 12.5:60:20 --amplitude 20 --out " + out + "/t.csv");
+  ASSERT_EQ(theory_run.exit_code, 0) << theory_run.output;
+  const std::size_t refined = theory_run.output.find("(refined ");
+  ASSERT_NE(refined, std::string::npos) << theory_run.output;
+  char sigma_opt[32];
+  std::snprintf(sigma_opt, sizeof sigma_opt, "%.3g", std::stod(theory_run.output.substr(refined + 9)));
+  EXPECT_TRUE(contains(report, std::string("The Rayleigh rate's sigma_opt: theory ") + sigma_opt + " ("))
+      << sigma_opt << "\n"
+      << report;
+  const std::vector<std::string> theory = test::lines_of(test::read_file(out + "/h1_theory.csv"));
+  ASSERT_EQ(theory.size(), 1u + 20u);  // sigma 12.5 ... 60 of the study's 0:60:25
+  EXPECT_EQ(theory[1].substr(0, theory[1].find(',', theory[1].find(',') + 1)), "178,12.5");
+  EXPECT_EQ(test::lines_of(test::read_file(out + "/h1_theory_rate_curve.csv")).size(), 1u + 20u * 200u);
   // The study's sigma grid: 25 values, one row each in the H1 curve (plus the header).
   const std::string curve = test::read_file(out + "/h1_curve.csv");
   EXPECT_EQ(std::count(curve.begin(), curve.end(), '\n'), 26);
@@ -55,9 +75,10 @@ TEST(Reproduce, ReducedProtocolWritesTablesAndAReportOnAllFiveHypotheses) {
 TEST(Reproduce, SameSeedSameBytes) {
   const std::string first = test::temporary_directory("reproduce_first");
   const std::string second = test::temporary_directory("reproduce_second");
-  const std::string run = "reproduce --trials 2 --duration 500 --no-figures --quiet --threads ";
+  const std::string run = "reproduce --trials 2 --duration 500 --no-figures --no-theory --quiet --threads ";
   ASSERT_EQ(test::run_srlif(run + "1 --out " + first).exit_code, 0);
   ASSERT_EQ(test::run_srlif(run + "2 --out " + second).exit_code, 0);
+  EXPECT_FALSE(fs::exists(first + "/h1_theory.csv"));  // --no-theory
   for (const char* table : {"h1_curve.csv", "h3_sigma_opt_vs_bias.csv", "h5_raster.csv", "report.md"}) {
     const std::string a = test::read_file(first + "/" + table);
     const std::string b = test::read_file(second + "/" + table);
@@ -88,7 +109,7 @@ TEST(Reproduce, DrawsTheFigures) {
 
 TEST(Reproduce, BadInputExitsTwoAndWritesNothing) {
   for (const char* arguments : {"--trials -1", "--duration 0", "--duration nan", "--seed -3", "--backend gpu",
-                                "--threads -2", "--bogus"}) {
+                                "--threads -2", "--warmup -5", "--bogus"}) {
     SCOPED_TRACE(arguments);
     const std::string out = test::temporary_directory("reproduce_bad");
     const test::CommandResult result =

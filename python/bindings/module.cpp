@@ -264,6 +264,23 @@ nb::dict run_theory(const Values& values) {
     measures.append(entry);
   }
   out["columns"] = measures;
+  // Each slice's sigma_opt for the objectives the response gives (theory_optima), by slice.
+  nb::dict optima;
+  for (const Objective objective : theory_objectives(table)) {
+    const TheoryOptima found = theory_optima(table, objective);
+    std::vector<double> sigma_opt;
+    std::vector<double> refined;
+    for (const SliceOptimum& optimum : found.optima) {
+      sigma_opt.push_back(optimum.found ? optimum.sigma_opt : kNaN);
+      refined.push_back(optimum.found ? optimum.sigma_opt_refined : kNaN);
+    }
+    nb::dict entry;
+    entry["sigma_opt"] = to_numpy(std::move(sigma_opt));
+    entry["sigma_opt_refined"] = to_numpy(std::move(refined));
+    entry["value"] = to_numpy(std::vector<double>(found.values));
+    optima[objective_name(objective)] = entry;
+  }
+  out["optima"] = optima;
   // The periodic state's rate over one period, point-major (kRateCurveSamples per point).
   if (table.response == TheoryResponse::periodic) {
     std::vector<double> curves;

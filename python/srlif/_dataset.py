@@ -212,6 +212,18 @@ def theory_dataset(raw):
         cube = grid.cube(values)
         variables[column["name"]] = (grid.dims, cube.astype(bool) if column["kind"] == "flag" else cube, attrs)
     coords = grid.coords()
+    # Each sigma slice's sigma_opt by the library's rule, for the objectives the response gives.
+    objectives = list(raw["optima"])
+    if objectives:
+        coords["objective"] = ("objective", np.array(objectives))
+        slice_dims = ("objective",) + grid.dims[1:]
+        for key, name, long_name in (
+            ("sigma_opt", "sigma_opt", "the sigma of the slice's largest value"),
+            ("sigma_opt_refined", "sigma_opt_refined", "the vertex of the parabola through it and its neighbours"),
+            ("value", "sigma_opt_value", "the objective's value at sigma_opt"),
+        ):
+            stacked = np.stack([grid.slices(raw["optima"][objective][key]) for objective in objectives])
+            variables[name] = (slice_dims, stacked, dict(_attrs(name), long_name=long_name))
     if "rate_curve_hz" in raw:  # the periodic state's rate over one period
         samples = int(raw["rate_curve_samples"])
         phase = 2 * np.pi * np.arange(samples) / samples

@@ -17,6 +17,7 @@ def test_the_example_notebook_runs_and_draws_its_figures(tmp_path):
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
     assert not [output for output in outputs if output.get("output_type") == "error"]
     figures = [output for output in outputs if "image/png" in output.get("data", {})]
-    assert len(figures) == 3
+    assert len(figures) == 4
     printed = "".join(output.get("text", "") for output in outputs if output.get("output_type") == "stream")
     assert srlif.__version__ in printed and "subthreshold margin at σ = 0:" in printed
+    assert "σ_opt of the Rayleigh rate: theory" in printed

@@ -6,6 +6,7 @@ import csv
 import importlib.util
 import math
 
+import numpy as np
 import pytest
 
 import srlif
@@ -61,3 +62,24 @@ def test_periodic_state_is_the_command_lines_table_with_its_rate_curve(tmp_path,
     curve = ds.periodic_rate_hz.sel(sigma=40.0).squeeze()
     assert math.isclose(float(curve.mean()), ds.periodic_mean_rate_hz.sel(sigma=40.0).item(), rel_tol=1e-10)
     assert (ds.periodic_relative_error < 1e-3).all()
+
+
+def test_sigma_opt_is_the_command_lines_and_the_rayleigh_rates_peak(run_cli):
+    printed = run_cli("theory", "--response", "periodic", "--sigma", "20:60:5", "--amplitude", "10,20").stderr
+    ds = srlif.theory(response="periodic", sigma="20:60:5", amplitude=[10, 20])
+    assert list(ds.objective.values) == ["rayleigh-rate"]
+    assert ds.sigma_opt.dims == ("objective", "amplitude", "bias", "frequency")
+    assert ds.sigma_opt.attrs["units"] == "pA*sqrt(ms)"
+    rayleigh = ds.periodic_rayleigh_rate_hz
+    np.testing.assert_allclose(rayleigh, ds.periodic_mean_rate_hz * ds.periodic_vector_strength ** 2, rtol=1e-15)
+    for amplitude in (10.0, 20.0):
+        best = rayleigh.sel(amplitude=amplitude).squeeze()
+        peak = float(best.sigma[int(np.argmax(best.values))])
+        found = ds.sel(objective="rayleigh-rate", amplitude=amplitude).squeeze()
+        assert float(found.sigma_opt) == peak and 20 < peak < 60
+        assert float(found.sigma_opt_value) == float(best.max())
+        line = f"sigma_opt[rayleigh-rate] = {peak:.4g} (refined {float(found.sigma_opt_refined):.4g})"
+        assert line in printed, printed
+    linear = srlif.theory(response="linear", sigma="20:60:5", amplitude=2)
+    assert list(linear.objective.values) == ["snr", "rayleigh-rate"]
+    assert "objective" not in srlif.theory(sigma=[20, 40]).coords

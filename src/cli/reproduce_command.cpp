@@ -52,6 +52,8 @@ ReproduceJob to_reproduce_job(const ReproduceOptions& options) {
   job.trials = options.trials;
   job.protocol.seed = options.seed;
   job.protocol.time.duration = options.duration;
+  job.protocol.time.warmup = options.warmup;
+  job.protocol.theory = options.theory;
   job.protocol.scheme = parse_scheme(options.scheme, "--scheme");
   job.protocol.execution = options.execution;
   job.out = options.out;
@@ -64,12 +66,19 @@ void add_reproduce_options(CLI::App& command, ReproduceOptions& options) {
   command.add_option("--trials", options.trials,
                      "Neurons per grid point in every experiment (default: the study's 20 / 15 / 50)");
   command.add_option("--seed", options.seed, "Random seed (64-bit, >= 0)")->capture_default_str();
-  command.add_option("--duration", options.duration, "Simulated time per neuron, ms")->capture_default_str();
+  command.add_option("--duration", options.duration, "Measured time per neuron (after any --warmup), ms")
+      ->capture_default_str();
+  command
+      .add_option("--warmup", options.warmup,
+                  "Simulated before --duration and left out of every measure, ms (the study's protocol: 0)")
+      ->capture_default_str();
   command.add_option("--scheme", options.scheme, "euler (the study's scheme) | exact")->capture_default_str();
   command.add_option("--backend", options.execution.backend, backend_help())->capture_default_str();
   command.add_option("--threads", options.execution.threads, "CPU threads, 0 = all cores")
       ->capture_default_str();
   command.add_flag("!--no-figures", options.figures, "Tables and report only");
+  command.add_flag("!--no-theory", options.theory,
+                   "Without the periodic Fokker-Planck state beside H1 (about 6 s on 2 cores)");
   command.add_flag("--quiet", options.quiet, "No summary, no progress bar");
   command.add_flag("--progress", options.progress, "Progress bar even when stderr is not a terminal");
 }

@@ -15,6 +15,8 @@ struct ReproduceOptions {
   std::int64_t trials = 0;  // 0: the study's own trial counts
   std::uint64_t seed = 1;
   double duration = 10000.0;
+  double warmup = 0.0;
+  bool theory = true;
   std::string scheme = "euler";
   ExecutionOptions execution;
   bool figures = true;

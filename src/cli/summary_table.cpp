@@ -70,20 +70,22 @@ std::string summary_table(const SweepConfig& config, const SweepSummary& summary
                   static_cast<unsigned long long>(summary.points));
     out += line;
   }
-  for (std::size_t shown = 0; shown < summary.optima.size(); ++shown) {
-    const SliceOptimum& optimum = summary.optima[shown];
-    if (optimum.found) {
-      std::snprintf(line, sizeof line, "sigma_opt[%s] = %.4g (refined %.4g) pA*sqrt(ms) at %s: value %.4g\n",
-                    objective_name(config.objective), optimum.sigma_opt, optimum.sigma_opt_refined,
-                    slice_text(grid, optimum).c_str(), summary.optimum_values[shown]);
-    } else {
-      std::snprintf(line, sizeof line,
-                    "sigma_opt[%s] undefined at %s: the objective is defined at no sigma\n",
-                    objective_name(config.objective), slice_text(grid, optimum).c_str());
-    }
-    out += line;
-  }
+  for (std::size_t shown = 0; shown < summary.optima.size(); ++shown)
+    out += optimum_line(grid, config.objective, summary.optima[shown], summary.optimum_values[shown]);
   return out;
+}
+
+std::string optimum_line(const Grid& grid, Objective objective, const SliceOptimum& optimum, double value) {
+  char line[512];
+  if (optimum.found) {
+    std::snprintf(line, sizeof line, "sigma_opt[%s] = %.4g (refined %.4g) pA*sqrt(ms) at %s: value %.4g\n",
+                  objective_name(objective), optimum.sigma_opt, optimum.sigma_opt_refined,
+                  slice_text(grid, optimum).c_str(), value);
+  } else {
+    std::snprintf(line, sizeof line, "sigma_opt[%s] undefined at %s: the objective is defined at no sigma\n",
+                  objective_name(objective), slice_text(grid, optimum).c_str());
+  }
+  return line;
 }
 
 }  // namespace srlif::cli

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
 #include "cli/model_options.hpp"
+#include "cli/summary_table.hpp"
 #include "srlif/errors.hpp"
 
 namespace srlif::cli {
@@ -109,16 +110,31 @@ void add_theory_options(CLI::App& command, TheoryOptions& options) {
 
 CommandRunner add_theory_command(CLI::App& app, const std::string&) {
   auto options = std::make_shared<TheoryOptions>();
+  // The columns each response adds, named as the library declares them (theory_table.hpp).
+  const auto added_columns = [](TheoryResponse response) {
+    TheoryTable stationary;
+    TheoryTable table;
+    table.response = response;
+    std::string names;
+    for (const TheoryColumn& column : theory_columns(table)) {
+      bool also_stationary = false;
+      for (const TheoryColumn& other : theory_columns(stationary))
+        also_stationary |= other.name == column.name;
+      if (!also_stationary) names += (names.empty() ? "" : ", ") + column.name;
+    }
+    return names;
+  };
   CLI::App* command = app.add_subcommand(
       "theory",
       "Stationary firing rate under white noise (Siegert formula, A = 0), or coloured noise "
       "(--noise-tau: Fourcaud-Brunel, first order in sqrt(tau_s/tau_m), valid to tau_s/tau_m <= 0.1), and "
       "the free membrane's mean and std (CSV: bias, sigma, mu_mv, sigma_v_mv, mean_v_mv, std_v_mv, rate_hz; "
       "with --noise-tau also model, within_validity); with --response linear also the linear response to the "
-      "signal (susceptibility_hz_per_pa, susceptibility_phase_rad, spontaneous_spectrum_hz, "
-      "linear_vector_strength, linear_snr_db), with --response periodic the periodic state under it "
-      "(periodic_mean_rate_hz, periodic_modulation_hz, periodic_phase_rad, periodic_vector_strength, "
-      "periodic_relative_error)");
+      "signal (" +
+          added_columns(TheoryResponse::linear) +
+          "), with --response periodic the periodic state under it (" +
+          added_columns(TheoryResponse::periodic) +
+          "); with either, each sigma slice's sigma_opt (rayleigh-rate; with linear also snr) on stderr");
   add_theory_options(*command, *options);
   return [options, command] {
     apply_config_file(*command, options->config);
@@ -130,6 +146,14 @@ CommandRunner add_theory_command(CLI::App& app, const std::string&) {
         throw std::runtime_error("cannot write to standard output");
       }
     }
+    // The theory's sigma_opt of each slice (with a response to the signal), on stderr beside the CSV.
+    std::string optima;
+    for (const Objective objective : theory_objectives(table)) {
+      const TheoryOptima found = theory_optima(table, objective);
+      for (std::size_t slice = 0; slice < found.optima.size(); ++slice)
+        optima += optimum_line(table.grid, objective, found.optima[slice], found.values[slice]);
+    }
+    std::fputs(optima.c_str(), stderr);
     return 0;
   };
 }

@@ -50,7 +50,8 @@ const std::vector<std::string>& result_file_names() {
         // reproduce: its tables and report (reproduce.cpp)
         "h1_curve.csv", "h2_curves.csv", "h2_sigma_opt_vs_amplitude.csv", "h3_curves.csv",
         "h3_sigma_opt_vs_bias.csv", "h5_phase_histogram.csv", "h5_population.csv", "h5_psth.csv",
-        "h5_raster.csv", "heatmap_sigma_amplitude.csv", "spectral_readout.csv", "report.md"};
+        "h5_raster.csv", "heatmap_sigma_amplitude.csv", "spectral_readout.csv", "h1_theory.csv",
+        "h1_theory_rate_curve.csv", "report.md"};
     all.insert(all.end(), figure_file_names().begin(), figure_file_names().end());
     return all;
   }();

@@ -104,7 +104,9 @@ std::string study_run_json(const StudyRunFacts& study, const RunRecord& record) 
   json["trials"] = study.trials;
   json["seed"] = study.seed;
   json["duration_ms"] = study.duration_ms;
+  if (study.warmup_ms > 0.0) json["warmup_ms"] = study.warmup_ms;
   json["scheme"] = scheme_name(study.scheme);
+  if (!study.theory) json["theory"] = false;
   json["backend"] = record.backend;
   json["device"] = record.device;
   add_timing(json, record);

@@ -6,9 +6,17 @@
 
 #include "srlif/io/csv_line.hpp"
 #include "srlif/io/number_text.hpp"
+#include "srlif/measures/metrics.hpp"
+#include "srlif/measures/periodic_response.hpp"
 
 namespace srlif {
 namespace {
+
+// The Rayleigh rate of a population firing at `rate_hz` with pooled vector strength `strength`:
+// 0 where it does not fire, as a sweep's rayleigh_rate_hz (metrics.hpp).
+double rayleigh_rate(double rate_hz, double strength) {
+  return rate_hz > 0.0 ? rate_hz * strength * strength : 0.0;
+}
 
 // Which tables have a column.
 enum class ColumnSet { always, coloured, linear, periodic };
@@ -69,6 +77,13 @@ constexpr ColumnDeclaration kTheoryColumns[] = {
      ColumnSet::linear,
      [](const TheoryPoint&, const LinearPoint& l, const PeriodicPoint&) { return l.linear_vector_strength; },
      nullptr},
+    {"linear_rayleigh_rate_hz", "Hz",
+     "r0 x linear_vector_strength^2: the Rayleigh rate rayleigh_rate_hz of an infinite population",
+     TheoryColumnKind::number, ColumnSet::linear,
+     [](const TheoryPoint& p, const LinearPoint& l, const PeriodicPoint&) {
+       return rayleigh_rate(p.rate_hz, l.linear_vector_strength);
+     },
+     nullptr},
     {"linear_snr_db", "dB", "the snr_db `sweep --spectrum` should measure with --neurons, --duration, --psth",
      TheoryColumnKind::number, ColumnSet::linear,
      [](const TheoryPoint&, const LinearPoint& l, const PeriodicPoint&) { return l.linear_snr_db; }, nullptr},
@@ -88,6 +103,13 @@ constexpr ColumnDeclaration kTheoryColumns[] = {
      TheoryColumnKind::number, ColumnSet::periodic,
      [](const TheoryPoint&, const LinearPoint&, const PeriodicPoint& q) {
        return q.periodic_vector_strength;
+     },
+     nullptr},
+    {"periodic_rayleigh_rate_hz", "Hz",
+     "mean rate x periodic_vector_strength^2: the Rayleigh rate rayleigh_rate_hz of an infinite population",
+     TheoryColumnKind::number, ColumnSet::periodic,
+     [](const TheoryPoint&, const LinearPoint&, const PeriodicPoint& q) {
+       return rayleigh_rate(q.periodic_mean_rate_hz, q.periodic_vector_strength);
      },
      nullptr},
     {"periodic_relative_error", "1", "the solver's estimate of the four columns' relative error",
@@ -242,6 +264,53 @@ std::string theory_rate_curve_csv(const TheoryTable& table) {
     }
   }
   return csv;
+}
+
+PeriodicPoint periodic_point(const GridPoint& point) {
+  const PeriodicResponse response = periodic_response(point.neuron(), point.bias(), point.sigma(),
+                                                      point[Axis::amplitude], point[Axis::frequency]);
+  PeriodicPoint periodic;
+  periodic.periodic_mean_rate_hz = response.mean_rate_hz;
+  periodic.periodic_modulation_hz = response.modulation_hz;
+  periodic.periodic_phase_rad = response.phase_rad;
+  periodic.periodic_vector_strength = response.vector_strength;
+  periodic.periodic_relative_error = response.relative_error;
+  periodic.rate_curve_hz = rate_over_period(response, kRateCurveSamples);
+  return periodic;
+}
+
+std::vector<Objective> theory_objectives(const TheoryTable& table) {
+  switch (table.response) {
+    case TheoryResponse::stationary:
+      return {};
+    case TheoryResponse::linear:
+      return {Objective::snr, Objective::rayleigh_rate};
+    case TheoryResponse::periodic:
+      return {Objective::rayleigh_rate};
+  }
+  return {};
+}
+
+TheoryOptima theory_optima(const TheoryTable& table, Objective objective) {
+  const auto objectives = theory_objectives(table);
+  if (std::ranges::find(objectives, objective) == objectives.end())
+    throw std::invalid_argument(std::string("the theory table has no objective '") +
+                                objective_name(objective) + "'");
+  // The theory's values as a sweep's measures, so that sigma_opt is found by the sweep's own rule.
+  const bool linear = table.response == TheoryResponse::linear;
+  const std::vector<double> rayleigh =
+      theory_numbers(table, linear ? "linear_rayleigh_rate_hz" : "periodic_rayleigh_rate_hz");
+  const std::vector<double> snr = linear ? theory_numbers(table, "linear_snr_db") : std::vector<double>{};
+  std::vector<PointMetrics> metrics(table.points.size(), PointMetrics{});
+  for (std::size_t index = 0; index < metrics.size(); ++index) {
+    metrics[index].rayleigh_rate_hz = rayleigh[index];
+    metrics[index].snr_db = linear ? snr[index] : kNaN;
+  }
+  TheoryOptima optima;
+  optima.optima = find_optima(table.grid, metrics, objective);
+  for (const SliceOptimum& optimum : optima.optima)
+    optima.values.push_back(optimum.found ? objective_value(objective, metrics[optimum.point]) : kNaN);
+  return optima;
 }
 
 const char* theory_model(const TheoryPoint& point) {

@@ -20,7 +20,6 @@
 #include "srlif/io/run_json.hpp"
 #include "srlif/io/staged_files.hpp"
 #include "srlif/measures/linear_response.hpp"
-#include "srlif/measures/periodic_response.hpp"
 #include "srlif/measures/spectrum.hpp"
 #include "srlif/planning/grid.hpp"
 #include "srlif/running/backend_registry.hpp"
@@ -226,19 +225,6 @@ LinearPoint linear_point(const TheoryJob& job, const GridPoint& point, double ra
 }
 
 // The periodic state's columns at one point.
-PeriodicPoint periodic_point(const GridPoint& point) {
-  const PeriodicResponse response = periodic_response(point.neuron(), point.bias(), point.sigma(),
-                                                      point[Axis::amplitude], point[Axis::frequency]);
-  PeriodicPoint periodic;
-  periodic.periodic_mean_rate_hz = response.mean_rate_hz;
-  periodic.periodic_modulation_hz = response.modulation_hz;
-  periodic.periodic_phase_rad = response.phase_rad;
-  periodic.periodic_vector_strength = response.vector_strength;
-  periodic.periodic_relative_error = response.relative_error;
-  periodic.rate_curve_hz = rate_over_period(response, kRateCurveSamples);
-  return periodic;
-}
-
 // The rules of a response to the signal (linear or periodic), before any point is computed.
 void validate_response_job(const TheoryJob& job, const Grid& grid) {
   validate_axis(grid[Axis::amplitude], "--amplitude", -kMaxCurrent, false, "amplitude must be finite",
@@ -393,8 +379,10 @@ ReproduceReport run_reproduce_job(const ReproduceJob& job, const RunControl& con
   record.device = backend->device();
   record.wall_seconds = study.wall_seconds;
   record.neuron_steps = study.neuron_steps;
-  const std::string json = study_run_json(
-      StudyRunFacts{job.trials, protocol.seed, protocol.time.duration, protocol.scheme}, record);
+  const std::string json =
+      study_run_json(StudyRunFacts{job.trials, protocol.seed, protocol.time.duration, protocol.scheme,
+                                   protocol.time.warmup, protocol.theory},
+                     record);
   study.files.emplace_back("run.json", json);
   write_files_atomically(job.out, study.files);
   std::vector<std::string> written = names_of(study.files);

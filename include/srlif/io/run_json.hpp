@@ -30,6 +30,8 @@ struct StudyRunFacts {
   std::uint64_t seed = 0;
   double duration_ms = 0.0;
   Scheme scheme = Scheme::euler;
+  double warmup_ms = 0.0;  // recorded when > 0
+  bool theory = true;      // the periodic state beside H1 (recorded when not)
 };
 std::string study_run_json(const StudyRunFacts& study, const RunRecord& record);
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "srlif/measures/metrics.hpp"
 #include "srlif/measures/theory.hpp"
 #include "srlif/planning/grid.hpp"
 
@@ -76,6 +77,23 @@ std::string theory_csv(const TheoryTable& table);
 // The periodic state's rate over one period (`--rate-curve`): the axes' columns, then
 // phase_rad, time_ms (within the period) and rate_hz, kRateCurveSamples rows per point.
 std::string theory_rate_curve_csv(const TheoryTable& table);
+
+// The periodic state at a grid point (white noise; its sigma, bias, amplitude, frequency and neuron)
+// as the table's row: periodic_response, its rate curve sampled. Throws InputError as it does.
+PeriodicPoint periodic_point(const GridPoint& point);
+
+// The objectives whose sigma_opt the table's response gives (metrics.hpp): the Rayleigh rate with the
+// linear response (r0 x its vector strength^2) and the periodic state (mean rate x its vector
+// strength^2), and the linear response's SNR; none for the stationary state.
+std::vector<Objective> theory_objectives(const TheoryTable& table);
+// sigma_opt of each sigma slice by a sweep's rule (find_optima: the largest value, and the vertex of
+// the parabola through it and its neighbours), and the objective's value there (NaN if not found).
+struct TheoryOptima {
+  std::vector<SliceOptimum> optima;  // by slice
+  std::vector<double> values;
+};
+// Throws std::invalid_argument for an objective not among theory_objectives(table).
+TheoryOptima theory_optima(const TheoryTable& table, Objective objective);
 
 // A row's formula: "siegert" (white noise, exact) or "fourcaud_brunel" (coloured noise, first order).
 const char* theory_model(const TheoryPoint& point);

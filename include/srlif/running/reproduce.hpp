@@ -21,8 +21,9 @@ struct StudyProtocol {
   std::string sigma_axis = "0:60:25";  // the study's sigma grid, pA sqrt(ms)
   std::string heatmap_amplitude_axis = "0:30:7";
   std::uint64_t seed = 1;
-  TimeGrid time;  // 10 s at dt 0.1 ms
+  TimeGrid time;  // 10 s at dt 0.1 ms, no warm-up
   Scheme scheme = Scheme::euler;
+  bool theory = true;  // the periodic Fokker-Planck state beside H1 (h1_theory*.csv, the report)
   ExecutionOptions execution;
 
   // --trials N: every sweep uses N neurons per point (the population stays >= 50).
