@@ -1,6 +1,7 @@
 #include "srlif/io/theory_table.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <numbers>
 #include <stdexcept>
 
@@ -264,6 +265,36 @@ std::string theory_rate_curve_csv(const TheoryTable& table) {
     }
   }
   return csv;
+}
+
+void compute_theory_rows(TheoryTable& table, SpreadShape spread_shape,
+                         const std::function<LinearPoint(const GridPoint&, double rate_hz)>& linear) {
+  const Grid& grid = table.grid;
+  const bool with_linear = table.response == TheoryResponse::linear;
+  const bool with_periodic = table.response == TheoryResponse::periodic;
+  if (with_linear && !linear) throw std::logic_error("compute_theory_rows: no linear response given");
+  table.points.assign(grid.size(), TheoryPoint{});
+  table.linear.assign(with_linear ? grid.size() : 0, LinearPoint{});
+  table.periodic.assign(with_periodic ? grid.size() : 0, PeriodicPoint{});
+  std::vector<std::exception_ptr> failures(grid.size());
+  const auto count = static_cast<std::int64_t>(grid.size());
+#pragma omp parallel for schedule(dynamic, 1) if (with_linear || with_periodic)
+  for (std::int64_t i = 0; i < count; ++i) {
+    const auto index = static_cast<std::size_t>(i);
+    try {
+      const GridPoint point = grid.point(index);
+      const PopulationSpread spread{point[Axis::bias_spread], point[Axis::v_threshold_spread],
+                                    point[Axis::tau_m_spread], spread_shape};
+      table.points[index] = population_siegert(point.neuron(), point.bias(), point.sigma(), spread);
+      if (with_linear) table.linear[index] = linear(point, table.points[index].rate_hz);
+      if (with_periodic) table.periodic[index] = periodic_point(point);
+    } catch (...) {
+      failures[index] = std::current_exception();
+    }
+  }
+  for (const std::exception_ptr& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
 }
 
 PeriodicPoint periodic_point(const GridPoint& point) {

@@ -293,30 +293,9 @@ TheoryTable run_theory_job(const TheoryJob& job) {
     check_output_fits_disk(4096.0 + rows * static_cast<double>(kRateCurveSamples) * 80.0,
                            free_disk_bytes(curve_directory), curve_directory, "free some space");
   }
-  table.points.resize(grid.size());
-  if (linear) table.linear.resize(grid.size());
-  if (periodic) table.periodic.resize(grid.size());
-  // Points in parallel (each is independent; the table is the same for any thread count); the
-  // first failure by point index is the one reported.
-  std::vector<std::exception_ptr> failures(grid.size());
-  const auto count = static_cast<std::int64_t>(grid.size());
-#pragma omp parallel for schedule(dynamic, 1) if (signal)
-  for (std::int64_t i = 0; i < count; ++i) {
-    const auto index = static_cast<std::size_t>(i);
-    try {
-      const GridPoint point = grid.point(index);
-      const PopulationSpread spread{point[Axis::bias_spread], point[Axis::v_threshold_spread],
-                                    point[Axis::tau_m_spread], job.spread_shape};
-      table.points[index] = population_siegert(point.neuron(), point.bias(), point.sigma(), spread);
-      if (linear) table.linear[index] = linear_point(job, point, table.points[index].rate_hz);
-      if (periodic) table.periodic[index] = periodic_point(point);
-    } catch (...) {
-      failures[index] = std::current_exception();
-    }
-  }
-  for (const std::exception_ptr& failure : failures) {
-    if (failure) std::rethrow_exception(failure);
-  }
+  compute_theory_rows(table, job.spread_shape, [&job](const GridPoint& point, double rate_hz) {
+    return linear_point(job, point, rate_hz);
+  });
   // Each folder's files at once (both, where they share one), the rate curve's folder first.
   std::vector<std::pair<std::filesystem::path, std::vector<std::pair<std::string, std::string>>>> by_folder;
   const auto add_file = [&](const std::filesystem::path& folder, const std::filesystem::path& file,

@@ -11,7 +11,6 @@
 #include "srlif/io/point_tables.hpp"
 #include "srlif/io/population_output.hpp"
 #include "srlif/io/theory_table.hpp"
-#include "srlif/measures/theory.hpp"
 #include "srlif/running/sweep_runner.hpp"
 
 namespace srlif {
@@ -139,7 +138,7 @@ std::string sigma_opt_section(const Experiment& experiment, const std::vector<do
 // The periodic Fokker-Planck state (theory_table.hpp) at H1's point for its sigma where the solver is
 // within 1 %: the reduced amplitude a = A sqrt(tau_m) / sigma (the signal in units of the free
 // membrane's noise) at most 6. Beyond, its grid budget caps the accuracy (a = 6.3, sigma 10 at
-// A 20: 1 %; sigma 5: 40 % in 20 s). The points in parallel.
+// A 20: 1 %; sigma 5: 40 % in 20 s).
 constexpr double kTheoryLargestReducedAmplitude = 6.0;
 
 TheoryTable h1_theory(const Experiment& h1) {
@@ -152,15 +151,7 @@ TheoryTable h1_theory(const Experiment& h1) {
   for (const double sigma : table.grid[Axis::sigma])
     if (sigma > 0.0 && sigma >= reach) sigmas.push_back(sigma);
   table.grid[Axis::sigma] = sigmas;
-  table.points.resize(sigmas.size());
-  table.periodic.resize(sigmas.size());
-  const auto count = static_cast<std::int64_t>(sigmas.size());
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t i = 0; i < count; ++i) {
-    const GridPoint point = table.grid.point(static_cast<std::size_t>(i));
-    table.points[i] = siegert(point.neuron(), point.bias(), point.sigma());
-    table.periodic[i] = periodic_point(point);
-  }
+  compute_theory_rows(table, SpreadShape::normal);  // no spreads: the shape plays no role
   return table;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,13 @@ std::string theory_csv(const TheoryTable& table);
 // The periodic state's rate over one period (`--rate-curve`): the axes' columns, then
 // phase_rad, time_ms (within the period) and rate_hz, kRateCurveSamples rows per point.
 std::string theory_rate_curve_csv(const TheoryTable& table);
+
+// Fills every row of `table` (its grid and response set): the stationary state (population_siegert,
+// the point's spreads of shape `spread_shape`), with the linear response `linear(point, r0)`, with
+// the periodic state periodic_point. The points in parallel (each independent: the table is the
+// same for any thread count); the first failure by point index is rethrown.
+void compute_theory_rows(TheoryTable& table, SpreadShape spread_shape,
+                         const std::function<LinearPoint(const GridPoint&, double rate_hz)>& linear = {});
 
 // The periodic state at a grid point (white noise; its sigma, bias, amplitude, frequency and neuron)
 // as the table's row: periodic_response, its rate curve sampled. Throws InputError as it does.
