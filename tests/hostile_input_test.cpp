@@ -4,9 +4,12 @@
 // refused before any work, with the estimate.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -123,6 +126,78 @@ TEST(HostileInput, OutputThatWouldNotFitOnDiskIsRefusedWithTheEstimate) {
   // A folder not made yet: the free space where it would be made.
   EXPECT_GT(free_disk_bytes(fs::temp_directory_path() / "no/such/directory"), 0.0);
   EXPECT_LT(free_disk_bytes("/proc/no_such_directory"), 0.0) << "a file system without blocks tells nothing";
+}
+
+}  // namespace
+}  // namespace srlif
+
+namespace srlif {
+namespace {
+
+// Every value of a trace's columns (time_ms, v_mv, input_pa) is a finite number.
+bool trace_is_finite(const std::string& path) {
+  const std::vector<std::string> lines = test::lines_of(test::read_file(path));
+  if (lines.size() < 3) return false;
+  for (std::size_t row = 1; row < lines.size(); ++row) {
+    std::stringstream fields(lines[row]);
+    std::string field;
+    for (int column = 0; column < 3 && std::getline(fields, field, ','); ++column) {
+      if (!std::isfinite(std::strtod(field.c_str(), nullptr))) return false;
+    }
+  }
+  return true;
+}
+
+// The float ranges of the step (sweep_config.cpp, validate_float_ranges), each walked from both
+// sides: just inside, a trace of finite numbers; just outside, exit 2 naming the flag and the rule.
+TEST(FloatRanges, EachBoundIsWalkedFromBothSides) {
+  const std::string out = test::temporary_directory("float_ranges") + ".csv";
+  struct Bound {
+    std::string inside, outside, flag, rule;
+  };
+  const std::vector<Bound> bounds = {
+      // dt / tau_m >= 3e-6 (tau_m 10 ms; with a spread, its longest neuron's 10 + 5.77 x 1 ms).
+      {"--dt 3.001e-5 --duration 0.2", "--dt 2.999e-5 --duration 0.2", "--dt",
+       "must be at least 3e-06 x tau_m"},
+      {"--dt 4.74e-5 --duration 0.2 --tau-m-spread 1", "--dt 4.72e-5 --duration 0.2 --tau-m-spread 1", "--dt",
+       "(15.77 ms"},
+      // sigma / sqrt(2 tau_s) <= 10^6 pA: at sigma 60, tau_s >= 1.8e-9 ms (the 1e-300 gave -inf,
+      // nan).
+      {"--scheme exact --sigma 60 --noise-tau 1.801e-9 --duration 5",
+       "--scheme exact --sigma 60 --noise-tau 1.799e-9 --duration 5", "--noise-tau", "at least sigma^2"},
+      {"--scheme exact --sigma 60 --noise-tau 1 --duration 5",
+       "--scheme exact --sigma 60 --noise-tau 1e-300 --duration 5", "--noise-tau", "would exceed 1e+06 pA"},
+      // sigma / (g_L sqrt(2 tau_m)) <= 10^15 mV: at sigma 10^6, g_L 10^-6, tau_m >= 5e-7 ms.
+      {"--sigma 1e6 --g-leak 1e-6 --tau-m 5.01e-7 --dt 1e-7 --t-ref 0 --duration 2e-5",
+       "--sigma 1e6 --g-leak 1e-6 --tau-m 4.99e-7 --dt 1e-7 --t-ref 0 --duration 2e-5",
+       "--sigma/--g-leak/--tau-m", "free membrane's standard deviation"},
+      // The drive |E_L| + |I| / g_L: the bounds of its parameters keep it below 2.1e12 mV, and the
+      // largest is stepped in finite numbers; beyond, g_L's own bound.
+      {"--bias 1e6 --amplitude 1e6 --g-leak 1e-6 --t-ref 0 --duration 5", "--bias 1e6 --g-leak 1e-7",
+       "--g-leak", "between 1e-06 and 1e+09 nS"}};
+  for (const Bound& bound : bounds) {
+    SCOPED_TRACE(bound.inside);
+    fs::remove(out);
+    const test::CommandResult inside = test::run_srlif("trace " + bound.inside + " --out " + out);
+    ASSERT_EQ(inside.exit_code, 0) << inside.output;
+    EXPECT_TRUE(trace_is_finite(out)) << test::read_file(out).substr(0, 400);
+    fs::remove(out);
+    const test::CommandResult outside = test::run_srlif("trace " + bound.outside + " --out " + out);
+    EXPECT_EQ(outside.exit_code, 2) << outside.output;
+    EXPECT_NE(outside.output.find(bound.flag + ": "), std::string::npos) << outside.output;
+    EXPECT_NE(outside.output.find(bound.rule), std::string::npos) << outside.output;
+    EXPECT_FALSE(fs::exists(out));
+  }
+  // The same rules for a sweep and a population (one plan's validation); theory computes in double
+  // and takes what its formulas can.
+  const std::string folder = test::temporary_directory("float_ranges_sweep");
+  for (const std::string command : {"sweep", "population"}) {
+    const test::CommandResult refused = test::run_srlif(
+        command + " --scheme exact --sigma 60 --noise-tau 1e-300 --neurons 4 --duration 20 --out " + folder);
+    EXPECT_EQ(refused.exit_code, 2) << refused.output;
+    EXPECT_NE(refused.output.find("--noise-tau: "), std::string::npos) << refused.output;
+    EXPECT_FALSE(fs::exists(folder));
+  }
 }
 
 }  // namespace

@@ -253,6 +253,23 @@ void validate_neuron_axes(const Grid& grid, SpreadShape shape) {
                                             format_number(highest_reset) + " mV");
     }
   }
+  // Every drawn value within its parameter's own bounds, as if it had been typed.
+  const auto within = [&](Axis spread_axis, Axis value_axis, const char* what, double bound,
+                          const char* unit) {
+    const double spread = largest(grid[spread_axis]);
+    const std::vector<double>& values = grid[value_axis];
+    const double high = std::max(std::fabs(largest(values)), std::fabs(smallest(values)));
+    if (spread == 0.0 || high + reach * spread <= bound) return;
+    throw InputError(std::string(axis_info(spread_axis).flag),
+                     std::string("every neuron's ") + what + " must stay within " + format_number(bound) +
+                         " " + unit + " in magnitude: " + std::string(axis_info(value_axis).flag) + " " +
+                         format_number(high) + " " + unit + " + " + format_number(reach) + " x " +
+                         std::string(axis_info(spread_axis).flag) + " " + format_number(spread) + " " + unit +
+                         " = " + format_number(high + reach * spread) + " " + unit);
+  };
+  within(Axis::v_threshold_spread, Axis::v_threshold, "threshold", kMaxPotential, "mV");
+  within(Axis::tau_m_spread, Axis::tau_m, "tau_m", kMaxTime, "ms");
+  within(Axis::bias_spread, Axis::bias, "bias", kMaxCurrent, "pA");
   const double tau_spread = largest(grid[Axis::tau_m_spread]);
   if (tau_spread > 0.0 && shortest_tau_m(grid, shape) <= 0.0) {
     throw InputError("--tau-m-spread", "every neuron's tau_m must stay above 0: --tau-m " +

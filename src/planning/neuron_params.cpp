@@ -17,11 +17,7 @@ void require_finite(double value, const char* flag) {
   if (!std::isfinite(value)) throw InputError(flag, "must be a finite number");
 }
 
-// Bounds far outside any neuron's values: they keep every derived quantity
-// finite in single precision, so that no input can make the step overflow.
-constexpr double kMaxPotential = 1e4;         // mV
-constexpr double kMaxTime = 1e7;              // ms (tau_m, t_ref)
-constexpr double kLeakRange[] = {1e-6, 1e9};  // nS
+constexpr double kLeakRange[] = {1e-6, 1e9};  // nS (kMaxPotential, kMaxTime: neuron_params.hpp)
 
 void require_at_most(double value, double bound, const char* flag, const char* unit) {
   if (std::fabs(value) > bound) {

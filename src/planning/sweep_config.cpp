@@ -107,6 +107,54 @@ void validate_readouts(const SweepConfig& config, double max_spikes_per_neuron) 
   }
 }
 
+// The step runs in single precision (euler_step.hpp, coloured_noise.hpp; the coefficients are
+// computed in double and rounded once). Each rule keeps a quantity of the step finite and
+// meaningful in float for every combination the grid holds (its extremes, spreads' reach included);
+// docs/accuracy.md, "Ranges".
+void validate_float_ranges(const SweepConfig& config) {
+  const Grid& grid = config.grid;
+  const double reach = spread_reach(config.spread_shape);
+  const double dt = config.time.dt;
+  // The leak: the float factor 1 - dt/tau_m (euler) or e^{-dt/tau_m} (exact) is rounded by up to
+  // 2^-25; at dt/tau_m >= kLeakResolution that is at most 1 % of the leak of a step.
+  const double longest_tau = largest(grid[Axis::tau_m]) + reach * largest(grid[Axis::tau_m_spread]);
+  if (dt / longest_tau < kLeakResolution) {
+    throw InputError("--dt", "must be at least " + format_number(kLeakResolution) + " x tau_m (" +
+                                 format_number(longest_tau) +
+                                 " ms: " + format_number(kLeakResolution * longest_tau) +
+                                 " ms): a shorter step's float leak factor is rounded by more than 1 % of "
+                                 "its leak (got " +
+                                 format_number(dt) + " ms)");
+  }
+  // The coloured noise's current, sigma / sqrt(2 tau_s), is a current: at most kMaxCurrent (its
+  // square, the variance, then stays far inside float as well).
+  const double loudest = largest(grid[Axis::sigma]);
+  for (const double noise_tau : grid[Axis::noise_tau]) {
+    if (noise_tau == 0.0) continue;
+    const double shortest = loudest * loudest / (2.0 * kMaxCurrent * kMaxCurrent);
+    if (noise_tau < shortest) {
+      throw InputError("--noise-tau",
+                       "must be 0 (white noise) or at least sigma^2 / (2 x 10^12 pA^2) = " +
+                           format_number(shortest) + " ms at --sigma " + format_number(loudest) +
+                           ": the noise current's standard deviation sigma / sqrt(2 tau_s) would exceed " +
+                           format_number(kMaxCurrent) + " pA (got " + format_number(noise_tau) + " ms)");
+    }
+  }
+  // The membrane's scale, mV: the free membrane's standard deviation sigma / (g_L sqrt(2 tau_m)).
+  // The crossing test multiplies two potential differences (mV^2): at most kMaxMembraneScale each
+  // keeps those products below 10^30, far inside float. (The mean drive |E_L| + |I| / g_L needs no
+  // rule of its own: the bounds of its parameters keep it below 2.1 x 10^12 mV.)
+  const double weakest_leak = smallest(grid[Axis::g_leak]);
+  const double spread_v =
+      loudest / (weakest_leak * std::sqrt(2.0 * shortest_tau_m(grid, config.spread_shape)));
+  if (spread_v > kMaxMembraneScale) {
+    throw InputError("--sigma/--g-leak/--tau-m",
+                     "the free membrane's standard deviation sigma / (g_L sqrt(2 tau_m)) reaches " +
+                         format_number(spread_v) + " mV, beyond " + format_number(kMaxMembraneScale) +
+                         " mV, which single precision cannot step");
+  }
+}
+
 }  // namespace
 
 void validate(const SweepConfig& config) {
@@ -130,6 +178,7 @@ void validate(const SweepConfig& config) {
       }
     }
   }
+  validate_float_ranges(config);
   if (config.objective == Objective::snr && !config.readouts.enabled) {
     throw InputError("--objective", "snr needs recorded spectra (--spectrum)");
   }

@@ -42,6 +42,14 @@ struct TimeGrid {
   static double refractory_ratio(double t_ref, double dt);
 };
 
+// Bounds far outside any neuron's values (validate_parameter; a spread's every draw too): they
+// keep every derived quantity finite in single precision, so that no input can make the step overflow.
+inline constexpr double kMaxPotential = 1e4;  // mV, in magnitude (potentials)
+inline constexpr double kMaxTime = 1e7;       // ms (tau_m, t_ref, tau_s)
+// Currents beyond 1 uA (and noise beyond 1 uA*sqrt(ms)) are no neuron's: a bound that also keeps
+// every step coefficient far inside single precision.
+inline constexpr double kMaxCurrent = 1e6;  // pA (bias, amplitude; sigma in pA*sqrt(ms))
+
 // Throws InputError naming the flag for any parameter outside its rule.
 void validate(const NeuronParams& neuron, const TimeGrid& time);
 // The neuron's rules alone (for `srlif theory`, which has no time grid).

@@ -45,9 +45,11 @@ struct SweepConfig {
 // Checks every rule on the configuration; throws InputError naming the flag.
 void validate(const SweepConfig& config);
 
-// Currents beyond 1 uA (and noise beyond 1 uA*sqrt(ms)) are no neuron's: a
-// bound that also keeps every step coefficient far inside single precision.
-inline constexpr double kMaxCurrent = 1e6;  // pA
+// kMaxCurrent (neuron_params.hpp) bounds every current. The step's float ranges (validate):
+// dt / tau_m at least kLeakResolution (the float leak factor then holds the leak to 1 %), the
+// membrane's drive and noise scale at most kMaxMembraneScale.
+inline constexpr double kLeakResolution = 3e-6;
+inline constexpr double kMaxMembraneScale = 1e15;  // mV
 
 // Every value finite, >= (or >, `strictly`) `minimum` else InputError(flag,
 // rule), and at most `maximum_magnitude` in magnitude.
