@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "srlif/running/backend_registry.hpp"
 #include "srlif/version.hpp"
 #include "test_support.hpp"
 
@@ -167,16 +168,27 @@ TEST(CliBench, PrintsOneLinePerBackend) {
   EXPECT_NE(result.output.find("\ncuda "), std::string::npos) << result.output;  // measured or why not
 }
 
-// --backend picks the backends: cpu measures no GPU, cuda no CPU (it says why when it has no GPU).
+// --backend picks the backends: cpu measures no GPU, cuda no CPU; a named backend that cannot run
+// here is an error (exit 2, saying why), as for a sweep.
 TEST(CliBench, BackendPicksWhatIsMeasured) {
   const test::CommandResult cpu = test::run_srlif("bench --neurons 64 --steps 500 --backend cpu");
   ASSERT_EQ(cpu.exit_code, 0) << cpu.output;
   EXPECT_TRUE(contains(cpu.output, "cpu, 1 thread ")) << cpu.output;
   EXPECT_FALSE(contains(cpu.output, "\ncuda ")) << cpu.output;
   const test::CommandResult cuda = test::run_srlif("bench --neurons 64 --steps 500 --backend cuda");
-  ASSERT_EQ(cuda.exit_code, 0) << cuda.output;
-  EXPECT_FALSE(contains(cuda.output, "cpu, ")) << cuda.output;
-  EXPECT_TRUE(contains(cuda.output, "\ncuda ")) << cuda.output;
+  const std::string why_not = backend_kind("cuda").why_unusable();
+  if (why_not.empty()) {
+    ASSERT_EQ(cuda.exit_code, 0) << cuda.output;
+    EXPECT_FALSE(contains(cuda.output, "cpu, ")) << cuda.output;
+    EXPECT_TRUE(contains(cuda.output, "\ncuda ")) << cuda.output;
+  } else {
+    EXPECT_EQ(cuda.exit_code, 2) << cuda.output;
+    EXPECT_TRUE(contains(cuda.output, "--backend cuda: " + why_not)) << cuda.output;
+    const test::CommandResult sweep =
+        test::run_srlif("sweep --sigma 10 --neurons 8 --duration 100 --backend cuda --out " +
+                        test::temporary_directory("bench_cuda"));
+    EXPECT_EQ(sweep.exit_code, 2) << sweep.output;
+  }
 }
 
 TEST(CliBench, BadInputIsExitTwoNamingTheFlag) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "srlif/running/run_control.hpp"
 #include "test_support.hpp"
 
 namespace srlif {
@@ -114,7 +115,8 @@ TEST(Resume, KilledAtRandomMomentsThenResumedGivesTheSameBytes) {
 
 void stop_with_signal_then_resume(int signal, const std::string& name) {
   const std::string out = test::temporary_directory("resume_" + name);
-  const int pid = test::start_srlif(kLongSweep + " --out " + out);
+  const std::string log = out + ".log";
+  const int pid = test::start_srlif(kLongSweep + " --out " + out, log);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (checkpoint_parts(out) == 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -122,6 +124,9 @@ void stop_with_signal_then_resume(int signal, const std::string& name) {
   ASSERT_GT(checkpoint_parts(out), 0u) << "no checkpoint part appeared";
   ::kill(pid, signal);
   EXPECT_EQ(test::wait_for(pid), 128 + signal) << name << " must stop the run with exit code 128 + signal";
+  // Said by srlif (a signal's default action would end it with the same code, saying nothing).
+  EXPECT_TRUE(contains(test::read_file(log), std::string("interrupted by ") + stop_name(signal) + ": "))
+      << test::read_file(log);
   const std::size_t saved = checkpoint_parts(out);
   EXPECT_GT(saved, 0u);
   EXPECT_FALSE(fs::exists(out + "/points.csv")) << "a stopped run writes no result files";
@@ -139,6 +144,8 @@ void stop_with_signal_then_resume(int signal, const std::string& name) {
 TEST(Resume, SigtermStopsAtAChunkBoundaryWithExit143) { stop_with_signal_then_resume(SIGTERM, "sigterm"); }
 
 TEST(Resume, SigintStopsAtAChunkBoundaryWithExit130) { stop_with_signal_then_resume(SIGINT, "sigint"); }
+
+TEST(Resume, SighupStopsAtAChunkBoundaryWithExit129) { stop_with_signal_then_resume(SIGHUP, "sighup"); }
 
 // The last percentage a progress bar printed, or -1.
 double progress_percent(const std::string& output) {

@@ -14,6 +14,7 @@
 
 #include "srlif/io/point_tables.hpp"
 #include "srlif/running/backend_registry.hpp"
+#include "srlif/running/run_control.hpp"
 #include "srlif/running/sweep_runner.hpp"
 
 namespace srlif::test {
@@ -66,14 +67,25 @@ CommandResult run_srlif(const std::string& arguments) {
   return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
-int start_srlif(const std::string& arguments, const std::string& output_file) {
+int start_srlif(const std::string& arguments, const std::string& output_file,
+                const std::string& shell_first) {
   const std::string command =
-      "exec " + std::string(SRLIF_BINARY) + " " + arguments + " >" + output_file + " 2>&1";
+      shell_first + "exec " + std::string(SRLIF_BINARY) + " " + arguments + " >" + output_file + " 2>&1";
   const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+  // The stop signals at their default action, whatever the test runner ignores (nohup's SIGHUP):
+  // srlif keeps an ignored signal ignored, and the tests send them all.
+  posix_spawnattr_t attributes;
+  ::posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  for (const StopSignal& stop : kStopSignals) sigaddset(&defaults, stop.number);
+  ::posix_spawnattr_setsigdefault(&attributes, &defaults);
+  ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
   pid_t pid = 0;
-  if (::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) {
-    throw std::runtime_error("posix_spawn failed");
-  }
+  const int failed =
+      ::posix_spawn(&pid, "/bin/sh", nullptr, &attributes, const_cast<char* const*>(argv), environ);
+  ::posix_spawnattr_destroy(&attributes);
+  if (failed != 0) throw std::runtime_error("posix_spawn failed");
   return pid;
 }
 

@@ -44,8 +44,11 @@ struct CommandResult {
 };
 CommandResult run_srlif(const std::string& arguments);
 
-// Starts the srlif binary with `arguments` without waiting; its output goes to `output_file`.
-int start_srlif(const std::string& arguments, const std::string& output_file = "/dev/null");
+// Starts the srlif binary with `arguments` without waiting; its output goes to `output_file`. The
+// stop signals start at their default action; `shell_first` (e.g. "trap '' HUP; ") runs in the
+// shell before srlif replaces it.
+int start_srlif(const std::string& arguments, const std::string& output_file = "/dev/null",
+                const std::string& shell_first = "");
 // Waits for a process started by start_srlif: its exit code, or 128 + the
 // signal that ended it.
 int wait_for(int pid);

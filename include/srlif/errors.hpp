@@ -24,7 +24,7 @@ class UnavailableError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// SIGINT or SIGTERM stopped a run at a chunk boundary; what was finished is
+// A stop signal (kStopSignals: SIGINT, SIGTERM, SIGHUP, ...) or request stopped a run at a chunk boundary; what was finished is
 // saved. The command line exits with 128 + signal.
 class Interrupted : public std::runtime_error {
  public:

@@ -1,11 +1,15 @@
 // srlif: stochastic resonance in leaky integrate-and-fire neurons, on CPU or GPU.
 // Exit codes: 0 success, 1 runtime failure, 2 bad input (nothing written),
-// 128 + signal when SIGINT (130) or SIGTERM (143) stopped a sweep with its checkpoint saved.
+// 128 + signal when a stop signal (SIGINT 130, SIGTERM 143, SIGHUP 129, ...) ended a run, a sweep with its
+// checkpoint saved.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -61,14 +65,16 @@ int main(int argc, char** argv) {
   app.name("srlif");
   app.set_version_flag("--version", srlif::kVersion);
   app.require_subcommand(1);
-  const srlif::cli::CommandRunner sweep = srlif::cli::add_sweep_command(app, command_line);
-  const srlif::cli::CommandRunner population = srlif::cli::add_population_command(app, command_line);
-  const srlif::cli::CommandRunner reproduce = srlif::cli::add_reproduce_command(app, command_line);
-  const srlif::cli::CommandRunner trace = srlif::cli::add_trace_command(app, command_line);
-  const srlif::cli::CommandRunner theory = srlif::cli::add_theory_command(app, command_line);
-  const srlif::cli::CommandRunner merge = srlif::cli::add_merge_command(app, command_line);
-  const srlif::cli::CommandRunner bench = srlif::cli::add_bench_command(app);
-  const srlif::cli::CommandRunner info = srlif::cli::add_info_command(app);
+  // Each command, in the order --help lists them, and what runs it.
+  const std::vector<std::pair<std::string, srlif::cli::CommandRunner>> commands = {
+      {"sweep", srlif::cli::add_sweep_command(app, command_line)},
+      {"population", srlif::cli::add_population_command(app, command_line)},
+      {"reproduce", srlif::cli::add_reproduce_command(app, command_line)},
+      {"trace", srlif::cli::add_trace_command(app, command_line)},
+      {"theory", srlif::cli::add_theory_command(app, command_line)},
+      {"merge", srlif::cli::add_merge_command(app, command_line)},
+      {"bench", srlif::cli::add_bench_command(app)},
+      {"info", srlif::cli::add_info_command(app)}};
   srlif::cli::require_plain_numbers(app);
 
   try {
@@ -83,14 +89,17 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (app.got_subcommand("sweep")) return sweep();
-    if (app.got_subcommand("population")) return population();
-    if (app.got_subcommand("trace")) return trace();
-    if (app.got_subcommand("theory")) return theory();
-    if (app.got_subcommand("merge")) return merge();
-    if (app.got_subcommand("reproduce")) return reproduce();
-    if (app.got_subcommand("bench")) return bench();
-    if (app.got_subcommand("info")) return info();
+    const auto chosen = std::find_if(commands.begin(), commands.end(), [&app](const auto& command) {
+      return app.got_subcommand(command.first);
+    });
+    if (chosen == commands.end()) return 2;
+    const int code = chosen->second();
+    // What a command printed must have reached standard output (a full disk, /dev/full, a closed pipe).
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+      std::fprintf(stderr, "srlif: failed: cannot write to standard output: %s\n", std::strerror(errno));
+      return 1;
+    }
+    return code;
   } catch (const srlif::InputError& error) {
     std::fprintf(stderr, "srlif: error: %s\n", error.what());
     return 2;

@@ -14,6 +14,17 @@ std::string numeric_value_error(const CLI::Option& option, const std::string& va
 
 void require_plain_numbers(CLI::App& command) {
   for (CLI::Option* option : command.get_options()) {
+    if (option->get_expected_min() == 0 && !option->get_lnames().empty() &&
+        option->get_lnames().front() != "help") {
+      // A switch takes true or false, as in a config file (CLI11 alone reads -1 or "off" as false).
+      option->check(CLI::Validator(
+          [](std::string& value) {
+            return value == "true" || value == "false" ? std::string()
+                                                       : "is a switch: true or false, not '" + value + "'";
+          },
+          ""));
+      continue;
+    }
     const std::string type = option->get_type_name();
     if (!type.starts_with("FLOAT") && !type.starts_with("INT") && !type.starts_with("UINT")) continue;
     // An empty description keeps --help as it was; the check returns the rule, which CLI11

@@ -24,7 +24,7 @@ int run(const PopulationOptions& options, const CLI::App& command, const std::st
   job.command_line = command_line;
   ProgressDisplay display(options.output.progress, options.output.quiet);
   RunControl control = display.control();
-  const StopSignals signals;  // SIGINT/SIGTERM stop the run at a chunk boundary: the folder is left as it was
+  const StopSignals signals;  // a stop signal ends the run at a chunk boundary: the folder is left as it was
   control.stop_requested = [] { return StopSignals::received(); };
   const PopulationReport report = run_population_job(job, control);
   display.finish();

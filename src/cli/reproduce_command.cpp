@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/config_file.hpp"
 #include "cli/output_options.hpp"
 #include "cli/stop_signals.hpp"
 #include "srlif/errors.hpp"
@@ -18,7 +19,7 @@ int run(const ReproduceOptions& options, const std::string& command_line) {
   job.command_line = command_line;
   ProgressDisplay display(options.progress, options.quiet);
   RunControl control = display.control();
-  const StopSignals signals;  // SIGINT/SIGTERM stop the run at a chunk boundary: the folder is left as it was
+  const StopSignals signals;  // a stop signal ends the run at a chunk boundary: the folder is left as it was
   control.stop_requested = [] { return StopSignals::received(); };
   const ReproduceReport report = run_reproduce_job(job, control);
   display.finish();
@@ -81,6 +82,7 @@ void add_reproduce_options(CLI::App& command, ReproduceOptions& options) {
                    "Without the periodic Fokker-Planck state beside H1 (about 6 s on 2 cores)");
   command.add_flag("--quiet", options.quiet, "No summary, no progress bar");
   command.add_flag("--progress", options.progress, "Progress bar even when stderr is not a terminal");
+  command.add_option("--config", options.config, "Read options from a TOML or INI file");
 }
 
 CommandRunner add_reproduce_command(CLI::App& app, const std::string& command_line) {
@@ -88,7 +90,10 @@ CommandRunner add_reproduce_command(CLI::App& app, const std::string& command_li
   CLI::App* command = app.add_subcommand(
       "reproduce", "Run the reference study's five experiments (H1-H5): tables, report.md and figures");
   add_reproduce_options(*command, *options);
-  return [options, command_line] { return run(*options, command_line); };
+  return [options, command, command_line] {
+    apply_config_file(*command, options->config);
+    return run(*options, command_line);
+  };
 }
 
 }  // namespace srlif::cli

@@ -22,6 +22,7 @@ struct ReproduceOptions {
   bool figures = true;
   bool quiet = false;
   bool progress = false;
+  std::string config;  // --config: a file of these options
 };
 
 void add_reproduce_options(CLI::App& command, ReproduceOptions& options);

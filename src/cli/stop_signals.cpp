@@ -16,13 +16,19 @@ StopSignals::StopSignals() {
   struct sigaction action {};
   action.sa_handler = remember_signal;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, &previous_interrupt_);
-  sigaction(SIGTERM, &action, &previous_terminate_);
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+    const StopSignal& stop = kStopSignals[i];
+    sigaction(stop.number, nullptr, &previous_[i]);
+    // nohup's SIGHUP (and any other the parent ignores) stays ignored; SIGINT and SIGTERM always stop.
+    if (previous_[i].sa_handler == SIG_IGN && !stop.always) continue;
+    sigaction(stop.number, &action, nullptr);
+  }
 }
 
 StopSignals::~StopSignals() {
-  sigaction(SIGINT, &previous_interrupt_, nullptr);
-  sigaction(SIGTERM, &previous_terminate_, nullptr);
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+    sigaction(kStopSignals[i].number, &previous_[i], nullptr);
+  }
 }
 
 int StopSignals::received() { return stop_signal; }

@@ -1,14 +1,18 @@
-// SIGINT and SIGTERM during a sweep: the handler only remembers the signal;
-// the run stops at its next chunk boundary, with what it finished saved.
+// The signals that end a run from outside (kStopSignals: Ctrl-C, kill, an ssh
+// hang-up, Ctrl-\, a batch system's warning): the handler only remembers the
+// first; the run stops at its next chunk boundary, with what it finished saved,
+// and removes its temporaries.
 #pragma once
 
 #include <csignal>
+
+#include "srlif/running/run_control.hpp"
 
 namespace srlif::cli {
 
 class StopSignals {
  public:
-  StopSignals();   // installs the handlers
+  StopSignals();   // installs the handlers for every signal of kStopSignals
   ~StopSignals();  // restores the previous ones
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
@@ -17,8 +21,7 @@ class StopSignals {
   static int received();
 
  private:
-  struct sigaction previous_interrupt_ {};
-  struct sigaction previous_terminate_ {};
+  struct sigaction previous_[std::size(kStopSignals)]{};
 };
 
 }  // namespace srlif::cli

@@ -76,7 +76,7 @@ void add_sweep_options(CLI::App& command, SweepOptions& options) {
   command
       .add_option("--checkpoint-seconds", options.checkpoint_seconds,
                   "Write finished grid points, and the neuron state of a batch running longer, to the "
-                  "checkpoint at most this often (each write is an fsync; SIGINT/SIGTERM write at once); "
+                  "checkpoint at most this often (each write is an fsync; a stop signal writes at once); "
                   "0 = after every batch and time chunk")
       ->capture_default_str()
       ->group(runs);

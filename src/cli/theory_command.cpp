@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
 #include "cli/model_options.hpp"
+#include "cli/stop_signals.hpp"
 #include "cli/summary_table.hpp"
 #include "srlif/errors.hpp"
 
@@ -139,7 +140,10 @@ CommandRunner add_theory_command(CLI::App& app, const std::string&) {
   return [options, command] {
     apply_config_file(*command, options->config);
     const TheoryJob job = to_theory_job(*options, *command);
-    const TheoryTable table = run_theory_job(job);
+    const StopSignals signals;  // a stop between rows: nothing written
+    RunControl control;
+    control.stop_requested = [] { return StopSignals::received(); };
+    const TheoryTable table = run_theory_job(job, control);
     if (job.out.empty()) {
       const std::string csv = theory_csv(table);
       if (std::fputs(csv.c_str(), stdout) < 0 || std::fflush(stdout) != 0) {

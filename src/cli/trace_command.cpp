@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
+#include "cli/stop_signals.hpp"
 #include "srlif/errors.hpp"
 
 namespace srlif::cli {
@@ -32,8 +33,11 @@ CommandRunner add_trace_command(CLI::App& app, const std::string&) {
     // The command line writes the trace or nothing (the Python package may only return it).
     if (options->out.empty()) throw InputError("--out", "is required: the CSV file to write");
     TraceJob job = to_trace_job(*options);
-    job.keep_samples = false;  // streamed to the file
-    run_trace_job(job);
+    job.keep_samples = false;   // streamed to the file
+    const StopSignals signals;  // a stop: nothing written, the temporary removed
+    RunControl control;
+    control.stop_requested = [] { return StopSignals::received(); };
+    run_trace_job(job, control);
     return 0;
   };
 }

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include "srlif/errors.hpp"
 #include "srlif/io/staged_files.hpp"
@@ -18,18 +19,16 @@ namespace {
 
 constexpr const char* kLockName = ".srlif.lock";
 
-bool exists_quietly(const std::filesystem::path& path) {
-  std::error_code error;  // e.g. a name too long: prepare_output_directory reports it
-  return std::filesystem::exists(path, error);
-}
-
-// NAME.tmp.<digits> for a result name NAME.
+// NAME.tmp.<digits> or NAME.old.<digits> (staged_files.hpp) for a result name NAME.
 bool is_stale_temporary(const std::string& name) {
-  const std::size_t mark = name.rfind(".tmp.");
-  if (mark == std::string::npos || mark + 5 == name.size()) return false;
-  if (name.find_first_not_of("0123456789", mark + 5) != std::string::npos) return false;
-  const std::vector<std::string>& names = result_file_names();
-  return std::find(names.begin(), names.end(), name.substr(0, mark)) != names.end();
+  for (const char* infix : {".tmp.", ".old."}) {
+    const std::size_t mark = name.rfind(infix);
+    if (mark == std::string::npos || mark + 5 == name.size()) continue;
+    if (name.find_first_not_of("0123456789", mark + 5) != std::string::npos) continue;
+    const std::vector<std::string>& names = result_file_names();
+    if (std::find(names.begin(), names.end(), name.substr(0, mark)) != names.end()) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -69,15 +68,20 @@ std::string lock_holder(const std::filesystem::path& directory) {
   return !pid.empty() && pid.find_first_not_of("0123456789") == std::string::npos ? pid : "unknown";
 }
 
-OutputFolder::OutputFolder(std::filesystem::path directory)
-    : directory_(std::move(directory)), created_(!exists_quietly(directory_)) {
+OutputFolder::OutputFolder(std::filesystem::path directory) : directory_(std::move(directory)) {
   try {
-    prepare_output_directory(directory_);
+    made_ = prepare_output_directory(directory_);
     lock();
+    // Every result name the commit may replace or remove, before the run: a directory, a link or an
+    // immutable file there would fail it after the work.
+    for (const std::string& name : result_file_names()) check_replaceable(directory_ / name, "--out");
   } catch (...) {
     std::error_code ignored;
-    if (created_ && std::filesystem::is_empty(directory_, ignored))
-      std::filesystem::remove(directory_, ignored);
+    if (lock_fd_ >= 0) {
+      ::unlink((directory_ / kLockName).c_str());
+      ::close(std::exchange(lock_fd_, -1));
+    }
+    remove_made_folders(made_);
     throw;
   }
   remove_stale_temporaries();
@@ -143,14 +147,11 @@ void OutputFolder::commit(const std::vector<std::string>& written) {
 }
 
 OutputFolder::~OutputFolder() {
-  std::error_code ignored;
   if (lock_fd_ >= 0) {
     ::unlink((directory_ / kLockName).c_str());  // still locked: no run can hold this file after us
     ::close(lock_fd_);
   }
-  if (created_ && !committed_ && std::filesystem::is_empty(directory_, ignored)) {
-    std::filesystem::remove(directory_, ignored);
-  }
+  if (!committed_) remove_made_folders(made_);
 }
 
 void check_folder_not_in_use(const std::filesystem::path& directory, const std::string& flag) {

@@ -1,10 +1,12 @@
 #include "srlif/io/theory_table.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <numbers>
 #include <stdexcept>
 
+#include "srlif/errors.hpp"
 #include "srlif/io/csv_line.hpp"
 #include "srlif/io/number_text.hpp"
 #include "srlif/measures/metrics.hpp"
@@ -268,7 +270,8 @@ std::string theory_rate_curve_csv(const TheoryTable& table) {
 }
 
 void compute_theory_rows(TheoryTable& table, SpreadShape spread_shape,
-                         const std::function<LinearPoint(const GridPoint&, double rate_hz)>& linear) {
+                         const std::function<LinearPoint(const GridPoint&, double rate_hz)>& linear,
+                         const std::function<int()>& stop_requested) {
   const Grid& grid = table.grid;
   const bool with_linear = table.response == TheoryResponse::linear;
   const bool with_periodic = table.response == TheoryResponse::periodic;
@@ -278,9 +281,15 @@ void compute_theory_rows(TheoryTable& table, SpreadShape spread_shape,
   table.periodic.assign(with_periodic ? grid.size() : 0, PeriodicPoint{});
   std::vector<std::exception_ptr> failures(grid.size());
   const auto count = static_cast<std::int64_t>(grid.size());
+  std::atomic<int> stopped{0};
 #pragma omp parallel for schedule(dynamic, 1) if (with_linear || with_periodic)
   for (std::int64_t i = 0; i < count; ++i) {
     const auto index = static_cast<std::size_t>(i);
+    if (stopped.load(std::memory_order_relaxed) != 0) continue;
+    if (const int stop = stop_requested ? stop_requested() : 0) {
+      stopped.store(stop, std::memory_order_relaxed);
+      continue;
+    }
     try {
       const GridPoint point = grid.point(index);
       const PopulationSpread spread{point[Axis::bias_spread], point[Axis::v_threshold_spread],
@@ -292,6 +301,7 @@ void compute_theory_rows(TheoryTable& table, SpreadShape spread_shape,
       failures[index] = std::current_exception();
     }
   }
+  if (const int stop = stopped.load()) throw Interrupted(stop, "");
   for (const std::exception_ptr& failure : failures) {
     if (failure) std::rethrow_exception(failure);
   }

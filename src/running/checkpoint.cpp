@@ -49,7 +49,8 @@ Checkpoint::Checkpoint(const std::filesystem::path& out, std::string config_text
         parts.push_back(entry.path());
       } else if (is_state_name(name)) {
         states.push_back(entry.path());
-      } else if (name.find(".tmp.") != std::string::npos) {
+      } else if (const std::string staged = name.substr(0, name.find(".tmp."));
+                 staged != name && (is_part_name(staged) || is_state_name(staged))) {
         std::filesystem::remove(entry.path(), error);  // a write that a kill interrupted: never committed
       }
     }
@@ -226,8 +227,16 @@ void Checkpoint::flush() {
 }
 
 void Checkpoint::remove() {
+  // srlif's own files only (parts, states, their temporaries); the folder goes once it is empty.
   std::error_code ignored;
-  std::filesystem::remove_all(directory_, ignored);
+  for (const auto& entry : std::filesystem::directory_iterator(directory_, ignored)) {
+    const std::string name = entry.path().filename().string();
+    const std::string written = name.substr(0, name.find(".tmp."));
+    if ((is_part_name(written) || is_state_name(written)) && !entry.is_directory(ignored)) {
+      std::filesystem::remove(entry.path(), ignored);
+    }
+  }
+  if (std::filesystem::is_empty(directory_, ignored)) std::filesystem::remove(directory_, ignored);
 }
 
 }  // namespace srlif

@@ -28,20 +28,6 @@
 namespace srlif {
 namespace {
 
-// The folder of an output file `out` (InputError naming `flag` when unusable).
-std::filesystem::path folder_of_file(const std::filesystem::path& out, const char* flag = "--out") {
-  const std::filesystem::path directory =
-      out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
-  std::error_code error;
-  if (out.filename().empty() || std::filesystem::is_directory(out, error)) {
-    throw InputError(flag, "'" + out.string() + "' is a directory; name the file to write");
-  }
-  if (!std::filesystem::is_directory(directory)) {
-    throw InputError(flag, "directory '" + directory.string() + "' does not exist");
-  }
-  return directory;
-}
-
 // A stop of a run that keeps no partial results (population, reproduce): said so, nothing written.
 [[noreturn]] void rethrow_keeping_nothing(const Interrupted& stop, const std::string& run) {
   throw Interrupted(stop.signal(), std::string("interrupted by ") + stop_name(stop.signal()) + ": " + run +
@@ -164,7 +150,7 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
   return report;
 }
 
-std::vector<TraceSample> run_trace_job(const TraceJob& job) {
+std::vector<TraceSample> run_trace_job(const TraceJob& job, const RunControl& control) {
   SweepConfig config = job.config;
   for (const AxisInfo& info : kAxes) {
     if (config.grid[info.axis].size() != 1)
@@ -172,7 +158,8 @@ std::vector<TraceSample> run_trace_job(const TraceJob& job) {
   }
   if (job.neuron < 0 || job.neuron >= (1LL << 32))
     throw InputError("--neuron", "must be between 0 and 2^32-1");
-  config.neurons = static_cast<std::uint64_t>(job.neuron) + 1;
+  // One neuron is simulated, whichever: its stream and its drawn parameters depend on its index alone.
+  config.neurons = 1;
   const SweepPlan plan = make_plan(config);
   const auto samples = static_cast<double>(plan.samples);
   // Kept samples: the vector and the caller's arrays of them (the Python package's), ~64 bytes each.
@@ -185,18 +172,29 @@ std::vector<TraceSample> run_trace_job(const TraceJob& job) {
   }
   if (job.out.empty()) return trace_neuron(plan, static_cast<std::uint64_t>(job.neuron));
 
-  const std::filesystem::path directory = folder_of_file(job.out);
-  prepare_output_directory(directory);
-  check_output_fits_disk(4096.0 + samples * kTraceRowBytes, free_disk_bytes(directory), directory,
-                         "free some space, shorten --duration or raise --dt");
+  const OutputTarget target = output_target(job.out, "--out");
+  if (!target.direct) {
+    prepare_output_directory(target.directory());
+    check_output_fits_disk(4096.0 + samples * kTraceRowBytes, free_disk_bytes(target.directory()),
+                           target.directory(), "free some space, shorten --duration or raise --dt");
+  }
   std::vector<TraceSample> kept;
-  StagedFiles staged(directory);
-  const std::size_t file = staged.create(job.out.filename().string());
+  StagedFiles staged;  // its temporary is removed by any exception, a stop's too
+  const std::size_t file = staged.create(target);
   staged.append(file, trace_csv_header());
-  trace_neuron(plan, static_cast<std::uint64_t>(job.neuron), [&](const TraceSample& sample) {
-    staged.append(file, trace_csv_row(sample));
-    if (job.keep_samples) kept.push_back(sample);
-  });
+  std::uint64_t written = 0;
+  try {
+    trace_neuron(plan, static_cast<std::uint64_t>(job.neuron), [&](const TraceSample& sample) {
+      staged.append(file, trace_csv_row(sample));
+      if (job.keep_samples) kept.push_back(sample);
+      if (++written % 65536 == 0) {
+        if (const int stop = control.stop()) throw Interrupted(stop, "");
+      }
+    });
+    if (const int stop = control.stop()) throw Interrupted(stop, "");
+  } catch (const Interrupted& stop) {
+    rethrow_keeping_nothing(stop, "a trace");
+  }
   staged.commit();
   return kept;
 }
@@ -251,7 +249,7 @@ void validate_response_job(const TheoryJob& job, const Grid& grid) {
 
 }  // namespace
 
-TheoryTable run_theory_job(const TheoryJob& job) {
+TheoryTable run_theory_job(const TheoryJob& job, const RunControl& control) {
   // A row is about 120 bytes; 10^7 rows is already a gigabyte of CSV.
   constexpr double kMaxRows = 1e7;
   const bool linear = job.response == TheoryResponse::linear;
@@ -279,41 +277,42 @@ TheoryTable run_theory_job(const TheoryJob& job) {
   if (signal) validate_response_job(job, grid);
   // --out is checked before computing, so a bad path fails without work; every row is
   // computed before writing, so bad input writes nothing.
-  const std::filesystem::path directory = job.out.empty() ? std::filesystem::path() : folder_of_file(job.out);
-  if (!job.out.empty()) {
-    check_output_fits_disk(4096.0 + rows * (signal ? 260.0 : 160.0), free_disk_bytes(directory), directory,
-                           "free some space");
-  }
-  const std::filesystem::path curve_directory =
-      job.rate_curve.empty() ? std::filesystem::path() : folder_of_file(job.rate_curve, "--rate-curve");
-  if (!job.rate_curve.empty()) {
-    if (!job.out.empty() && std::filesystem::absolute(job.rate_curve) == std::filesystem::absolute(job.out)) {
-      throw InputError("--rate-curve", "names the same file as --out");
-    }
-    check_output_fits_disk(4096.0 + rows * static_cast<double>(kRateCurveSamples) * 80.0,
-                           free_disk_bytes(curve_directory), curve_directory, "free some space");
-  }
-  compute_theory_rows(table, job.spread_shape, [&job](const GridPoint& point, double rate_hz) {
-    return linear_point(job, point, rate_hz);
-  });
-  // Each folder's files at once (both, where they share one), the rate curve's folder first.
-  std::vector<std::pair<std::filesystem::path, std::vector<std::pair<std::string, std::string>>>> by_folder;
-  const auto add_file = [&](const std::filesystem::path& folder, const std::filesystem::path& file,
-                            std::string text) {
-    for (auto& [existing, files] : by_folder) {
-      if (std::filesystem::absolute(existing) == std::filesystem::absolute(folder)) {
-        files.emplace_back(file.filename().string(), std::move(text));
-        return;
-      }
-    }
-    by_folder.push_back({folder, {{file.filename().string(), std::move(text)}}});
+  struct Output {
+    OutputTarget target;
+    double bytes;  // at most
+    bool rate_curve;
   };
-  if (!job.rate_curve.empty()) add_file(curve_directory, job.rate_curve, theory_rate_curve_csv(table));
-  if (!job.out.empty()) add_file(directory, job.out, theory_csv(table));
-  for (const auto& [folder, files] : by_folder) {
-    prepare_output_directory(folder);
-    write_files_atomically(folder, files);
+  std::vector<Output> outputs;  // the rate curve first
+  if (!job.rate_curve.empty()) {
+    outputs.push_back({output_target(job.rate_curve, "--rate-curve"),
+                       4096.0 + rows * static_cast<double>(kRateCurveSamples) * 80.0, true});
   }
+  if (!job.out.empty())
+    outputs.push_back({output_target(job.out, "--out"), 4096.0 + rows * (signal ? 260.0 : 160.0), false});
+  if (outputs.size() == 2 && !outputs[0].target.direct &&
+      std::filesystem::absolute(outputs[0].target.path).lexically_normal() ==
+          std::filesystem::absolute(outputs[1].target.path).lexically_normal()) {
+    throw InputError("--rate-curve", "names the same file as --out");
+  }
+  for (const auto& [target, bytes, rate_curve] : outputs) {
+    if (target.direct) continue;
+    prepare_output_directory(target.directory());
+    check_output_fits_disk(bytes, free_disk_bytes(target.directory()), target.directory(), "free some space");
+  }
+  try {
+    compute_theory_rows(
+        table, job.spread_shape,
+        [&job](const GridPoint& point, double rate_hz) { return linear_point(job, point, rate_hz); },
+        [&control] { return control.stop(); });
+  } catch (const Interrupted& stop) {
+    rethrow_keeping_nothing(stop, "theory");
+  }
+  // Both files at once (staged_files.hpp), the rate curve first.
+  StagedFiles staged;
+  for (const auto& [target, bytes, rate_curve] : outputs) {
+    staged.append(staged.create(target), rate_curve ? theory_rate_curve_csv(table) : theory_csv(table));
+  }
+  staged.commit();
   return table;
 }
 

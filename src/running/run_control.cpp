@@ -1,16 +1,15 @@
 #include "srlif/running/run_control.hpp"
 
-#include <csignal>
-
 #include "srlif/errors.hpp"
 
 namespace srlif {
 
 const char* stop_name(int stop) {
-  return stop == SIGINT           ? "SIGINT"
-         : stop == SIGTERM        ? "SIGTERM"
-         : stop == kStopRequested ? "a stop request"
-                                  : "a signal";
+  if (stop == kStopRequested) return "a stop request";
+  for (const StopSignal& signal : kStopSignals) {
+    if (signal.number == stop) return signal.name;
+  }
+  return "a signal";
 }
 
 ProgressCallback progress_with_stop(const RunControl& control, std::uint64_t total) {

@@ -71,6 +71,9 @@ std::vector<Throughput> measure_all_backends(const ThroughputWorkload& workload,
     if (workload.backends == "all" ? kind.auto_priority <= 0 : workload.backends != kind.name) continue;
     const std::string name = kind.name;
     const std::string why_not = kind.why_unusable();
+    // A backend named alone must run, as for a sweep: unusable is an error, exit 2.
+    if (!why_not.empty() && workload.backends != "all")
+      throw UnavailableError("--backend " + name + ": " + why_not);
     if (!why_not.empty()) {
       const std::string padding(name.size() < 17 ? 17 - name.size() : 1, ' ');
       if (on_line) on_line(name + padding + "not measured: " + why_not);

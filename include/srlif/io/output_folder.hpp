@@ -8,15 +8,17 @@
 //    folder is refused at once (InputError "--out" naming the holder's pid)
 //    and touches nothing in it: not the first run's checkpoint, nor its
 //    temporaries;
-//  * cleaned of srlif's own stale temporaries (RESULT.tmp.<pid> of the result
+//  * checked to hold no result name that a commit could not replace or remove
+//    (a directory, a link, an immutable file: check_replaceable), before any work;
+//  * cleaned of srlif's own stale temporaries (RESULT.tmp.<pid>, RESULT.old.<pid> of the result
 //    names below): with the lock held no other run can be writing them, so
 //    they are what a killed run left between writing and renaming;
 //  * on commit(written): srlif's result files of other kinds that this run
 //    did not write (a shard's folder reused for a population, a sweep's for
 //    a shard, which writes no optimum.csv) are removed, so that a folder never
 //    mixes two runs' files; files that are not srlif's are never touched;
-//  * on failure (destroyed before commit): the folder is removed if this run
-//    made it and it is empty.
+//  * on failure (destroyed before commit): the folder, and the parents this
+//    run made for it, are removed when they are empty.
 // The lock file is removed when the folder is released; a run that opened it
 // just before checks after locking that it still has the file the path names.
 #pragma once
@@ -50,7 +52,7 @@ class OutputFolder {
   void remove_stale_temporaries() const;
 
   std::filesystem::path directory_;
-  bool created_ = false;
+  std::vector<std::filesystem::path> made_;  // the folders this run made (deepest first)
   bool committed_ = false;
   int lock_fd_ = -1;
 };

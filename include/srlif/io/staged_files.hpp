@@ -11,9 +11,13 @@
 
 namespace srlif {
 
-// Makes `directory` (and parents) and checks that a file can be created in it.
-// Throws InputError("--out", ...) when it cannot.
-void prepare_output_directory(const std::filesystem::path& directory);
+// Makes `directory` (and parents) and checks that a file can be created in it; returns the
+// folders it made, deepest first. Throws InputError("--out", ...) when it cannot, with every folder
+// it made removed again.
+std::vector<std::filesystem::path> prepare_output_directory(const std::filesystem::path& directory);
+
+// Removes those of `made` (deepest first) that are empty: a refused run leaves no folder it made.
+void remove_made_folders(const std::vector<std::filesystem::path>& made);
 
 // Bytes of disk a sweep of `grid_points` points needs at most: its result
 // files and, while it runs, its checkpoint (with the state of its neurons in flight).
@@ -29,28 +33,53 @@ double free_disk_bytes(const std::filesystem::path& directory);
 void check_output_fits_disk(double needed_bytes, double free_bytes, const std::filesystem::path& directory,
                             const std::string& advice = "free some space or split the grid (--shard)");
 
-// Files written a piece at a time under temporary names (NAME.tmp.<pid>) in
-// `directory`; commit() fsyncs each and renames them all, so that each appears
-// complete or not at all. Uncommitted temporaries are removed on destruction.
+// Where an output file named by a flag goes (trace's and theory's --out, theory's --rate-curve).
+struct OutputTarget {
+  std::filesystem::path path;               // the file written: a symbolic link's final target
+  bool direct = false;                      // a character device or a FIFO: written as it is, never replaced
+  std::filesystem::path directory() const;  // the folder that holds `path`
+};
+
+// Resolves `path` for writing (InputError(flag) naming the path and the rule otherwise): a missing
+// name in an existing folder, or a regular file, is staged beside it and renamed over it; a
+// symbolic link is followed to what it names (as the shell's `>` does); a character device or FIFO
+// (/dev/null, /dev/stdout, a named pipe) is written directly; a directory, a block device, a socket,
+// or an immutable or append-only file is refused. Creates nothing.
+OutputTarget output_target(const std::filesystem::path& path, const std::string& flag);
+
+// Refuses (InputError(flag)) an existing `path` that a commit could not replace: anything but a
+// regular file (a directory, a link, a device, ...), or an immutable or append-only one.
+void check_replaceable(const std::filesystem::path& path, const std::string& flag);
+
+// Files written a piece at a time under temporary names (NAME.tmp.<pid>) beside the files they
+// become; commit() fsyncs each and renames them all, so that each appears complete or not at all,
+// and the set as one: the files they replace are kept under a second name (NAME.old.<pid>, a hard
+// link) until every rename is done, and a failed rename puts back every file the commit had
+// replaced (and removes those it had added) before the error is thrown. Uncommitted temporaries
+// are removed on destruction (an exception's, a stop's). A direct target (a device, a FIFO) is
+// written through and is not part of the all-or-nothing.
 class StagedFiles {
  public:
-  explicit StagedFiles(std::filesystem::path directory);
+  explicit StagedFiles(std::filesystem::path directory = {});
   ~StagedFiles();
   StagedFiles(const StagedFiles&) = delete;
   StagedFiles& operator=(const StagedFiles&) = delete;
 
-  std::size_t create(const std::string& name);  // a new, empty file; its handle
+  std::size_t create(const std::string& name);     // a new, empty file in the directory; its handle
+  std::size_t create(const OutputTarget& target);  // the same for any folder, or a device opened
   void append(std::size_t file, std::string_view bytes);
   void commit();
   std::vector<std::string> names() const;  // of the files created
 
  private:
   struct File {
-    std::string name;
-    std::filesystem::path temporary;
+    std::filesystem::path target;
+    std::filesystem::path temporary;  // empty: written directly
     int fd;
     std::string buffer;  // appended, not yet written
   };
+  void replace_all();
+
   std::filesystem::path directory_;
   std::vector<File> files_;
   bool committed_ = false;

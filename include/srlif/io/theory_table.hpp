@@ -82,9 +82,11 @@ std::string theory_rate_curve_csv(const TheoryTable& table);
 // Fills every row of `table` (its grid and response set): the stationary state (population_siegert,
 // the point's spreads of shape `spread_shape`), with the linear response `linear(point, r0)`, with
 // the periodic state periodic_point. The points in parallel (each independent: the table is the
-// same for any thread count); the first failure by point index is rethrown.
+// same for any thread count); the first failure by point index is rethrown. `stop_requested`
+// (0: go on), polled from any thread before each row, stops the rest: Interrupted(its number).
 void compute_theory_rows(TheoryTable& table, SpreadShape spread_shape,
-                         const std::function<LinearPoint(const GridPoint&, double rate_hz)>& linear = {});
+                         const std::function<LinearPoint(const GridPoint&, double rate_hz)>& linear = {},
+                         const std::function<int()>& stop_requested = {});
 
 // The periodic state at a grid point (white noise; its sigma, bias, amplitude, frequency and neuron)
 // as the table's row: periodic_response, its rate curve sampled. Throws InputError as it does.

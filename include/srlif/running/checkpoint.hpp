@@ -11,7 +11,7 @@
 // A segment that runs longer than `interval` also leaves the state of its
 // neurons at a chunk boundary (OUT/checkpoint/state-<first point>.state,
 // state_file.hpp), rewritten at most once per `interval` and at once on
-// SIGINT/SIGTERM, and removed once the segment's tallies are in a part file;
+// a stop signal (SIGINT, SIGTERM, SIGHUP, ...), and removed once the segment's tallies are in a part file;
 // `--resume` goes on from it.
 #pragma once
 
@@ -72,7 +72,8 @@ class Checkpoint {
   void save_state(const std::vector<std::uint64_t>& points, std::uint64_t neurons_per_point,
                   const PopulationSnapshot& state);
 
-  // Removes the checkpoint once the final files are written.
+  // Removes the checkpoint once the final files are written: its parts and states, and the
+  // folder when nothing else is in it (a file a user put there stays).
   void remove();
 
   std::filesystem::path directory() const { return directory_; }

@@ -43,7 +43,8 @@ struct TraceJob {
   std::filesystem::path out;  // a file; empty: not written
   bool keep_samples = true;   // false: only written (memory does not grow with the trace)
 };
-std::vector<TraceSample> run_trace_job(const TraceJob& job);
+// A stop (`control`, polled every 65536 samples) throws Interrupted with nothing written.
+std::vector<TraceSample> run_trace_job(const TraceJob& job, const RunControl& control = {});
 
 // `theory`: the stationary state of every grid point (sigma fastest, then bias, then the
 // neuron's axes) and, with TheoryResponse::linear, the linear response to the signal, with
@@ -62,7 +63,8 @@ struct TheoryJob {
   std::filesystem::path out;         // a file; empty: not written
   std::filesystem::path rate_curve;  // a file (periodic only); empty: not written
 };
-TheoryTable run_theory_job(const TheoryJob& job);
+// A stop (`control`, polled between rows) throws Interrupted with nothing written.
+TheoryTable run_theory_job(const TheoryJob& job, const RunControl& control = {});
 
 // `reproduce`: the study's tables, report.md, run.json and (with `figures`)
 // its PNG figures, drawn by scripts/plot_report.py in a python with matplotlib.

@@ -2,12 +2,13 @@
 // library carries out: a progress callback and a stop request, both called at
 // chunk boundaries (the output folder is output_folder.hpp's).
 //
-// The library never installs a signal handler: the command line turns SIGINT
-// and SIGTERM into a stop request, the Python package a KeyboardInterrupt or a
+// The library never installs a signal handler: the command line turns the
+// signals of kStopSignals into a stop request, the Python package a KeyboardInterrupt or a
 // threading.Event. A stopped run throws Interrupted (errors.hpp) at a chunk
 // boundary, after saving what the run keeps (a sweep's checkpoint).
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 #include <functional>
 
@@ -26,10 +27,23 @@ struct RunControl {
   int stop() const { return stop_requested ? stop_requested() : 0; }
 };
 
+// The signals that the command line turns into a stop request (cli/stop_signals): Ctrl-C, kill,
+// an ssh hang-up, Ctrl-\\, the warnings of batch systems (Slurm's --signal, SIGXCPU at a CPU limit).
+// `always`: caught even when the parent ignores it (others stay ignored, so that nohup works).
+struct StopSignal {
+  int number;
+  const char* name;
+  bool always;
+};
+inline constexpr StopSignal kStopSignals[] = {{SIGINT, "SIGINT", true},    {SIGTERM, "SIGTERM", true},
+                                              {SIGHUP, "SIGHUP", false},   {SIGQUIT, "SIGQUIT", false},
+                                              {SIGUSR1, "SIGUSR1", false}, {SIGUSR2, "SIGUSR2", false},
+                                              {SIGXCPU, "SIGXCPU", false}};
+
 // The stop number of a request that is not a signal (the Python package's stop= event).
 inline constexpr int kStopRequested = 1000;
 
-// "SIGINT", "SIGTERM", "a stop request" or "a signal": a stop's name in messages.
+// "SIGINT" (a kStopSignals name), "a stop request" or "a signal": a stop's name in messages.
 const char* stop_name(int stop);
 
 // The backend's progress callback for a run of `total` neuron-steps: reports
