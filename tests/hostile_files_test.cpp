@@ -34,6 +34,7 @@
 #include "srlif/io/number_text.hpp"
 #include "srlif/io/output_folder.hpp"
 #include "srlif/io/staged_files.hpp"
+#include "srlif/io/state_file.hpp"
 #include "srlif/io/tally_file.hpp"
 #include "srlif/planning/axes.hpp"
 #include "srlif/running/checkpoint.hpp"
@@ -711,8 +712,21 @@ TEST(ReadBackChecks, CountsThatContradictTheConfigurationAreRefusedDespiteTheChe
       {[](std::vector<std::string>& f) { f[2] = std::string("99999999"); },
        "spikes, more than 8 neurons can fire"},
       {[](std::vector<std::string>& f) { f[4] = std::string("-99999999999999"); }, "phase sums"},
-      {[](std::vector<std::string>& f) { f[7] = std::string("999999999999999"); }, "vector-strength sums"}};
+      // Each component within the spikes, their vector 1.13 times longer.
+      {[](std::vector<std::string>& f) { f[2] = "100", f[3] = "1250", f[4] = f[5] = "1342177200"; },
+       "phase sums"},
+      {[](std::vector<std::string>& f) { f[7] = std::string("999999999999999"); }, "vector-strength sums"},
+      // Sum R^2 > 0 with sum R = 0; sum R^2 far below (sum R)^2 / valid.
+      {[](std::vector<std::string>& f) { f[7] = "0", f[8] = "1000"; }, "vector-strength sums"},
+      {[](std::vector<std::string>& f) {
+         f[2] = "100", f[3] = "1250", f[4] = f[5] = "0", f[6] = "8", f[7] = "17179869184", f[8] = "0";
+       },
+       "vector-strength sums"},
+      // 8 valid neurons of --min-spikes 10 from 75 spikes (spikes_squared and phases consistent).
+      {[](std::vector<std::string>& f) { f[2] = "75", f[3] = "704", f[4] = f[5] = "0", f[6] = "8"; },
+       "8 valid neurons, but 75 spikes"}};
   for (const auto& [edit, message] : forgeries) {
+    SCOPED_TRACE(message);
     write_text(shard1 + "/tallies.csv", forged(original, edit));
     const test::CommandResult merge =
         test::run_srlif("merge " + shard1 + " " + shard2 + " --out " + base + "/m");
@@ -730,6 +744,74 @@ TEST(ReadBackChecks, CountsThatContradictTheConfigurationAreRefusedDespiteTheChe
   // Into one of the shard folders, which merge locks as its --out and reads again.
   EXPECT_EQ(test::run_srlif("merge " + shard1 + " " + shard2 + " --out " + shard1 + " --quiet").exit_code, 0);
   EXPECT_EQ(test::read_file(shard1 + "/points.csv"), test::read_file(base + "/m/points.csv"));
+}
+
+// The spectral columns of tallies.csv: only what the estimator can give, before anything is written.
+TEST(ReadBackChecks, SpectralReadoutsNoRunCanGiveAreRefused) {
+  const std::string base = test::temporary_directory("forged_spectra");
+  const std::string shard1 = base + "/s1";
+  const std::string shard2 = base + "/s2";
+  const std::string sweep = " --spectrum --neurons 8 --duration 2000 --quiet --sigma 10,20";
+  ASSERT_EQ(test::run_srlif("sweep --shard 1/2 --out " + shard1 + sweep).exit_code, 0);
+  ASSERT_EQ(test::run_srlif("sweep --shard 2/2 --out " + shard2 + sweep).exit_code, 0);
+  const std::string original = test::read_file(shard1 + "/tallies.csv");
+  // ...,strength_squared_sum,spectral_amplitude_hz,snr_db
+  for (const auto& [amplitude, snr, message] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"-8.1", "", "spectral_amplitude_hz -8.1"},
+           {"1e300", "", "spectral_amplitude_hz"},
+           {"", "1e300", "snr_db"},
+           {"nan", "", "spectral_amplitude_hz"}}) {
+    write_text(shard1 + "/tallies.csv", forged(original, [&](std::vector<std::string>& f) {
+                 if (!amplitude.empty()) f[9] = amplitude;
+                 if (!snr.empty()) f[10] = snr;
+               }));
+    const test::CommandResult merge =
+        test::run_srlif("merge " + shard1 + " " + shard2 + " --out " + base + "/m");
+    EXPECT_EQ(merge.exit_code, 2) << merge.output;
+    EXPECT_TRUE(contains(merge.output, "grid point 0: ") && contains(merge.output, message)) << merge.output;
+    EXPECT_FALSE(fs::exists(base + "/m"));
+  }
+  write_text(shard1 + "/tallies.csv", original);
+  EXPECT_EQ(test::run_srlif("merge " + shard1 + " " + shard2 + " --out " + base + "/m --quiet").exit_code, 0);
+}
+
+// A checkpoint state's arrays: each neuron's variables within what the run can reach at its step,
+// checked before the run goes on from them (a NaN potential, a hold of 2e9 steps or 2^32-1 spikes
+// had resumed with exit 0 and other results).
+TEST(ReadBackChecks, StatesNoRunCanReachAreRefusedBeforeResuming) {
+  const std::string out = stopped_run("forged_states");
+  const std::string arguments =
+      "sweep --neurons 2000 --duration 30000 --sigma 0,10,20,30 --batch-points 2 --threads 1 "
+      "--quiet --resume --out " +
+      out;
+  std::string state_path;
+  for (const auto& entry : fs::directory_iterator(out + "/checkpoint")) {
+    if (entry.path().extension() == ".state") state_path = entry.path().string();
+  }
+  ASSERT_FALSE(state_path.empty()) << "the stopped run left no state";
+  const std::string saved = test::read_file(state_path);
+  const StateFile state = parse_state_file(saved, state_path);
+  const std::vector<std::pair<std::function<void(PopulationSnapshot&)>, std::string>> forgeries = {
+      {[](PopulationSnapshot& s) { s.v[3] = std::nanf(""); }, "neuron 3: v nan mV"},
+      {[](PopulationSnapshot& s) { s.v[3] = 1000.0f; }, "is not below the threshold"},
+      {[](PopulationSnapshot& s) { s.refractory[5] = 2000000000; }, "a hold of 2000000000 steps"},
+      {[](PopulationSnapshot& s) { s.spikes[7] = 4294967295u; }, "4294967295 spikes"},
+      {[](PopulationSnapshot& s) { s.cos_sum[9] = s.sin_sum[9] = std::int64_t{1} << 40; }, "phase sums"},
+      {[](PopulationSnapshot& s) { s.noise_current[11] = 3.0f; }, "under white noise"},
+      {[](PopulationSnapshot& s) { s.release[13] = 0.5f; }, "a release of 0.5"}};
+  for (const auto& [edit, message] : forgeries) {
+    StateFile forged_state = state;
+    edit(forged_state.state);
+    write_text(state_path, format_state_file(forged_state));
+    const test::CommandResult result = test::run_srlif(arguments);
+    EXPECT_EQ(result.exit_code, 2) << result.output;
+    EXPECT_TRUE(contains(result.output, state_path + ": grid point ") && contains(result.output, message))
+        << message << ": " << result.output;
+    EXPECT_FALSE(fs::exists(out + "/points.csv"));
+  }
+  write_text(state_path, saved);
+  const test::CommandResult resumed = test::run_srlif(arguments);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
 }
 
 TEST(ReadBackChecks, AStateThatOverlapsSomeFinishedPointsIsRefused) {

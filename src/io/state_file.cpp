@@ -1,13 +1,17 @@
 #include "srlif/io/state_file.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <sstream>
 
 #include "srlif/errors.hpp"
 #include "srlif/io/bounded_file.hpp"
 #include "srlif/io/checksummed_file.hpp"
+#include "srlif/physics/accumulators.hpp"
+#include "srlif/physics/neuron_vars.hpp"
 
 namespace srlif {
 namespace {
@@ -188,6 +192,53 @@ std::uint64_t state_file_bound(std::uint64_t config_text_bytes, std::uint64_t po
 
 StateFile read_state_file(const std::filesystem::path& path, std::uint64_t max_bytes) {
   return parse_state_file(read_bounded_file(path, max_bytes), path.string());
+}
+
+void check_state(const StateFile& file, const SweepConfig& config, const std::string& path) {
+  static_assert(kNeuronVarCount == 7, "a new neuron variable needs its reachable range here");
+  const Grid& grid = config.grid;
+  const PopulationSnapshot& state = file.state;
+  const double reach = spread_reach(config.spread_shape);
+  const double highest_threshold =
+      largest(grid[Axis::v_threshold]) + reach * largest(grid[Axis::v_threshold_spread]);
+  const std::int64_t longest_hold =
+      TimeGrid::refractory_samples(largest(grid[Axis::t_ref]), config.time.dt) + 1;
+  const auto most_spikes =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(0, most_spikes_in_steps(config, state.next_step)));
+  for (std::size_t p = 0; p < file.points.size(); ++p) {
+    const bool white = grid.point(file.points[p])[Axis::noise_tau] == 0.0;
+    for (std::uint64_t k = 0; k < file.neurons_per_point; ++k) {
+      const std::size_t n = p * file.neurons_per_point + k;
+      const auto refuse = [&](const std::string& what) {
+        throw InputError(path, "grid point " + std::to_string(file.points[p]) + ", neuron " +
+                                   std::to_string(k) + ": " + what + " at step " +
+                                   std::to_string(state.next_step) +
+                                   "; the state does not belong to this configuration or is forged");
+      };
+      const double v = state.v[n];
+      if (!std::isfinite(v) || v > highest_threshold)
+        refuse("v " + std::to_string(v) + " mV is not below the threshold");
+      if (state.refractory[n] < 0 || state.refractory[n] > longest_hold) {
+        refuse("a hold of " + std::to_string(state.refractory[n]) + " steps, beyond --t-ref");
+      }
+      if (state.spikes[n] > most_spikes) {
+        refuse(std::to_string(state.spikes[n]) + " spikes, more than " + std::to_string(most_spikes) +
+               " the steps allow");
+      }
+      const double c = static_cast<double>(state.cos_sum[n]);
+      const double s = static_cast<double>(state.sin_sum[n]);
+      const double phase_reach = static_cast<double>(state.spikes[n]) * (kPhaseScale + 1.5);
+      if (c * c + s * s > phase_reach * phase_reach) refuse("phase sums longer than its spikes allow");
+      const double current = state.noise_current[n];
+      if (!std::isfinite(current) || (white && current != 0.0)) {
+        refuse("a noise current of " + std::to_string(current) + " pA" + (white ? " under white noise" : ""));
+      }
+      const double release = state.release[n];
+      if (!(release >= 0.0 && release <= 1.0) || (config.scheme == Scheme::euler && release != 0.0)) {
+        refuse("a release of " + std::to_string(release) + " of a step");
+      }
+    }
+  }
 }
 
 }  // namespace srlif

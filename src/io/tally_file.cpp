@@ -158,6 +158,9 @@ TallyFile read_tally_file(const std::filesystem::path& path) {
 
 void check_tallies(const TallyFile& file, const SweepConfig& config, const std::string& path) {
   const auto most = static_cast<unsigned __int128>(most_spikes_per_neuron(config));
+  // A neuron's spikes in one PSTH bin: at most one per refractory spacing of its steps.
+  const double most_per_bin = static_cast<double>(most_spikes_in_steps(
+      config, static_cast<std::int64_t>(std::ceil(config.readouts.psth_bin_ms / config.time.dt)) + 1));
   for (std::size_t i = 0; i < file.points.size(); ++i) {
     const PointTally& t = file.tallies[i];
     const std::string where = "grid point " + std::to_string(file.points[i]) + ": ";
@@ -178,16 +181,34 @@ void check_tallies(const TallyFile& file, const SweepConfig& config, const std::
     if (t.spikes_squared > most * spikes || (neurons > 0 && spikes * spikes > neurons * t.spikes_squared)) {
       refuse("spikes_squared does not fit the spike count");
     }
-    // |sum of e^{i phase}| <= spikes; fixed point 2^24, with one unit of rounding per spike.
-    const double reach = (static_cast<double>(t.spikes) * (kPhaseScale + 1.0));
-    if (std::fabs(static_cast<double>(t.cos_sum)) > reach ||
-        std::fabs(static_cast<double>(t.sin_sum)) > reach) {
-      refuse("phase sums larger than the spike count allows");
+    // |sum of e^{i phase}| <= spikes, as a vector (not per component); fixed point 2^24, with one
+    // unit of rounding per spike and component.
+    const double reach = static_cast<double>(t.spikes) * (kPhaseScale + 1.5);
+    const double c = static_cast<double>(t.cos_sum);
+    const double s = static_cast<double>(t.sin_sum);
+    if (c * c + s * s > reach * reach) refuse("phase sums larger than the spike count allows");
+    // A valid neuron fired at least --min-spikes.
+    if (static_cast<unsigned __int128>(t.valid_neurons) * config.validity.min_spikes > spikes) {
+      refuse(std::to_string(t.valid_neurons) + " valid neurons, but " + std::to_string(t.spikes) +
+             " spikes cannot give so many neurons --min-spikes " +
+             std::to_string(config.validity.min_spikes) + " each");
     }
-    const double strength_reach = static_cast<double>(t.valid_neurons) * kStrengthScale;
-    if (static_cast<double>(t.strength_sum) > strength_reach ||
-        static_cast<double>(t.strength_squared_sum) > strength_reach) {
-      refuse("vector-strength sums larger than the valid neurons allow");
+    // Each valid neuron's R in [0, 1], rounded to r = R 2^32 and r2 = R^2 2^32 (accumulators.hpp):
+    // r2 <= r, sum r <= valid 2^32, and sum R^2 >= (sum R)^2 / valid (Cauchy-Schwarz), one unit of
+    // rounding per neuron.
+    const double valid = static_cast<double>(t.valid_neurons);
+    const double sum = static_cast<double>(t.strength_sum);
+    const double squares = static_cast<double>(t.strength_squared_sum);
+    const double fewest_squares =
+        valid > 0.0 ? std::pow(std::max(0.0, sum - valid), 2) / (valid * kStrengthScale) - valid : 0.0;
+    if (sum > valid * kStrengthScale || t.strength_squared_sum > t.strength_sum || squares < fewest_squares) {
+      refuse("vector-strength sums that no " + std::to_string(t.valid_neurons) + " valid neurons can give");
+    }
+    if (!file.spectra.empty()) {
+      const std::string rule =
+          spectral_readout_error(file.spectra[i], config.readouts.psth_bin_ms, config.time.duration,
+                                 config.grid.point(file.points[i])[Axis::frequency], most_per_bin, t.spikes);
+      if (!rule.empty()) refuse(rule);
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <complex>
 #include <limits>
 #include <numbers>
+#include <string>
 #include <vector>
 
 namespace srlif {
@@ -98,6 +99,38 @@ SpectralReadout pooled_spectrum(std::span<const std::uint64_t> psth_counts, doub
     readout.snr_db = std::numeric_limits<double>::infinity();
   }  // else no activity at all: NaN
   return readout;
+}
+
+std::string spectral_readout_error(const SpectralReadout& readout, double bin_ms, double duration_ms,
+                                   double frequency_hz, double most_per_bin, std::uint64_t spikes) {
+  const std::size_t full_bins = full_bin_count(std::numeric_limits<std::size_t>::max(), bin_ms, duration_ms);
+  const double amplitude = readout.amplitude_hz;
+  const double snr = readout.snr_db;
+  if (full_bins < 2) {
+    return std::isnan(amplitude) && std::isnan(snr)
+               ? ""
+               : "a spectral readout where the run has too few bins for one";
+  }
+  // |x_n - mean| <= the largest per-neuron bin rate, and 2 |sum w x| / sum w <= 2 max |x|.
+  const double largest_rate = most_per_bin / (bin_ms / 1000.0);
+  if (!(amplitude >= 0.0 && amplitude <= 2.0 * largest_rate * (1.0 + 1e-9))) {
+    return "spectral_amplitude_hz " + std::to_string(amplitude) + " outside [0, " +
+           std::to_string(2.0 * largest_rate) + "] Hz";
+  }
+  if (spikes == 0 && (amplitude != 0.0 || !std::isnan(snr))) return "a spectrum of a point without spikes";
+  if (band_frequencies(full_bins, bin_ms, frequency_hz).empty() && !std::isnan(snr)) {
+    return "an snr_db where the run has no noise band for one";
+  }
+  // A finite SNR is 10 log10 of a ratio of powers no larger than (largest rate x bins)^2, over a
+  // median no smaller than the least positive double.
+  const double most_power = std::pow(largest_rate * static_cast<double>(full_bins), 2);
+  const double reach =
+      10.0 * (std::log10(most_power) - std::log10(std::numeric_limits<double>::denorm_min()));
+  if (std::isfinite(snr) && std::fabs(snr) > reach) {
+    return "snr_db " + std::to_string(snr) + " beyond the +-" + std::to_string(reach) +
+           " dB a spectrum can reach";
+  }
+  return "";
 }
 
 double expected_pooled_snr_db(double rate_hz, double modulation_hz, double phase_rad,

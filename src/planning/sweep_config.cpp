@@ -51,9 +51,6 @@ void check_grid_fits_memory(double grid_points, double bytes_per_point) {
   }
 }
 
-namespace {
-
-// The most spikes one neuron can fire in `steps` steps.
 std::int64_t most_spikes_in_steps(const SweepConfig& config, std::int64_t steps) {
   // The fewest steps from one spike to the next: euler's n_ref; exact's reset off the grid can
   // spike again in the step of its release, floor(t_ref/dt) steps on.
@@ -65,8 +62,6 @@ std::int64_t most_spikes_in_steps(const SweepConfig& config, std::int64_t steps)
   const std::int64_t n_ref = std::max<std::int64_t>(spacing, 1);
   return (steps + n_ref - 1) / n_ref;
 }
-
-}  // namespace
 
 std::int64_t most_spikes_per_neuron(const SweepConfig& config) {
   return most_spikes_in_steps(config, config.time.steps());

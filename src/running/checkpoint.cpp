@@ -154,6 +154,7 @@ void Checkpoint::load_state(const std::filesystem::path& file) {
                                      std::to_string(state.neurons_per_point) + " neurons per point, step " +
                                      std::to_string(state.state.next_step) + "): it is corrupt");
   }
+  check_state(state, config_, file.string());
   const auto finished = static_cast<std::size_t>(
       std::count_if(state.points.begin(), state.points.end(), [&](std::uint64_t point) {
         return point >= range_.first && point < range_.end && this->finished(point);

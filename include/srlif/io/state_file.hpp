@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "srlif/planning/shard.hpp"
+#include "srlif/planning/sweep_config.hpp"
 #include "srlif/running/backend.hpp"
 
 namespace srlif {
@@ -44,5 +45,12 @@ std::uint64_t state_file_bound(std::uint64_t config_text_bytes, std::uint64_t po
 
 // Reads (bounded_file.hpp: a regular file of at most `max_bytes`) and parses it as above.
 StateFile read_state_file(const std::filesystem::path& path, std::uint64_t max_bytes);
+
+// Refuses (InputError(path, ...), naming the neuron and the variable) a state whose neurons
+// `config` cannot reach at its step: v not finite or above the highest threshold, a hold longer
+// than t_ref, more spikes than the steps allow, phase sums longer than the spikes, a noise current
+// where the noise is white or not finite, a release outside [0, 1] (0 under euler). A checksum
+// proves a file intact; this proves its numbers possible, before the run goes on from them.
+void check_state(const StateFile& file, const SweepConfig& config, const std::string& path);
 
 }  // namespace srlif

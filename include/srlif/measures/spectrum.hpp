@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <span>
+#include <string>
 
 namespace srlif {
 
@@ -27,6 +28,14 @@ struct SpectralReadout {
 // (runs under 1 s) or there is no activity.
 SpectralReadout pooled_spectrum(std::span<const std::uint64_t> psth_counts, double bin_ms, double duration_ms,
                                 std::uint64_t neurons, double frequency_hz);
+
+// Whether `readout` is one that pooled_spectrum can return for such bins and frequency, when a
+// neuron fires at most `most_per_bin` spikes in a bin and the point `spikes` in all: "" or the
+// rule it breaks (for readouts read back from a file). NaN only where the estimator gives it (too
+// few bins; no band; no activity); the amplitude in [0, 2 x the largest bin rate]; the SNR +-inf
+// or within what a ratio of doubles can reach.
+std::string spectral_readout_error(const SpectralReadout& readout, double bin_ms, double duration_ms,
+                                   double frequency_hz, double most_per_bin, std::uint64_t spikes);
 
 // The snr_db that pooled_spectrum should give for `neurons` independent neurons whose rate is
 // r(t) = rate_hz + modulation_hz sin(2 pi f t - phase_rad) and whose spike trains have, without

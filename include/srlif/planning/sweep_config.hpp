@@ -76,5 +76,7 @@ void check_neurons_in_flight_fit_memory(double neurons, double bytes_per_neuron,
 // The most spikes one neuron can fire in the run's measured steps (after any warm-up): one per
 // refractory period's samples (the shortest --t-ref of the grid).
 std::int64_t most_spikes_per_neuron(const SweepConfig& config);
+// The same in any `steps` steps.
+std::int64_t most_spikes_in_steps(const SweepConfig& config, std::int64_t steps);
 
 }  // namespace srlif
