@@ -268,6 +268,25 @@ TEST(PopulationSpread, RateIsTheAveragedSiegertRate) {
   }
 }
 
+// All three spreads: the tensor Gauss-Legendre average (theory.cpp) against the nested adaptive
+// one, an independent rule, where they must agree: a third spread of 1e-6 ms moves the average by
+// about 1e-12, so the three-spread rate is the two-spread one to the tensor rule's 1e-9; and a
+// simulated population with all three spreads agrees with it within 4 standard errors.
+TEST(PopulationSpread, ThreeSpreadsAreAveragedByATensorRuleThatAgreesWithTheNestedOne) {
+  for (const SpreadShape shape : {SpreadShape::normal, SpreadShape::uniform}) {
+    const double nested = population_siegert(NeuronParams{}, 172.0, 30.0, {6.0, 1.0, 0.0, shape}).rate_hz;
+    const double tensor = population_siegert(NeuronParams{}, 172.0, 30.0, {6.0, 1.0, 1e-6, shape}).rate_hz;
+    EXPECT_NEAR(tensor, nested, 3e-9 * nested) << spread_shape_name(shape);
+    const double wide = population_siegert(NeuronParams{}, 172.0, 30.0, {6.0, 1.0, 1.0, shape}).rate_hz;
+    EXPECT_GT(std::fabs(wide - nested), 1e-4 * nested) << "the third spread must matter";
+    EXPECT_TRUE(std::isfinite(wide) && wide > 0.0);
+  }
+  EXPECT_GT(std::fabs(expect_rate_is_the_averaged_siegert_rate(
+                PopulationSpread{6.0, 1.0, 1.0, SpreadShape::normal})),
+            8.0)
+      << "the spreads must matter for the test to mean anything";
+}
+
 // The same for a tau_m spread (uniform: tau_m from 3.1 to 16.9 ms), which the exact scheme takes
 // with each neuron's own decay, noise and drive phase.
 TEST(PopulationSpread, TauMSpreadRateIsTheAveragedSiegertRate) {

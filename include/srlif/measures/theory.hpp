@@ -62,7 +62,8 @@ struct PopulationSpread {
 
 // The population-averaged stationary point: the Siegert rate averaged over the spreads'
 // distribution (adaptive Gauss-Kronrod over each spread that is not 0, nested, on the support
-// srlif draws from: |x| <= spread_reach); the other fields are the point's own neuron's.
+// srlif draws from: |x| <= spread_reach; with all three, a tensor Gauss-Legendre rule whose order
+// rises until two agree to 1e-9, docs/theory.md); the other fields are the point's own neuron's.
 // With no spread it is siegert().
 TheoryPoint population_siegert(const NeuronParams& neuron, double bias_pa, double sigma,
                                const PopulationSpread& spread);
