@@ -33,12 +33,15 @@
 #include "srlif/io/config_text.hpp"
 #include "srlif/io/number_text.hpp"
 #include "srlif/io/output_folder.hpp"
+#include "srlif/io/population_output.hpp"
 #include "srlif/io/staged_files.hpp"
 #include "srlif/io/state_file.hpp"
 #include "srlif/io/tally_file.hpp"
 #include "srlif/planning/axes.hpp"
+#include "srlif/running/backend_registry.hpp"
 #include "srlif/running/checkpoint.hpp"
 #include "srlif/running/run_control.hpp"
+#include "srlif/running/sweep_runner.hpp"
 #include "srlif/running/trace.hpp"
 #include "test_support.hpp"
 
@@ -332,6 +335,42 @@ TEST(ChecksBeforeStarting, EveryCommandRefusesOutputThatCannotFitBeforeSimulatin
 }
 
 // The streamed trace file is the same bytes as the trace held in memory.
+// A population's files are held as text until written: their size is bounded from the writer's
+// own tables (population_files_bytes), which every run's files respect, and a run whose files could
+// outgrow a quarter of the memory is refused before it simulates (10^7 points had passed a check
+// of 640 B a point, ignored SIGTERM while formatting, and died of bad_alloc).
+TEST(ChecksBeforeStarting, APopulationsTextIsBoundedByItsTablesBeforeItRuns) {
+  SweepConfig config = test::reference_config({0.0, 20.0, 40.0}, 50, 1000.0);
+  config.grid[Axis::amplitude] = {10.0, 20.0};
+  config.readouts.enabled = true;
+  config.readouts.psth_bin_ms = 5.0;
+  config.readouts.raster_neurons = 10;
+  const SweepPlan plan = make_plan(config);
+  const auto backend = make_cpu_backend(1);
+  const SweepResult result = run_sweep(plan, *backend, {});
+  double written = 0.0;
+  for (const auto& [name, text] : population_files(plan, result)) written += static_cast<double>(text.size());
+  const double bound = population_files_bytes(plan);
+  EXPECT_LE(written, bound);
+  // A stop while formatting: Interrupted, no file.
+  EXPECT_THROW(population_files(plan, result, [] { return SIGTERM; }), Interrupted);
+  // Refused: PSTH rows of 1 ms over 100 s for enough points that the text outgrows a quarter of the
+  // memory (its binary counts, 8 B a bin, stay within the plan's own check).
+  SweepConfig probe = test::reference_config({1.0}, 1, 100000.0);
+  probe.readouts.enabled = true;
+  probe.readouts.psth_bin_ms = 1.0;
+  const double per_point = population_files_bytes(make_plan(probe));
+  const auto points = static_cast<long long>(std::ceil(1.5 * physical_memory_bytes() / 4.0 / per_point));
+  const std::string out = test::temporary_directory("population_text");
+  const test::CommandResult refused = test::run_srlif(
+      "population --neurons 1 --duration 100000 --psth 1 --sigma 1:1000:" + std::to_string(points) +
+      " --out " + out);
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "--raster/--psth: the population's files could hold about"))
+      << refused.output;
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST(ChecksBeforeStarting, TheStreamedTraceIsTheTraceInMemory) {
   const std::string base = test::temporary_directory("trace_stream");
   fs::create_directories(base);

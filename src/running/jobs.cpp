@@ -122,11 +122,17 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
       make_backend(plan.config.execution.backend, plan.config.execution.threads);
   // The files: a row per point and per histogram bin, and, at most, a raster row for every spike
   // its neurons can fire (held in memory too, and bounded there by make_plan).
-  const ReadoutLayout& layout = plan.readout_layout;
-  const auto points = static_cast<double>(plan.points.size());
-  check_output_fits_disk(65536.0 + points * (1024.0 + 48.0 * (layout.phase_bins + layout.psth_bins)) +
-                             points * layout.raster_neurons * (layout.raster_capacity + 1.0) * 32.0,
-                         free_disk_bytes(job.out), job.out,
+  // bounded by the writer's own tables (population_files_bytes), held in memory until written.
+  const double text_bytes = population_files_bytes(plan);
+  if (text_bytes > physical_memory_bytes() / 4.0) {
+    throw InputError("--raster/--psth",
+                     "the population's files could hold about " +
+                         format_number(std::ceil(text_bytes / 1048576.0)) +
+                         " MiB of text, held in memory until written: more than a quarter "
+                         "of this machine's; ask for fewer points, phase bins, PSTH bins or "
+                         "raster neurons");
+  }
+  check_output_fits_disk(65536.0 + text_bytes, free_disk_bytes(job.out), job.out,
                          "free some space, or ask for fewer points or raster neurons");
   OutputFolder folder(job.out);  // locked until the files are in place
 
@@ -136,7 +142,12 @@ PopulationReport run_population_job(const PopulationJob& job, const RunControl& 
     rethrow_keeping_nothing(stop, "a population run");
   }
   const SweepResult& result = report.result;
-  std::vector<std::pair<std::string, std::string>> files = population_files(plan, result);
+  std::vector<std::pair<std::string, std::string>> files;
+  try {
+    files = population_files(plan, result, [&control] { return control.stop(); });
+  } catch (const Interrupted& stop) {
+    rethrow_keeping_nothing(stop, "a population run");
+  }
   RunRecord record;
   record.version = kVersion;
   record.command_line = job.command_line;

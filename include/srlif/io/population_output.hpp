@@ -2,6 +2,7 @@
 // measures, phase histograms, PSTHs and rasters.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,8 +38,13 @@ struct PopulationTables {
 };
 const PopulationTables& population_tables();
 
-// population.csv, phase_histogram.csv, psth.csv, raster.csv (when --raster > 0).
-std::vector<std::pair<std::string, std::string>> population_files(const SweepPlan& plan,
-                                                                  const SweepResult& result);
+// population.csv, phase_histogram.csv, psth.csv, raster.csv (when --raster > 0). `stop_requested`
+// (0: go on), polled before each point's rows, throws Interrupted: long formatting stays stoppable.
+std::vector<std::pair<std::string, std::string>> population_files(
+    const SweepPlan& plan, const SweepResult& result, const std::function<int()>& stop_requested = {});
+
+// The most bytes those files can hold for `plan`, from the tables' declared columns and rows (every
+// field at its widest): the disk they need, and the memory that holds them until they are written.
+double population_files_bytes(const SweepPlan& plan);
 
 }  // namespace srlif
