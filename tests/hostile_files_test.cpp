@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -41,6 +42,7 @@
 #include "srlif/running/backend_registry.hpp"
 #include "srlif/running/checkpoint.hpp"
 #include "srlif/running/run_control.hpp"
+#include "srlif/running/sweep_job.hpp"
 #include "srlif/running/sweep_runner.hpp"
 #include "srlif/running/trace.hpp"
 #include "test_support.hpp"
@@ -369,6 +371,43 @@ TEST(ChecksBeforeStarting, APopulationsTextIsBoundedByItsTablesBeforeItRuns) {
   EXPECT_TRUE(contains(refused.output, "--raster/--psth: the population's files could hold about"))
       << refused.output;
   EXPECT_FALSE(fs::exists(out));
+}
+
+// Every checkpoint part repeats the run's header, whose configuration lists every value of a swept
+// axis: the disk estimate counts those copies (it had counted none: 30000 sigma values in batches
+// of 100 were estimated at 23 MB and ran out of a 60 MB disk). A run stopped near its end, whose
+// checkpoint holds nearly all its parts, fits the estimate; the one without the copies falls short.
+TEST(ChecksBeforeStarting, TheDiskEstimateCountsTheConfigurationInEveryCheckpointPart) {
+  SweepJob job;
+  job.config = test::reference_config({0.0}, 1, 20.0);
+  std::vector<double> sigma(3000);
+  for (std::size_t i = 0; i < sigma.size(); ++i) sigma[i] = 0.02 * static_cast<double>(i);
+  job.config.grid[Axis::sigma] = sigma;
+  job.config.execution.batch_points = 10;
+  job.config.execution.threads = 1;
+  job.checkpoint_seconds = 0.0;
+  job.out = test::temporary_directory("disk_estimate");
+  std::atomic<bool> late{false};
+  RunControl control;
+  control.progress = [&late](std::uint64_t done, std::uint64_t total) {
+    if (done * 10 >= total * 9) late = true;
+  };
+  control.stop_requested = [&late] { return late ? SIGTERM : 0; };
+  EXPECT_THROW(run_sweep_job(job, control), Interrupted);
+  double checkpoint_bytes = 0.0;
+  std::size_t parts = 0;
+  for (const auto& entry : fs::directory_iterator(job.out / "checkpoint")) {
+    checkpoint_bytes += static_cast<double>(entry.file_size());
+    ++parts;
+  }
+  ASSERT_GT(parts, 200u) << "the stop must come late, with most parts written";
+  const SweepPlan plan = make_plan(job.config, PlanPoints::none);
+  const auto header =
+      static_cast<double>(tally_file_header(result_config_text(plan.config), {}, false).size());
+  const double estimate = sweep_output_bytes(3000.0, 10.0, header, 300.0, 1.0);
+  EXPECT_LE(checkpoint_bytes, estimate);
+  EXPECT_GT(checkpoint_bytes, sweep_output_bytes(3000.0, 10.0))
+      << "the estimate without the copies must fall short";
 }
 
 TEST(ChecksBeforeStarting, TheStreamedTraceIsTheTraceInMemory) {

@@ -74,13 +74,15 @@ void remove_made_folders(const std::vector<std::filesystem::path>& made) {
   }
 }
 
-double sweep_output_bytes(double grid_points, double neurons_in_flight) {
+double sweep_output_bytes(double grid_points, double neurons_in_flight, double header_bytes, double parts,
+                          double states) {
   // points.csv <= ~350 B and tallies.csv <= ~200 B per point, optimum.csv less;
   // the checkpoint holds the tallies once more until the end.
   constexpr double kBytesPerPoint = 350.0 + 2.0 * 200.0;
   // A state file holds 36 B per neuron in flight, twice while it is replaced.
   constexpr double kStateBytesPerNeuron = 2.0 * 36.0;
-  return 65536.0 + grid_points * kBytesPerPoint + neurons_in_flight * kStateBytesPerNeuron;
+  return 65536.0 + grid_points * kBytesPerPoint + neurons_in_flight * kStateBytesPerNeuron +
+         header_bytes * (1.0 + parts + 2.0 * states);
 }
 
 double free_disk_bytes(const std::filesystem::path& directory) {

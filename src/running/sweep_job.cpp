@@ -10,6 +10,7 @@
 #include "srlif/io/config_text.hpp"
 #include "srlif/io/output_folder.hpp"
 #include "srlif/io/state_file.hpp"
+#include "srlif/io/tally_file.hpp"
 #include "srlif/running/backend_registry.hpp"
 #include "srlif/running/checkpoint.hpp"
 #include "srlif/running/sweep_runner.hpp"
@@ -42,9 +43,11 @@ std::vector<PointRange> unfinished(const Checkpoint& checkpoint, PointRange rang
 }  // namespace
 
 void check_sweep_fits_disk(double grid_points, const ShardSpec& shard, double neurons_in_flight,
-                           const std::filesystem::path& out) {
+                           const std::filesystem::path& out, double header_bytes, double parts,
+                           double states) {
   const double shard_points = std::ceil(grid_points / static_cast<double>(shard.count));
-  check_output_fits_disk(sweep_output_bytes(shard_points, neurons_in_flight), free_disk_bytes(out), out);
+  check_output_fits_disk(sweep_output_bytes(shard_points, neurons_in_flight, header_bytes, parts, states),
+                         free_disk_bytes(out), out);
 }
 
 SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
@@ -60,14 +63,19 @@ SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control) {
   const double points_in_flight =
       std::min(static_cast<double>(range.end - range.first),
                static_cast<double>(plan.batch_points) * static_cast<double>(workers.size()));
-  check_sweep_fits_disk(static_cast<double>(plan.config.grid.size()), job.shard,
-                        points_in_flight * static_cast<double>(plan.config.neurons), out);
+  // Each part holds at least one batch (a segment); each worker has at most one state in flight.
+  const std::string config_text = result_config_text(plan.config);
+  const double shard_points = static_cast<double>(range.end - range.first);
+  check_sweep_fits_disk(
+      static_cast<double>(plan.config.grid.size()), job.shard,
+      points_in_flight * static_cast<double>(plan.config.neurons), out,
+      static_cast<double>(tally_file_header(config_text, job.shard, plan.config.readouts.enabled).size()),
+      std::ceil(shard_points / static_cast<double>(plan.batch_points)), static_cast<double>(workers.size()));
   if (!(job.checkpoint_seconds >= 0.0 && job.checkpoint_seconds <= 86400.0)) {
     throw InputError("--checkpoint-seconds", "must be between 0 and 86400 s");
   }
   OutputFolder folder(out);  // locked until the files are in place
-  Checkpoint checkpoint(out, result_config_text(plan.config), job.shard, range, job.resume,
-                        job.checkpoint_seconds);
+  Checkpoint checkpoint(out, config_text, job.shard, range, job.resume, job.checkpoint_seconds);
 
   std::uint64_t todo_points = 0;
   const std::vector<PointRange> todo = unfinished(checkpoint, range, todo_points);

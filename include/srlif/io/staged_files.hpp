@@ -19,9 +19,12 @@ std::vector<std::filesystem::path> prepare_output_directory(const std::filesyste
 // Removes those of `made` (deepest first) that are empty: a refused run leaves no folder it made.
 void remove_made_folders(const std::vector<std::filesystem::path>& made);
 
-// Bytes of disk a sweep of `grid_points` points needs at most: its result
-// files and, while it runs, its checkpoint (with the state of its neurons in flight).
-double sweep_output_bytes(double grid_points, double neurons_in_flight = 0.0);
+// Bytes of disk a sweep of `grid_points` points needs at most: its result files and, while it
+// runs, its checkpoint (with the state of its neurons in flight). Every checkpoint file repeats the
+// run's header (its configuration, `header_bytes`, as tally_file_header writes it): tallies.csv
+// once, each of at most `parts` parts, and each of `states` state files twice while one replaces it.
+double sweep_output_bytes(double grid_points, double neurons_in_flight = 0.0, double header_bytes = 0.0,
+                          double parts = 0.0, double states = 0.0);
 
 // Free bytes for an unprivileged user on the file system of `directory` (of
 // its nearest existing parent when it does not exist yet), or a negative

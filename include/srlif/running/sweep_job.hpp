@@ -57,8 +57,11 @@ SweepJobReport run_sweep_job(const SweepJob& job, const RunControl& control);
 // Refuses (InputError "--out") a sweep of `grid_points` points whose files for
 // `shard` (with `neurons_in_flight` neurons' state in the checkpoint) would
 // not fit on the disk of `out`. Callable from the axes' counts, before any
-// axis is built, so that a grid too large is refused at once.
+// axis is built, so that a grid too large is refused at once; with the run's
+// checkpoint header (`header_bytes`), `parts` parts and `states` states, the
+// copies of it that the checkpoint holds too (sweep_output_bytes).
 void check_sweep_fits_disk(double grid_points, const ShardSpec& shard, double neurons_in_flight,
-                           const std::filesystem::path& out);
+                           const std::filesystem::path& out, double header_bytes = 0.0, double parts = 0.0,
+                           double states = 0.0);
 
 }  // namespace srlif
