@@ -76,7 +76,6 @@ OutputFolder::OutputFolder(std::filesystem::path directory) : directory_(std::mo
     // immutable file there would fail it after the work.
     for (const std::string& name : result_file_names()) check_replaceable(directory_ / name, "--out");
   } catch (...) {
-    std::error_code ignored;
     if (lock_fd_ >= 0) {
       ::unlink((directory_ / kLockName).c_str());
       ::close(std::exchange(lock_fd_, -1));

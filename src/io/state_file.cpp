@@ -225,10 +225,9 @@ void check_state(const StateFile& file, const SweepConfig& config, const std::st
         refuse(std::to_string(state.spikes[n]) + " spikes, more than " + std::to_string(most_spikes) +
                " the steps allow");
       }
-      const double c = static_cast<double>(state.cos_sum[n]);
-      const double s = static_cast<double>(state.sin_sum[n]);
-      const double phase_reach = static_cast<double>(state.spikes[n]) * (kPhaseScale + 1.5);
-      if (c * c + s * s > phase_reach * phase_reach) refuse("phase sums longer than its spikes allow");
+      if (!phase_sums_fit(state.cos_sum[n], state.sin_sum[n], state.spikes[n])) {
+        refuse("phase sums longer than its spikes allow");
+      }
       const double current = state.noise_current[n];
       if (!std::isfinite(current) || (white && current != 0.0)) {
         refuse("a noise current of " + std::to_string(current) + " pA" + (white ? " under white noise" : ""));

@@ -181,12 +181,8 @@ void check_tallies(const TallyFile& file, const SweepConfig& config, const std::
     if (t.spikes_squared > most * spikes || (neurons > 0 && spikes * spikes > neurons * t.spikes_squared)) {
       refuse("spikes_squared does not fit the spike count");
     }
-    // |sum of e^{i phase}| <= spikes, as a vector (not per component); fixed point 2^24, with one
-    // unit of rounding per spike and component.
-    const double reach = static_cast<double>(t.spikes) * (kPhaseScale + 1.5);
-    const double c = static_cast<double>(t.cos_sum);
-    const double s = static_cast<double>(t.sin_sum);
-    if (c * c + s * s > reach * reach) refuse("phase sums larger than the spike count allows");
+    if (!phase_sums_fit(t.cos_sum, t.sin_sum, t.spikes))
+      refuse("phase sums larger than the spike count allows");
     // A valid neuron fired at least --min-spikes.
     if (static_cast<unsigned __int128>(t.valid_neurons) * config.validity.min_spikes > spikes) {
       refuse(std::to_string(t.valid_neurons) + " valid neurons, but " + std::to_string(t.spikes) +

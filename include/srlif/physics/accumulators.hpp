@@ -37,6 +37,16 @@ struct PointTally {
   std::uint64_t strength_squared_sum;  // sum of R_i^2 * 2^32 over valid neurons
 };
 
+// Whether phase sums can come from `spikes` spikes: |sum of e^{i phase}| <= spikes as a vector
+// (not per component), in fixed point 2^24 with each spike's components rounded (1.5 units of
+// slack a spike). For sums read back from a file, a neuron's or a grid point's.
+inline bool phase_sums_fit(std::int64_t cos_sum, std::int64_t sin_sum, std::uint64_t spikes) {
+  const double reach = static_cast<double>(spikes) * (kPhaseScale + 1.5);
+  const auto c = static_cast<double>(cos_sum);
+  const auto s = static_cast<double>(sin_sum);
+  return c * c + s * s <= reach * reach;
+}
+
 struct ValidityRule {
   std::uint32_t min_spikes;
   std::uint32_t max_spikes;
