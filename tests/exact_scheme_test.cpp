@@ -195,9 +195,11 @@ TEST(ExactScheme, LaneVectorsEqualTheScalarStep) {
       const BridgeStream bridge{5, static_cast<std::uint64_t>(lane), 0};
       const bool spike = exact_step(state, constants, point, drive, noise[lane], bridge, step);
       ASSERT_EQ(spike, vector_spike[lane] != 0) << "round " << round << " lane " << lane;
-      ASSERT_EQ(std::memcmp(&state.v, &vector_v[lane], sizeof(float)), 0);
+      const float lane_v = vector_v[lane];  // a vector's element has no address (Clang)
+      const float lane_release = vector_release[lane];
+      ASSERT_EQ(std::memcmp(&state.v, &lane_v, sizeof(float)), 0);
       ASSERT_EQ(state.refractory, vector_refractory[lane]);
-      ASSERT_EQ(std::memcmp(&state.release, &vector_release[lane], sizeof(float)), 0);
+      ASSERT_EQ(std::memcmp(&state.release, &lane_release, sizeof(float)), 0);
       crossings += (spike && refractory[lane] == 0 && v_free < constants.v_threshold) ? 1 : 0;
     }
   }

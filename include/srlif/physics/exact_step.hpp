@@ -181,14 +181,25 @@ struct SpikeStep {
   float bridge_limit;
 };
 
-// vector (the rare per-lane work of the reset off the grid).
+// One lane of a value that is a scalar (a GPU thread's neuron: the value itself) or a lane vector
+// (the rare per-lane work of the reset off the grid): read by value, written through set_lane, as
+// a vector extension's element is no object a reference can name (Clang refuses to bind one).
 template <typename T>
-SRLIF_HD decltype(auto) lane_at(T& value, int lane) {
-  if constexpr (std::is_arithmetic_v<std::remove_const_t<T>>) {
+SRLIF_HD auto lane_at(const T& value, int lane) {
+  if constexpr (std::is_arithmetic_v<T>) {
     (void)lane;
-    return (value);
+    return value;
   } else {
-    return (value[lane]);
+    return value[lane];
+  }
+}
+template <typename T, typename Value>
+SRLIF_HD void set_lane(T& value, int lane, Value lane_value) {
+  if constexpr (std::is_arithmetic_v<T>) {
+    (void)lane;
+    value = lane_value;
+  } else {
+    value[lane] = lane_value;
   }
 }
 template <typename Mask>
@@ -270,9 +281,9 @@ SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, Real& release, SpikeT
   const auto releasing = mask_not(held) & (release > 0.0f);
   if (kReleases && any(releasing)) {
     for_each_set_lane(releasing, [&](int lane) {
-      lane_at(v_free, lane) =
-          step_free_potential(lane_at(v, lane), lane_at(release, lane), lane_at(drive, lane),
-                              lane_at(noise, lane), constants, lane);
+      set_lane(v_free, lane,
+               step_free_potential(lane_at(v, lane), lane_at(release, lane), lane_at(drive, lane),
+                                   lane_at(noise, lane), constants, lane));
     });
   }
   const auto below = mask_not(held) & (v < constants.v_threshold);
@@ -290,8 +301,8 @@ SRLIF_HD auto exact_step_lanes(Real& v, Count& refractory, Real& release, SpikeT
                              lane_at(noise, lane),
                              lane_at(bridge_limit, lane)};
         const SpikeTiming<std::int32_t, float> one = time_spike(step, constants, lane);
-        lane_at(timing.hold, lane) = one.hold;
-        lane_at(timing.release, lane) = one.release;
+        set_lane(timing.hold, lane, one.hold);
+        set_lane(timing.release, lane, one.release);
       });
     }
   }

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cpu_features.hpp"
 #include "cpu_kernels.hpp"
 
 namespace srlif::cpu {
@@ -32,7 +33,7 @@ constexpr KernelEntry kKernels[] = {
 }  // namespace
 
 ItemKernel item_kernel(KernelFamily family, Scheme scheme) {
-  static const bool cpu_has_avx2 = __builtin_cpu_supports("x86-64-v3") != 0;
+  static const bool cpu_has_avx2 = cpu_runs_x86_64_v3();
   ItemKernel portable = nullptr;
   ItemKernel avx2 = nullptr;
   for (const KernelEntry& entry : kKernels) {
