@@ -9,7 +9,7 @@ set -euo pipefail
 # libgsl-dev and libeigen3-dev give the theory its ODE and sparse solvers, libboost-context-dev the SIMT emulator
 # (cuda-sim) its fibers.
 packages=(cmake make g++ libgtest-dev libcli11-dev nlohmann-json3-dev libgsl-dev libeigen3-dev libboost-context-dev python3 python3-matplotlib python3-venv python3-dev binutils)
-[[ ${1:-} == --tests ]] && packages+=(slurmctld slurmd slurm-client munge)
+[[ ${1:-} == --tests ]] && packages+=(slurmctld slurmd slurm-client munge clang libclang-rt-dev libomp-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -3,7 +3,8 @@
 # Release build (with the CUDA backend when nvcc is found; GPU tests skip
 # themselves without a GPU) and as a CPU-only build under AddressSanitizer and
 # UBSan (which is also the -DSRLIF_CUDA=OFF build); between them the Python
-# package is built (pip install .) and its pytest suite runs (scripts/test_python.sh).
+# package is built (pip install .) and its pytest suite runs (scripts/test_python.sh); before the
+# sanitized tests every fuzz target runs for 60 s (scripts/fuzz.sh: Clang's libFuzzer, build-fuzz/).
 # Each stage's wall time but the last's is printed when it ends (what CI's time goes
 # to); the sanitized tests run last, so that ctest's summary closes the output.
 set -euo pipefail
@@ -21,5 +22,6 @@ stage "python package and tests" bash scripts/test_python.sh
 
 stage "sanitized build" bash -c 'cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSRLIF_CUDA=OFF \
   -DSRLIF_SANITIZE=ON -DSRLIF_BUILD_BENCH=OFF >/dev/null && cmake --build build-sanitize -j "$(nproc)"'
+stage "fuzzing" bash scripts/fuzz.sh 60
 cd build-sanitize
 ctest --output-on-failure -j "$(nproc)"

@@ -7,9 +7,12 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "srlif/errors.hpp"
 #include "srlif/io/config_text.hpp"
+#include "srlif/measures/readouts.hpp"
 #include "srlif/planning/shard.hpp"
 #include "test_support.hpp"
 
@@ -76,6 +79,34 @@ TEST(ConfigText, RefusesMissingUnknownAndMalformedLines) {
   std::string bad_line = text;
   bad_line.replace(bad_line.find("dt = "), 5, "dt=");
   EXPECT_TRUE(refused(bad_line));
+}
+
+// A text that reads back to itself but that no run accepts (a file's configuration forged or from
+// elsewhere) is refused naming the file and the run's rule: merge, --resume and the readers
+// compute from it (found by fuzz/tallies_fuzz.cpp: `psth = -0`).
+TEST(ConfigText, RefusesAConfigurationNoRunAccepts) {
+  SweepConfig config = unusual_config();
+  config.readouts = sweep_spectrum_readouts(10.0);
+  const std::string text = result_config_text(config);
+  ASSERT_NO_THROW(parse_result_config_text(text, "file.csv"));
+  const auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string bad = text;
+    const std::size_t at = bad.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return bad.replace(at, from.size(), to);
+  };
+  for (const auto& [from, to, rule] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{{"psth = 10", "psth = -0", "--psth"},
+                                                                      {"neurons = 17", "neurons = 0", "--neurons"},
+                                                                      {"dt = 0.05", "dt = -0.05", "--dt"}}) {
+    try {
+      parse_result_config_text(replaced(from, to), "file.csv");
+      ADD_FAILURE() << to << " was accepted";
+    } catch (const InputError& error) {
+      EXPECT_EQ(error.flag(), "file.csv") << to;
+      EXPECT_NE(std::string(error.what()).find("no run accepts: " + rule), std::string::npos) << error.what();
+    }
+  }
 }
 
 TallyFile small_file() {

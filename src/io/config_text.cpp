@@ -161,6 +161,14 @@ SweepConfig parse_result_config_text(const std::string& text, const std::string&
     throw InputError(source, "configuration does not read back to the same values: " +
                                  first_difference(text, result_config_text(config)));
   }
+  // And it must be one that a run accepts: what merge, --resume and the readers compute from a
+  // file's configuration (a PSTH bin, the steps) is then in range (a forged `psth = -0` had
+  // reached a float-to-integer conversion of -inf).
+  try {
+    validate(config);
+  } catch (const InputError& error) {
+    throw InputError(source, std::string("configuration that no run accepts: ") + error.what());
+  }
   return config;
 }
 
