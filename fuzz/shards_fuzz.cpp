@@ -1,6 +1,6 @@
 // Fuzz target `shards`: the shard folders that `srlif merge` joins. The input is one to four
-// tallies.csv files, each after a line "=====" (none before the first); a file's first byte's low
-// bit appends the right checksum to the rest, as in `tallies`. Each goes to its own folder, and
+// tallies.csv files, each after a line "=====" (none before the first), each of whose first byte
+// may ask for its checksum (file_input.hpp). Each goes to its own folder, and
 // the merge writes a folder beside them. A merge is refused (InputError) with nothing written, or
 // writes a folder that the readers take (read_sweep_folder: what Python's srlif.open reads) with
 // every grid point computed.
@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "file_input.hpp"
 #include "fuzz_target.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/io/checksummed_file.hpp"
 #include "srlif/io/output_reader.hpp"
 #include "srlif/running/merge_job.hpp"
 
@@ -58,8 +58,7 @@ SRLIF_FUZZ_TARGET(shards) {
   srlif::MergeJob job;
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (files[i].empty()) return;
-    std::string text = files[i].substr(1);
-    if ((static_cast<unsigned char>(files[i][0]) & 1) != 0) srlif::append_checksum(text);
+    const std::string text = srlif::fuzz::checksummed_file_text(files[i]);
     const std::filesystem::path folder = work / ("shard-" + std::to_string(i));
     std::filesystem::create_directory(folder);
     std::ofstream(folder / "tallies.csv", std::ios::binary) << text;

@@ -1,21 +1,19 @@
 // Fuzz target `state`: a checkpoint's population state (state_file.hpp) as --resume reads it:
 // parsed, its configuration read, its neurons checked against that configuration (check_state).
-// The first byte's low bit appends the right checksum to the rest, so that the fuzzer reaches
-// the parser and the checks behind the checksum (else the rest is the file as it is). An accepted
-// state writes back to a file that reads back the same bytes.
+// The input's first byte may ask for its checksum (file_input.hpp). An accepted state writes back
+// to a file that reads back the same bytes.
 #include <string>
 
+#include "file_input.hpp"
 #include "fuzz_target.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/io/checksummed_file.hpp"
 #include "srlif/io/config_text.hpp"
 #include "srlif/io/state_file.hpp"
 #include "srlif/planning/sweep_config.hpp"
 
 SRLIF_FUZZ_TARGET(state) {
   if (bytes.empty()) return;
-  std::string text(bytes.substr(1));
-  if ((static_cast<unsigned char>(bytes[0]) & 1) != 0) srlif::append_checksum(text);
+  const std::string text = srlif::fuzz::checksummed_file_text(bytes);
   try {
     const srlif::StateFile file = srlif::parse_state_file(text, "fuzz.state");
     const srlif::SweepConfig config = srlif::parse_result_config_text(file.config_text, "fuzz.state");

@@ -1,17 +1,16 @@
 // Fuzz target `tallies`: a tally file (tally_file.hpp) -- a sweep's or shard's tallies.csv, a
 // checkpoint's part -- as --resume and merge read it: parsed, its configuration read, its counts
-// checked against that configuration (check_tallies). The first byte's low bit appends the right
-// checksum to the rest, so that the fuzzer reaches past the checksum into the parser and the
-// checks (else the rest is the file as it is). An accepted file writes back to a file that reads
+// checked against that configuration (check_tallies). The input's first byte may ask for its
+// checksum (file_input.hpp). An accepted file writes back to a file that reads
 // back the same, and gives measures within their ranges: the rates within what the steps allow,
 // every strength in [0, 1], fractions and p-values in [0, 1], spectral amplitudes not negative.
 #include <cmath>
 #include <numbers>
 #include <string>
 
+#include "file_input.hpp"
 #include "fuzz_target.hpp"
 #include "srlif/errors.hpp"
-#include "srlif/io/checksummed_file.hpp"
 #include "srlif/io/config_text.hpp"
 #include "srlif/io/tally_file.hpp"
 #include "srlif/measures/metrics.hpp"
@@ -62,8 +61,7 @@ void check_measures(const srlif::TallyFile& file, const srlif::SweepConfig& conf
 
 SRLIF_FUZZ_TARGET(tallies) {
   if (bytes.empty()) return;
-  std::string text(bytes.substr(1));
-  if ((static_cast<unsigned char>(bytes[0]) & 1) != 0) srlif::append_checksum(text);
+  const std::string text = srlif::fuzz::checksummed_file_text(bytes);
   try {
     const srlif::TallyFile file = srlif::parse_tally_file(text, "fuzz.tallies");
     const srlif::SweepConfig config = srlif::parse_result_config_text(file.config_text, "fuzz.tallies");
